@@ -1,0 +1,83 @@
+package io.fedmesh.common.codec;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+
+/** Encodes model weights for the wire and back. Stateless and thread-safe. */
+public final class UpdateCodec {
+  /** Values per quantization block of Q8 (each block carries its own min and scale). */
+  public static final int Q8_BLOCK = 4096;
+
+  private UpdateCodec() {}
+
+  public static long encodedSize(int count, UpdateEncoding encoding) {
+    return switch (encoding) {
+      case F32 -> 4L * count;
+      case F16 -> 2L * count;
+      case Q8 -> count + 8L * ((count + Q8_BLOCK - 1) / Q8_BLOCK);
+    };
+  }
+
+  public static byte[] encode(float[] values, UpdateEncoding encoding) {
+    ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(encodedSize(values.length, encoding))).order(ByteOrder.LITTLE_ENDIAN);
+    switch (encoding) {
+      case F32 -> out.asFloatBuffer().put(values);
+      case F16 -> {
+        for (float v : values) {
+          out.putShort(Float.floatToFloat16(v));
+        }
+      }
+      case Q8 -> {
+        for (int start = 0; start < values.length; start += Q8_BLOCK) {
+          int end = Math.min(values.length, start + Q8_BLOCK);
+          float min = Float.POSITIVE_INFINITY;
+          float max = Float.NEGATIVE_INFINITY;
+          for (int i = start; i < end; i++) {
+            min = Math.min(min, values[i]);
+            max = Math.max(max, values[i]);
+          }
+          float scale = (max - min) / 255f;
+          out.putFloat(min).putFloat(scale);
+          for (int i = start; i < end; i++) {
+            int q = scale == 0 ? 0 : Math.round((values[i] - min) / scale);
+            out.put((byte) Math.max(0, Math.min(255, q)));
+          }
+        }
+      }
+    }
+    return out.array();
+  }
+
+  public static float[] decode(byte[] data, UpdateEncoding encoding, int count) {
+    long expected = encodedSize(count, encoding);
+    if (data.length != expected) {
+      throw new IllegalArgumentException("expected " + expected + " bytes of " + encoding + " for " + count
+          + " values, got " + data.length);
+    }
+    float[] values = new float[count];
+    ByteBuffer in = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+    switch (encoding) {
+      case F32 -> {
+        FloatBuffer fb = in.asFloatBuffer();
+        fb.get(values);
+      }
+      case F16 -> {
+        for (int i = 0; i < count; i++) {
+          values[i] = Float.float16ToFloat(in.getShort());
+        }
+      }
+      case Q8 -> {
+        for (int start = 0; start < count; start += Q8_BLOCK) {
+          int end = Math.min(count, start + Q8_BLOCK);
+          float min = in.getFloat();
+          float scale = in.getFloat();
+          for (int i = start; i < end; i++) {
+            values[i] = min + (in.get() & 0xFF) * scale;
+          }
+        }
+      }
+    }
+    return values;
+  }
+}

@@ -1,0 +1,50 @@
+package io.fedmesh.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Versions a distributed model went through. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class DistributedModelStatus extends FedmeshStatus {
+  /** The newest versions are kept; older ones stay in the checkpoint store. */
+  public static final int MAX_HISTORY = 20;
+
+  @JsonPropertyDescription("The newest version, e.g. 'ft-demo-r12'.")
+  public String latestVersion;
+
+  @JsonPropertyDescription("The metric of the latest version on its evaluation set.")
+  public Double latestMetric;
+
+  @JsonPropertyDescription("Number of trainable parameters.")
+  public Long parameters;
+
+  @JsonPropertyDescription("Layer widths the built-in MLP resolves to, input to output.")
+  public List<Integer> layers = new ArrayList<>();
+
+  @JsonPropertyDescription("The newest versions, newest last (at most 20).")
+  public List<ModelVersion> versions = new ArrayList<>();
+
+  @JsonPropertyDescription("Sites serving the latest version.")
+  public List<String> servingSites = new ArrayList<>();
+
+  /** One version of the model. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class ModelVersion {
+    @JsonPropertyDescription("Version name.")
+    public String version;
+    @JsonPropertyDescription("sha256 of the parameters as stored.")
+    public String digest;
+    @JsonPropertyDescription("Metric name (accuracy, mse).")
+    public String metric;
+    @JsonPropertyDescription("Metric value on the evaluation set.")
+    public Double value;
+    @JsonPropertyDescription("FederatedTraining and round that produced it (namespace/name#round).")
+    public String producedBy;
+    @JsonPropertyDescription("Where the checkpoint is stored.")
+    public String checkpoint;
+    @JsonPropertyDescription("When it was produced (RFC 3339).")
+    public String createdAt;
+  }
+}

@@ -1,0 +1,279 @@
+package io.fedmesh.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What a federated training run should do. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class FederatedTrainingSpec {
+  static final String DNS1123 = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+
+  @Required
+  @Pattern(DNS1123)
+  @JsonPropertyDescription("Name of the DistributedModel (same namespace) to train.")
+  public String modelRef;
+
+  @Required
+  @Min(1)
+  @Max(10000)
+  @JsonPropertyDescription("Number of federation rounds to run (fewer when the target is reached).")
+  public Integer rounds;
+
+  @JsonPropertyDescription("How updates are aggregated.")
+  public Strategy strategy = new Strategy();
+
+  @JsonPropertyDescription("Which sites take part.")
+  public Participants participants = new Participants();
+
+  @JsonPropertyDescription("What each site does in a round.")
+  public LocalTraining localTraining = new LocalTraining();
+
+  @JsonPropertyDescription("When a round closes without waiting for slow or dead sites.")
+  public RoundDeadline roundDeadline = new RoundDeadline();
+
+  @JsonPropertyDescription("How updates travel over the WAN.")
+  public WanPolicy wan;
+
+  @JsonPropertyDescription("Differential-privacy style clipping and noise applied at the sites.")
+  public Privacy privacy;
+
+  @JsonPropertyDescription("Stop early once the global model reaches this.")
+  public Target target;
+
+  @JsonPropertyDescription("Held-out evaluation of the global model after each round.")
+  public Evaluation evaluation;
+
+  @JsonPropertyDescription("HPC simulations that add training data while the training runs.")
+  public AdaptiveSimulation adaptiveSimulation;
+
+  @Size(max = 16)
+  @JsonPropertyDescription("SimulationBursts (same namespace) whose produced samples join training as one more, cloud-side learner.")
+  public List<String> simulationDataFrom = new ArrayList<>();
+
+  /** Aggregation strategies. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(value = "self.type != 'TrimmedMean' || (has(self.trimFraction) && self.trimFraction < 0.5)", message = "TrimmedMean needs trimFraction below 0.5")
+  public static class Strategy {
+    /** Supported strategies. */
+    public enum Type { FedAvg, FedProx, FedAdam, TrimmedMean, Median, Krum, BufferedAsync }
+
+    @Required
+    @Default("FedAvg")
+    @JsonPropertyDescription("FedAvg (weighted by samples), FedProx, FedAdam, TrimmedMean, Median, Krum or BufferedAsync.")
+    public Type type = Type.FedAvg;
+
+    @Min(0)
+    @JsonPropertyDescription("FedProx proximal term mu.")
+    public Double proximalMu;
+
+    @Min(0)
+    @JsonPropertyDescription("Server learning rate for FedAdam.")
+    public Double serverLearningRate;
+
+    @Min(0)
+    @Max(0.49)
+    @JsonPropertyDescription("Fraction trimmed at each end for TrimmedMean.")
+    public Double trimFraction;
+
+    @Min(0)
+    @JsonPropertyDescription("Number of Byzantine sites tolerated by Krum.")
+    public Integer byzantine;
+
+    @Min(1)
+    @JsonPropertyDescription("Updates buffered before an aggregation in BufferedAsync.")
+    public Integer bufferSize;
+  }
+
+  /** Which sites take part. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(value = "!has(self.maxSites) || self.minSites <= self.maxSites", message = "minSites must not exceed maxSites")
+  public static class Participants {
+    @JsonPropertyDescription("EdgeSites (by labels) that may take part; empty selects every site in the namespace.")
+    public LabelSelector siteSelector;
+
+    @Min(1)
+    @Default("1")
+    @JsonPropertyDescription("Quorum: a round needs updates from at least this many sites.")
+    public Integer minSites = 1;
+
+    @Min(1)
+    @JsonPropertyDescription("Most sites selected per round; unset means all eligible.")
+    public Integer maxSites;
+
+    @Min(0.01)
+    @Max(1)
+    @Default("1.0")
+    @JsonPropertyDescription("Fraction of eligible sites sampled per round (at least minSites).")
+    public Double fraction = 1.0;
+  }
+
+  /** Local training at each site. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class LocalTraining {
+    @Min(1)
+    @Max(1000)
+    @Default("1")
+    @JsonPropertyDescription("Local epochs per round.")
+    public Integer epochs = 1;
+
+    @Min(1)
+    @Max(65536)
+    @Default("32")
+    @JsonPropertyDescription("Mini-batch size.")
+    public Integer batchSize = 32;
+
+    @Min(0.000001)
+    @Max(10)
+    @Default("0.05")
+    @JsonPropertyDescription("SGD learning rate.")
+    public Double learningRate = 0.05;
+
+    @Pattern("^[A-Za-z_][A-Za-z0-9_.-]*$")
+    @Default("label")
+    @JsonPropertyDescription("Name of the label column in the sites' CSV files.")
+    public String labelColumn = "label";
+  }
+
+  /** Round deadlines. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(value = "!has(self.minSeconds) || !has(self.maxSeconds) || self.minSeconds <= self.maxSeconds", message = "minSeconds must not exceed maxSeconds")
+  public static class RoundDeadline {
+    @Min(1)
+    @Max(86400)
+    @Default("120")
+    @JsonPropertyDescription("Deadline of the first round in seconds.")
+    public Integer initialSeconds = 120;
+
+    @Default("true")
+    @JsonPropertyDescription("Adapt the deadline to observed round times (a multiple of the median of recent rounds).")
+    public Boolean adaptive = true;
+
+    @Min(1)
+    @JsonPropertyDescription("Lower bound of an adaptive deadline.")
+    public Integer minSeconds;
+
+    @Min(1)
+    @JsonPropertyDescription("Upper bound of an adaptive deadline.")
+    public Integer maxSeconds;
+
+    @Min(0)
+    @Max(100)
+    @Default("3")
+    @JsonPropertyDescription("How often a round below quorum at its deadline is retried before the training fails.")
+    public Integer maxRetries = 3;
+  }
+
+  /** Update transport. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class WanPolicy {
+    /** Update encodings. */
+    public enum Compression {
+      @JsonProperty("none") NONE,
+      @JsonProperty("fp16") FP16,
+      @JsonProperty("int8") INT8,
+      @JsonProperty("auto") AUTO
+    }
+
+    @Default("none")
+    @JsonPropertyDescription("none (float32), fp16, int8, or auto (by each site's measured bandwidth).")
+    public Compression compression = Compression.NONE;
+
+    @Min(0)
+    @JsonPropertyDescription("Most update bytes accepted per round across all sites; sites beyond it are left out of the round.")
+    public Long byteBudgetPerRound;
+  }
+
+  /** Privacy at the sites. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Privacy {
+    @Min(0)
+    @JsonPropertyDescription("Clip each update's L2 norm (relative to the global model) to this; 0 disables.")
+    public Double clipNorm;
+
+    @Min(0)
+    @JsonPropertyDescription("Gaussian noise multiplier applied after clipping; 0 disables.")
+    public Double noiseMultiplier;
+  }
+
+  /** Early stop. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(value = "self.metric != 'accuracy' || (self.value >= 0.0 && self.value <= 1.0)", message = "an accuracy target must be between 0 and 1")
+  public static class Target {
+    /** Metrics a target may name. */
+    public enum Metric {
+      @JsonProperty("accuracy") ACCURACY,
+      @JsonProperty("loss") LOSS,
+      @JsonProperty("mse") MSE
+    }
+
+    @Required
+    @JsonPropertyDescription("accuracy (higher is better), loss or mse (lower is better).")
+    public Metric metric;
+
+    @Required
+    @JsonPropertyDescription("Value at which the training succeeds early.")
+    public Double value;
+  }
+
+  /** Held-out evaluation. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Evaluation {
+    @JsonPropertyDescription("CSV file of the held-out set, readable by the operator (e.g. on its checkpoint volume). Without it the sites' local metrics are averaged.")
+    public String dataPath;
+  }
+
+  /** Simulation bursts triggered by the state of the model. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class AdaptiveSimulation {
+    /** What fires a burst. */
+    public enum Trigger {
+      @JsonProperty("plateau") PLATEAU,
+      @JsonProperty("lowData") LOW_DATA,
+      @JsonProperty("always") ALWAYS
+    }
+
+    @Required
+    @Pattern(DNS1123)
+    @JsonPropertyDescription("HpcCluster (same namespace) to burst to.")
+    public String clusterRef;
+
+    @Default("plateau")
+    @JsonPropertyDescription("plateau (metric gained less than minDelta over patience rounds), lowData (fewer than minSamples), always (once, at start).")
+    public Trigger trigger = Trigger.PLATEAU;
+
+    @Min(1)
+    @Default("2")
+    @JsonPropertyDescription("Rounds without improvement before a plateau fires.")
+    public Integer patience = 2;
+
+    @Min(0)
+    @Default("0.005")
+    @JsonPropertyDescription("Smallest gain that counts as improvement.")
+    public Double minDelta = 0.005;
+
+    @Min(0)
+    @JsonPropertyDescription("lowData fires when the cohort holds fewer samples than this.")
+    public Long minSamples;
+
+    @Min(0)
+    @Max(100)
+    @Default("1")
+    @JsonPropertyDescription("Most bursts this training may request.")
+    public Integer maxBursts = 1;
+
+    @Required
+    @JsonPropertyDescription("The burst to create when the trigger fires (clusterRef is filled in).")
+    public SimulationBurstSpec burstTemplate;
+  }
+}

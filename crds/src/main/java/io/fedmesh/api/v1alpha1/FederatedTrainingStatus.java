@@ -1,0 +1,102 @@
+package io.fedmesh.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Progress of a federated training run. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class FederatedTrainingStatus extends FedmeshStatus {
+  /** Rounds kept in status; the full record is in the checkpoint store. */
+  public static final int MAX_HISTORY = 50;
+
+  /** Lifecycle of a training. */
+  public enum Phase { Pending, Running, Succeeded, Failed }
+
+  @JsonPropertyDescription("Pending, Running, Succeeded or Failed.")
+  public Phase phase;
+
+  @JsonPropertyDescription("Rounds completed.")
+  public Integer round;
+
+  @JsonPropertyDescription("Human-readable progress, e.g. '7/20'.")
+  public String progress;
+
+  @JsonPropertyDescription("Attempt of the round in progress (retries after a missed quorum).")
+  public Integer roundAttempt;
+
+  @JsonPropertyDescription("When the round in progress opened (RFC 3339).")
+  public String roundStartedAt;
+
+  @JsonPropertyDescription("Deadline of the round in progress in seconds.")
+  public Double roundDeadlineSeconds;
+
+  @JsonPropertyDescription("Sites selected for the round in progress.")
+  public List<String> currentParticipants = new ArrayList<>();
+
+  @JsonPropertyDescription("Eligible sites (Ready, not cordoned, selected by the site selector).")
+  public Integer activeSites;
+
+  @JsonPropertyDescription("The latest global evaluation.")
+  public MetricValue metric;
+
+  @JsonPropertyDescription("Global model version after the last round.")
+  public String modelVersion;
+
+  @JsonPropertyDescription("The most recent rounds (at most 50), oldest first.")
+  public List<RoundRecord> history = new ArrayList<>();
+
+  @JsonPropertyDescription("SimulationBursts this training created.")
+  public List<String> burstsRequested = new ArrayList<>();
+
+  @JsonPropertyDescription("Model and update bytes moved over the WAN in total.")
+  public Long bytesMoved;
+
+  @JsonPropertyDescription("When the training started (RFC 3339).")
+  public String startTime;
+
+  @JsonPropertyDescription("When the training finished (RFC 3339).")
+  public String completionTime;
+
+  /** A metric and its value. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class MetricValue {
+    @JsonPropertyDescription("accuracy or mse.")
+    public String name;
+    @JsonPropertyDescription("The value.")
+    public Double value;
+
+    public MetricValue() {}
+
+    public MetricValue(String name, Double value) {
+      this.name = name;
+      this.value = value;
+    }
+  }
+
+  /** One completed round. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class RoundRecord {
+    @JsonPropertyDescription("Round number, from 1.")
+    public Integer round;
+    @JsonPropertyDescription("Sites whose updates were aggregated.")
+    public List<String> participants = new ArrayList<>();
+    @JsonPropertyDescription("Sites selected that did not deliver in time.")
+    public List<String> missed = new ArrayList<>();
+    @JsonPropertyDescription("Samples behind the aggregated updates.")
+    public Long samples;
+    @JsonPropertyDescription("Mean training loss reported by the sites, weighted by samples.")
+    public Double loss;
+    @JsonPropertyDescription("Global evaluation metric after aggregation.")
+    public Double metric;
+    @JsonPropertyDescription("Model and update bytes moved in this round.")
+    public Long bytes;
+    @JsonPropertyDescription("Wall-clock seconds from round open to aggregation.")
+    public Double seconds;
+    @JsonPropertyDescription("Attempts needed (1 unless the quorum was missed).")
+    public Integer attempts;
+    @JsonPropertyDescription("When the round closed (RFC 3339).")
+    public String completedAt;
+  }
+}

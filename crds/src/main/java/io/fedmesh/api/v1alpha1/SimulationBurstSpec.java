@@ -1,0 +1,145 @@
+package io.fedmesh.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.ArrayList;
+import java.util.List;
+
+/** An ensemble of simulation tasks. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class SimulationBurstSpec {
+  /** How dependent tasks are scheduled. */
+  public enum Mode {
+    @JsonProperty("async") ASYNC,
+    @JsonProperty("barrier") BARRIER
+  }
+
+  @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+  @JsonPropertyDescription("HpcCluster (same namespace) to run on. Required unless the burst comes from a FederatedTraining's burstTemplate, which fills it in.")
+  public String clusterRef;
+
+  @Required
+  @JsonPropertyDescription("What each task runs.")
+  public Application application = new Application();
+
+  @Min(1)
+  @Max(1024)
+  @Default("2")
+  @JsonPropertyDescription("MPI ranks per simulation task.")
+  public Integer ranksPerTask = 2;
+
+  @Min(0)
+  @Max(16)
+  @Default("0")
+  @JsonPropertyDescription("GPUs per task; 0 runs the CPU kernel.")
+  public Integer gpusPerTask = 0;
+
+  @Min(10)
+  @Max(604800)
+  @Default("600")
+  @JsonPropertyDescription("Wall-clock limit per task in seconds (Slurm --time).")
+  public Integer walltimeSeconds = 600;
+
+  @Required
+  @Min(1)
+  @Max(10000)
+  @JsonPropertyDescription("Number of simulation tasks in the ensemble.")
+  public Integer tasks;
+
+  @Size(max = 8)
+  @JsonPropertyDescription("Parameters swept across the tasks; each task gets an evenly spaced point (Latin-hypercube order).")
+  public List<SweepParameter> sweep = new ArrayList<>();
+
+  @Default("async")
+  @JsonPropertyDescription("async: each task starts as soon as its inputs and resources are ready; barrier: stage after stage.")
+  public Mode mode = Mode.ASYNC;
+
+  @JsonPropertyDescription("Post-process, train and evaluate stages that follow the simulations (a DeepDriveMD-like loop).")
+  public Pipeline pipeline;
+
+  @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+  @JsonPropertyDescription("Name of the produced data set; defaults to the burst's name.")
+  public String outputDataset;
+
+  /** The simulation each task runs. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(value = "self.type != 'command' || has(self.command)", message = "an application of type command needs command")
+  public static class Application {
+    /** Kinds of application. */
+    public enum Type {
+      @JsonProperty("advection-diffusion") ADVECTION_DIFFUSION,
+      @JsonProperty("command") COMMAND
+    }
+
+    @Default("advection-diffusion")
+    @JsonPropertyDescription("advection-diffusion: the built-in 2-D MPI solver; command: any program that writes CSV samples to $FEDMESH_OUTPUT.")
+    public Type type = Type.ADVECTION_DIFFUSION;
+
+    @JsonPropertyDescription("Command line for type command.")
+    public String command;
+
+    @Min(8)
+    @Max(8192)
+    @Default("64")
+    @JsonPropertyDescription("Grid points per side of the built-in solver.")
+    public Integer grid = 64;
+
+    @Min(1)
+    @Max(1000000)
+    @Default("200")
+    @JsonPropertyDescription("Time steps of the built-in solver.")
+    public Integer steps = 200;
+
+    @Min(1)
+    @Max(10000)
+    @Default("64")
+    @JsonPropertyDescription("Samples each task writes.")
+    public Integer samplesPerTask = 64;
+  }
+
+  /** One swept parameter. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(value = "self.min <= self.max", message = "min must not exceed max")
+  public static class SweepParameter {
+    @Required
+    @Pattern("^[A-Za-z_][A-Za-z0-9_]*$")
+    @JsonPropertyDescription("Parameter name, e.g. diffusivity, windX, windY, sourceX, sourceY.")
+    public String name;
+
+    @Required
+    @JsonPropertyDescription("Lowest value.")
+    public Double min;
+
+    @Required
+    @JsonPropertyDescription("Highest value.")
+    public Double max;
+  }
+
+  /** Stages after the simulations. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Pipeline {
+    @Default("true")
+    @JsonPropertyDescription("Post-process each simulation's output (one task per simulation).")
+    public Boolean postprocess = true;
+
+    @Min(0)
+    @Max(64)
+    @Default("1")
+    @JsonPropertyDescription("Surrogate training tasks over the aggregated output.")
+    public Integer trainTasks = 1;
+
+    @Min(0)
+    @Max(64)
+    @Default("1")
+    @JsonPropertyDescription("Evaluation/inference tasks after training.")
+    public Integer evaluateTasks = 1;
+  }
+}
