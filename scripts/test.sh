@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The test command of the README (`./fedmesh test`), also run by .ci/run.
+#
+# Installs what the tests need when it is missing (Slurm, munge, Open MPI, the Open MPI Java
+# classes), starts a private single-node Slurm in a temporary directory, runs the whole Maven
+# build with every test, and stops Slurm again. Tests that need Slurm or MPI skip with a printed
+# reason where these cannot be installed (not root, no apt); nothing is skipped silently.
+#
+# Environment: FEDMESH_SKIP_HPC_INSTALL=1 skips the apt step; extra arguments go to Maven
+# (e.g. `./fedmesh test -pl common`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+. scripts/select-jdk.sh
+fedmesh_select_jdk
+echo "== fedmesh test: JDK $(fedmesh_java_major "$JAVA_HOME") at $JAVA_HOME"
+
+if [ "${FEDMESH_SKIP_HPC_INSTALL:-0}" != 1 ] && [ -f hpc-bridge/scripts/install-hpc-deps.sh ]; then
+  echo "== installing HPC test dependencies (Slurm, munge, Open MPI, mpi.jar) where missing"
+  bash hpc-bridge/scripts/install-hpc-deps.sh
+fi
+
+slurm_dir=""
+cleanup() {
+  if [ -n "$slurm_dir" ] && [ -f hpc-bridge/scripts/slurm-down.sh ]; then
+    bash hpc-bridge/scripts/slurm-down.sh "$slurm_dir" || true
+  fi
+}
+trap cleanup EXIT
+
+if command -v slurmctld >/dev/null 2>&1 && [ -f hpc-bridge/scripts/slurm-up.sh ]; then
+  slurm_dir=$(mktemp -d /tmp/fedmesh-slurm.XXXXXX)
+  echo "== starting a private Slurm in $slurm_dir"
+  if bash hpc-bridge/scripts/slurm-up.sh "$slurm_dir" && [ -f "$slurm_dir/env" ]; then
+    . "$slurm_dir/env"
+    echo "== Slurm is up: SLURM_CONF=${SLURM_CONF:-}"
+  else
+    echo "== Slurm did not start (see above): Slurm integration tests will be skipped"
+  fi
+else
+  echo "== Slurm is not installed: Slurm integration tests will be skipped"
+fi
+
+export DJL_CACHE_DIR="${DJL_CACHE_DIR:-$HOME/.djl.ai}"
+echo "== running the test suite"
+./mvnw -B -ntp install "$@"
