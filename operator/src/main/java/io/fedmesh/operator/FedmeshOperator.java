@@ -1,0 +1,106 @@
+package io.fedmesh.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fedmesh.common.grpc.GrpcServerRunner;
+import io.fedmesh.common.metrics.MetricsServer;
+import io.fedmesh.operator.checkpoint.CheckpointStore;
+import io.fedmesh.operator.coordinator.CoordinatorService;
+import io.fedmesh.operator.coordinator.EdgeSiteMirror;
+import io.fedmesh.operator.coordinator.Federation;
+import io.fedmesh.operator.coordinator.SiteLivenessMonitor;
+import io.fedmesh.operator.rounds.TrainingRunners;
+import io.fedmesh.operator.status.EventRecorder;
+import io.fedmesh.operator.status.StatusPatcher;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running operator: reconcilers (Java Operator SDK), the federation coordinator (gRPC), the
+ * site liveness monitor and the metrics endpoint. {@link #close()} stops all of it.
+ */
+public final class FedmeshOperator implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(FedmeshOperator.class);
+
+  private final Operator operator;
+  private final GrpcServerRunner coordinator;
+  private final SiteLivenessMonitor liveness;
+  private final TrainingRunners runners;
+  private final MetricsServer metrics;
+  private final OperatorContext context;
+
+  private FedmeshOperator(Operator operator, GrpcServerRunner coordinator, SiteLivenessMonitor liveness, TrainingRunners runners,
+      MetricsServer metrics, OperatorContext context) {
+    this.operator = operator;
+    this.coordinator = coordinator;
+    this.liveness = liveness;
+    this.runners = runners;
+    this.metrics = metrics;
+    this.context = context;
+  }
+
+  public static FedmeshOperator start(KubernetesClient client, OperatorConfig config) {
+    MetricsServer metrics = MetricsServer.start("0.0.0.0", config.metricsPort());
+    OperatorMetrics operatorMetrics = new OperatorMetrics(metrics.registry());
+    Federation federation = new Federation();
+    EventRecorder events = new EventRecorder(client);
+    StatusPatcher patcher = new StatusPatcher(client);
+    EdgeSiteMirror mirror = new EdgeSiteMirror(client, events);
+    CheckpointStore checkpoints = new CheckpointStore(config.checkpointDir());
+    TrainingRunners runners = new TrainingRunners(client, federation, checkpoints, events, operatorMetrics);
+    OperatorContext ctx = new OperatorContext(client, config, federation, checkpoints, runners, patcher, events, operatorMetrics);
+
+    CoordinatorService service = new CoordinatorService(federation, mirror, config.namespace(), config.bootstrapToken(),
+        config.heartbeatInterval(), metrics.registry());
+    GrpcServerRunner grpc = GrpcServerRunner.start("coordinator", config.coordinatorListen(), config.tls(), List.of(service));
+    SiteLivenessMonitor liveness = new SiteLivenessMonitor(client, federation, mirror, config.heartbeatTimeout(),
+        config.watchAllNamespaces() ? null : config.namespace(), metrics.registry()).start();
+
+    Operator operator = new Operator(o -> {
+      o.withKubernetesClient(client)
+          .withUseSSAToPatchPrimaryResource(false)
+          .withCloseClientOnStop(false)
+          .withStopOnInformerErrorDuringStartup(true);
+      if (config.leaderElection()) {
+        o.withLeaderElectionConfiguration(new LeaderElectionConfiguration("fedmesh-operator-leader", config.namespace()));
+      }
+    });
+    Reconcilers.registerAll(operator, ctx, config);
+    operator.start();
+    LOG.info("fedmesh operator started: coordinator on port {}, checkpoints in {}, metrics port {}", grpc.port(),
+        config.checkpointDir(), metrics.port());
+    return new FedmeshOperator(operator, grpc, liveness, runners, metrics, ctx);
+  }
+
+  public int coordinatorPort() {
+    return coordinator.port();
+  }
+
+  public MeterRegistry meterRegistry() {
+    return metrics.registry();
+  }
+
+  public int metricsPort() {
+    return metrics.port();
+  }
+
+  public OperatorContext context() {
+    return context;
+  }
+
+  @Override
+  public void close() {
+    runners.close();
+    liveness.close();
+    try {
+      operator.stop();
+    } catch (RuntimeException e) {
+      LOG.warn("operator stop: {}", e.getMessage());
+    }
+    coordinator.close();
+    metrics.close();
+  }
+}

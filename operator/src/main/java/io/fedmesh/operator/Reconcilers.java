@@ -1,0 +1,31 @@
+package io.fedmesh.operator;
+
+import io.fedmesh.operator.reconciler.DistributedModelReconciler;
+import io.fedmesh.operator.reconciler.EdgeSiteReconciler;
+import io.fedmesh.operator.reconciler.FederatedTrainingReconciler;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import java.util.List;
+
+/** Every reconciler of the operator, registered in one place. */
+final class Reconcilers {
+  private Reconcilers() {}
+
+  static List<Reconciler<?>> all(OperatorContext ctx) {
+    return List.of(
+        new EdgeSiteReconciler(ctx.patcher()),
+        new DistributedModelReconciler(ctx.patcher(), ctx.events()),
+        new FederatedTrainingReconciler(ctx.client(), ctx.runners(), ctx.patcher(), ctx.events()));
+  }
+
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  static void registerAll(Operator operator, OperatorContext ctx, OperatorConfig config) {
+    for (Reconciler r : all(ctx)) {
+      if (config.watchAllNamespaces()) {
+        operator.register(r, o -> o.watchingAllNamespaces());
+      } else {
+        operator.register(r, o -> o.settingNamespace(config.namespace()));
+      }
+    }
+  }
+}

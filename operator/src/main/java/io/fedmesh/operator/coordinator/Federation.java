@@ -1,0 +1,38 @@
+package io.fedmesh.operator.coordinator;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The coordinator's in-memory state, shared by the gRPC service and the training runners. */
+public final class Federation {
+  public final SiteRegistry sites = new SiteRegistry();
+  public final AssignmentBoard assignments = new AssignmentBoard();
+  public final PublishedModels models = new PublishedModels();
+  public final UpdateInbox inbox = new UpdateInbox();
+  private final Map<String, AtomicLong> bytesByTraining = new ConcurrentHashMap<>();
+  private final Map<String, Reliability> reliability = new ConcurrentHashMap<>();
+
+  /** Rounds a site delivered in time and rounds it missed (placement prefers reliable sites). */
+  public record Reliability(long completed, long missed) {}
+
+  public Reliability reliability(String siteKey) {
+    return reliability.getOrDefault(siteKey, new Reliability(0, 0));
+  }
+
+  public void recordRound(String siteKey, boolean delivered) {
+    reliability.merge(siteKey, delivered ? new Reliability(1, 0) : new Reliability(0, 1),
+        (a, b) -> new Reliability(a.completed() + b.completed(), a.missed() + b.missed()));
+  }
+
+  /** Counts model or update bytes moved for a training. */
+  public void addBytes(String training, long bytes) {
+    bytesByTraining.computeIfAbsent(training, k -> new AtomicLong()).addAndGet(bytes);
+  }
+
+  /** Bytes moved for a training since the last call (the runner reads it once per round). */
+  public long drainBytes(String training) {
+    AtomicLong counter = bytesByTraining.get(training);
+    return counter == null ? 0 : counter.getAndSet(0);
+  }
+}

@@ -1,0 +1,28 @@
+package io.fedmesh.operator.coordinator;
+
+import io.fedmesh.common.codec.UpdateCodec;
+import io.fedmesh.common.codec.UpdateEncoding;
+import io.fedmesh.common.model.MlpSpec;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The global model each training currently serves for download, pre-encoded once per version. */
+public final class PublishedModels {
+  /** One published version. */
+  public record Published(String version, MlpSpec spec, byte[] f32) {}
+
+  private final Map<String, Published> byTraining = new ConcurrentHashMap<>();
+
+  public void publish(String training, String version, MlpSpec spec, float[] weights) {
+    byTraining.put(training, new Published(version, spec, UpdateCodec.encode(weights, UpdateEncoding.F32)));
+  }
+
+  public Optional<Published> get(String training) {
+    return Optional.ofNullable(byTraining.get(training));
+  }
+
+  public void remove(String training) {
+    byTraining.remove(training);
+  }
+}

@@ -1,0 +1,58 @@
+package io.fedmesh.operator.reconciler;
+
+import io.fedmesh.api.v1alpha1.DistributedModel;
+import io.fedmesh.api.v1alpha1.DistributedModelStatus;
+import io.fedmesh.api.v1alpha1.FedmeshApi;
+import io.fedmesh.operator.status.Conditions;
+import io.fedmesh.operator.status.EventRecorder;
+import io.fedmesh.operator.status.StatusPatcher;
+import io.fedmesh.operator.validation.ModelResolver;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.util.ArrayList;
+
+/** Resolves a DistributedModel to its network and reports it; versions are added by trainings. */
+@ControllerConfiguration(name = "distributedmodel")
+public final class DistributedModelReconciler implements Reconciler<DistributedModel> {
+  private final StatusPatcher patcher;
+  private final EventRecorder events;
+  private final ModelResolver resolver = new ModelResolver();
+
+  public DistributedModelReconciler(StatusPatcher patcher, EventRecorder events) {
+    this.patcher = patcher;
+    this.events = events;
+  }
+
+  @Override
+  public UpdateControl<DistributedModel> reconcile(DistributedModel model, Context<DistributedModel> context) {
+    DistributedModelStatus previous = model.getStatus();
+    Long generation = model.getMetadata().getGeneration();
+    if (previous != null && generation.equals(previous.observedGeneration)) {
+      return UpdateControl.noUpdate();
+    }
+    ModelResolver.Resolved r = resolver.resolve(model.getSpec());
+    DistributedModelStatus st = new DistributedModelStatus();
+    if (previous != null) {
+      st.latestVersion = previous.latestVersion;
+      st.latestMetric = previous.latestMetric;
+      st.versions = previous.versions;
+      st.servingSites = previous.servingSites;
+    }
+    st.observedGeneration = generation;
+    if (r.spec() == null) {
+      Conditions.set(st, previous, FedmeshApi.CONDITION_READY, false, "ValidationFailed", r.validation().message(), generation);
+      events.warning(model, "ValidationFailed", r.validation().message());
+    } else {
+      st.parameters = r.spec().parameterCount();
+      st.layers = new ArrayList<>();
+      for (int w : r.spec().layers()) {
+        st.layers.add(w);
+      }
+      Conditions.set(st, previous, FedmeshApi.CONDITION_READY, true, "Resolved", r.spec() + ", " + st.parameters + " parameters", generation);
+    }
+    patcher.patch(DistributedModel.class, model.getMetadata().getNamespace(), model.getMetadata().getName(), st);
+    return UpdateControl.noUpdate();
+  }
+}
