@@ -1,0 +1,98 @@
+package io.fedmesh.edge;
+
+import io.fedmesh.common.grpc.HostPort;
+import io.fedmesh.common.grpc.TlsFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** `fedmesh agent`: the edge agent of one site. */
+@Command(name = "agent", mixinStandardHelpOptions = true,
+    description = "Run the fedmesh edge agent of one site: dials out to the coordinator, heartbeats, trains locally with DJL.")
+public final class AgentCommand implements Callable<Integer> {
+  private static final Pattern DNS1123 = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--coordinator", required = true, description = "Coordinator address HOST:PORT (the operator's gRPC port).")
+  String coordinator;
+
+  @Option(names = "--site", required = true, description = "Site name (the EdgeSite; lowercase letters, digits, '-').")
+  String site;
+
+  @Option(names = "--data", required = true, description = "Directory of CSV files: header row, numeric features, a label column.")
+  Path data;
+
+  @Option(names = "--label-column", defaultValue = "label", description = "Name of the label column (default: ${DEFAULT-VALUE}).")
+  String labelColumn;
+
+  @Option(names = "--namespace", defaultValue = "", description = "Namespace of the EdgeSite (default: the coordinator's).")
+  String namespace;
+
+  @Option(names = "--token", description = "Bootstrap token (prefer --token-file).")
+  String token;
+
+  @Option(names = "--token-file", description = "File holding the bootstrap token.")
+  Path tokenFile;
+
+  @Option(names = "--region", description = "Region label of the site, e.g. eu-west-1.")
+  String region;
+
+  @Option(names = "--label", description = "Label for the EdgeSite, key=value (repeatable).")
+  Map<String, String> labels = new LinkedHashMap<>();
+
+  @Option(names = "--work-dir", description = "Where the durable outbox lives (default: ./fedmesh-agent-<site>).")
+  Path workDir;
+
+  @Option(names = "--tls-dir", description = "Directory with tls.crt, tls.key, ca.crt for mutual TLS.")
+  Path tlsDir;
+
+  @Option(names = "--metrics-port", defaultValue = "-1", description = "Prometheus /metrics port, -1 for none (default: ${DEFAULT-VALUE}).")
+  int metricsPort;
+
+  @Option(names = "--cpu", description = "Declared CPU capacity (default: the machine's cores).")
+  Double cpu;
+
+  @Option(names = "--memory-mib", description = "Declared memory capacity in MiB (default: the JVM's maximum heap).")
+  Long memoryMiB;
+
+  @Option(names = "--gpus", defaultValue = "0", description = "Declared GPUs (default: ${DEFAULT-VALUE}).")
+  int gpus;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!DNS1123.matcher(site).matches() || site.length() > 63) {
+      throw new ParameterException(spec.commandLine(), "--site '" + site
+          + "' is not a valid name: use lowercase letters, digits and '-', at most 63 characters (e.g. site-0)");
+    }
+    if (!Files.isDirectory(data)) {
+      throw new ParameterException(spec.commandLine(), "--data " + data + " is not a directory: point it at a directory of CSV files");
+    }
+    HostPort endpoint;
+    try {
+      endpoint = HostPort.parse(coordinator);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--coordinator: " + e.getMessage());
+    }
+    String secret = tokenFile != null ? Files.readString(tokenFile).trim() : token;
+    Runtime rt = Runtime.getRuntime();
+    AgentConfig config = new AgentConfig(endpoint, site, namespace, data, labelColumn, secret, region, labels,
+        workDir != null ? workDir : Path.of("fedmesh-agent-" + site), TlsFiles.fromDirectory(tlsDir), metricsPort,
+        cpu != null ? cpu : rt.availableProcessors(), memoryMiB != null ? memoryMiB : rt.maxMemory() / (1024 * 1024), gpus);
+    CountDownLatch stop = new CountDownLatch(1);
+    try (EdgeAgent agent = new EdgeAgent(config).start()) {
+      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+      stop.await();
+    }
+    return 0;
+  }
+}

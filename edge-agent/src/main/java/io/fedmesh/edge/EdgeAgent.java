@@ -1,0 +1,399 @@
+package io.fedmesh.edge;
+
+import io.fedmesh.common.codec.UpdateCodec;
+import io.fedmesh.common.codec.UpdateEncoding;
+import io.fedmesh.common.data.Dataset;
+import io.fedmesh.common.data.DatasetException;
+import io.fedmesh.common.metrics.MetricsServer;
+import io.fedmesh.common.model.MlpSpec;
+import io.fedmesh.common.model.TaskKind;
+import io.fedmesh.edge.client.CoordinatorClient;
+import io.fedmesh.edge.data.DataDirectory;
+import io.fedmesh.edge.outbox.Outbox;
+import io.fedmesh.edge.training.DjlTrainer;
+import io.fedmesh.edge.training.TrainResult;
+import io.fedmesh.proto.federation.v1.HeartbeatRequest;
+import io.fedmesh.proto.federation.v1.HeartbeatResponse;
+import io.fedmesh.proto.federation.v1.LinkQuality;
+import io.fedmesh.proto.federation.v1.RegisterRequest;
+import io.fedmesh.proto.federation.v1.RegisterResponse;
+import io.fedmesh.proto.federation.v1.Resources;
+import io.fedmesh.proto.federation.v1.SiteState;
+import io.fedmesh.proto.federation.v1.TrainAssignment;
+import io.fedmesh.proto.federation.v1.UpdateHeader;
+import io.fedmesh.proto.federation.v1.UploadUpdateResponse;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent at one edge site: registers, keeps a heartbeat stream open (reconnecting with
+ * backoff), trains when a round assigns work, and delivers updates through a durable outbox.
+ */
+public final class EdgeAgent implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EdgeAgent.class);
+  public static final String VERSION = "0.1.0";
+
+  private final AgentConfig config;
+  private final CoordinatorClient client;
+  private final Outbox outbox;
+  private final DataDirectory data;
+  private final DjlTrainer trainer = new DjlTrainer();
+  private final MetricsServer metrics;
+  private final Counter roundsTrained;
+  private final Timer trainTime;
+  private final Counter bytesSent;
+  private final Counter bytesReceived;
+  private final DistributionSummary rttMetric;
+  private final ExecutorService work = Executors.newSingleThreadExecutor(r -> daemon(r, "agent-train"));
+  private final Set<String> started = ConcurrentHashMap.newKeySet();
+  private final AtomicLong seq = new AtomicLong();
+  private Thread connector;
+  private volatile boolean closed;
+  private volatile long lastAckNanos;
+  private volatile double rttMs;
+  private volatile double bandwidthMbps;
+  private volatile long sent;
+  private volatile long acked;
+  private volatile SiteState state = SiteState.SITE_STATE_READY;
+  private volatile String problem = "";
+  private volatile TaskKind lastTask;
+  private volatile MlpSpec lastSpec;
+  private volatile Dataset census;
+
+  public EdgeAgent(AgentConfig config) {
+    this.config = config;
+    this.client = new CoordinatorClient(config);
+    this.outbox = new Outbox(config.workDir().resolve("outbox"));
+    this.data = new DataDirectory(config.dataDir(), config.labelColumn());
+    this.metrics = MetricsServer.start("0.0.0.0", config.metricsPort());
+    var reg = metrics.registry();
+    this.roundsTrained = Counter.builder("fedmesh_agent_rounds_trained_total").register(reg);
+    this.trainTime = Timer.builder("fedmesh_agent_train").register(reg);
+    this.bytesSent = Counter.builder("fedmesh_agent_bytes_sent_total").register(reg);
+    this.bytesReceived = Counter.builder("fedmesh_agent_bytes_received_total").register(reg);
+    this.rttMetric = DistributionSummary.builder("fedmesh_agent_heartbeat_rtt_ms").register(reg);
+  }
+
+  public EdgeAgent start() {
+    refreshDataState();
+    connector = new Thread(this::connectLoop, "agent-connect");
+    connector.setDaemon(true);
+    connector.start();
+    return this;
+  }
+
+  public SiteState state() {
+    return state;
+  }
+
+  public String problem() {
+    return problem;
+  }
+
+  private void connectLoop() {
+    long backoffMs = 200;
+    while (!closed) {
+      try {
+        RegisterResponse reg = client.register(registerRequest());
+        long intervalMs = Math.max(100, reg.getHeartbeatIntervalMs());
+        LOG.info("site {}: registered with {} (session {}, heartbeat every {} ms)", config.site(), config.coordinator(),
+            reg.getSessionId(), intervalMs);
+        backoffMs = 200;
+        CountDownLatch broken = new CountDownLatch(1);
+        Status[] ended = new Status[1];
+        StreamObserver<HeartbeatRequest> stream = client.heartbeats(new StreamObserver<>() {
+          @Override
+          public void onNext(HeartbeatResponse ack) {
+            onAck(ack);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            ended[0] = Status.fromThrowable(t);
+            broken.countDown();
+          }
+
+          @Override
+          public void onCompleted() {
+            broken.countDown();
+          }
+        });
+        lastAckNanos = System.nanoTime();
+        work.submit(this::deliverOutbox);
+        while (!closed) {
+          refreshDataState();
+          sendHeartbeat(stream, reg.getSessionId());
+          if (broken.await(intervalMs, TimeUnit.MILLISECONDS)) {
+            break;
+          }
+          if (System.nanoTime() - lastAckNanos > TimeUnit.MILLISECONDS.toNanos(Math.max(5 * intervalMs, 5000))) {
+            LOG.warn("site {}: no heartbeat ack for {} ms; reconnecting", config.site(), (System.nanoTime() - lastAckNanos) / 1_000_000);
+            stream.onError(Status.CANCELLED.withDescription("ack timeout").asRuntimeException());
+            break;
+          }
+        }
+        if (!closed) {
+          LOG.warn("site {}: heartbeat stream ended ({}); reconnecting", config.site(),
+              ended[0] == null ? "completed" : ended[0].getCode() + " " + ended[0].getDescription());
+        }
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() == Status.Code.UNAUTHENTICATED || e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT) {
+          LOG.error("site {}: the coordinator refused registration: {}", config.site(), e.getStatus().getDescription());
+        } else {
+          LOG.warn("site {}: coordinator {} unreachable ({}); retrying in {} ms", config.site(), config.coordinator(),
+              e.getStatus().getCode(), backoffMs);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        LOG.warn("site {}: connection failed: {}", config.site(), e.toString());
+      }
+      sleepQuietly(backoffMs + ThreadLocalRandom.current().nextLong(backoffMs / 2 + 1));
+      backoffMs = Math.min(backoffMs * 2, 10_000);
+    }
+  }
+
+  private void sendHeartbeat(StreamObserver<HeartbeatRequest> stream, String session) {
+    long total = Math.max(1, sent);
+    double loss = Math.max(0, Math.min(1, (double) (sent - acked - 1) / total));
+    Runtime rt = Runtime.getRuntime();
+    HeartbeatRequest.Builder hb = HeartbeatRequest.newBuilder()
+        .setSiteName(config.site())
+        .setSessionId(session)
+        .setSeq(seq.incrementAndGet())
+        .setSentUnixNanos(unixNanos())
+        .setFree(Resources.newBuilder().setCpu(rt.availableProcessors()).setMemoryBytes(rt.maxMemory() - rt.totalMemory() + rt.freeMemory())
+            .setGpus(config.gpus()))
+        .setLink(LinkQuality.newBuilder().setRttMs(rttMs).setBandwidthMbps(bandwidthMbps).setLoss(loss))
+        .setState(state)
+        .setMessage(problem);
+    Dataset c = census;
+    if (c != null) {
+      hb.addDatasets(dataset(c));
+    }
+    stream.onNext(hb.build());
+    sent++;
+  }
+
+  private void onAck(HeartbeatResponse ack) {
+    lastAckNanos = System.nanoTime();
+    acked++;
+    if (ack.getEchoSentUnixNanos() > 0) {
+      rttMs = Math.max(0, (unixNanos() - ack.getEchoSentUnixNanos()) / 1e6);
+      rttMetric.record(rttMs);
+    }
+    for (TrainAssignment a : ack.getAssignmentsList()) {
+      String key = a.getTraining() + "/" + a.getRound() + "/" + config.site();
+      if (started.add(key)) {
+        work.submit(() -> runAssignment(a, key));
+      }
+    }
+  }
+
+  private void runAssignment(TrainAssignment a, String key) {
+    try {
+      MlpSpec spec = MlpSpec.fromProto(a.getModel());
+      lastSpec = spec;
+      lastTask = spec.task();
+      Dataset d;
+      try {
+        d = data.load(spec.task());
+      } catch (DatasetException e) {
+        degrade(e.getMessage());
+        return;
+      }
+      String mismatch = mismatch(spec, d);
+      if (mismatch != null) {
+        degrade(mismatch);
+        return;
+      }
+      state = SiteState.SITE_STATE_TRAINING;
+      CoordinatorClient.Downloaded model = client.download(a.getTraining(), a.getModelVersion(), config.site());
+      bytesReceived.increment(model.f32().length);
+      if (model.seconds() > 0) {
+        bandwidthMbps = model.f32().length * 8 / model.seconds() / 1e6;
+      }
+      float[] global = UpdateCodec.decode(model.f32(), UpdateEncoding.F32, (int) spec.parameterCount());
+      TrainResult r = trainTime.record(() -> trainer.train(spec, global, d, a.getLocal(), key.hashCode()));
+      UpdateEncoding enc = UpdateEncoding.fromProto(a.getEncoding());
+      byte[] bytes = UpdateCodec.encode(r.weights(), enc);
+      UpdateHeader header = UpdateHeader.newBuilder()
+          .setIdempotencyKey(key)
+          .setTraining(a.getTraining())
+          .setRound(a.getRound())
+          .setSiteName(config.site())
+          .setBaseModelVersion(a.getModelVersion())
+          .setSamples(r.samples())
+          .setTrainLoss(r.trainLoss())
+          .setLocalMetric(r.localMetric())
+          .setEncoding(enc.toProto())
+          .setNumParameters(r.weights().length)
+          .setTotalBytes(bytes.length)
+          .setTrainSeconds(r.seconds())
+          .build();
+      roundsTrained.increment();
+      LOG.info("site {}: trained round {} of {} on {} samples in {} s (loss {}, local {} {})", config.site(), a.getRound(),
+          a.getTraining(), r.samples(), String.format("%.2f", r.seconds()), String.format("%.4f", r.trainLoss()),
+          spec.task().metricName(), String.format("%.4f", r.localMetric()));
+      deliver(outbox.put(header, bytes));
+    } catch (StatusRuntimeException e) {
+      started.remove(key);
+      LOG.warn("site {}: round {} of {} not completed: {} {}", config.site(), a.getRound(), a.getTraining(),
+          e.getStatus().getCode(), e.getStatus().getDescription());
+    } catch (RuntimeException e) {
+      started.remove(key);
+      LOG.error("site {}: training for {} failed", config.site(), key, e);
+    } finally {
+      if (state == SiteState.SITE_STATE_TRAINING) {
+        state = SiteState.SITE_STATE_READY;
+      }
+    }
+  }
+
+  private void deliverOutbox() {
+    for (Outbox.Pending p : outbox.pending()) {
+      try {
+        deliver(p);
+      } catch (RuntimeException e) {
+        LOG.warn("site {}: outbox delivery of {} deferred: {}", config.site(), p.header().getIdempotencyKey(), e.getMessage());
+        return;
+      }
+    }
+  }
+
+  private void deliver(Outbox.Pending p) {
+    UploadUpdateResponse resp = client.upload(p.header(), p.data());
+    bytesSent.increment(p.data().length);
+    if (!resp.getAccepted()) {
+      LOG.warn("site {}: update {} refused: {}", config.site(), p.header().getIdempotencyKey(), resp.getMessage());
+    } else if (resp.getDuplicate()) {
+      LOG.info("site {}: update {} was already delivered", config.site(), p.header().getIdempotencyKey());
+    }
+    // accepted, duplicate or refused for good: either way it must not be sent again
+    outbox.remove(p);
+  }
+
+  /** Re-reads the data directory when it changed; Degraded while it cannot be used. */
+  private void refreshDataState() {
+    try {
+      Dataset d = loadCensus();
+      census = d;
+      String mismatch = lastSpec == null ? null : mismatch(lastSpec, d);
+      if (mismatch != null) {
+        degrade(mismatch);
+      } else if (state == SiteState.SITE_STATE_DEGRADED) {
+        LOG.info("site {}: data is usable again; Ready", config.site());
+        state = SiteState.SITE_STATE_READY;
+        problem = "";
+      }
+    } catch (DatasetException e) {
+      degrade(e.getMessage());
+    }
+  }
+
+  private Dataset loadCensus() throws DatasetException {
+    if (lastTask != null) {
+      return data.load(lastTask);
+    }
+    try {
+      return data.load(TaskKind.CLASSIFICATION);
+    } catch (DatasetException classification) {
+      return data.load(TaskKind.REGRESSION);
+    }
+  }
+
+  private String mismatch(MlpSpec spec, Dataset d) {
+    if (d.features() != spec.inputWidth()) {
+      return config.dataDir() + ": the data has " + d.features() + " feature columns " + d.featureNames()
+          + " but the model expects " + spec.inputWidth() + " (DistributedModel spec.inputShape); fix the CSV files or the model";
+    }
+    if (spec.task() == TaskKind.CLASSIFICATION && d.classes() > spec.outputWidth()) {
+      return config.dataDir() + ": the data has class labels up to " + (d.classes() - 1) + " but the model has "
+          + spec.outputWidth() + " classes (DistributedModel spec.outputShape)";
+    }
+    return null;
+  }
+
+  private void degrade(String message) {
+    if (state != SiteState.SITE_STATE_DEGRADED || !message.equals(problem)) {
+      LOG.error("site {}: Degraded: {}", config.site(), message);
+    }
+    problem = message;
+    state = SiteState.SITE_STATE_DEGRADED;
+  }
+
+  private RegisterRequest registerRequest() {
+    RegisterRequest.Builder r = RegisterRequest.newBuilder()
+        .setSiteName(config.site())
+        .setBootstrapToken(config.token() == null ? "" : config.token())
+        .setNamespace(config.namespace() == null ? "" : config.namespace())
+        .setRegion(config.region() == null ? "" : config.region())
+        .putAllLabels(config.labels())
+        .setCapacity(Resources.newBuilder().setCpu(config.cpu()).setMemoryBytes(config.memoryMiB() * 1024 * 1024).setGpus(config.gpus()))
+        .setAgentVersion(VERSION);
+    Dataset c = census;
+    if (c != null) {
+      r.addDatasets(dataset(c));
+    }
+    return r.build();
+  }
+
+  private static io.fedmesh.proto.federation.v1.Dataset dataset(Dataset d) {
+    return io.fedmesh.proto.federation.v1.Dataset.newBuilder().setName("local").setSamples(d.rows()).setFeatures(d.features())
+        .setClasses(d.classes()).build();
+  }
+
+  private static long unixNanos() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+  }
+
+  private void sleepQuietly(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closed = true;
+    }
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  /** Pending outbox entries (for tests and status). */
+  public List<Outbox.Pending> pendingUpdates() {
+    return outbox.pending();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    if (connector != null) {
+      connector.interrupt();
+    }
+    work.shutdownNow();
+    client.close();
+    metrics.close();
+  }
+}

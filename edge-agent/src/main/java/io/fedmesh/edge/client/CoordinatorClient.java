@@ -1,0 +1,148 @@
+package io.fedmesh.edge.client;
+
+import com.google.protobuf.ByteString;
+import io.fedmesh.common.grpc.TlsFiles;
+import io.fedmesh.common.resilience.CallGuard;
+import io.fedmesh.edge.AgentConfig;
+import io.fedmesh.proto.federation.v1.CoordinatorGrpc;
+import io.fedmesh.proto.federation.v1.DownloadModelRequest;
+import io.fedmesh.proto.federation.v1.HeartbeatRequest;
+import io.fedmesh.proto.federation.v1.HeartbeatResponse;
+import io.fedmesh.proto.federation.v1.ModelChunk;
+import io.fedmesh.proto.federation.v1.ModelSpec;
+import io.fedmesh.proto.federation.v1.RegisterRequest;
+import io.fedmesh.proto.federation.v1.RegisterResponse;
+import io.fedmesh.proto.federation.v1.UpdateChunk;
+import io.fedmesh.proto.federation.v1.UpdateHeader;
+import io.fedmesh.proto.federation.v1.UploadUpdateResponse;
+import io.grpc.Grpc;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.io.ByteArrayOutputStream;
+import java.util.Iterator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Calls to the coordinator, each with a deadline and through Resilience4j: register, download and
+ * upload are retried on transient errors (upload is safe to repeat thanks to its idempotency key).
+ */
+public final class CoordinatorClient implements AutoCloseable {
+  static final int CHUNK = 1 << 20;
+
+  private final ManagedChannel channel;
+  private final CoordinatorGrpc.CoordinatorBlockingStub blocking;
+  private final CoordinatorGrpc.CoordinatorStub async;
+  private final CallGuard guard;
+
+  public CoordinatorClient(AgentConfig config) {
+    this.channel = Grpc.newChannelBuilder(config.coordinator().toString(), TlsFiles.channelCredentials(config.tls()))
+        .maxInboundMessageSize(16 * 1024 * 1024)
+        .keepAliveTime(30, TimeUnit.SECONDS)
+        .build();
+    this.blocking = CoordinatorGrpc.newBlockingStub(channel);
+    this.async = CoordinatorGrpc.newStub(channel);
+    this.guard = CallGuard.forDestination("coordinator " + config.coordinator());
+  }
+
+  public RegisterResponse register(RegisterRequest request) {
+    return guard.idempotent(() -> blocking.withDeadlineAfter(15, TimeUnit.SECONDS).register(request));
+  }
+
+  /** Opens the heartbeat stream; acks go to {@code acks}. */
+  public StreamObserver<HeartbeatRequest> heartbeats(StreamObserver<HeartbeatResponse> acks) {
+    return async.heartbeat(acks);
+  }
+
+  /** A downloaded model: spec plus little-endian float32 bytes. */
+  public record Downloaded(ModelSpec spec, byte[] f32, double seconds) {}
+
+  /** Downloads a model version, resuming from the bytes already received after a failure. */
+  public Downloaded download(String training, String version, String site) {
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    ModelSpec[] spec = new ModelSpec[1];
+    long start = System.nanoTime();
+    guard.idempotent(() -> {
+      Iterator<ModelChunk> chunks = blocking.withDeadlineAfter(120, TimeUnit.SECONDS).downloadModel(DownloadModelRequest.newBuilder()
+          .setTraining(training).setModelVersion(version).setSiteName(site).setOffset(buffer.size()).build());
+      while (chunks.hasNext()) {
+        ModelChunk c = chunks.next();
+        if (c.hasModel()) {
+          spec[0] = c.getModel();
+        }
+        if (c.getOffset() == buffer.size()) {
+          buffer.writeBytes(c.getData().toByteArray());
+        }
+      }
+      return null;
+    });
+    if (spec[0] == null) {
+      throw new IllegalStateException("model " + version + " of " + training + " arrived without its spec");
+    }
+    return new Downloaded(spec[0], buffer.toByteArray(), (System.nanoTime() - start) / 1e9);
+  }
+
+  /** Uploads an encoded update in chunks; retried on transient errors (the coordinator dedups by key). */
+  public UploadUpdateResponse upload(UpdateHeader header, byte[] data) {
+    return guard.idempotent(() -> uploadOnce(header, data));
+  }
+
+  private UploadUpdateResponse uploadOnce(UpdateHeader header, byte[] data) {
+    CompletableFuture<UploadUpdateResponse> result = new CompletableFuture<>();
+    long deadlineSeconds = 60 + data.length / (1 << 20);
+    StreamObserver<UpdateChunk> out = async.withDeadlineAfter(deadlineSeconds, TimeUnit.SECONDS).uploadUpdate(new StreamObserver<>() {
+      @Override
+      public void onNext(UploadUpdateResponse r) {
+        result.complete(r);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        result.completeExceptionally(t);
+      }
+
+      @Override
+      public void onCompleted() {
+        result.complete(UploadUpdateResponse.getDefaultInstance());
+      }
+    });
+    int offset = 0;
+    do {
+      int len = Math.min(CHUNK, data.length - offset);
+      UpdateChunk.Builder c = UpdateChunk.newBuilder().setOffset(offset).setData(ByteString.copyFrom(data, offset, len))
+          .setLast(offset + len >= data.length);
+      if (offset == 0) {
+        c.setHeader(header);
+      }
+      out.onNext(c.build());
+      offset += len;
+    } while (offset < data.length);
+    out.onCompleted();
+    try {
+      return result.get(deadlineSeconds + 5, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof StatusRuntimeException sre) {
+        throw sre;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (TimeoutException e) {
+      throw io.grpc.Status.DEADLINE_EXCEEDED.withDescription("upload timed out").asRuntimeException();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw io.grpc.Status.CANCELLED.withDescription("interrupted").asRuntimeException();
+    }
+  }
+
+  @Override
+  public void close() {
+    channel.shutdownNow();
+    try {
+      channel.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

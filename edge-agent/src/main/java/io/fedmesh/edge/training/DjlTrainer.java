@@ -1,0 +1,196 @@
+package io.fedmesh.edge.training;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.util.Pair;
+import io.fedmesh.common.data.Dataset;
+import io.fedmesh.common.model.MlpEvaluator;
+import io.fedmesh.common.model.MlpSpec;
+import io.fedmesh.common.model.TaskKind;
+import io.fedmesh.proto.federation.v1.LocalTraining;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Local training of the built-in MLP with DJL (PyTorch engine). Every round starts from the
+ * global weights; the block's parameter order is MlpSpec's layout (per layer: weight out x in,
+ * then bias), which the tests pin against the operator's pure-Java forward pass.
+ */
+public final class DjlTrainer {
+  private static final String ENGINE = "PyTorch";
+
+  /** The DJL network for a spec (no softmax at the end: the loss applies it). */
+  public static Block buildBlock(MlpSpec spec) {
+    SequentialBlock block = new SequentialBlock();
+    int[] layers = spec.layers();
+    for (int i = 1; i < layers.length; i++) {
+      block.add(Linear.builder().setUnits(layers[i]).build());
+      if (i + 1 < layers.length) {
+        block.add(switch (spec.activation()) {
+          case RELU -> Activation.reluBlock();
+          case TANH -> Activation.tanhBlock();
+          case SIGMOID -> Activation.sigmoidBlock();
+        });
+      }
+    }
+    return block;
+  }
+
+  public static Device device() {
+    return Engine.getEngine(ENGINE).getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+  }
+
+  public TrainResult train(MlpSpec spec, float[] global, Dataset data, LocalTraining cfg, long seed) {
+    long start = System.nanoTime();
+    int epochs = Math.max(1, cfg.getEpochs());
+    int batch = Math.max(1, Math.min(cfg.getBatchSize() == 0 ? 32 : cfg.getBatchSize(), data.rows()));
+    double lr = cfg.getLearningRate() > 0 ? cfg.getLearningRate() : 0.05;
+    double mu = cfg.getProximalMu();
+    Loss loss = spec.task() == TaskKind.CLASSIFICATION ? Loss.softmaxCrossEntropyLoss() : Loss.l2Loss("l2", 2.0f);
+    try (Model model = Model.newInstance("fedmesh-mlp", device(), ENGINE)) {
+      model.setBlock(buildBlock(spec));
+      DefaultTrainingConfig config = new DefaultTrainingConfig(loss)
+          .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed((float) lr)).build())
+          .optDevices(new Device[] {device()});
+      try (Trainer trainer = model.newTrainer(config)) {
+        trainer.initialize(new Shape(batch, spec.inputWidth()));
+        List<Parameter> params = parameters(model.getBlock());
+        setWeights(params, global);
+        NDManager manager = trainer.getManager();
+        List<NDArray> anchors = mu > 0 ? snapshot(params, manager) : List.of();
+        int[] order = new int[data.rows()];
+        for (int i = 0; i < order.length; i++) {
+          order[i] = i;
+        }
+        Random random = new Random(seed);
+        double lossSum = 0;
+        long lossCount = 0;
+        int f = data.features();
+        for (int epoch = 0; epoch < epochs; epoch++) {
+          shuffle(order, random);
+          for (int from = 0; from < order.length; from += batch) {
+            int n = Math.min(batch, order.length - from);
+            float[] xb = new float[n * f];
+            float[] yb = new float[n];
+            for (int k = 0; k < n; k++) {
+              int r = order[from + k];
+              System.arraycopy(data.x(), r * f, xb, k * f, f);
+              yb[k] = data.y()[r];
+            }
+            try (NDManager step = manager.newSubManager()) {
+              NDArray x = step.create(xb, new Shape(n, f));
+              NDArray y = spec.task() == TaskKind.CLASSIFICATION ? step.create(yb, new Shape(n)) : step.create(yb, new Shape(n, 1));
+              try (GradientCollector gc = trainer.newGradientCollector()) {
+                NDArray pred = trainer.forward(new NDList(x)).singletonOrThrow();
+                NDArray l = loss.evaluate(new NDList(y), new NDList(pred));
+                lossSum += l.getFloat() * n;
+                lossCount += n;
+                if (mu > 0) {
+                  // FedProx: keep local weights near the global model
+                  for (int i = 0; i < params.size(); i++) {
+                    l = l.add(params.get(i).getArray().sub(anchors.get(i)).square().sum().mul(mu / 2));
+                  }
+                }
+                gc.backward(l);
+              }
+              trainer.step();
+            }
+          }
+        }
+        float[] weights = getWeights(params, global.length);
+        if (cfg.getClipNorm() > 0) {
+          UpdateClipper.clipAndNoise(weights, global, cfg.getClipNorm(), cfg.getNoiseMultiplier(), new Random(seed ^ 0x5DEECE66DL));
+        }
+        double metric = MlpEvaluator.evaluate(spec, weights, data).metric();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new TrainResult(weights, lossCount == 0 ? 0 : lossSum / lossCount, metric, data.rows(), seconds);
+      }
+    }
+  }
+
+  /** Forward pass through DJL with the given weights (used to pin the layout in tests). */
+  public static float[] predict(MlpSpec spec, float[] weights, float[] x, int rows) {
+    try (Model model = Model.newInstance("fedmesh-mlp-predict", Device.cpu(), ENGINE)) {
+      model.setBlock(buildBlock(spec));
+      try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()))) {
+        trainer.initialize(new Shape(rows, spec.inputWidth()));
+        setWeights(parameters(model.getBlock()), weights);
+        try (NDManager m = trainer.getManager().newSubManager()) {
+          NDArray out = trainer.evaluate(new NDList(m.create(x, new Shape(rows, spec.inputWidth())))).singletonOrThrow();
+          return out.toType(DataType.FLOAT32, false).toFloatArray();
+        }
+      }
+    }
+  }
+
+  private static List<Parameter> parameters(Block block) {
+    List<Parameter> out = new ArrayList<>();
+    for (Pair<String, Parameter> p : block.getParameters()) {
+      out.add(p.getValue());
+    }
+    return out;
+  }
+
+  static void setWeights(List<Parameter> params, float[] weights) {
+    int offset = 0;
+    for (Parameter p : params) {
+      NDArray a = p.getArray();
+      int size = (int) a.size();
+      float[] slice = new float[size];
+      System.arraycopy(weights, offset, slice, 0, size);
+      a.set(slice);
+      offset += size;
+    }
+    if (offset != weights.length) {
+      throw new IllegalStateException("model has " + offset + " parameters but " + weights.length + " were given");
+    }
+  }
+
+  static float[] getWeights(List<Parameter> params, int total) {
+    float[] out = new float[total];
+    int offset = 0;
+    for (Parameter p : params) {
+      float[] v = p.getArray().toFloatArray();
+      System.arraycopy(v, 0, out, offset, v.length);
+      offset += v.length;
+    }
+    return out;
+  }
+
+  private static List<NDArray> snapshot(List<Parameter> params, NDManager manager) {
+    List<NDArray> out = new ArrayList<>();
+    for (Parameter p : params) {
+      NDArray c = p.getArray().duplicate();
+      c.attach(manager);
+      out.add(c);
+    }
+    return out;
+  }
+
+  private static void shuffle(int[] a, Random r) {
+    for (int i = a.length - 1; i > 0; i--) {
+      int j = r.nextInt(i + 1);
+      int t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
+  }
+}
