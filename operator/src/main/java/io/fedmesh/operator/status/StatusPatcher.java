@@ -1,20 +1,31 @@
 package io.fedmesh.operator.status;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.CustomResource;
-import java.lang.reflect.InvocationTargetException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.Iterator;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes status with a JSON merge patch from a minimal object holding only name, namespace and
- * status, so concurrent writers never overwrite each other's spec and no resourceVersion races.
+ * Writes status through the status subresource with a JSON Patch that sets each top-level field
+ * the caller filled in ("add" replaces an existing member): fields the caller left null stay as
+ * they are, so concurrent writers of different fields never overwrite each other, and lists are
+ * replaced, not merged. (A JSON merge patch would do the same on a real API server, but the
+ * fabric8 mock server merges arrays element-wise, so the local mesh would see duplicated history.)
  */
 public final class StatusPatcher {
   private static final Logger LOG = LoggerFactory.getLogger(StatusPatcher.class);
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
   private final KubernetesClient client;
 
@@ -22,25 +33,36 @@ public final class StatusPatcher {
     this.client = client;
   }
 
-  /** Patches the status; returns false (and logs) when the resource is gone. */
+  /** Patches the status; returns false when the resource is gone. */
   public <S, R extends CustomResource<?, S>> boolean patch(Class<R> type, String namespace, String name, S status) {
-    R minimal;
-    try {
-      minimal = type.getDeclaredConstructor().newInstance();
-    } catch (InstantiationException | IllegalAccessException | NoSuchMethodException | InvocationTargetException e) {
-      throw new IllegalStateException("custom resource " + type + " needs a public no-arg constructor", e);
+    ObjectNode fields = Serialization.jsonMapper().valueToTree(status);
+    ArrayNode ops = JSON.arrayNode();
+    for (Iterator<Map.Entry<String, JsonNode>> it = fields.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> f = it.next();
+      ops.add(JSON.objectNode().put("op", "add").put("path", "/status/" + f.getKey().replace("~", "~0").replace("/", "~1"))
+          .set("value", f.getValue()));
     }
-    minimal.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
-    minimal.setStatus(status);
+    var resource = client.resources(type).inNamespace(namespace).withName(name).subresource("status");
     try {
-      client.resource(minimal).patchStatus();
+      resource.patch(PatchContext.of(PatchType.JSON), ops.toString());
       return true;
     } catch (KubernetesClientException e) {
-      if (e.getCode() == 404) {
+      if (e.getCode() == 404 && client.resources(type).inNamespace(namespace).withName(name).get() == null) {
         LOG.debug("{} {}/{} is gone; status not written", type.getSimpleName(), namespace, name);
         return false;
       }
-      throw e;
+      // no status yet: create it whole
+      ArrayNode create = JSON.arrayNode();
+      create.add(JSON.objectNode().put("op", "add").put("path", "/status").set("value", fields));
+      try {
+        resource.patch(PatchContext.of(PatchType.JSON), create.toString());
+        return true;
+      } catch (KubernetesClientException again) {
+        if (again.getCode() == 404) {
+          return false;
+        }
+        throw again;
+      }
     }
   }
 

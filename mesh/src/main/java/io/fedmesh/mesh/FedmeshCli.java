@@ -1,0 +1,26 @@
+package io.fedmesh.mesh;
+
+import io.fedmesh.bench.BenchCommand;
+import io.fedmesh.edge.AgentCommand;
+import io.fedmesh.operator.OperatorCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The `fedmesh` command. */
+@Command(name = "fedmesh", mixinStandardHelpOptions = true, version = "fedmesh 0.1.0",
+    description = "Federated edge-to-cloud orchestration mesh on Kubernetes.",
+    subcommands = {LocalMeshCommand.class, OperatorCommand.class, AgentCommand.class, BenchCommand.class,
+        CommandLine.HelpCommand.class},
+    footer = {"", "  test       Run the test suite (./fedmesh test: installs and starts Slurm and Open MPI when run as root)."})
+public final class FedmeshCli implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new FedmeshCli()).execute(args));
+  }
+}

@@ -1,0 +1,107 @@
+package io.fedmesh.mesh.report;
+
+import io.fedmesh.api.v1alpha1.FederatedTrainingStatus.RoundRecord;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.Styler;
+
+/** report.html with PNG plots rendered by XChart: metric and loss per round, participation and bytes per site/round. */
+public final class RunReport {
+  private RunReport() {}
+
+  public static Path write(Path out, String title, RunSummary summary, List<RoundRecord> history) throws IOException {
+    System.setProperty("java.awt.headless", "true");
+    Files.createDirectories(out);
+    List<Integer> rounds = new ArrayList<>();
+    List<Double> metric = new ArrayList<>();
+    List<Double> loss = new ArrayList<>();
+    List<Double> megabytes = new ArrayList<>();
+    Map<String, Integer> participation = new TreeMap<>();
+    for (RoundRecord r : history) {
+      rounds.add(r.round);
+      metric.add(r.metric == null ? 0 : r.metric);
+      loss.add(r.loss == null ? 0 : r.loss);
+      megabytes.add(r.bytes == null ? 0 : r.bytes / 1e6);
+      for (String p : r.participants) {
+        participation.merge(p, 1, Integer::sum);
+      }
+    }
+    for (RunSummary.Site s : summary.sites()) {
+      participation.putIfAbsent(s.name(), 0);
+    }
+    if (rounds.isEmpty()) {
+      rounds.add(0);
+      metric.add(0.0);
+      loss.add(0.0);
+      megabytes.add(0.0);
+    }
+    String metricName = summary.metric().name() == null ? "metric" : summary.metric().name();
+
+    XYChart m = new XYChartBuilder().width(640).height(360).title(metricName + " and training loss per round")
+        .xAxisTitle("round").yAxisTitle("value").build();
+    m.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+    m.addSeries("global " + metricName, rounds, metric);
+    m.addSeries("mean training loss", rounds, loss);
+    BitmapEncoder.saveBitmap(m, out.resolve("metric.png").toString(), BitmapEncoder.BitmapFormat.PNG);
+
+    CategoryChart p = new CategoryChartBuilder().width(640).height(360).title("rounds each site took part in")
+        .xAxisTitle("site").yAxisTitle("rounds").build();
+    p.getStyler().setLegendVisible(false);
+    p.addSeries("rounds", new ArrayList<>(participation.keySet()), new ArrayList<>(participation.values()));
+    BitmapEncoder.saveBitmap(p, out.resolve("participation.png").toString(), BitmapEncoder.BitmapFormat.PNG);
+
+    CategoryChart b = new CategoryChartBuilder().width(640).height(360).title("bytes moved per round (MB)")
+        .xAxisTitle("round").yAxisTitle("MB").build();
+    b.getStyler().setLegendVisible(false);
+    b.addSeries("MB", rounds, megabytes);
+    BitmapEncoder.saveBitmap(b, out.resolve("bytes.png").toString(), BitmapEncoder.BitmapFormat.PNG);
+
+    StringBuilder rows = new StringBuilder();
+    for (RoundRecord r : history) {
+      rows.append(String.format("<tr><td>%d</td><td>%s</td><td>%s</td><td>%.4f</td><td>%.4f</td><td>%d</td><td>%.2f</td></tr>%n",
+          r.round, String.join(", ", r.participants), r.missed == null ? "" : String.join(", ", r.missed),
+          r.loss == null ? 0 : r.loss, r.metric == null ? 0 : r.metric, r.bytes == null ? 0 : r.bytes, r.seconds == null ? 0 : r.seconds));
+    }
+    StringBuilder sites = new StringBuilder();
+    for (RunSummary.Site s : summary.sites()) {
+      sites.append("<tr><td>").append(esc(s.name())).append("</td><td>").append(esc(s.phase())).append("</td></tr>\n");
+    }
+    String html = """
+        <!doctype html>
+        <html><head><meta charset="utf-8"><title>%s</title>
+        <style>body{font-family:sans-serif;margin:2em;max-width:1400px}table{border-collapse:collapse}
+        td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}th{background:#f3f3f3}img{margin:8px;border:1px solid #ddd}</style>
+        </head><body>
+        <h1>%s</h1>
+        <p><b>Phase:</b> %s &nbsp; <b>Rounds:</b> %d &nbsp; <b>Final %s:</b> %s &nbsp; <b>Bytes moved:</b> %,d &nbsp; <b>Wall time:</b> %.1f s</p>
+        <div><img src="metric.png" alt="metric per round"><img src="participation.png" alt="participation per site"><img src="bytes.png" alt="bytes per round"></div>
+        <h2>Rounds</h2>
+        <table><tr><th>round</th><th>participants</th><th>missed</th><th>loss</th><th>%s</th><th>bytes</th><th>seconds</th></tr>
+        %s</table>
+        <h2>Sites</h2>
+        <table><tr><th>site</th><th>final phase</th></tr>
+        %s</table>
+        </body></html>
+        """.formatted(esc(title), esc(title), summary.phase(), summary.roundsCompleted(), esc(metricName),
+        summary.metric().value() == null ? "-" : String.format("%.4f", summary.metric().value()), summary.bytesMoved(),
+        summary.wallSeconds(), esc(metricName), rows, sites);
+    Path file = out.resolve("report.html");
+    Files.writeString(file, html, StandardCharsets.UTF_8);
+    return file;
+  }
+
+  private static String esc(String s) {
+    return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+  }
+}

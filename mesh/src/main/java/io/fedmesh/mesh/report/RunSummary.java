@@ -1,0 +1,47 @@
+package io.fedmesh.mesh.report;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.fedmesh.api.v1alpha1.EdgeSite;
+import io.fedmesh.api.v1alpha1.FederatedTraining;
+import io.fedmesh.api.v1alpha1.FederatedTrainingStatus;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** summary.json of a local mesh run: exactly these top-level keys. */
+@JsonPropertyOrder({"phase", "roundsCompleted", "metric", "history", "sites", "bytesMoved", "wallSeconds"})
+public record RunSummary(String phase, int roundsCompleted, Metric metric, List<Round> history, List<Site> sites, long bytesMoved,
+    double wallSeconds) {
+
+  /** The final global evaluation. */
+  public record Metric(String name, Double value) {}
+
+  /** One round: participants is the number of sites whose updates were aggregated. */
+  @JsonPropertyOrder({"round", "participants", "loss", "metric", "bytes", "seconds"})
+  public record Round(int round, int participants, Double loss, Double metric, long bytes, double seconds) {}
+
+  /** A site and its final phase. */
+  public record Site(String name, String phase) {}
+
+  public static RunSummary of(FederatedTraining ft, List<EdgeSite> sites, double wallSeconds) {
+    FederatedTrainingStatus st = ft.getStatus() == null ? new FederatedTrainingStatus() : ft.getStatus();
+    List<Round> rounds = st.history == null ? List.of() : st.history.stream()
+        .map(h -> new Round(h.round, h.participants == null ? 0 : h.participants.size(), h.loss, h.metric,
+            h.bytes == null ? 0 : h.bytes, h.seconds == null ? 0 : h.seconds))
+        .toList();
+    List<Site> siteList = sites.stream()
+        .map(s -> new Site(s.getMetadata().getName(), s.getStatus() == null || s.getStatus().phase == null ? "Pending"
+            : s.getStatus().phase.name()))
+        .sorted((a, b) -> a.name().compareTo(b.name()))
+        .toList();
+    return new RunSummary(st.phase == null ? "Pending" : st.phase.name(), st.round == null ? 0 : st.round,
+        st.metric == null ? new Metric(null, null) : new Metric(st.metric.name, st.metric.value), rounds, siteList,
+        st.bytesMoved == null ? 0 : st.bytesMoved, Math.round(wallSeconds * 100) / 100.0);
+  }
+
+  public void write(Path file) throws IOException {
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), this);
+  }
+}
