@@ -31,6 +31,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -63,6 +64,12 @@ public final class EdgeAgent implements AutoCloseable {
   private final DistributionSummary rttMetric;
   private final ExecutorService work = Executors.newSingleThreadExecutor(r -> daemon(r, "agent-train"));
   private final Set<String> started = ConcurrentHashMap.newKeySet();
+  private final Map<String, Outbox.Pending> delivered = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Outbox.Pending> eldest) {
+      return size() > 8;
+    }
+  });
   private final AtomicLong seq = new AtomicLong();
   private Thread connector;
   private volatile boolean closed;
@@ -116,6 +123,9 @@ public final class EdgeAgent implements AutoCloseable {
         LOG.info("site {}: registered with {} (session {}, heartbeat every {} ms)", config.site(), config.coordinator(),
             reg.getSessionId(), intervalMs);
         backoffMs = 200;
+        // a new session may be a restarted coordinator that lost what it had accepted: anything it
+        // still lists as assigned is delivered again (from the cache) or trained again
+        started.clear();
         CountDownLatch broken = new CountDownLatch(1);
         Status[] ended = new Status[1];
         StreamObserver<HeartbeatRequest> stream = client.heartbeats(new StreamObserver<>() {
@@ -203,7 +213,8 @@ public final class EdgeAgent implements AutoCloseable {
     for (TrainAssignment a : ack.getAssignmentsList()) {
       String key = a.getTraining() + "/" + a.getRound() + "/" + config.site();
       if (started.add(key)) {
-        work.submit(() -> runAssignment(a, key));
+        Outbox.Pending cached = delivered.get(key);
+        work.submit(cached != null ? () -> redeliver(cached) : () -> runAssignment(a, key));
       }
     }
   }
@@ -268,6 +279,15 @@ public final class EdgeAgent implements AutoCloseable {
     }
   }
 
+  private void redeliver(Outbox.Pending p) {
+    try {
+      LOG.info("site {}: the coordinator still lists {}; delivering it again", config.site(), p.header().getIdempotencyKey());
+      deliver(outbox.put(p.header(), p.data()));
+    } catch (RuntimeException e) {
+      LOG.warn("site {}: redelivery of {} deferred: {}", config.site(), p.header().getIdempotencyKey(), e.getMessage());
+    }
+  }
+
   private void deliverOutbox() {
     for (Outbox.Pending p : outbox.pending()) {
       try {
@@ -287,8 +307,12 @@ public final class EdgeAgent implements AutoCloseable {
     } else if (resp.getDuplicate()) {
       LOG.info("site {}: update {} was already delivered", config.site(), p.header().getIdempotencyKey());
     }
-    // accepted, duplicate or refused for good: either way it must not be sent again
+    // accepted, duplicate or refused for good: it leaves the outbox, and the last few stay cached
+    // in memory in case a restarted coordinator asks for them again
     outbox.remove(p);
+    if (resp.getAccepted()) {
+      delivered.put(p.header().getIdempotencyKey(), p);
+    }
   }
 
   /** Re-reads the data directory when it changed; Degraded while it cannot be used. */

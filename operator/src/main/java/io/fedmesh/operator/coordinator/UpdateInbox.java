@@ -34,12 +34,30 @@ public final class UpdateInbox {
   private final Map<String, OpenRound> open = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> seenKeys = new ConcurrentHashMap<>();
 
+  /**
+   * Opens a round. Re-opening the same round (a retry after a missed quorum) keeps the updates
+   * already received: they were trained from the same global model and stay valid.
+   */
   public void open(String training, int round, Set<String> participants) {
-    open.put(training, new OpenRound(round, participants));
+    open.compute(training, (k, previous) -> {
+      if (previous == null || previous.round != round) {
+        return new OpenRound(round, participants);
+      }
+      Set<String> all = new java.util.HashSet<>(previous.participants);
+      all.addAll(participants);
+      OpenRound merged = new OpenRound(round, all);
+      merged.updates.putAll(previous.updates);
+      return merged;
+    });
   }
 
   public void close(String training) {
     open.remove(training);
+  }
+
+  /** Closes the round only if it is {@code round} (a retry of it re-opens it with its updates). */
+  public void closeIfNot(String training, int round) {
+    open.computeIfPresent(training, (k, r) -> r.round == round ? r : null);
   }
 
   public void forget(String training) {

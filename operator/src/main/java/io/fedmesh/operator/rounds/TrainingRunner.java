@@ -271,17 +271,18 @@ public final class TrainingRunner implements Runnable {
       }
       federation.assignments.withdrawAll(key);
       List<ClientUpdate> updates = federation.inbox.received(key, round);
-      federation.inbox.close(key);
       Set<String> delivered = new HashSet<>();
       updates.forEach(u -> delivered.add(u.site()));
       List<String> missed = participants.stream().filter(p -> !delivered.contains(p)).toList();
       recordReliability(delivered, missed);
       if (updates.size() >= minSites && !updates.isEmpty()) {
+        federation.inbox.close(key);
         return new RoundResult(updates, missed, attempt);
       }
       String why = "round " + round + " attempt " + attempt + " closed with " + updates.size() + " update(s) from "
           + participants.size() + " selected site(s); minSites is " + minSites;
       if (attempt > maxRetries) {
+        federation.inbox.close(key);
         fail("QuorumNotReached", why + "; gave up after " + maxRetries + " retries (spec.roundDeadline.maxRetries). "
             + "Check that enough edge agents are Ready (kubectl get edgesites), or lower spec.participants.minSites");
         return null;
@@ -308,7 +309,11 @@ public final class TrainingRunner implements Runnable {
       local.setClipNorm(s.privacy.clipNorm == null ? 0 : s.privacy.clipNorm);
       local.setNoiseMultiplier(s.privacy.noiseMultiplier == null ? 0 : s.privacy.noiseMultiplier);
     }
+    Set<String> delivered = federation.inbox.receivedSites(key, round);
     for (String site : participants) {
+      if (delivered.contains(site)) {
+        continue; // delivered in an earlier attempt of this round
+      }
       double bandwidth = eligible.stream().filter(c -> c.site().equals(site)).mapToDouble(ParticipantSelector.Candidate::bandwidthMbps)
           .findFirst().orElse(0);
       TrainAssignment a = TrainAssignment.newBuilder()

@@ -1,0 +1,84 @@
+package io.fedmesh.api.v1alpha1;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.types.SimpleType;
+import dev.cel.compiler.CelCompiler;
+import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.parser.CelStandardMacro;
+import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelRuntimeFactory;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every x-kubernetes-validations rule in the generated CRDs, evaluated with CEL on an object that
+ * must pass and one that must fail. A new rule without cases here fails the test.
+ */
+class CelRulesTest {
+  record Cases(Object passing, Object failing) {}
+
+  static final Map<String, Cases> CASES = new LinkedHashMap<>();
+
+  static {
+    CASES.put("self.all(d, d >= 1)", new Cases(List.of(8L, 2L), List.of(8L, 0L)));
+    CASES.put("self.all(w, w >= 1 && w <= 65536)", new Cases(List.of(64L, 32L), List.of(64L, 0L)));
+    CASES.put("self.type != 'mlp' || has(self.hiddenLayers)", new Cases(Map.of("type", "mlp", "hiddenLayers", List.of()), Map.of("type", "mlp")));
+    CASES.put("self.type != 'djl' || has(self.modelUrl)", new Cases(Map.of("type", "djl", "modelUrl", "file:///m"), Map.of("type", "djl")));
+    CASES.put("!has(self.maxSites) || self.minSites <= self.maxSites",
+        new Cases(Map.of("minSites", 2L, "maxSites", 4L), Map.of("minSites", 5L, "maxSites", 4L)));
+    CASES.put("!has(self.minSeconds) || !has(self.maxSeconds) || self.minSeconds <= self.maxSeconds",
+        new Cases(Map.of("minSeconds", 5L, "maxSeconds", 60L), Map.of("minSeconds", 90L, "maxSeconds", 60L)));
+    CASES.put("self.type != 'TrimmedMean' || (has(self.trimFraction) && self.trimFraction < 0.5)",
+        new Cases(Map.of("type", "TrimmedMean", "trimFraction", 0.1), Map.of("type", "TrimmedMean")));
+    CASES.put("self.metric != 'accuracy' || (self.value >= 0.0 && self.value <= 1.0)",
+        new Cases(Map.of("metric", "accuracy", "value", 0.9), Map.of("metric", "accuracy", "value", 1.5)));
+    CASES.put("self.type != 'command' || has(self.command)",
+        new Cases(Map.of("type", "command", "command", "./sim"), Map.of("type", "command")));
+    CASES.put("self.min <= self.max", new Cases(Map.of("min", 0.0, "max", 1.0), Map.of("min", 2.0, "max", 1.0)));
+  }
+
+  static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
+      .addVar("self", SimpleType.DYN)
+      .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+      .build();
+  static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
+
+  static boolean eval(String rule, Object self) throws Exception {
+    CelAbstractSyntaxTree ast = COMPILER.compile(rule).getAst();
+    return (Boolean) RUNTIME.createProgram(ast).eval(Map.of("self", self));
+  }
+
+  static Set<String> rulesInGeneratedCrds() throws Exception {
+    Set<String> rules = new LinkedHashSet<>();
+    for (String plural : GeneratedCrds.PLURALS) {
+      collect(GeneratedCrds.tree(plural), rules);
+    }
+    return rules;
+  }
+
+  private static void collect(JsonNode node, Set<String> rules) {
+    if (node.has("x-kubernetes-validations")) {
+      node.get("x-kubernetes-validations").forEach(v -> rules.add(v.get("rule").asText()));
+    }
+    node.forEach(child -> collect(child, rules));
+  }
+
+  @Test
+  void everyRuleHasCasesAndTheyBehave() throws Exception {
+    Set<String> rules = rulesInGeneratedCrds();
+    assertThat(rules).isNotEmpty();
+    assertThat(CASES.keySet()).as("rules found in the CRDs that this test has no cases for").containsAll(rules);
+    for (String rule : rules) {
+      Cases c = CASES.get(rule);
+      assertThat(eval(rule, c.passing())).as("%s on %s", rule, c.passing()).isTrue();
+      assertThat(eval(rule, c.failing())).as("%s on %s", rule, c.failing()).isFalse();
+    }
+  }
+}

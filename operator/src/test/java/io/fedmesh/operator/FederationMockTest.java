@@ -1,0 +1,211 @@
+package io.fedmesh.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fedmesh.api.v1alpha1.DistributedModel;
+import io.fedmesh.api.v1alpha1.DistributedModelSpec;
+import io.fedmesh.api.v1alpha1.EdgeSite;
+import io.fedmesh.api.v1alpha1.EdgeSiteStatus;
+import io.fedmesh.api.v1alpha1.FederatedTraining;
+import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
+import io.fedmesh.api.v1alpha1.FederatedTrainingStatus;
+import io.fedmesh.common.grpc.HostPort;
+import io.fedmesh.common.model.MlpParameters;
+import io.fedmesh.operator.checkpoint.CheckpointStore;
+import io.fedmesh.operator.validation.ModelResolver;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The operator against the fabric8 mock API server (CRUD), with learners over real loopback gRPC. */
+@EnableKubernetesMockClient(crud = true)
+class FederationMockTest {
+  KubernetesClient client;
+  @TempDir Path checkpoints;
+  FedmeshOperator operator;
+  int port;
+  final List<TestLearner> learners = new ArrayList<>();
+
+  @BeforeEach
+  void setUp() throws Exception {
+    CrdFixtures.install(client);
+    port = freePort();
+    operator = FedmeshOperator.start(client, config());
+  }
+
+  OperatorConfig config() {
+    OperatorConfig local = OperatorConfig.local(checkpoints).withHeartbeatTimeout(Duration.ofSeconds(2));
+    return new OperatorConfig(local.namespace(), false, new HostPort("127.0.0.1", port), checkpoints, Duration.ofMillis(200),
+        local.heartbeatTimeout(), null, null, -1, false);
+  }
+
+  @AfterEach
+  void tearDown() {
+    learners.forEach(TestLearner::close);
+    if (operator != null) {
+      operator.close();
+    }
+  }
+
+  TestLearner learner(String site) {
+    TestLearner l = new TestLearner(site, port, 0.25f, 100);
+    learners.add(l);
+    return l;
+  }
+
+  void model(String name) {
+    DistributedModel dm = new DistributedModel();
+    dm.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("default").build());
+    DistributedModelSpec s = new DistributedModelSpec();
+    s.architecture = new DistributedModelSpec.Architecture();
+    s.architecture.hiddenLayers = List.of(3);
+    s.inputShape = List.of(2);
+    s.outputShape = List.of(2);
+    dm.setSpec(s);
+    client.resource(dm).create();
+  }
+
+  FederatedTraining training(String name, String model, int rounds) {
+    FederatedTraining ft = new FederatedTraining();
+    ft.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("default").build());
+    FederatedTrainingSpec s = new FederatedTrainingSpec();
+    s.modelRef = model;
+    s.rounds = rounds;
+    s.participants.minSites = 2;
+    s.roundDeadline.initialSeconds = 20;
+    ft.setSpec(s);
+    return ft;
+  }
+
+  FederatedTraining get(String name) {
+    return client.resources(FederatedTraining.class).inNamespace("default").withName(name).get();
+  }
+
+  EdgeSite site(String name) {
+    return client.resources(EdgeSite.class).inNamespace("default").withName(name).get();
+  }
+
+  @Test
+  void trainingSucceedsAggregatesExactlyAndCountsResendsOnce() {
+    model("m");
+    learner("site-a");
+    learner("site-b");
+    client.resource(training("ft", "m", 3)).create();
+    await().atMost(Duration.ofSeconds(60)).until(() -> get("ft").getStatus() != null
+        && get("ft").getStatus().phase == FederatedTrainingStatus.Phase.Succeeded);
+
+    FederatedTrainingStatus st = get("ft").getStatus();
+    assertThat(st.round).isEqualTo(3);
+    assertThat(st.progress).isEqualTo("3/3");
+    assertThat(st.condition("Ready").getStatus()).isEqualTo("True");
+    assertThat(st.condition("Ready").getReason()).isEqualTo("Succeeded");
+    assertThat(st.history).extracting(h -> h.round).containsExactly(1, 2, 3);
+    // each learner sent every update twice: counted once (2 sites x 100 samples)
+    assertThat(st.history).allSatisfy(h -> {
+      assertThat(h.participants).containsExactly("site-a", "site-b");
+      assertThat(h.samples).isEqualTo(200);
+    });
+    assertThat(learners).allSatisfy(l -> assertThat(l.responses).anySatisfy(r -> assertThat(r.getDuplicate()).isTrue()));
+    assertThat(st.bytesMoved).isPositive();
+
+    // FedAvg of two identical half-steps towards 0.25, three rounds: w3 - t = (w0 - t) / 8
+    var spec = new ModelResolver().resolve(client.resources(DistributedModel.class).inNamespace("default").withName("m").get().getSpec()).spec();
+    float[] w0 = MlpParameters.initialize(spec, get("ft").getMetadata().getUid().hashCode());
+    float[] w3 = new CheckpointStore(checkpoints).load("default", "ft", "ft-r3").orElseThrow();
+    for (int i = 0; i < w3.length; i++) {
+      assertThat((double) w3[i] - 0.25).isCloseTo((w0[i] - 0.25) / 8.0, org.assertj.core.api.Assertions.within(1e-5));
+    }
+    var dm = client.resources(DistributedModel.class).inNamespace("default").withName("m").get();
+    assertThat(dm.getStatus().latestVersion).isEqualTo("ft-r3");
+    assertThat(dm.getStatus().versions).extracting(v -> v.version).containsExactly("ft-r1", "ft-r2", "ft-r3");
+    assertThat(dm.getStatus().layers).containsExactly(2, 3, 2);
+  }
+
+  @Test
+  void invalidSpecIsReportedAndNeverStartsARound() throws Exception {
+    model("m");
+    TestLearner a = learner("site-a");
+    learner("site-b");
+    FederatedTraining ft = training("bad", "m", 0);
+    ft.getSpec().participants.maxSites = 1;
+    client.resource(ft).create();
+    await().atMost(Duration.ofSeconds(20)).until(() -> get("bad").getStatus() != null && get("bad").getStatus().condition("Ready") != null);
+    var ready = get("bad").getStatus().condition("Ready");
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo("ValidationFailed");
+    assertThat(ready.getMessage()).contains("spec.rounds must be between 1 and 10000 (got 0)")
+        .contains("spec.participants.minSites (2) must not exceed maxSites (1)");
+    Thread.sleep(1500);
+    assertThat(get("bad").getStatus().round).isNull();
+    assertThat(a.assignmentsSeen.get()).isZero();
+  }
+
+  @Test
+  void missingModelIsAConditionNamingTheField() {
+    client.resource(training("orphan", "no-such-model", 2)).create();
+    await().atMost(Duration.ofSeconds(20)).until(() -> get("orphan").getStatus() != null
+        && get("orphan").getStatus().condition("Ready") != null);
+    var ready = get("orphan").getStatus().condition("Ready");
+    assertThat(ready.getReason()).isEqualTo("ModelNotFound");
+    assertThat(ready.getMessage()).contains("spec.modelRef").contains("no-such-model");
+    assertThat(get("orphan").getStatus().phase).isEqualTo(FederatedTrainingStatus.Phase.Pending);
+  }
+
+  @Test
+  void siteGoesOfflineWhenSilentAndReadyWhenItReturns() {
+    TestLearner a = learner("site-a");
+    await().atMost(Duration.ofSeconds(20)).until(() -> site("site-a") != null && site("site-a").getStatus() != null
+        && site("site-a").getStatus().phase == EdgeSiteStatus.Phase.Ready);
+    assertThat(site("site-a").getMetadata().getLabels()).containsEntry("fedmesh.io/test", "yes");
+    a.pause();
+    await().atMost(Duration.ofSeconds(20)).until(() -> site("site-a").getStatus().phase == EdgeSiteStatus.Phase.Offline);
+    assertThat(site("site-a").getStatus().message).contains("no heartbeat");
+    assertThat(site("site-a").getStatus().condition("Ready").getStatus()).isEqualTo("False");
+    a.resume();
+    await().atMost(Duration.ofSeconds(20)).until(() -> site("site-a").getStatus().phase == EdgeSiteStatus.Phase.Ready);
+  }
+
+  @Test
+  void aRestartedOperatorResumesFromTheCheckpointInsteadOfStartingOver() throws Exception {
+    model("m");
+    learner("site-a");
+    learner("site-b");
+    FederatedTraining ft = training("long", "m", 6);
+    client.resource(ft).create();
+    await().atMost(Duration.ofSeconds(60)).until(() -> get("long").getStatus() != null && get("long").getStatus().round != null
+        && get("long").getStatus().round >= 2);
+    operator.close();
+    int roundAtStop = get("long").getStatus().round;
+    operator = FedmeshOperator.start(client, config());
+    List<Integer> seen = new CopyOnWriteArrayList<>();
+    await().atMost(Duration.ofSeconds(90)).until(() -> {
+      FederatedTrainingStatus st = get("long").getStatus();
+      if (st.round != null) {
+        seen.add(st.round);
+      }
+      return st.phase == FederatedTrainingStatus.Phase.Succeeded;
+    });
+    assertThat(seen).isSorted().allSatisfy(r -> assertThat(r).isGreaterThanOrEqualTo(roundAtStop));
+    assertThat(get("long").getStatus().history).extracting(h -> h.round).containsExactly(1, 2, 3, 4, 5, 6);
+    assertThat(client.v1().events().inNamespace("default").list().getItems())
+        .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("Resumed"));
+  }
+
+  static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+}

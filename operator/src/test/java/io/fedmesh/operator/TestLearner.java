@@ -1,0 +1,175 @@
+package io.fedmesh.operator;
+
+import com.google.protobuf.ByteString;
+import io.fedmesh.common.codec.UpdateCodec;
+import io.fedmesh.common.codec.UpdateEncoding;
+import io.fedmesh.proto.federation.v1.CoordinatorGrpc;
+import io.fedmesh.proto.federation.v1.Dataset;
+import io.fedmesh.proto.federation.v1.DownloadModelRequest;
+import io.fedmesh.proto.federation.v1.HeartbeatRequest;
+import io.fedmesh.proto.federation.v1.HeartbeatResponse;
+import io.fedmesh.proto.federation.v1.ModelChunk;
+import io.fedmesh.proto.federation.v1.RegisterRequest;
+import io.fedmesh.proto.federation.v1.TrainAssignment;
+import io.fedmesh.proto.federation.v1.UpdateChunk;
+import io.fedmesh.proto.federation.v1.UpdateHeader;
+import io.fedmesh.proto.federation.v1.UploadUpdateResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import java.io.ByteArrayOutputStream;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A small learner for tests that speaks the real coordinator protocol over a loopback socket. Its
+ * "training" moves every weight halfway to {@code target} and reports a local metric that grows
+ * by round, so the aggregated model is predictable. It uploads each update twice to exercise
+ * deduplication.
+ */
+final class TestLearner implements AutoCloseable {
+  final String site;
+  final int port;
+  final float target;
+  final long samples;
+  final AtomicInteger assignmentsSeen = new AtomicInteger();
+  final List<UploadUpdateResponse> responses = new CopyOnWriteArrayList<>();
+  private final Set<String> done = ConcurrentHashMap.newKeySet();
+  private final ExecutorService work = Executors.newSingleThreadExecutor();
+  private final Thread loop;
+  private volatile boolean paused;
+  private volatile boolean closed;
+
+  TestLearner(String site, int port, float target, long samples) {
+    this.site = site;
+    this.port = port;
+    this.target = target;
+    this.samples = samples;
+    this.loop = new Thread(this::run, "learner-" + site);
+    loop.setDaemon(true);
+    loop.start();
+  }
+
+  /** Stops heartbeats (the site falls silent) without closing anything. */
+  void pause() {
+    paused = true;
+  }
+
+  void resume() {
+    paused = false;
+  }
+
+  private void run() {
+    while (!closed) {
+      ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+      try {
+        var blocking = CoordinatorGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
+        String session = blocking.register(RegisterRequest.newBuilder().setSiteName(site).putLabels("fedmesh.io/test", "yes")
+            .addDatasets(Dataset.newBuilder().setName("local").setSamples(samples).setFeatures(2).setClasses(2)).build()).getSessionId();
+        done.clear(); // as the real agent: a new session re-delivers what is still assigned
+        CompletableFuture<Void> broken = new CompletableFuture<>();
+        StreamObserver<HeartbeatRequest> hb = CoordinatorGrpc.newStub(channel).heartbeat(new StreamObserver<>() {
+          @Override
+          public void onNext(HeartbeatResponse r) {
+            for (TrainAssignment a : r.getAssignmentsList()) {
+              if (done.add(a.getTraining() + "/" + a.getRound())) {
+                assignmentsSeen.incrementAndGet();
+                work.submit(() -> train(channel, a));
+              }
+            }
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            broken.complete(null);
+          }
+
+          @Override
+          public void onCompleted() {
+            broken.complete(null);
+          }
+        });
+        long seq = 0;
+        while (!closed && !broken.isDone()) {
+          if (!paused) {
+            hb.onNext(HeartbeatRequest.newBuilder().setSiteName(site).setSessionId(session).setSeq(++seq)
+                .setSentUnixNanos(System.nanoTime()).build());
+          }
+          Thread.sleep(150);
+        }
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        // coordinator down or restarting: try again shortly
+      } finally {
+        channel.shutdownNow();
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private void train(ManagedChannel channel, TrainAssignment a) {
+    try {
+      ByteArrayOutputStream buf = new ByteArrayOutputStream();
+      Iterator<ModelChunk> chunks = CoordinatorGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+          .downloadModel(DownloadModelRequest.newBuilder().setTraining(a.getTraining()).setModelVersion(a.getModelVersion()).build());
+      chunks.forEachRemaining(c -> buf.writeBytes(c.getData().toByteArray()));
+      int n = (int) a.getModel().getNumParameters();
+      float[] w = UpdateCodec.decode(buf.toByteArray(), UpdateEncoding.F32, n);
+      for (int i = 0; i < n; i++) {
+        w[i] += 0.5f * (target - w[i]);
+      }
+      byte[] data = UpdateCodec.encode(w, UpdateEncoding.F32);
+      UpdateHeader h = UpdateHeader.newBuilder().setIdempotencyKey(a.getTraining() + "/" + a.getRound() + "/" + site)
+          .setTraining(a.getTraining()).setRound(a.getRound()).setSiteName(site).setSamples(samples).setTrainLoss(1.0 / a.getRound())
+          .setLocalMetric(Math.min(1.0, 0.5 + 0.1 * a.getRound())).setEncoding(UpdateEncoding.F32.toProto()).setNumParameters(n)
+          .setTotalBytes(data.length).build();
+      for (int attempt = 0; attempt < 2; attempt++) {
+        responses.add(upload(channel, h, data));
+      }
+    } catch (RuntimeException e) {
+      done.remove(a.getTraining() + "/" + a.getRound());
+    }
+  }
+
+  private static UploadUpdateResponse upload(ManagedChannel channel, UpdateHeader h, byte[] data) {
+    CompletableFuture<UploadUpdateResponse> f = new CompletableFuture<>();
+    StreamObserver<UpdateChunk> out = CoordinatorGrpc.newStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+        .uploadUpdate(new StreamObserver<>() {
+          @Override
+          public void onNext(UploadUpdateResponse r) {
+            f.complete(r);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            f.completeExceptionally(t);
+          }
+
+          @Override
+          public void onCompleted() {}
+        });
+    out.onNext(UpdateChunk.newBuilder().setHeader(h).setOffset(0).setData(ByteString.copyFrom(data)).setLast(true).build());
+    out.onCompleted();
+    return f.join();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    loop.interrupt();
+    work.shutdownNow();
+  }
+}

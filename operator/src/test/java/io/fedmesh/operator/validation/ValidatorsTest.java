@@ -1,0 +1,61 @@
+package io.fedmesh.operator.validation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fedmesh.api.v1alpha1.DistributedModelSpec;
+import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ValidatorsTest {
+  static FederatedTrainingSpec valid() {
+    FederatedTrainingSpec s = new FederatedTrainingSpec();
+    s.modelRef = "m";
+    s.rounds = 5;
+    return s;
+  }
+
+  @Test
+  void aValidSpecPasses() {
+    assertThat(new TrainingValidator().validate(valid()).ok()).isTrue();
+  }
+
+  @Test
+  void eachProblemNamesItsFieldAndTheFix() {
+    FederatedTrainingSpec s = valid();
+    s.rounds = 0;
+    s.participants.minSites = 5;
+    s.participants.maxSites = 2;
+    s.localTraining.learningRate = -1.0;
+    s.strategy.type = FederatedTrainingSpec.Strategy.Type.Krum;
+    ValidationResult r = new TrainingValidator().validate(s);
+    assertThat(r.ok()).isFalse();
+    assertThat(r.message())
+        .contains("spec.rounds must be between 1 and 10000 (got 0)")
+        .contains("spec.participants.minSites (5) must not exceed maxSites (2)")
+        .contains("spec.localTraining.learningRate must be > 0")
+        .contains("spec.strategy.type Krum is not supported");
+  }
+
+  @Test
+  void missingModelRefIsNamed() {
+    FederatedTrainingSpec s = valid();
+    s.modelRef = null;
+    assertThat(new TrainingValidator().validate(s).message()).contains("spec.modelRef is required");
+  }
+
+  @Test
+  void modelResolvesToLayersOrNamesTheProblem() {
+    DistributedModelSpec m = new DistributedModelSpec();
+    m.architecture = new DistributedModelSpec.Architecture();
+    m.architecture.hiddenLayers = List.of(16, 8);
+    m.inputShape = List.of(2, 4);
+    m.outputShape = List.of(3);
+    ModelResolver.Resolved r = new ModelResolver().resolve(m);
+    assertThat(r.spec().layers()).containsExactly(8, 16, 8, 3);
+    m.outputShape = List.of(1);
+    assertThat(new ModelResolver().resolve(m).validation().message()).contains("spec.outputShape must be [classes]");
+    m.task = DistributedModelSpec.Task.REGRESSION;
+    assertThat(new ModelResolver().resolve(m).spec().outputWidth()).isEqualTo(1);
+  }
+}
