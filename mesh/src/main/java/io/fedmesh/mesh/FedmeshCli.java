@@ -21,6 +21,20 @@ public final class FedmeshCli implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new FedmeshCli()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The CLI with user errors (bad data, bad options) printed as one clear line instead of a stack trace. */
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new FedmeshCli());
+    cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+      if (ex instanceof IllegalArgumentException || ex instanceof IllegalStateException
+          || ex instanceof io.fedmesh.common.data.DatasetException) {
+        cmd.getErr().println("fedmesh " + cmd.getCommandName() + ": " + ex.getMessage());
+        return 2;
+      }
+      throw ex;
+    });
+    return cli;
   }
 }

@@ -1,0 +1,43 @@
+package io.fedmesh.mesh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fedmesh.api.v1alpha1.DistributedModel;
+import io.fedmesh.api.v1alpha1.EdgeSite;
+import io.fedmesh.api.v1alpha1.FederatedTraining;
+import io.fedmesh.operator.validation.ModelResolver;
+import io.fedmesh.operator.validation.TrainingValidator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The examples a user applies as they are: they parse into the Java model and pass the operator's validation. */
+class ExamplesTest {
+  static List<Path> yamls() throws Exception {
+    try (Stream<Path> s = Files.walk(Path.of("..", "examples"))) {
+      return s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+    }
+  }
+
+  @Test
+  void everyExampleIsAValidFedmeshResource() throws Exception {
+    List<Path> files = yamls();
+    assertThat(files).isNotEmpty();
+    for (Path f : files) {
+      HasMetadata r = Serialization.unmarshal(Files.readString(f));
+      assertThat(r.getApiVersion()).as(f.toString()).isEqualTo("fedmesh.io/v1alpha1");
+      assertThat(r.getMetadata().getName()).as(f.toString()).isNotBlank();
+      if (r instanceof FederatedTraining ft) {
+        assertThat(new TrainingValidator().validate(ft.getSpec()).problems()).as(f.toString()).isEmpty();
+      } else if (r instanceof DistributedModel dm) {
+        assertThat(new ModelResolver().resolve(dm.getSpec()).spec()).as(f.toString()).isNotNull();
+      } else if (r instanceof EdgeSite site) {
+        assertThat(site.getSpec().region).as(f.toString()).matches("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
+      }
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package io.fedmesh.mesh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fedmesh.common.data.CsvDatasetWriter;
+import io.fedmesh.common.data.Dataset;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The local mesh for real: embedded API server, operator, edge agents as separate JVMs with DJL,
+ * gRPC over loopback through the netcrusher WAN proxies.
+ */
+class LocalMeshIntegrationTest {
+  @TempDir Path tmp;
+
+  static int run(String... args) {
+    return FedmeshCli.commandLine().execute(args);
+  }
+
+  @Test
+  void trainingSucceedsAfterASiteIsKilledMidRun() throws Exception {
+    Path out = tmp.resolve("out");
+    int rc = run("local", "--sites", "3", "--rounds", "6", "--kill-site-after-round", "2", "--out", out.toString());
+    assertThat(rc).isZero();
+    JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    List<String> keys = new ArrayList<>();
+    summary.fieldNames().forEachRemaining(keys::add);
+    assertThat(keys).containsExactly("phase", "roundsCompleted", "metric", "history", "sites", "bytesMoved", "wallSeconds");
+    assertThat(summary.get("phase").asText()).isEqualTo("Succeeded");
+    assertThat(summary.get("roundsCompleted").asInt()).isEqualTo(6);
+    assertThat(summary.at("/metric/name").asText()).isEqualTo("accuracy");
+    // three balanced classes: chance is 1/3
+    assertThat(summary.at("/metric/value").asDouble()).isGreaterThan(0.8);
+    assertThat(summary.get("history")).hasSize(6);
+    assertThat(summary.at("/history/0/participants").asInt()).isEqualTo(3);
+    assertThat(summary.at("/history/5/participants").asInt()).isEqualTo(2);
+    assertThat(summary.get("bytesMoved").asLong()).isPositive();
+    List<String> phases = new ArrayList<>();
+    summary.get("sites").forEach(s -> phases.add(s.get("name").asText() + "=" + s.get("phase").asText()));
+    assertThat(phases).containsExactly("site-0=Ready", "site-1=Ready", "site-2=Offline");
+    assertThat(out.resolve("report.html")).exists();
+    assertThat(out.resolve("metric.png")).exists();
+  }
+
+  @Test
+  void trainsOnTheUsersOwnRegressionCsvs() throws Exception {
+    Path data = tmp.resolve("data");
+    Random r = new Random(3);
+    for (String name : List.of("site-0.csv", "site-1.csv", "test.csv")) {
+      int n = 300;
+      float[] x = new float[n * 3];
+      float[] y = new float[n];
+      for (int i = 0; i < n; i++) {
+        for (int f = 0; f < 3; f++) {
+          x[i * 3 + f] = (float) r.nextGaussian();
+        }
+        y[i] = 0.8f * x[i * 3] - 0.5f * x[i * 3 + 1] + 0.2f * x[i * 3 + 2] + 0.1f;
+      }
+      CsvDatasetWriter.write(data.resolve(name), new Dataset(Path.of(name), List.of("a", "b", "c"), n, 3, x, y, 0), "label");
+    }
+    Path out = tmp.resolve("out");
+    int rc = run("local", "--data", data.toString(), "--task", "regression", "--rounds", "4", "--out", out.toString());
+    assertThat(rc).isZero();
+    JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    assertThat(summary.at("/metric/name").asText()).isEqualTo("mse");
+    // the label's variance is ~0.93: a model that learned nothing scores about that
+    assertThat(summary.at("/metric/value").asDouble()).isLessThan(0.2);
+    assertThat(summary.get("sites")).hasSize(2);
+  }
+
+  @Test
+  void badInputGetsOneClearLineNamingTheProblem() throws Exception {
+    Path data = tmp.resolve("no-test");
+    Files.createDirectories(data);
+    Files.writeString(data.resolve("site-0.csv"), "a,label\n1,0\n");
+    StringWriter err = new StringWriter();
+    var cli = FedmeshCli.commandLine();
+    cli.setErr(new PrintWriter(err));
+    assertThat(cli.execute("local", "--data", data.toString(), "--out", tmp.resolve("o").toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("has no test.csv");
+    assertThat(run("local", "--rounds", "0")).isEqualTo(2);
+    assertThat(run("local", "--task", "clustering")).isEqualTo(2);
+  }
+}
