@@ -57,7 +57,21 @@ public final class FedmeshOperator implements AutoCloseable {
         config.heartbeatInterval(), metrics.registry());
     GrpcServerRunner grpc = GrpcServerRunner.start("coordinator", config.coordinatorListen(), config.tls(), List.of(service));
     SiteLivenessMonitor liveness = new SiteLivenessMonitor(client, federation, mirror, config.heartbeatTimeout(),
-        config.watchAllNamespaces() ? null : config.namespace(), metrics.registry()).start();
+        config.watchAllNamespaces() ? null : config.namespace(), metrics.registry());
+    // With leader election only the leader coordinates: a standby reports NOT_SERVING (the gRPC
+    // readiness probe keeps agents on the leader) and neither accepts agents nor judges liveness.
+    Runnable lead = () -> {
+      service.setLeading(true);
+      grpc.health().setStatus("", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+      liveness.start();
+      LOG.info("leading: coordinating federation rounds");
+    };
+    if (config.leaderElection()) {
+      service.setLeading(false);
+      grpc.health().setStatus("", io.grpc.health.v1.HealthCheckResponse.ServingStatus.NOT_SERVING);
+    } else {
+      lead.run();
+    }
 
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
@@ -65,7 +79,9 @@ public final class FedmeshOperator implements AutoCloseable {
           .withCloseClientOnStop(false)
           .withStopOnInformerErrorDuringStartup(true);
       if (config.leaderElection()) {
-        o.withLeaderElectionConfiguration(new LeaderElectionConfiguration("fedmesh-operator-leader", config.namespace()));
+        o.withLeaderElectionConfiguration(new LeaderElectionConfiguration("fedmesh-operator-leader", config.namespace(),
+            java.time.Duration.ofSeconds(15), java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(2), null,
+            new io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks(lead, () -> { }, leader -> { }), true));
       }
     });
     Reconcilers.registerAll(operator, ctx, config);

@@ -41,6 +41,7 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
   private final Duration heartbeatInterval;
   private final Counter bytesIn;
   private final Counter bytesOut;
+  private volatile boolean leading = true;
 
   public CoordinatorService(Federation federation, EdgeSiteMirror mirror, String defaultNamespace, String bootstrapToken,
       Duration heartbeatInterval, MeterRegistry registry) {
@@ -53,8 +54,17 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
     this.bytesOut = Counter.builder("fedmesh_bytes_sent_total").description("model bytes sent to sites").register(registry);
   }
 
+  /** A standby replica refuses agents so they retry and land on the leader. */
+  public void setLeading(boolean leading) {
+    this.leading = leading;
+  }
+
   @Override
   public void register(RegisterRequest request, StreamObserver<RegisterResponse> response) {
+    if (!leading) {
+      response.onError(Status.UNAVAILABLE.withDescription("this operator replica is on standby; retry to reach the leader").asRuntimeException());
+      return;
+    }
     if (bootstrapToken != null && !bootstrapToken.equals(request.getBootstrapToken())) {
       response.onError(Status.UNAUTHENTICATED.withDescription(
           "bootstrap token rejected for site '" + request.getSiteName() + "': pass the token from the operator's bootstrap Secret (--token-file)")

@@ -36,6 +36,7 @@ public final class SiteLivenessMonitor implements AutoCloseable {
     return t;
   });
   private long ticks;
+  private boolean started;
 
   /** @param namespace null to watch EdgeSites in every namespace */
   public SiteLivenessMonitor(KubernetesClient client, Federation federation, EdgeSiteMirror mirror, Duration timeout,
@@ -48,7 +49,12 @@ public final class SiteLivenessMonitor implements AutoCloseable {
     this.registry = registry;
   }
 
-  public SiteLivenessMonitor start() {
+  /** Starts checking (once; later calls do nothing). */
+  public synchronized SiteLivenessMonitor start() {
+    if (started) {
+      return this;
+    }
+    started = true;
     long period = Math.max(100, Math.min(1000, timeout.toMillis() / 4));
     timer.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.MILLISECONDS);
     return this;

@@ -1,0 +1,54 @@
+package io.fedmesh.charts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The images are not built here (no Docker engine), so this pins what they would copy to what the
+ * build produces: each COPY source exists after `package`, the ENTRYPOINT's main class exists, the
+ * chart's image repository is the module's artifact, and the chart's first argument is the
+ * subcommand the main understands.
+ */
+class ImageLayoutTest {
+  @ParameterizedTest
+  @CsvSource({
+      "operator, fedmesh-operator, fedmesh-operator",
+      "edge-agent, fedmesh-edge-agent, fedmesh-edge-agent"})
+  void dockerfileCopiesWhatTheBuildProduces(String module, String artifact, String chart) throws Exception {
+    Path dir = Path.of("..", module);
+    List<String> lines = Files.readAllLines(dir.resolve("Dockerfile"));
+    List<String> copies = lines.stream().filter(l -> l.startsWith("COPY ")).map(l -> l.split("\\s+")[1]).toList();
+    assertThat(copies).containsExactly("target/" + artifact + "-0.1.0-SNAPSHOT.jar", "target/lib/");
+    for (String src : copies) {
+      assertThat(dir.resolve(src)).as("built by ./mvnw package").exists();
+    }
+    try (var jars = Files.list(dir.resolve("target/lib"))) {
+      assertThat(jars.filter(p -> p.toString().endsWith(".jar")).count()).isGreaterThan(5);
+    }
+    String entry = lines.stream().filter(l -> l.startsWith("ENTRYPOINT")).findFirst().orElseThrow();
+    Matcher m = Pattern.compile("\"(io\\.fedmesh\\.[A-Za-z.]+)\"").matcher(entry);
+    assertThat(m.find()).isTrue();
+    Path mainSource = dir.resolve("src/main/java/" + m.group(1).replace('.', '/') + ".java");
+    assertThat(mainSource).exists();
+    String values = Files.readString(Path.of(chart, "values.yaml"));
+    assertThat(values).contains("repository: ghcr.io/fedmesh/" + artifact);
+    // the image runs the role's own main, so the chart passes only options that its command declares
+    String deployment = Files.readString(Path.of(chart, "templates", "deployment.yaml"));
+    String command = Files.readString(dir.resolve("src/main/java/io/fedmesh/" + (module.equals("operator") ? "operator/OperatorCommand.java"
+        : "edge/AgentCommand.java")));
+    Matcher arg = Pattern.compile("- --([a-z-]+)=").matcher(deployment);
+    int options = 0;
+    while (arg.find()) {
+      assertThat(command).as("option --%s used by chart %s", arg.group(1), chart).contains("\"--" + arg.group(1) + "\"");
+      options++;
+    }
+    assertThat(options).isGreaterThan(2);
+  }
+}
