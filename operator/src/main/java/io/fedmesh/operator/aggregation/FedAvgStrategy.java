@@ -39,7 +39,22 @@ public final class FedAvgStrategy implements AggregationStrategy {
     for (int start = 0; start < length; start += BLOCK) {
       int end = Math.min(length, start + BLOCK);
       java.util.Arrays.fill(acc, 0);
-      for (int k = 0; k < weights.length; k++) {
+      int k = 0;
+      // four updates per pass: a quarter of the accumulator traffic, and a loop the JIT vectorizes
+      for (; k + 3 < weights.length; k += 4) {
+        float[] x0 = updates.get(k).weights();
+        float[] x1 = updates.get(k + 1).weights();
+        float[] x2 = updates.get(k + 2).weights();
+        float[] x3 = updates.get(k + 3).weights();
+        double w0 = weights[k];
+        double w1 = weights[k + 1];
+        double w2 = weights[k + 2];
+        double w3 = weights[k + 3];
+        for (int i = start; i < end; i++) {
+          acc[i - start] += w0 * x0[i] + w1 * x1[i] + w2 * x2[i] + w3 * x3[i];
+        }
+      }
+      for (; k < weights.length; k++) {
         float[] x = updates.get(k).weights();
         double w = weights[k];
         for (int i = start; i < end; i++) {

@@ -59,4 +59,27 @@ class AggregationStrategiesTest {
         List.of(u("a", 1, -100), u("b", 1, 2), u("c", 1, 4), u("d", 1, 100)));
     assertThat(out[0]).isEqualTo(3f);
   }
+
+  @Test
+  void fedAvgMatchesANaiveWeightedMeanForManyUpdates() {
+    java.util.Random r = new java.util.Random(9);
+    int n = FedAvgStrategy.BLOCK + 100;
+    List<ClientUpdate> updates = new java.util.ArrayList<>();
+    for (int k = 0; k < 7; k++) { // 4-way passes plus a remainder
+      float[] w = new float[n];
+      for (int i = 0; i < n; i++) {
+        w[i] = (float) r.nextGaussian();
+      }
+      updates.add(u("s" + k, 10 + k * 13, w));
+    }
+    long total = updates.stream().mapToLong(ClientUpdate::samples).sum();
+    float[] out = new FedAvgStrategy().aggregate(new float[n], updates);
+    for (int i = 0; i < n; i += 97) {
+      double expected = 0;
+      for (ClientUpdate up : updates) {
+        expected += (double) up.samples() / total * up.weights()[i];
+      }
+      assertThat((double) out[i]).isCloseTo(expected, within(1e-6));
+    }
+  }
 }
