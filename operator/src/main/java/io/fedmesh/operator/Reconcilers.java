@@ -13,9 +13,10 @@ final class Reconcilers {
 
   static List<Reconciler<?>> all(OperatorContext ctx) {
     return List.of(
-        new EdgeSiteReconciler(ctx.patcher()),
-        new DistributedModelReconciler(ctx.patcher(), ctx.events()),
-        new FederatedTrainingReconciler(ctx.client(), ctx.runners(), ctx.patcher(), ctx.events()));
+        new EdgeSiteReconciler(ctx.patcher(), ctx.metrics().reconcile("EdgeSite")),
+        new DistributedModelReconciler(ctx.patcher(), ctx.events(), ctx.metrics().reconcile("DistributedModel")),
+        new FederatedTrainingReconciler(ctx.client(), ctx.runners(), ctx.patcher(), ctx.events(),
+            ctx.metrics().reconcile("FederatedTraining")));
   }
 
   @SuppressWarnings({"rawtypes", "unchecked"})

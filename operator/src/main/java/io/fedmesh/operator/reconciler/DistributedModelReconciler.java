@@ -17,16 +17,22 @@ import java.util.ArrayList;
 @ControllerConfiguration(name = "distributedmodel")
 public final class DistributedModelReconciler implements Reconciler<DistributedModel> {
   private final StatusPatcher patcher;
+  private final io.micrometer.core.instrument.Timer latency;
   private final EventRecorder events;
   private final ModelResolver resolver = new ModelResolver();
 
-  public DistributedModelReconciler(StatusPatcher patcher, EventRecorder events) {
+  public DistributedModelReconciler(StatusPatcher patcher, EventRecorder events, io.micrometer.core.instrument.Timer latency) {
+    this.latency = latency;
     this.patcher = patcher;
     this.events = events;
   }
 
   @Override
   public UpdateControl<DistributedModel> reconcile(DistributedModel model, Context<DistributedModel> context) {
+    return latency.record(() -> doReconcile(model));
+  }
+
+  private UpdateControl<DistributedModel> doReconcile(DistributedModel model) {
     DistributedModelStatus previous = model.getStatus();
     Long generation = model.getMetadata().getGeneration();
     if (previous != null && generation.equals(previous.observedGeneration)) {

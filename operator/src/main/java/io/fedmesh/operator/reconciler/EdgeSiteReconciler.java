@@ -23,13 +23,19 @@ public final class EdgeSiteReconciler implements Reconciler<EdgeSite> {
   private static final Pattern REGION = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
 
   private final StatusPatcher patcher;
+  private final io.micrometer.core.instrument.Timer latency;
 
-  public EdgeSiteReconciler(StatusPatcher patcher) {
+  public EdgeSiteReconciler(StatusPatcher patcher, io.micrometer.core.instrument.Timer latency) {
+    this.latency = latency;
     this.patcher = patcher;
   }
 
   @Override
   public UpdateControl<EdgeSite> reconcile(EdgeSite site, Context<EdgeSite> context) {
+    return latency.record(() -> doReconcile(site));
+  }
+
+  private UpdateControl<EdgeSite> doReconcile(EdgeSite site) {
     List<String> problems = validate(site.getSpec());
     EdgeSiteStatus previous = site.getStatus();
     Long generation = site.getMetadata().getGeneration();

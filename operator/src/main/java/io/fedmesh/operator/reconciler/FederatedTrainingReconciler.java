@@ -35,11 +35,14 @@ public final class FederatedTrainingReconciler implements Reconciler<FederatedTr
   private final KubernetesClient client;
   private final TrainingRunners runners;
   private final StatusPatcher patcher;
+  private final io.micrometer.core.instrument.Timer latency;
   private final EventRecorder events;
   private final TrainingValidator validator = new TrainingValidator();
   private final ModelResolver resolver = new ModelResolver();
 
-  public FederatedTrainingReconciler(KubernetesClient client, TrainingRunners runners, StatusPatcher patcher, EventRecorder events) {
+  public FederatedTrainingReconciler(KubernetesClient client, TrainingRunners runners, StatusPatcher patcher, EventRecorder events,
+      io.micrometer.core.instrument.Timer latency) {
+    this.latency = latency;
     this.client = client;
     this.runners = runners;
     this.patcher = patcher;
@@ -48,6 +51,10 @@ public final class FederatedTrainingReconciler implements Reconciler<FederatedTr
 
   @Override
   public UpdateControl<FederatedTraining> reconcile(FederatedTraining ft, Context<FederatedTraining> context) {
+    return latency.record(() -> doReconcile(ft));
+  }
+
+  private UpdateControl<FederatedTraining> doReconcile(FederatedTraining ft) {
     String ns = ft.getMetadata().getNamespace();
     String key = ns + "/" + ft.getMetadata().getName();
     FederatedTrainingStatus st = ft.getStatus();
