@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     description = "Federated edge-to-cloud orchestration mesh on Kubernetes.",
     subcommands = {LocalMeshCommand.class, OperatorCommand.class, AgentCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class},
-    footer = {"", "  test       Run the test suite (./fedmesh test: installs and starts Slurm and Open MPI when run as root)."})
+    footer = {"", "  test      Run the whole test suite (the launcher runs scripts/test.sh)."})
 public final class FedmeshCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
