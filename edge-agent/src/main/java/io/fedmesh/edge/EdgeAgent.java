@@ -173,6 +173,9 @@ public final class EdgeAgent implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
+      } catch (io.github.resilience4j.circuitbreaker.CallNotPermittedException e) {
+        LOG.warn("site {}: coordinator {} failed repeatedly; circuit breaker open, retrying in {} ms", config.site(),
+            config.coordinator(), backoffMs);
       } catch (RuntimeException e) {
         LOG.warn("site {}: connection failed: {}", config.site(), e.toString());
       }

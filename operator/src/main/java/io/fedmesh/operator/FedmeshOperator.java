@@ -31,9 +31,11 @@ public final class FedmeshOperator implements AutoCloseable {
   private final TrainingRunners runners;
   private final MetricsServer metrics;
   private final OperatorContext context;
+  private final CoordinatorService service;
 
-  private FedmeshOperator(Operator operator, GrpcServerRunner coordinator, SiteLivenessMonitor liveness, TrainingRunners runners,
-      MetricsServer metrics, OperatorContext context) {
+  private FedmeshOperator(Operator operator, GrpcServerRunner coordinator, CoordinatorService service, SiteLivenessMonitor liveness,
+      TrainingRunners runners, MetricsServer metrics, OperatorContext context) {
+    this.service = service;
     this.operator = operator;
     this.coordinator = coordinator;
     this.liveness = liveness;
@@ -88,7 +90,7 @@ public final class FedmeshOperator implements AutoCloseable {
     operator.start();
     LOG.info("fedmesh operator started: coordinator on port {}, checkpoints in {}, metrics port {}", grpc.port(),
         config.checkpointDir(), metrics.port());
-    return new FedmeshOperator(operator, grpc, liveness, runners, metrics, ctx);
+    return new FedmeshOperator(operator, grpc, service, liveness, runners, metrics, ctx);
   }
 
   public int coordinatorPort() {
@@ -109,14 +111,20 @@ public final class FedmeshOperator implements AutoCloseable {
 
   @Override
   public void close() {
+    long t0 = System.nanoTime();
     runners.close();
     liveness.close();
+    // end agents' streams first so the coordinator drains at once; they reconnect by themselves
+    service.closeStreams();
+    coordinator.close();
+    long t1 = System.nanoTime();
     try {
       operator.stop();
     } catch (RuntimeException e) {
       LOG.warn("operator stop: {}", e.getMessage());
     }
-    coordinator.close();
     metrics.close();
+    LOG.info("fedmesh operator stopped (coordinator {} ms, reconcilers {} ms)", (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
   }
+
 }

@@ -42,6 +42,7 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
   private final Counter bytesIn;
   private final Counter bytesOut;
   private volatile boolean leading = true;
+  private final java.util.Set<StreamObserver<HeartbeatResponse>> heartbeatStreams = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public CoordinatorService(Federation federation, EdgeSiteMirror mirror, String defaultNamespace, String bootstrapToken,
       Duration heartbeatInterval, MeterRegistry registry) {
@@ -96,13 +97,32 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
     response.onCompleted();
   }
 
+  /**
+   * Ends every open heartbeat stream, so a stopping coordinator drains in moments instead of
+   * waiting out long-lived streams; agents reconnect (to the new leader) by themselves.
+   */
+  public void closeStreams() {
+    for (StreamObserver<HeartbeatResponse> stream : heartbeatStreams) {
+      try {
+        synchronized (stream) {
+          stream.onCompleted();
+        }
+      } catch (RuntimeException e) {
+        LOG.debug("heartbeat stream already closed: {}", e.getMessage());
+      }
+    }
+    heartbeatStreams.clear();
+  }
+
   @Override
   public StreamObserver<HeartbeatRequest> heartbeat(StreamObserver<HeartbeatResponse> response) {
+    heartbeatStreams.add(response);
     return new StreamObserver<>() {
       @Override
       public void onNext(HeartbeatRequest hb) {
         SiteSession s = federation.sites.bySession(hb.getSessionId()).orElse(null);
         if (s == null) {
+          heartbeatStreams.remove(response);
           response.onError(Status.FAILED_PRECONDITION
               .withDescription("session " + hb.getSessionId() + " of site '" + hb.getSiteName() + "' is unknown: register again")
               .asRuntimeException());
@@ -129,21 +149,29 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
         } catch (RuntimeException e) {
           LOG.warn("{}: status not written: {}", s.key(), e.getMessage());
         }
-        response.onNext(HeartbeatResponse.newBuilder()
+        HeartbeatResponse ack = HeartbeatResponse.newBuilder()
             .setSeq(hb.getSeq())
             .setEchoSentUnixNanos(hb.getSentUnixNanos())
             .addAllAssignments(s.available() ? federation.assignments.forSite(s.key()) : java.util.List.of())
-            .build());
+            .build();
+        synchronized (response) {
+          response.onNext(ack);
+        }
       }
 
       @Override
       public void onError(Throwable t) {
+        heartbeatStreams.remove(response);
         LOG.debug("heartbeat stream ended: {}", t.getMessage());
       }
 
       @Override
       public void onCompleted() {
-        response.onCompleted();
+        if (heartbeatStreams.remove(response)) {
+          synchronized (response) {
+            response.onCompleted();
+          }
+        }
       }
     };
   }
