@@ -1,0 +1,28 @@
+package io.fedmesh.hpc.engine;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+
+/** Runs each task as a process on this host; its output goes to {@code <logDir>/<task>.log}. */
+public final class LocalProcessLauncher implements TaskLauncher {
+  private final Path logDir;
+
+  public LocalProcessLauncher(Path logDir) {
+    this.logDir = logDir;
+  }
+
+  @Override
+  public CompletableFuture<Integer> launch(TaskNode task) {
+    try {
+      Files.createDirectories(logDir);
+      Process p = new ProcessBuilder(task.command()).redirectErrorStream(true)
+          .redirectOutput(logDir.resolve(task.name() + ".log").toFile()).start();
+      return p.onExit().thenApply(Process::exitValue);
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(new IOException("task " + task.name() + " could not start " + task.command().get(0)
+          + ": " + e.getMessage(), e));
+    }
+  }
+}
