@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The test command of the README (`./fedmesh test`), also run by .ci/run.
 #
-# Installs what the tests need when it is missing (Slurm, munge, Open MPI, the Open MPI Java
-# classes), starts a private single-node Slurm in a temporary directory, runs the whole Maven
-# build with every test, and stops Slurm again. Tests that need Slurm or MPI skip with a printed
-# reason where these cannot be installed (not root, no apt); nothing is skipped silently.
+# Installs what the tests need when it is missing (Slurm and munge from Debian, as root), starts a
+# private single-node Slurm in a temporary directory (hpc-bridge/scripts/slurm-up.sh), runs the
+# whole Maven build with every test, and stops Slurm again. The Slurm tests skip with a printed
+# reason where Slurm cannot be installed or started (not root, no apt); nothing skips silently.
 #
 # Environment: FEDMESH_SKIP_HPC_INSTALL=1 skips the apt step; extra arguments go to Maven
 # (e.g. `./fedmesh test -pl common`).
@@ -16,7 +16,7 @@ fedmesh_select_jdk
 echo "== fedmesh test: JDK $(fedmesh_java_major "$JAVA_HOME") at $JAVA_HOME"
 
 if [ "${FEDMESH_SKIP_HPC_INSTALL:-0}" != 1 ] && [ -f hpc-bridge/scripts/install-hpc-deps.sh ]; then
-  echo "== installing HPC test dependencies (Slurm, munge, Open MPI, mpi.jar) where missing"
+  echo "== installing HPC test dependencies (Slurm, munge) where missing"
   bash hpc-bridge/scripts/install-hpc-deps.sh
 fi
 
