@@ -121,6 +121,12 @@ public final class LocalMeshCommand implements Callable<Integer> {
             OperatorConfig.local(outDir.resolve("checkpoints")).withHeartbeatTimeout(Duration.ofSeconds(4)))) {
       KubernetesClient client = cluster.client();
       console.printf("  kubernetes API  %s (fabric8 mock server, CRUD)%n", cluster.url());
+      // load the engine once here: the first load extracts the PyTorch natives (~430 MB) into the
+      // DJL cache, and N agent processes must not all do it at the same time
+      long engineStart = System.nanoTime();
+      ai.djl.engine.Engine engine = ai.djl.engine.Engine.getEngine("PyTorch");
+      console.printf("  training engine %s %s (%.1f s)%n", engine.getEngineName(), engine.getVersion(),
+          (System.nanoTime() - engineStart) / 1e9);
       console.printf("  coordinator     127.0.0.1:%d%n", operator.coordinatorPort());
       for (int i = 0; i < n; i++) {
         String site = "site-" + i;
@@ -147,9 +153,8 @@ public final class LocalMeshCommand implements Callable<Integer> {
       Path report = RunReport.write(outDir, "fedmesh local: " + last.getMetadata().getName(), summary,
           last.getStatus() == null || last.getStatus().history == null ? List.of() : last.getStatus().history);
       var ready = last.getStatus() == null ? null : last.getStatus().condition("Ready");
-      console.printf("%n%s: %s after %d round(s); %s %s; %,d bytes moved; %.1f s%n", summary.phase(),
-          ready == null ? "" : ready.getMessage(), summary.roundsCompleted(), summary.metric().name(),
-          summary.metric().value() == null ? "-" : String.format("%.4f", summary.metric().value()), summary.bytesMoved(), wall);
+      console.printf("%n%s (%s): %d round(s), %,d bytes moved, %.1f s%n", summary.phase(),
+          ready == null ? "" : ready.getMessage(), summary.roundsCompleted(), summary.bytesMoved(), wall);
       for (RunSummary.Site s : summary.sites()) {
         console.printf("  %-10s %s%n", s.name(), s.phase());
       }
@@ -319,6 +324,8 @@ public final class LocalMeshCommand implements Callable<Integer> {
     fileAppender.start();
     root.addAppender(fileAppender);
     if (!verbose) {
+      // the emulated WAN logs every reset connection (a killed site) with a stack trace
+      ctx.getLogger("org.netcrusher").setLevel(Level.OFF);
       for (Iterator<Appender<ILoggingEvent>> it = root.iteratorForAppenders(); it.hasNext(); ) {
         Appender<ILoggingEvent> a = it.next();
         if (a != fileAppender) {

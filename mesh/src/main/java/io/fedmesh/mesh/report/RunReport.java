@@ -50,7 +50,8 @@ public final class RunReport {
 
     XYChart m = new XYChartBuilder().width(640).height(360).title(metricName + " and training loss per round")
         .xAxisTitle("round").yAxisTitle("value").build();
-    m.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+    m.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+    m.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
     m.addSeries("global " + metricName, rounds, metric);
     m.addSeries("mean training loss", rounds, loss);
     BitmapEncoder.saveBitmap(m, out.resolve("metric.png").toString(), BitmapEncoder.BitmapFormat.PNG);
