@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** The `fedmesh` command. */
 @Command(name = "fedmesh", mixinStandardHelpOptions = true, version = "fedmesh 0.1.0",
     description = "Federated edge-to-cloud orchestration mesh on Kubernetes.",
-    subcommands = {LocalMeshCommand.class, OperatorCommand.class, AgentCommand.class, BenchCommand.class,
+    subcommands = {LocalMeshCommand.class, OperatorCommand.class, AgentCommand.class, io.fedmesh.hpc.BridgeCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "  test      Run the whole test suite (the launcher runs scripts/test.sh)."})
 public final class FedmeshCli implements Runnable {

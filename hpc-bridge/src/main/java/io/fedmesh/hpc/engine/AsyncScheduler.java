@@ -21,10 +21,29 @@ import org.slf4j.LoggerFactory;
 public final class AsyncScheduler {
   private static final Logger LOG = LoggerFactory.getLogger(AsyncScheduler.class);
 
+  /** Hears about every task as it starts and ends (the bridge streams these as task events). */
+  public interface Listener {
+    void started(TaskNode task, double atSeconds);
+
+    void finished(TaskRecord record);
+  }
+
   private final TaskLauncher launcher;
   private final int cores;
+  private final Listener listener;
 
   public AsyncScheduler(TaskLauncher launcher, int cores) {
+    this(launcher, cores, new Listener() {
+      @Override
+      public void started(TaskNode task, double atSeconds) {}
+
+      @Override
+      public void finished(TaskRecord record) {}
+    });
+  }
+
+  public AsyncScheduler(TaskLauncher launcher, int cores, Listener listener) {
+    this.listener = listener;
     if (cores < 1) {
       throw new IllegalArgumentException("cores must be at least 1");
     }
@@ -78,6 +97,7 @@ public final class AsyncScheduler {
         pending.remove(t.name());
         double start = seconds(t0);
         started.put(t.name(), start);
+        listener.started(t, start);
         launcher.launch(t).whenComplete((code, error) -> finished.add(error == null
             ? new Done(t, code, code == 0 ? "" : "exit code " + code, seconds(t0))
             : new Done(t, -1, error.getMessage(), seconds(t0))));
@@ -99,8 +119,10 @@ public final class AsyncScheduler {
       running--;
       free += d.task().cores();
       TaskRecord.State state = d.exitCode() == 0 ? TaskRecord.State.SUCCEEDED : TaskRecord.State.FAILED;
-      records.put(d.task().name(), new TaskRecord(d.task().name(), state, d.exitCode(), started.get(d.task().name()), d.end(),
-          d.task().cores(), d.message()));
+      TaskRecord rec = new TaskRecord(d.task().name(), state, d.exitCode(), started.get(d.task().name()), d.end(),
+          d.task().cores(), d.message());
+      records.put(d.task().name(), rec);
+      listener.finished(rec);
       if (state == TaskRecord.State.FAILED) {
         LOG.warn("task {} failed: {}", d.task().name(), d.message());
       }
@@ -116,7 +138,7 @@ public final class AsyncScheduler {
   }
 
   /** Tasks whose dependency failed or was cancelled can never run: record them as cancelled. */
-  private static void cancelOrphans(TaskGraph graph, Set<String> pending, Map<String, TaskRecord> records) {
+  private void cancelOrphans(TaskGraph graph, Set<String> pending, Map<String, TaskRecord> records) {
     boolean changed = true;
     while (changed) {
       changed = false;
@@ -125,6 +147,7 @@ public final class AsyncScheduler {
           TaskRecord r = records.get(d);
           if (r != null && r.state() != TaskRecord.State.SUCCEEDED) {
             records.put(n, new TaskRecord(n, TaskRecord.State.CANCELLED, -1, -1, -1, graph.get(n).cores(), "dependency " + d + " " + r.state()));
+            listener.finished(records.get(n));
             pending.remove(n);
             changed = true;
             break;

@@ -33,6 +33,7 @@ public final class SlurmLauncher implements TaskLauncher, AutoCloseable {
   private final CallGuard guard = CallGuard.forDestination("slurm");
   private final Path logDir;
   private final String partition;
+  private final Path outputDir;
   private final Map<String, CompletableFuture<Integer>> inFlight = new ConcurrentHashMap<>();
   private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "slurm-poller");
@@ -42,8 +43,14 @@ public final class SlurmLauncher implements TaskLauncher, AutoCloseable {
 
   /** @param partition null for the cluster's default partition */
   public SlurmLauncher(Path logDir, String partition, Duration pollEvery) {
+    this(logDir, partition, pollEvery, null);
+  }
+
+  /** @param outputDir where each task may write its samples: $FEDMESH_OUTPUT = outputDir/<task>.csv */
+  public SlurmLauncher(Path logDir, String partition, Duration pollEvery, Path outputDir) {
     this.logDir = logDir;
     this.partition = partition;
+    this.outputDir = outputDir;
     poller.scheduleWithFixedDelay(this::poll, pollEvery.toMillis(), pollEvery.toMillis(), TimeUnit.MILLISECONDS);
   }
 
@@ -55,6 +62,10 @@ public final class SlurmLauncher implements TaskLauncher, AutoCloseable {
           "-c", String.valueOf(task.cores()), "-o", logDir.resolve(task.name() + ".log").toString()));
       if (partition != null && !partition.isBlank()) {
         cmd.addAll(List.of("-p", partition));
+      }
+      if (outputDir != null) {
+        Files.createDirectories(outputDir);
+        cmd.add("--export=ALL,FEDMESH_OUTPUT=" + outputDir.resolve(task.name() + ".csv"));
       }
       cmd.addAll(List.of("--wrap", shellQuote(task.command())));
       // sbatch is not idempotent: never retried blindly, only guarded by the breaker

@@ -1,0 +1,81 @@
+package io.fedmesh.hpc;
+
+import io.fedmesh.common.grpc.GrpcServerRunner;
+import io.fedmesh.common.grpc.HostPort;
+import io.fedmesh.common.grpc.TlsFiles;
+import io.fedmesh.hpc.engine.LocalProcessLauncher;
+import io.fedmesh.hpc.engine.TaskLauncher;
+import io.fedmesh.hpc.grpc.HpcBridgeService;
+import io.fedmesh.hpc.slurm.SlurmLauncher;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** `fedmesh bridge`: the HPC bridge on a login or gateway node. */
+@Command(name = "bridge", mixinStandardHelpOptions = true,
+    description = "Run the fedmesh HPC bridge: bursts of tasks on Slurm (or local process slots) behind a gRPC API.")
+public final class BridgeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--backend", defaultValue = "slurm", description = "slurm or local (default: ${DEFAULT-VALUE}).")
+  String backend;
+
+  @Option(names = "--listen", defaultValue = "0.0.0.0:7443", description = "gRPC address (default: ${DEFAULT-VALUE}).")
+  String listen;
+
+  @Option(names = "--work-dir", defaultValue = "fedmesh-bridge", description = "Journal and task outputs (default: ${DEFAULT-VALUE}).")
+  Path workDir;
+
+  @Option(names = "--slots", defaultValue = "4", description = "Cores the bridge schedules at once (default: ${DEFAULT-VALUE}).")
+  int slots;
+
+  @Option(names = "--partition", description = "Slurm partition (default: the cluster's default).")
+  String partition;
+
+  @Option(names = "--tls-dir", description = "Directory with tls.crt, tls.key, ca.crt for mutual TLS.")
+  Path tlsDir;
+
+  @Override
+  public Integer call() throws Exception {
+    Function<Path, TaskLauncher> launchers = switch (backend) {
+      case "local" -> out -> new LocalProcessLauncher(out.resolveSibling("logs"), out);
+      case "slurm" -> {
+        if (!onPath("sbatch")) {
+          throw new ParameterException(spec.commandLine(), "--backend slurm but sbatch is not on the PATH: install Slurm's client"
+              + " commands (and set SLURM_CONF), or use --backend local");
+        }
+        yield out -> new SlurmLauncher(out.resolveSibling("logs"), partition, Duration.ofMillis(500), out);
+      }
+      default -> throw new ParameterException(spec.commandLine(), "--backend must be slurm or local (got " + backend + ")");
+    };
+    if (slots < 1) {
+      throw new ParameterException(spec.commandLine(), "--slots must be at least 1");
+    }
+    CountDownLatch stop = new CountDownLatch(1);
+    try (HpcBridgeService service = new HpcBridgeService(workDir.toAbsolutePath(), slots, backend, launchers);
+        GrpcServerRunner server = GrpcServerRunner.start("hpc-bridge", HostPort.parse(listen), TlsFiles.fromDirectory(tlsDir),
+            List.of(service))) {
+      System.err.printf("hpc-bridge: %s backend, %d slots, listening on %s, journal in %s%n", backend, slots, listen, workDir);
+      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+      stop.await();
+    }
+    return 0;
+  }
+
+  private static boolean onPath(String command) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+      if (java.nio.file.Files.isExecutable(Path.of(dir, command))) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,133 @@
+package io.fedmesh.hpc.grpc;
+
+import io.fedmesh.hpc.engine.AsyncScheduler;
+import io.fedmesh.hpc.engine.ScheduleResult;
+import io.fedmesh.hpc.engine.TaskGraph;
+import io.fedmesh.hpc.engine.TaskNode;
+import io.fedmesh.hpc.engine.TaskRecord;
+import io.fedmesh.proto.hpc.v1.BurstPhase;
+import io.fedmesh.proto.hpc.v1.BurstStatus;
+import io.fedmesh.proto.hpc.v1.ExecutionMode;
+import io.fedmesh.proto.hpc.v1.TaskEvent;
+import io.fedmesh.proto.hpc.v1.TaskState;
+import io.grpc.stub.StreamObserver;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** One burst on the bridge: its tasks' latest events, its watchers, and its result once done. */
+final class BurstExecution implements AsyncScheduler.Listener {
+  final String uid;
+  final String name;
+  final ExecutionMode mode;
+  final TaskGraph graph;
+  final Path outputDir;
+  final long startedAtMs = System.currentTimeMillis();
+  private final Map<String, TaskEvent> events = new LinkedHashMap<>();
+  private final List<StreamObserver<TaskEvent>> watchers = new CopyOnWriteArrayList<>();
+  private volatile ScheduleResult result;
+  private volatile String error;
+
+  BurstExecution(String uid, String name, ExecutionMode mode, TaskGraph graph, Path outputDir) {
+    this.uid = uid;
+    this.name = name;
+    this.mode = mode;
+    this.graph = graph;
+    this.outputDir = outputDir;
+    for (TaskNode t : graph.tasks()) {
+      events.put(t.name(), event(t.name(), TaskState.TASK_STATE_PENDING, 0, "", 0, 0));
+    }
+  }
+
+  @Override
+  public synchronized void started(TaskNode task, double atSeconds) {
+    publish(event(task.name(), TaskState.TASK_STATE_RUNNING, 0, "", ms(atSeconds), 0));
+  }
+
+  @Override
+  public synchronized void finished(TaskRecord r) {
+    TaskState state = switch (r.state()) {
+      case SUCCEEDED -> TaskState.TASK_STATE_SUCCEEDED;
+      case FAILED -> TaskState.TASK_STATE_FAILED;
+      case CANCELLED -> TaskState.TASK_STATE_CANCELLED;
+    };
+    publish(event(r.name(), state, r.exitCode(), r.message(), r.start() < 0 ? 0 : ms(r.start()), r.start() < 0 ? 0 : ms(r.end())));
+  }
+
+  synchronized void complete(ScheduleResult r, String failure) {
+    this.result = r;
+    this.error = failure;
+    for (StreamObserver<TaskEvent> w : watchers) {
+      w.onCompleted();
+    }
+    watchers.clear();
+  }
+
+  synchronized void watch(StreamObserver<TaskEvent> watcher) {
+    events.values().forEach(watcher::onNext);
+    if (done()) {
+      watcher.onCompleted();
+    } else {
+      watchers.add(watcher);
+    }
+  }
+
+  boolean done() {
+    return result != null || error != null;
+  }
+
+  synchronized BurstStatus status(long producedSamples) {
+    BurstStatus.Builder b = BurstStatus.newBuilder().setBurstUid(uid).setMode(mode).setTotal(events.size());
+    int pending = 0;
+    int running = 0;
+    int ok = 0;
+    int failed = 0;
+    int cancelledTasks = 0;
+    for (TaskEvent e : events.values()) {
+      switch (e.getState()) {
+        case TASK_STATE_RUNNING -> running++;
+        case TASK_STATE_SUCCEEDED -> ok++;
+        case TASK_STATE_FAILED -> failed++;
+        case TASK_STATE_CANCELLED -> cancelledTasks++;
+        default -> pending++;
+      }
+      b.addTasks(e);
+    }
+    b.setPending(pending).setRunning(running).setSucceeded(ok).setFailed(failed).setCancelled(cancelledTasks)
+        .setProducedSamples(producedSamples);
+    if (error != null) {
+      b.setPhase(BurstPhase.BURST_PHASE_FAILED).setMessage(error);
+    } else if (result != null) {
+      b.setPhase(failed + cancelledTasks > 0 ? BurstPhase.BURST_PHASE_FAILED : BurstPhase.BURST_PHASE_SUCCEEDED)
+          .setMakespanSeconds(result.makespanSeconds()).setUtilization(result.utilization())
+          .setPredictedMakespanSeconds(result.predictedMakespanSeconds());
+      if (failed > 0) {
+        b.setMessage(failed + " task(s) failed; see their exit codes");
+      }
+    } else {
+      b.setPhase(running > 0 || ok > 0 ? BurstPhase.BURST_PHASE_RUNNING : BurstPhase.BURST_PHASE_PENDING);
+    }
+    return b.build();
+  }
+
+  private void publish(TaskEvent e) {
+    events.put(e.getTask(), e);
+    for (StreamObserver<TaskEvent> w : watchers) {
+      w.onNext(e);
+    }
+  }
+
+  private TaskEvent event(String task, TaskState state, int exit, String message, long startMs, long endMs) {
+    TaskEvent previous = events.get(task);
+    return TaskEvent.newBuilder().setBurstUid(uid).setTask(task).setState(state).setExitCode(exit).setMessage(message)
+        .setQueuedUnixMs(startedAtMs)
+        .setStartedUnixMs(startMs > 0 ? startMs : previous == null ? 0 : previous.getStartedUnixMs())
+        .setFinishedUnixMs(endMs).build();
+  }
+
+  private long ms(double secondsFromStart) {
+    return startedAtMs + (long) (secondsFromStart * 1000);
+  }
+}

@@ -1,0 +1,295 @@
+package io.fedmesh.hpc.grpc;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import io.fedmesh.hpc.engine.AsyncScheduler;
+import io.fedmesh.hpc.engine.TaskGraph;
+import io.fedmesh.hpc.engine.TaskLauncher;
+import io.fedmesh.hpc.engine.TaskNode;
+import io.fedmesh.proto.hpc.v1.BurstStatus;
+import io.fedmesh.proto.hpc.v1.ClusterInfo;
+import io.fedmesh.proto.hpc.v1.DataChunk;
+import io.fedmesh.proto.hpc.v1.DescribeClusterRequest;
+import io.fedmesh.proto.hpc.v1.ExecutionMode;
+import io.fedmesh.proto.hpc.v1.FetchDataRequest;
+import io.fedmesh.proto.hpc.v1.GetBurstRequest;
+import io.fedmesh.proto.hpc.v1.HpcBridgeGrpc;
+import io.fedmesh.proto.hpc.v1.SubmitBurstRequest;
+import io.fedmesh.proto.hpc.v1.SubmitBurstResponse;
+import io.fedmesh.proto.hpc.v1.TaskEvent;
+import io.fedmesh.proto.hpc.v1.TaskSpec;
+import io.fedmesh.proto.hpc.v1.WatchBurstRequest;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HPC bridge's gRPC service. Submit is idempotent on the burst's uid: a resubmit returns the
+ * burst that exists. Every request is journaled (request.json, written atomically, and status.json
+ * when the burst ends) so a restarted bridge still answers for the bursts it ran. Cancel is not
+ * implemented yet (gRPC answers UNIMPLEMENTED), nor is re-attaching to tasks after a restart.
+ */
+public final class HpcBridgeService extends HpcBridgeGrpc.HpcBridgeImplBase implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(HpcBridgeService.class);
+  private static final Pattern TASK_NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_.-]*$");
+  private static final int CHUNK = 1 << 20;
+
+  private final Path workDir;
+  private final int cores;
+  private final String scheduler;
+  private final Function<Path, TaskLauncher> launchers;
+  private final Map<String, BurstExecution> bursts = new ConcurrentHashMap<>();
+  private final Map<String, BurstStatus> finishedBefore = new ConcurrentHashMap<>();
+  private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "burst");
+    t.setDaemon(true);
+    return t;
+  });
+
+  /**
+   * @param launchers builds the launcher of a burst given its output directory (local slots or Slurm)
+   */
+  public HpcBridgeService(Path workDir, int cores, String scheduler, Function<Path, TaskLauncher> launchers) {
+    this.workDir = workDir;
+    this.cores = cores;
+    this.scheduler = scheduler;
+    this.launchers = launchers;
+    reload();
+  }
+
+  @Override
+  public void submit(SubmitBurstRequest request, StreamObserver<SubmitBurstResponse> response) {
+    String uid = request.getBurstUid();
+    if (uid.isBlank()) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription("burst_uid is required (the SimulationBurst's metadata.uid)").asRuntimeException());
+      return;
+    }
+    synchronized (this) {
+      BurstExecution existing = bursts.get(uid);
+      if (existing != null || finishedBefore.containsKey(uid)) {
+        response.onNext(SubmitBurstResponse.newBuilder().setBurstUid(uid).setCreated(false).setStatus(status(uid)).build());
+        response.onCompleted();
+        return;
+      }
+      TaskGraph graph;
+      try {
+        graph = graphOf(request);
+      } catch (IllegalArgumentException e) {
+        response.onError(Status.INVALID_ARGUMENT.withDescription("burst " + request.getBurstName() + ": " + e.getMessage()).asRuntimeException());
+        return;
+      }
+      Path dir = workDir.resolve("bursts").resolve(uid);
+      writeAtomically(dir.resolve("request.json"), json(request));
+      ExecutionMode mode = request.getMode() == ExecutionMode.EXECUTION_MODE_BARRIER ? ExecutionMode.EXECUTION_MODE_BARRIER
+          : ExecutionMode.EXECUTION_MODE_ASYNC;
+      BurstExecution burst = new BurstExecution(uid, request.getBurstName(), mode, graph, dir.resolve("output"));
+      bursts.put(uid, burst);
+      executor.submit(() -> run(burst, dir));
+      LOG.info("burst {} ({}): {} tasks submitted, {} mode", request.getBurstName(), uid, graph.tasks().size(), mode);
+    }
+    response.onNext(SubmitBurstResponse.newBuilder().setBurstUid(uid).setCreated(true).setStatus(status(uid)).build());
+    response.onCompleted();
+  }
+
+  private void run(BurstExecution burst, Path dir) {
+    try {
+      TaskLauncher launcher = launchers.apply(burst.outputDir);
+      io.fedmesh.hpc.engine.ExecutionMode mode = burst.mode == ExecutionMode.EXECUTION_MODE_BARRIER
+          ? io.fedmesh.hpc.engine.ExecutionMode.BARRIER : io.fedmesh.hpc.engine.ExecutionMode.ASYNC;
+      var result = new AsyncScheduler(launcher, cores, burst).run(burst.graph, mode);
+      burst.complete(result, null);
+      if (launcher instanceof AutoCloseable c) {
+        c.close();
+      }
+    } catch (Exception e) {
+      LOG.error("burst {} failed: {}", burst.name, e.getMessage());
+      burst.complete(null, e.getMessage());
+    }
+    writeAtomically(dir.resolve("status.json"), json(status(burst.uid)));
+    LOG.info("burst {} finished: {}", burst.name, status(burst.uid).getPhase());
+  }
+
+  @Override
+  public void watch(WatchBurstRequest request, StreamObserver<TaskEvent> response) {
+    BurstExecution b = bursts.get(request.getBurstUid());
+    if (b == null) {
+      BurstStatus old = finishedBefore.get(request.getBurstUid());
+      if (old == null) {
+        response.onError(notFound(request.getBurstUid()));
+        return;
+      }
+      old.getTasksList().forEach(response::onNext);
+      response.onCompleted();
+      return;
+    }
+    b.watch(response);
+  }
+
+  @Override
+  public void get(GetBurstRequest request, StreamObserver<BurstStatus> response) {
+    BurstStatus s = status(request.getBurstUid());
+    if (s == null) {
+      response.onError(notFound(request.getBurstUid()));
+      return;
+    }
+    response.onNext(s);
+    response.onCompleted();
+  }
+
+  @Override
+  public void describeCluster(DescribeClusterRequest request, StreamObserver<ClusterInfo> response) {
+    long running = bursts.values().stream().filter(b -> !b.done()).count();
+    response.onNext(ClusterInfo.newBuilder().setScheduler(scheduler).setRunningJobs((int) running)
+        .addPartitions(io.fedmesh.proto.hpc.v1.Partition.newBuilder().setName("default").setTotalCpus(cores).setNodes(1).setState("up"))
+        .setVersion("fedmesh-hpc-bridge 0.1.0").build());
+    response.onCompleted();
+  }
+
+  /** The burst's CSV outputs concatenated, header once, in task order. */
+  @Override
+  public void fetchData(FetchDataRequest request, StreamObserver<DataChunk> response) {
+    String uid = request.getBurstUid();
+    if (status(uid) == null) {
+      response.onError(notFound(uid));
+      return;
+    }
+    Path out = workDir.resolve("bursts").resolve(uid).resolve("output");
+    ByteArrayOutputStream data = new ByteArrayOutputStream();
+    long samples = 0;
+    String header = null;
+    if (Files.isDirectory(out)) {
+      try (Stream<Path> files = Files.list(out)) {
+        for (Path f : files.filter(p -> p.toString().endsWith(".csv")).sorted().toList()) {
+          List<String> lines = Files.readAllLines(f);
+          if (lines.isEmpty()) {
+            continue;
+          }
+          if (header == null) {
+            header = lines.get(0);
+            data.writeBytes((header + "\n").getBytes(StandardCharsets.UTF_8));
+          } else if (!header.equals(lines.get(0))) {
+            response.onError(Status.FAILED_PRECONDITION.withDescription(f.getFileName() + " has header '" + lines.get(0)
+                + "' but the burst's first output has '" + header + "'").asRuntimeException());
+            return;
+          }
+          for (String line : lines.subList(1, lines.size())) {
+            if (!line.isBlank()) {
+              data.writeBytes((line + "\n").getBytes(StandardCharsets.UTF_8));
+              samples++;
+            }
+          }
+        }
+      } catch (IOException e) {
+        response.onError(Status.INTERNAL.withDescription("cannot read outputs of " + uid + ": " + e.getMessage()).asRuntimeException());
+        return;
+      }
+    }
+    byte[] bytes = data.toByteArray();
+    long offset = Math.min(request.getOffset(), bytes.length);
+    do {
+      int len = (int) Math.min(CHUNK, bytes.length - offset);
+      response.onNext(DataChunk.newBuilder().setOffset(offset).setTotalBytes(bytes.length).setSamples(samples)
+          .setData(ByteString.copyFrom(bytes, (int) offset, len)).setLast(offset + len >= bytes.length).build());
+      offset += len;
+    } while (offset < bytes.length);
+    response.onCompleted();
+  }
+
+  BurstStatus status(String uid) {
+    BurstExecution b = bursts.get(uid);
+    if (b != null) {
+      return b.status(0);
+    }
+    return finishedBefore.get(uid);
+  }
+
+  private static TaskGraph graphOf(SubmitBurstRequest request) {
+    if (request.getTasksCount() == 0) {
+      throw new IllegalArgumentException("tasks is empty: a burst needs at least one task");
+    }
+    List<TaskNode> nodes = new ArrayList<>();
+    for (TaskSpec t : request.getTasksList()) {
+      if (!TASK_NAME.matcher(t.getName()).matches()) {
+        throw new IllegalArgumentException("task name '" + t.getName() + "' must be letters, digits, '_', '.', '-'");
+      }
+      if (t.getCommand().isBlank()) {
+        throw new IllegalArgumentException("task " + t.getName() + " has no command; the built-in reference simulation is not in this bridge version");
+      }
+      int cores = Math.max(1, Math.max(1, t.getRanks()) * Math.max(1, t.getCpusPerRank()));
+      nodes.add(new TaskNode(t.getName(), t.getKind(), t.getStage(), t.getDependsOnList(), cores, t.getEstimatedSeconds(),
+          List.of("sh", "-c", t.getCommand())));
+    }
+    return new TaskGraph(nodes);
+  }
+
+  /** Bursts journaled by an earlier run of the bridge: finished ones are served as they ended. */
+  private void reload() {
+    Path root = workDir.resolve("bursts");
+    if (!Files.isDirectory(root)) {
+      return;
+    }
+    try (Stream<Path> dirs = Files.list(root)) {
+      for (Path dir : dirs.toList()) {
+        Path st = dir.resolve("status.json");
+        String uid = dir.getFileName().toString();
+        if (Files.exists(st)) {
+          BurstStatus.Builder b = BurstStatus.newBuilder();
+          JsonFormat.parser().merge(Files.readString(st), b);
+          finishedBefore.put(uid, b.build());
+        } else if (Files.exists(dir.resolve("request.json"))) {
+          // the bridge stopped while the burst ran; re-attaching to its processes is not supported yet
+          finishedBefore.put(uid, BurstStatus.newBuilder().setBurstUid(uid).setPhase(io.fedmesh.proto.hpc.v1.BurstPhase.BURST_PHASE_FAILED)
+              .setMessage("the bridge restarted while this burst ran; its tasks were not re-attached").build());
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the journal in " + root + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static io.grpc.StatusRuntimeException notFound(String uid) {
+    return Status.NOT_FOUND.withDescription("no burst with uid " + uid + " on this bridge").asRuntimeException();
+  }
+
+  private static String json(com.google.protobuf.MessageOrBuilder m) {
+    try {
+      return JsonFormat.printer().print(m);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void writeAtomically(Path file, String content) {
+    try {
+      Files.createDirectories(file.getParent());
+      Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
+      Files.writeString(tmp, content);
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+}
