@@ -35,6 +35,10 @@ class ExamplesTest {
         assertThat(new TrainingValidator().validate(ft.getSpec()).problems()).as(f.toString()).isEmpty();
       } else if (r instanceof DistributedModel dm) {
         assertThat(new ModelResolver().resolve(dm.getSpec()).spec()).as(f.toString()).isNotNull();
+      } else if (r instanceof io.fedmesh.api.v1alpha1.SimulationBurst burst) {
+        assertThat(io.fedmesh.operator.hpc.SimulationBurstReconciler.validate(burst.getSpec())).as(f.toString()).isEmpty();
+      } else if (r instanceof io.fedmesh.api.v1alpha1.HpcCluster cluster) {
+        assertThat(cluster.getSpec().bridge.endpoint).as(f.toString()).matches("^[A-Za-z0-9.-]+:[0-9]{1,5}$");
       } else if (r instanceof EdgeSite site) {
         assertThat(site.getSpec().region).as(f.toString()).matches("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
       }

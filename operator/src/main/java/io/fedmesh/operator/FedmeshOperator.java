@@ -53,7 +53,8 @@ public final class FedmeshOperator implements AutoCloseable {
     EdgeSiteMirror mirror = new EdgeSiteMirror(client, events);
     CheckpointStore checkpoints = new CheckpointStore(config.checkpointDir());
     TrainingRunners runners = new TrainingRunners(client, federation, checkpoints, events, operatorMetrics);
-    OperatorContext ctx = new OperatorContext(client, config, federation, checkpoints, runners, patcher, events, operatorMetrics);
+    OperatorContext ctx = new OperatorContext(client, config, federation, checkpoints, runners, patcher, events, operatorMetrics,
+        new io.fedmesh.operator.hpc.BridgeClient());
 
     CoordinatorService service = new CoordinatorService(federation, mirror, config.namespace(), config.bootstrapToken(),
         config.heartbeatInterval(), metrics.registry());
@@ -124,6 +125,7 @@ public final class FedmeshOperator implements AutoCloseable {
       LOG.warn("operator stop: {}", e.getMessage());
     }
     metrics.close();
+    context.bridges().close();
     LOG.info("fedmesh operator stopped (coordinator {} ms, reconcilers {} ms)", (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
   }
 

@@ -9,4 +9,5 @@ import io.fedmesh.operator.status.StatusPatcher;
 
 /** What reconcilers share within one operator process. */
 public record OperatorContext(KubernetesClient client, OperatorConfig config, Federation federation, CheckpointStore checkpoints,
-    TrainingRunners runners, StatusPatcher patcher, EventRecorder events, OperatorMetrics metrics) {}
+    TrainingRunners runners, StatusPatcher patcher, EventRecorder events, OperatorMetrics metrics,
+    io.fedmesh.operator.hpc.BridgeClient bridges) {}

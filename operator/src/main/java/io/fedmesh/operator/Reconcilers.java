@@ -3,6 +3,8 @@ package io.fedmesh.operator;
 import io.fedmesh.operator.reconciler.DistributedModelReconciler;
 import io.fedmesh.operator.reconciler.EdgeSiteReconciler;
 import io.fedmesh.operator.reconciler.FederatedTrainingReconciler;
+import io.fedmesh.operator.hpc.HpcClusterReconciler;
+import io.fedmesh.operator.hpc.SimulationBurstReconciler;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import java.util.List;
@@ -16,7 +18,10 @@ final class Reconcilers {
         new EdgeSiteReconciler(ctx.patcher(), ctx.metrics().reconcile("EdgeSite")),
         new DistributedModelReconciler(ctx.patcher(), ctx.events(), ctx.metrics().reconcile("DistributedModel")),
         new FederatedTrainingReconciler(ctx.client(), ctx.runners(), ctx.patcher(), ctx.events(),
-            ctx.metrics().reconcile("FederatedTraining")));
+            ctx.metrics().reconcile("FederatedTraining")),
+        new HpcClusterReconciler(ctx.bridges(), ctx.patcher(), ctx.metrics().reconcile("HpcCluster")),
+        new SimulationBurstReconciler(ctx.client(), ctx.bridges(), ctx.patcher(), ctx.events(), ctx.config().checkpointDir(),
+            ctx.metrics().reconcile("SimulationBurst")));
   }
 
   @SuppressWarnings({"rawtypes", "unchecked"})
