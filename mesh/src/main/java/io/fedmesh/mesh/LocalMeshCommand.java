@@ -89,6 +89,10 @@ public final class LocalMeshCommand implements Callable<Integer> {
   @Option(names = "--timeout", defaultValue = "600", description = "Give up after this many seconds (default: ${DEFAULT-VALUE}).")
   int timeoutSeconds;
 
+  @Option(names = "--hpc", defaultValue = "none",
+      description = "none, local or slurm: also run a simulation burst on an hpc-bridge whose samples join training (default: ${DEFAULT-VALUE}).")
+  String hpc;
+
   @Option(names = "--verbose", description = "Show operator logs on the terminal (they always go to OUT/logs/operator.log).")
   boolean verbose;
 
@@ -111,7 +115,11 @@ public final class LocalMeshCommand implements Callable<Integer> {
     console.printf("fedmesh local: %d sites, %d rounds, %s, data %s%n", n, rounds, taskKind.name().toLowerCase(),
         data == null ? "built-in (non-IID Gaussian blobs, " + meshData.features() + " features, " + meshData.classes() + " classes)" : data);
 
+    if (!List.of("none", "local", "slurm").contains(hpc)) {
+      throw new ParameterException(spec.commandLine(), "--hpc must be none, local or slurm (got " + hpc + ")");
+    }
     List<AgentProcess> agents = new ArrayList<>();
+    LocalHpc localHpc = null;
     List<WanLink> links = new ArrayList<>();
     NioReactor reactor = new NioReactor();
     Thread cleanup = new Thread(() -> agents.forEach(AgentProcess::close));
@@ -140,6 +148,17 @@ public final class LocalMeshCommand implements Callable<Integer> {
         console.printf("  %-15s agent process, WAN %s, %d samples, log logs/%s.log%n", site, profile,
             meshData.samples().get(i), site);
       }
+      if (!hpc.equals("none")) {
+        localHpc = LocalHpc.start(hpc, outDir);
+        localHpc.apply(client, NAMESPACE, seed);
+        Path cloudData = LocalHpc.dataDir(outDir.resolve("checkpoints"), NAMESPACE);
+        Path work = Files.createDirectories(outDir.resolve("agents").resolve("hpc-sim"));
+        // the cloud-side learner: Degraded (no data) until the operator fetched the burst's samples
+        agents.add(AgentProcess.launch("hpc-sim", operator.coordinatorPort(), cloudData, work, outDir.resolve("logs/hpc-sim.log"),
+            List.of("--region", "cloud", "--label", "fedmesh.io/mesh=local")));
+        console.printf("  hpc-bridge      127.0.0.1:%d (%s backend): SimulationBurst/%s with %d tasks; its samples train at site hpc-sim%n",
+            localHpc.port(), hpc, LocalHpc.BURST, LocalHpc.TASKS);
+      }
       waitForSites(client, n, Duration.ofSeconds(90), agents);
       FederatedTraining training = applyExamples(client, meshData, n);
       console.printf("  applied         DistributedModel/%s, FederatedTraining/%s%n%n", training.getSpec().modelRef,
@@ -149,6 +168,13 @@ public final class LocalMeshCommand implements Callable<Integer> {
       double wall = Duration.between(started, Instant.now()).toMillis() / 1000.0;
       List<EdgeSite> siteList = client.resources(EdgeSite.class).inNamespace(NAMESPACE).list().getItems();
       RunSummary summary = RunSummary.of(last, siteList, wall);
+      if (localHpc != null) {
+        summary = summary.withBursts(LocalHpc.summaries(client, NAMESPACE));
+        for (RunSummary.Burst b : summary.bursts()) {
+          console.printf("  burst %s: %s, %d/%d tasks succeeded, %d samples, makespan %.2f s, utilization %.2f (%s)%n", b.name(),
+              b.phase(), b.succeeded(), b.tasks(), b.producedSamples(), b.makespanSeconds(), b.utilization(), b.mode());
+        }
+      }
       summary.write(outDir.resolve("summary.json"));
       Path report = RunReport.write(outDir, "fedmesh local: " + last.getMetadata().getName(), summary,
           last.getStatus() == null || last.getStatus().history == null ? List.of() : last.getStatus().history);
@@ -162,6 +188,9 @@ public final class LocalMeshCommand implements Callable<Integer> {
       return "Succeeded".equals(summary.phase()) ? 0 : 1;
     } finally {
       agents.forEach(AgentProcess::close);
+      if (localHpc != null) {
+        localHpc.close();
+      }
       links.forEach(WanLink::close);
       reactor.close();
       try {
@@ -204,6 +233,7 @@ public final class LocalMeshCommand implements Callable<Integer> {
     Spinner spinner = new Spinner(console);
     while (Instant.now().isBefore(deadline)) {
       long ready = client.resources(EdgeSite.class).inNamespace(NAMESPACE).list().getItems().stream()
+          .filter(s -> s.getMetadata().getName().startsWith("site-"))
           .filter(s -> s.getStatus() != null && s.getStatus().phase == EdgeSiteStatus.Phase.Ready).count();
       spinner.show("waiting for edge agents to register: " + ready + "/" + n + " Ready");
       if (ready >= n) {
@@ -242,7 +272,7 @@ public final class LocalMeshCommand implements Callable<Integer> {
         }
       }
       if (!killed && killAfterRound >= 0 && printed >= killAfterRound) {
-        AgentProcess victim = agents.get(agents.size() - 1);
+        AgentProcess victim = agents.stream().filter(a -> a.site().startsWith("site-")).reduce((a, b) -> b).orElseThrow();
         victim.kill();
         killed = true;
         spinner.clear();

@@ -53,6 +53,28 @@ class LocalMeshIntegrationTest {
   }
 
   @Test
+  void aSimulationBurstOnTheBridgeFeedsACloudSideLearner() throws Exception {
+    Path out = tmp.resolve("hpc");
+    int rc = run("local", "--sites", "2", "--rounds", "8", "--hpc", "local", "--out", out.toString());
+    assertThat(rc).isZero();
+    JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    assertThat(summary.get("phase").asText()).isEqualTo("Succeeded");
+    JsonNode burst = summary.at("/bursts/0");
+    assertThat(burst.get("tasks").asInt()).isEqualTo(8);
+    assertThat(burst.get("succeeded").asInt()).isEqualTo(8);
+    assertThat(burst.get("failed").asInt()).isZero();
+    assertThat(burst.get("makespanSeconds").asDouble()).isPositive();
+    assertThat(burst.get("utilization").asDouble()).isPositive();
+    assertThat(burst.get("mode").asText()).isEqualTo("async");
+    // the burst's samples trained at the cloud-side learner in the later rounds
+    JsonNode history = summary.get("history");
+    assertThat(history.get(history.size() - 1).get("participants").asInt()).isEqualTo(3);
+    List<String> sites = new ArrayList<>();
+    summary.get("sites").forEach(x -> sites.add(x.get("name").asText()));
+    assertThat(sites).contains("hpc-sim");
+  }
+
+  @Test
   void trainsOnTheUsersOwnRegressionCsvs() throws Exception {
     Path data = tmp.resolve("data");
     Random r = new Random(3);

@@ -23,6 +23,11 @@ public final class SyntheticData {
   private final Random random;
 
   public SyntheticData(int features, int classes, long seed) {
+    this(features, classes, seed, seed);
+  }
+
+  /** Class centres from {@code seed}, samples from {@code sampleSeed}: more data of the same problem. */
+  public SyntheticData(int features, int classes, long seed, long sampleSeed) {
     this.features = features;
     this.classes = classes;
     this.random = new Random(seed);
@@ -31,6 +36,9 @@ public final class SyntheticData {
       for (int f = 0; f < features; f++) {
         centres[c][f] = (float) (random.nextGaussian() * 1.6);
       }
+    }
+    if (sampleSeed != seed) {
+      random.setSeed(sampleSeed);
     }
   }
 

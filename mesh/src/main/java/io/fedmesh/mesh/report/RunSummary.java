@@ -11,9 +11,18 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** summary.json of a local mesh run: exactly these top-level keys. */
-@JsonPropertyOrder({"phase", "roundsCompleted", "metric", "history", "sites", "bytesMoved", "wallSeconds"})
+@JsonPropertyOrder({"phase", "roundsCompleted", "metric", "history", "sites", "bytesMoved", "wallSeconds", "bursts"})
+@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
 public record RunSummary(String phase, int roundsCompleted, Metric metric, List<Round> history, List<Site> sites, long bytesMoved,
-    double wallSeconds) {
+    double wallSeconds, List<Burst> bursts) {
+
+  /** One simulation burst of a run with --hpc (absent otherwise). */
+  public record Burst(String name, int tasks, int succeeded, int failed, double makespanSeconds, double utilization, String mode,
+      String phase, long producedSamples) {}
+
+  public RunSummary withBursts(List<Burst> list) {
+    return new RunSummary(phase, roundsCompleted, metric, history, sites, bytesMoved, wallSeconds, list);
+  }
 
   /** The final global evaluation. */
   public record Metric(String name, Double value) {}
@@ -38,7 +47,7 @@ public record RunSummary(String phase, int roundsCompleted, Metric metric, List<
         .toList();
     return new RunSummary(st.phase == null ? "Pending" : st.phase.name(), st.round == null ? 0 : st.round,
         st.metric == null ? new Metric(null, null) : new Metric(st.metric.name, st.metric.value), rounds, siteList,
-        st.bytesMoved == null ? 0 : st.bytesMoved, Math.round(wallSeconds * 100) / 100.0);
+        st.bytesMoved == null ? 0 : st.bytesMoved, Math.round(wallSeconds * 100) / 100.0, null);
   }
 
   public void write(Path file) throws IOException {

@@ -1,0 +1,109 @@
+package io.fedmesh.mesh;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fedmesh.api.v1alpha1.HpcCluster;
+import io.fedmesh.api.v1alpha1.HpcClusterSpec;
+import io.fedmesh.api.v1alpha1.SimulationBurst;
+import io.fedmesh.api.v1alpha1.SimulationBurstSpec;
+import io.fedmesh.api.v1alpha1.SimulationBurstStatus;
+import io.fedmesh.common.grpc.GrpcServerRunner;
+import io.fedmesh.common.grpc.HostPort;
+import io.fedmesh.hpc.engine.LocalProcessLauncher;
+import io.fedmesh.hpc.engine.TaskLauncher;
+import io.fedmesh.hpc.grpc.HpcBridgeService;
+import io.fedmesh.hpc.slurm.SlurmLauncher;
+import io.fedmesh.mesh.report.RunSummary;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The HPC side of `./fedmesh local --hpc local|slurm`: an hpc-bridge on loopback (local process
+ * slots, or the Slurm of $SLURM_CONF), an HpcCluster pointing at it and a SimulationBurst whose
+ * samples the operator fetches into its checkpoint volume, where a cloud-side learner reads them.
+ */
+final class LocalHpc implements AutoCloseable {
+  static final String CLUSTER = "local-hpc";
+  static final String BURST = "local-sim";
+  static final int TASKS = 8;
+
+  private final HpcBridgeService service;
+  private final GrpcServerRunner server;
+  private final String mode;
+
+  private LocalHpc(HpcBridgeService service, GrpcServerRunner server, String mode) {
+    this.service = service;
+    this.server = server;
+    this.mode = mode;
+  }
+
+  static LocalHpc start(String mode, Path out) {
+    Function<Path, TaskLauncher> launchers;
+    if (mode.equals("slurm")) {
+      if (System.getenv("SLURM_CONF") == null) {
+        throw new IllegalArgumentException("--hpc slurm needs a Slurm: set SLURM_CONF (start a private one with"
+            + " 'bash hpc-bridge/scripts/slurm-up.sh /tmp/slurm && . /tmp/slurm/env'), or use --hpc local");
+      }
+      launchers = o -> new SlurmLauncher(o.resolveSibling("logs"), null, Duration.ofMillis(300), o);
+    } else {
+      launchers = o -> new LocalProcessLauncher(o.resolveSibling("logs"), o);
+    }
+    HpcBridgeService service = new HpcBridgeService(out.resolve("bridge"), 2, mode, launchers);
+    GrpcServerRunner server = GrpcServerRunner.start("hpc-bridge", new HostPort("127.0.0.1", 0), null, List.of(service));
+    return new LocalHpc(service, server, mode);
+  }
+
+  int port() {
+    return server.port();
+  }
+
+  /** Applies the HpcCluster and the SimulationBurst as kubectl would. */
+  void apply(KubernetesClient client, String namespace, long seed) {
+    HpcCluster cluster = new HpcCluster();
+    cluster.setMetadata(new ObjectMetaBuilder().withName(CLUSTER).withNamespace(namespace).build());
+    cluster.setSpec(new HpcClusterSpec());
+    cluster.getSpec().scheduler = mode.equals("slurm") ? HpcClusterSpec.Scheduler.SLURM : HpcClusterSpec.Scheduler.LOCAL;
+    cluster.getSpec().bridge = new HpcClusterSpec.Bridge();
+    cluster.getSpec().bridge.endpoint = "127.0.0.1:" + port();
+    client.resource(cluster).create();
+
+    String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    SimulationBurst burst = new SimulationBurst();
+    burst.setMetadata(new ObjectMetaBuilder().withName(BURST).withNamespace(namespace).build());
+    SimulationBurstSpec s = new SimulationBurstSpec();
+    s.clusterRef = CLUSTER;
+    s.tasks = TASKS;
+    s.ranksPerTask = 1;
+    s.mode = SimulationBurstSpec.Mode.ASYNC;
+    s.application.type = SimulationBurstSpec.Application.Type.COMMAND;
+    s.application.command = "'" + java + "' -Xmx128m -XX:TieredStopAtLevel=1 -cp '" + System.getProperty("java.class.path")
+        + "' io.fedmesh.mesh.data.SampleTask --seed " + seed + " --task $FEDMESH_TASK_INDEX --out $FEDMESH_OUTPUT";
+    burst.setSpec(s);
+    client.resource(burst).create();
+  }
+
+  /** Where the operator puts the burst's samples: the cloud-side learner's data directory. */
+  static Path dataDir(Path checkpointDir, String namespace) throws java.io.IOException {
+    return Files.createDirectories(checkpointDir.resolve("bursts").resolve(namespace).resolve(BURST));
+  }
+
+  static List<RunSummary.Burst> summaries(KubernetesClient client, String namespace) {
+    return client.resources(SimulationBurst.class).inNamespace(namespace).list().getItems().stream().map(b -> {
+      SimulationBurstStatus st = b.getStatus() == null ? new SimulationBurstStatus() : b.getStatus();
+      return new RunSummary.Burst(b.getMetadata().getName(), st.total == null ? b.getSpec().tasks : st.total,
+          st.succeeded == null ? 0 : st.succeeded, st.failed == null ? 0 : st.failed,
+          st.makespanSeconds == null ? 0 : st.makespanSeconds, st.utilization == null ? 0 : st.utilization,
+          b.getSpec().mode == SimulationBurstSpec.Mode.BARRIER ? "barrier" : "async",
+          st.phase == null ? "Pending" : st.phase.name(), st.producedSamples == null ? 0 : st.producedSamples);
+    }).toList();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+    service.close();
+  }
+}
