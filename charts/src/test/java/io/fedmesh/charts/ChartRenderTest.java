@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 class ChartRenderTest {
   static final Path OPERATOR = Path.of("fedmesh-operator");
   static final Path AGENT = Path.of("fedmesh-edge-agent");
+  static final Path BRIDGE = Path.of("fedmesh-hpc-bridge");
   static final List<String> KINDS = List.of("edgesites", "distributedmodels", "federatedtrainings", "hpcclusters", "simulationbursts");
 
   static List<HasMetadata> render(Path chart, UnaryOperator<com.marcnuri.helm.TemplateCommand> values) {
@@ -54,6 +55,20 @@ class ChartRenderTest {
   void chartsPassStrictLint() {
     LintResult op = new Helm(OPERATOR).lint().strict().call();
     assertThat(op.isFailed()).as(String.join("\n", op.getMessages())).isFalse();
+  }
+
+  @Test
+  void bridgeRendersForBothBackendsAndExplainsWhatSlurmNeeds() {
+    List<HasMetadata> local = render(BRIDGE, t -> t.set("backend", "local"));
+    Deployment d = ofType(local, Deployment.class).get(0);
+    assertRestricted(d);
+    assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).contains("--backend=local", "--listen=0.0.0.0:7443");
+    List<HasMetadata> slurm = render(BRIDGE, t -> t.set("slurm.confConfigMap", "slurm-conf").set("slurm.mungeKeySecret", "munge"));
+    var c = ofType(slurm, Deployment.class).get(0).getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(c.getEnv()).anySatisfy(e -> assertThat(e.getName()).isEqualTo("SLURM_CONF"));
+    assertThat(c.getArgs()).contains("--backend=slurm");
+    assertThatThrownBy(() -> render(BRIDGE, UnaryOperator.identity())).hasMessageContaining("slurm.confConfigMap");
+    assertThatThrownBy(() -> render(BRIDGE, t -> t.set("backend", "pbs"))).hasMessageContaining("backend");
   }
 
   @Test

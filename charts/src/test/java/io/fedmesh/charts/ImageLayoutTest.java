@@ -20,7 +20,8 @@ class ImageLayoutTest {
   @ParameterizedTest
   @CsvSource({
       "operator, fedmesh-operator, fedmesh-operator",
-      "edge-agent, fedmesh-edge-agent, fedmesh-edge-agent"})
+      "edge-agent, fedmesh-edge-agent, fedmesh-edge-agent",
+      "hpc-bridge, fedmesh-hpc-bridge, fedmesh-hpc-bridge"})
   void dockerfileCopiesWhatTheBuildProduces(String module, String artifact, String chart) throws Exception {
     Path dir = Path.of("..", module);
     List<String> lines = Files.readAllLines(dir.resolve("Dockerfile"));
@@ -41,8 +42,11 @@ class ImageLayoutTest {
     assertThat(values).contains("repository: ghcr.io/fedmesh/" + artifact);
     // the image runs the role's own main, so the chart passes only options that its command declares
     String deployment = Files.readString(Path.of(chart, "templates", "deployment.yaml"));
-    String command = Files.readString(dir.resolve("src/main/java/io/fedmesh/" + (module.equals("operator") ? "operator/OperatorCommand.java"
-        : "edge/AgentCommand.java")));
+    String command = Files.readString(dir.resolve("src/main/java/io/fedmesh/" + switch (module) {
+      case "operator" -> "operator/OperatorCommand.java";
+      case "edge-agent" -> "edge/AgentCommand.java";
+      default -> "hpc/BridgeCommand.java";
+    }));
     Matcher arg = Pattern.compile("- --([a-z-]+)=").matcher(deployment);
     int options = 0;
     while (arg.find()) {

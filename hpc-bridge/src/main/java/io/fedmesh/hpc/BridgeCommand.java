@@ -43,6 +43,9 @@ public final class BridgeCommand implements Callable<Integer> {
   @Option(names = "--tls-dir", description = "Directory with tls.crt, tls.key, ca.crt for mutual TLS.")
   Path tlsDir;
 
+  @Option(names = "--metrics-port", defaultValue = "-1", description = "Prometheus /metrics and /healthz port, -1 for none (default: ${DEFAULT-VALUE}).")
+  int metricsPort;
+
   @Override
   public Integer call() throws Exception {
     Function<Path, TaskLauncher> launchers = switch (backend) {
@@ -60,7 +63,8 @@ public final class BridgeCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--slots must be at least 1");
     }
     CountDownLatch stop = new CountDownLatch(1);
-    try (HpcBridgeService service = new HpcBridgeService(workDir.toAbsolutePath(), slots, backend, launchers);
+    try (io.fedmesh.common.metrics.MetricsServer metrics = io.fedmesh.common.metrics.MetricsServer.start("0.0.0.0", metricsPort);
+        HpcBridgeService service = new HpcBridgeService(workDir.toAbsolutePath(), slots, backend, launchers, metrics.registry());
         GrpcServerRunner server = GrpcServerRunner.start("hpc-bridge", HostPort.parse(listen), TlsFiles.fromDirectory(tlsDir),
             List.of(service))) {
       System.err.printf("hpc-bridge: %s backend, %d slots, listening on %s, journal in %s%n", backend, slots, listen, workDir);

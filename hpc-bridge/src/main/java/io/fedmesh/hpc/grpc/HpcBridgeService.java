@@ -52,6 +52,7 @@ public final class HpcBridgeService extends HpcBridgeGrpc.HpcBridgeImplBase impl
   private static final Pattern TASK_NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_.-]*$");
   private static final int CHUNK = 1 << 20;
 
+  private final io.micrometer.core.instrument.MeterRegistry registry;
   private final Path workDir;
   private final int cores;
   private final String scheduler;
@@ -68,6 +69,14 @@ public final class HpcBridgeService extends HpcBridgeGrpc.HpcBridgeImplBase impl
    * @param launchers builds the launcher of a burst given its output directory (local slots or Slurm)
    */
   public HpcBridgeService(Path workDir, int cores, String scheduler, Function<Path, TaskLauncher> launchers) {
+    this(workDir, cores, scheduler, launchers, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+  }
+
+  public HpcBridgeService(Path workDir, int cores, String scheduler, Function<Path, TaskLauncher> launchers,
+      io.micrometer.core.instrument.MeterRegistry registry) {
+    this.registry = registry;
+    io.micrometer.core.instrument.Gauge.builder("fedmesh_bridge_bursts_running", bursts,
+        m -> m.values().stream().filter(b -> !b.done()).count()).description("bursts in progress").register(registry);
     this.workDir = workDir;
     this.cores = cores;
     this.scheduler = scheduler;
@@ -114,7 +123,20 @@ public final class HpcBridgeService extends HpcBridgeGrpc.HpcBridgeImplBase impl
       TaskLauncher launcher = launchers.apply(burst.outputDir);
       io.fedmesh.hpc.engine.ExecutionMode mode = burst.mode == ExecutionMode.EXECUTION_MODE_BARRIER
           ? io.fedmesh.hpc.engine.ExecutionMode.BARRIER : io.fedmesh.hpc.engine.ExecutionMode.ASYNC;
-      var result = new AsyncScheduler(launcher, cores, burst).run(burst.graph, mode);
+      AsyncScheduler.Listener counted = new AsyncScheduler.Listener() {
+        @Override
+        public void started(TaskNode task, double atSeconds) {
+          registry.counter("fedmesh_bridge_tasks_started_total").increment();
+          burst.started(task, atSeconds);
+        }
+
+        @Override
+        public void finished(io.fedmesh.hpc.engine.TaskRecord record) {
+          registry.counter("fedmesh_bridge_tasks_finished_total", "state", record.state().name().toLowerCase()).increment();
+          burst.finished(record);
+        }
+      };
+      var result = new AsyncScheduler(launcher, cores, counted).run(burst.graph, mode);
       burst.complete(result, null);
       if (launcher instanceof AutoCloseable c) {
         c.close();
