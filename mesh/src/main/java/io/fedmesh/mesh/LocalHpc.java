@@ -101,6 +101,23 @@ final class LocalHpc implements AutoCloseable {
     }).toList();
   }
 
+  /** Start and end (seconds from the burst's start) of each task that ran, by task name. */
+  java.util.Map<String, double[]> timeline(KubernetesClient client, String namespace) {
+    java.util.Map<String, double[]> spans = new java.util.TreeMap<>();
+    SimulationBurst b = client.resources(SimulationBurst.class).inNamespace(namespace).withName(BURST).get();
+    var st = b == null ? null : service.describe(b.getMetadata().getUid());
+    if (st == null) {
+      return spans;
+    }
+    long t0 = st.getTasksList().stream().mapToLong(io.fedmesh.proto.hpc.v1.TaskEvent::getQueuedUnixMs).filter(v -> v > 0).min().orElse(0);
+    for (var e : st.getTasksList()) {
+      if (e.getStartedUnixMs() > 0 && e.getFinishedUnixMs() > 0) {
+        spans.put(e.getTask(), new double[] {(e.getStartedUnixMs() - t0) / 1000.0, (e.getFinishedUnixMs() - t0) / 1000.0});
+      }
+    }
+    return spans;
+  }
+
   @Override
   public void close() {
     server.close();

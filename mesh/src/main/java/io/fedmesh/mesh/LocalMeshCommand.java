@@ -177,7 +177,8 @@ public final class LocalMeshCommand implements Callable<Integer> {
       }
       summary.write(outDir.resolve("summary.json"));
       Path report = RunReport.write(outDir, "fedmesh local: " + last.getMetadata().getName(), summary,
-          last.getStatus() == null || last.getStatus().history == null ? List.of() : last.getStatus().history);
+          last.getStatus() == null || last.getStatus().history == null ? List.of() : last.getStatus().history,
+          localHpc == null ? java.util.Map.of() : localHpc.timeline(client, NAMESPACE));
       var ready = last.getStatus() == null ? null : last.getStatus().condition("Ready");
       console.printf("%n%s (%s): %d round(s), %,d bytes moved, %.1f s%n", summary.phase(),
           ready == null ? "" : ready.getMessage(), summary.roundsCompleted(), summary.bytesMoved(), wall);

@@ -72,6 +72,7 @@ class LocalMeshIntegrationTest {
     List<String> sites = new ArrayList<>();
     summary.get("sites").forEach(x -> sites.add(x.get("name").asText()));
     assertThat(sites).contains("hpc-sim");
+    assertThat(out.resolve("burst.png")).as("the report's burst timeline").exists();
   }
 
   @Test

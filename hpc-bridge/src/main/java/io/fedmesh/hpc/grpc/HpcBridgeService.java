@@ -235,6 +235,11 @@ public final class HpcBridgeService extends HpcBridgeGrpc.HpcBridgeImplBase impl
     response.onCompleted();
   }
 
+  /** The current status of a burst with its tasks' events, or null when unknown. */
+  public BurstStatus describe(String uid) {
+    return status(uid);
+  }
+
   BurstStatus status(String uid) {
     BurstExecution b = bursts.get(uid);
     if (b != null) {

@@ -21,6 +21,12 @@ public final class RunReport {
   private RunReport() {}
 
   public static Path write(Path out, String title, RunSummary summary, List<RoundRecord> history) throws IOException {
+    return write(out, title, summary, history, Map.of());
+  }
+
+  /** @param burstTimeline task name -> {start, end} in seconds from the burst's start; empty when there was no burst */
+  public static Path write(Path out, String title, RunSummary summary, List<RoundRecord> history, Map<String, double[]> burstTimeline)
+      throws IOException {
     System.setProperty("java.awt.headless", "true");
     Files.createDirectories(out);
     List<Integer> rounds = new ArrayList<>();
@@ -68,6 +74,21 @@ public final class RunReport {
     b.addSeries("MB", rounds, megabytes);
     BitmapEncoder.saveBitmap(b, out.resolve("bytes.png").toString(), BitmapEncoder.BitmapFormat.PNG);
 
+    String timelineImg = "";
+    if (!burstTimeline.isEmpty()) {
+      XYChart t = new XYChartBuilder().width(640).height(360).title("burst timeline: one line per task")
+          .xAxisTitle("seconds from the burst's start").yAxisTitle("task").build();
+      t.getStyler().setLegendVisible(false);
+      int y = 0;
+      for (Map.Entry<String, double[]> e : burstTimeline.entrySet()) {
+        var series = t.addSeries(e.getKey(), new double[] {e.getValue()[0], e.getValue()[1]}, new double[] {y, y});
+        series.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+        series.setLineWidth(6f);
+        y++;
+      }
+      BitmapEncoder.saveBitmap(t, out.resolve("burst.png").toString(), BitmapEncoder.BitmapFormat.PNG);
+      timelineImg = "<img src=\"burst.png\" alt=\"burst timeline\">";
+    }
     StringBuilder rows = new StringBuilder();
     for (RoundRecord r : history) {
       rows.append(String.format("<tr><td>%d</td><td>%s</td><td>%s</td><td>%.4f</td><td>%.4f</td><td>%d</td><td>%.2f</td></tr>%n",
@@ -86,7 +107,7 @@ public final class RunReport {
         </head><body>
         <h1>%s</h1>
         <p><b>Phase:</b> %s &nbsp; <b>Rounds:</b> %d &nbsp; <b>Final %s:</b> %s &nbsp; <b>Bytes moved:</b> %,d &nbsp; <b>Wall time:</b> %.1f s</p>
-        <div><img src="metric.png" alt="metric per round"><img src="participation.png" alt="participation per site"><img src="bytes.png" alt="bytes per round"></div>
+        <div><img src="metric.png" alt="metric per round"><img src="participation.png" alt="participation per site"><img src="bytes.png" alt="bytes per round">%s</div>
         <h2>Rounds</h2>
         <table><tr><th>round</th><th>participants</th><th>missed</th><th>loss</th><th>%s</th><th>bytes</th><th>seconds</th></tr>
         %s</table>
@@ -96,7 +117,7 @@ public final class RunReport {
         </body></html>
         """.formatted(esc(title), esc(title), summary.phase(), summary.roundsCompleted(), esc(metricName),
         summary.metric().value() == null ? "-" : String.format("%.4f", summary.metric().value()), summary.bytesMoved(),
-        summary.wallSeconds(), esc(metricName), rows, sites);
+        summary.wallSeconds(), timelineImg, esc(metricName), rows, sites);
     Path file = out.resolve("report.html");
     Files.writeString(file, html, StandardCharsets.UTF_8);
     return file;
