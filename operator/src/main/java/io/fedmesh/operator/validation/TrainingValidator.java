@@ -91,6 +91,15 @@ public final class TrainingValidator {
         p.add("spec.privacy.noiseMultiplier must be >= 0");
       }
     }
+    // in the schema for the next version; refused rather than silently ignored
+    if (spec.adaptiveSimulation != null) {
+      p.add("spec.adaptiveSimulation is not supported by this operator version: create a SimulationBurst yourself"
+          + " (examples/simulationburst.yaml) and remove spec.adaptiveSimulation");
+    }
+    if (spec.simulationDataFrom != null && !spec.simulationDataFrom.isEmpty()) {
+      p.add("spec.simulationDataFrom is not supported by this operator version: run an edge agent on the burst's"
+          + " status.datasetPath (as ./fedmesh local --hpc does) and remove spec.simulationDataFrom");
+    }
     return new ValidationResult(p);
   }
 }

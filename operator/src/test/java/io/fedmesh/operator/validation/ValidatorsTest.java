@@ -58,4 +58,13 @@ class ValidatorsTest {
     m.task = DistributedModelSpec.Task.REGRESSION;
     assertThat(new ModelResolver().resolve(m).spec().outputWidth()).isEqualTo(1);
   }
+
+  @Test
+  void fieldsOfTheNextVersionAreRefusedNotIgnored() {
+    FederatedTrainingSpec s = valid();
+    s.simulationDataFrom = List.of("plume-sweep");
+    s.adaptiveSimulation = new FederatedTrainingSpec.AdaptiveSimulation();
+    assertThat(new TrainingValidator().validate(s).message())
+        .contains("spec.simulationDataFrom is not supported").contains("spec.adaptiveSimulation is not supported");
+  }
 }
