@@ -3,6 +3,7 @@ package io.fedmesh.hpc.grpc;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import io.fedmesh.common.io.AtomicFiles;
 import io.fedmesh.hpc.engine.AsyncScheduler;
 import io.fedmesh.hpc.engine.TaskGraph;
 import io.fedmesh.hpc.engine.TaskLauncher;
@@ -28,7 +29,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -106,7 +106,7 @@ public final class HpcBridgeService extends HpcBridgeGrpc.HpcBridgeImplBase impl
         return;
       }
       Path dir = workDir.resolve("bursts").resolve(uid);
-      writeAtomically(dir.resolve("request.json"), json(request));
+      AtomicFiles.write(dir.resolve("request.json"), json(request));
       ExecutionMode mode = request.getMode() == ExecutionMode.EXECUTION_MODE_BARRIER ? ExecutionMode.EXECUTION_MODE_BARRIER
           : ExecutionMode.EXECUTION_MODE_ASYNC;
       BurstExecution burst = new BurstExecution(uid, request.getBurstName(), mode, graph, dir.resolve("output"));
@@ -145,7 +145,7 @@ public final class HpcBridgeService extends HpcBridgeGrpc.HpcBridgeImplBase impl
       LOG.error("burst {} failed: {}", burst.name, e.getMessage());
       burst.complete(null, e.getMessage());
     }
-    writeAtomically(dir.resolve("status.json"), json(status(burst.uid)));
+    AtomicFiles.write(dir.resolve("status.json"), json(status(burst.uid)));
     LOG.info("burst {} finished: {}", burst.name, status(burst.uid).getPhase());
   }
 
@@ -301,17 +301,6 @@ public final class HpcBridgeService extends HpcBridgeGrpc.HpcBridgeImplBase impl
       return JsonFormat.printer().print(m);
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static void writeAtomically(Path file, String content) {
-    try {
-      Files.createDirectories(file.getParent());
-      Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
-      Files.writeString(tmp, content);
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
     }
   }
 

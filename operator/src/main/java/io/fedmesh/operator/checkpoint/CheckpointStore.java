@@ -3,11 +3,11 @@ package io.fedmesh.operator.checkpoint;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fedmesh.common.codec.UpdateCodec;
 import io.fedmesh.common.codec.UpdateEncoding;
+import io.fedmesh.common.io.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 /**
@@ -32,8 +32,8 @@ public final class CheckpointStore {
     try {
       Files.createDirectories(dir);
       Path bin = dir.resolve(meta.version() + ".bin");
-      writeAtomically(bin, UpdateCodec.encode(weights, UpdateEncoding.F32));
-      writeAtomically(dir.resolve(meta.version() + ".json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(meta));
+      AtomicFiles.write(bin, UpdateCodec.encode(weights, UpdateEncoding.F32));
+      AtomicFiles.write(dir.resolve(meta.version() + ".json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(meta));
       return bin;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write checkpoint " + meta.version() + " under " + dir + ": " + e.getMessage(), e);
@@ -57,11 +57,5 @@ public final class CheckpointStore {
 
   public Path root() {
     return root;
-  }
-
-  private static void writeAtomically(Path target, byte[] bytes) throws IOException {
-    Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
-    Files.write(tmp, bytes);
-    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 }

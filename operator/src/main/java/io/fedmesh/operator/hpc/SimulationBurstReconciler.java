@@ -6,6 +6,7 @@ import io.fedmesh.api.v1alpha1.HpcCluster;
 import io.fedmesh.api.v1alpha1.SimulationBurst;
 import io.fedmesh.api.v1alpha1.SimulationBurstSpec;
 import io.fedmesh.api.v1alpha1.SimulationBurstStatus;
+import io.fedmesh.common.io.AtomicFiles;
 import io.fedmesh.operator.status.Conditions;
 import io.fedmesh.operator.status.EventRecorder;
 import io.fedmesh.operator.status.StatusPatcher;
@@ -16,11 +17,7 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.micrometer.core.instrument.Timer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,7 +104,7 @@ public final class SimulationBurstReconciler implements Reconciler<SimulationBur
       BridgeClient.Data data = bridges.fetch(endpoint, timeout, burst.getMetadata().getUid());
       if (data.csv().length > 0) {
         Path file = checkpointDir.resolve("bursts").resolve(ns).resolve(name).resolve("data.csv");
-        writeAtomically(file, data.csv());
+        AtomicFiles.write(file, data.csv());
         st.datasetPath = file.toString();
       }
       st.producedSamples = data.samples();
@@ -181,16 +178,5 @@ public final class SimulationBurstReconciler implements Reconciler<SimulationBur
 
   private static double round(double v) {
     return Math.round(v * 1000) / 1000.0;
-  }
-
-  private static void writeAtomically(Path file, byte[] bytes) {
-    try {
-      Files.createDirectories(file.getParent());
-      Path tmp = Files.createTempFile(file.getParent(), "data", ".tmp");
-      Files.write(tmp, bytes);
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot store burst data in " + file + ": " + e.getMessage(), e);
-    }
   }
 }
