@@ -3,22 +3,34 @@ package io.fedmesh.charts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Renders the charts with the real Helm engine and checks the objects they produce. */
 class ChartRenderTest {
@@ -52,12 +64,49 @@ class ChartRenderTest {
   }
 
   @Test
-  void chartsPassStrictLint() {
-    // the edge-agent chart has no defaults for site and coordinator (the schema requires them), so
-    // it is checked by rendering with values below rather than by a values-less lint
-    for (Path chart : List.of(OPERATOR, BRIDGE)) {
+  void chartsPassStrictLint(@TempDir Path tmp) throws IOException {
+    // the edge-agent chart has no defaults for site and coordinator (its schema requires them):
+    // lint a copy whose values.yaml sets them, as a user's values file would
+    Path agent = copy(AGENT, tmp.resolve("fedmesh-edge-agent"));
+    Path values = agent.resolve("values.yaml");
+    Files.writeString(values, Files.readString(values).replace("site: \"\"", "site: factory-berlin")
+        .replace("coordinator: \"\"", "coordinator: fm-fedmesh-operator.fedmesh.svc:7070"));
+    for (Path chart : List.of(OPERATOR, BRIDGE, agent)) {
       LintResult r = new Helm(chart).lint().strict().call();
       assertThat(r.isFailed()).as(chart + ": " + String.join("\n", r.getMessages())).isFalse();
+    }
+  }
+
+  static Path copy(Path from, Path to) throws IOException {
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path f : files.toList()) {
+        Path target = to.resolve(from.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(f, target);
+        }
+      }
+    }
+    return to;
+  }
+
+  @Test
+  void valuesSchemasAreStrictAtEveryLevel() throws IOException {
+    for (Path chart : List.of(OPERATOR, AGENT, BRIDGE)) {
+      List<String> open = new ArrayList<>();
+      strictness(new ObjectMapper().readTree(chart.resolve("values.schema.json").toFile()), "", open);
+      assertThat(open).as("%s: objects with properties but without additionalProperties: false", chart).isEmpty();
+    }
+  }
+
+  private static void strictness(JsonNode schema, String path, List<String> open) {
+    JsonNode props = schema.get("properties");
+    if (props != null) {
+      if (!schema.path("additionalProperties").isBoolean() || schema.get("additionalProperties").asBoolean()) {
+        open.add(path.isEmpty() ? "(root)" : path);
+      }
+      props.fields().forEachRemaining(e -> strictness(e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey(), open));
     }
   }
 
@@ -101,6 +150,47 @@ class ChartRenderTest {
     assertThat(svc.getSpec().getPorts()).anySatisfy(p -> assertThat(p.getPort()).isEqualTo(grpcPort));
     assertThat(objs).extracting(HasMetadata::getKind).contains("PersistentVolumeClaim", "NetworkPolicy", "ServiceAccount")
         .doesNotContain("ServiceMonitor");
+    int metricsPort = c.getPorts().stream().filter(p -> "metrics".equals(p.getName())).findFirst().orElseThrow().getContainerPort();
+    assertThat(svc.getSpec().getPorts()).anySatisfy(p -> assertThat(p.getPort()).isEqualTo(metricsPort));
+    assertThat(c.getArgs()).contains("--metrics-port=" + metricsPort);
+    assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(c.getReadinessProbe().getGrpc().getPort()).isEqualTo(grpcPort);
+
+    // the binding gives the rules to the ServiceAccount the pods run as
+    String sa = ofType(objs, ServiceAccount.class).get(0).getMetadata().getName();
+    assertThat(d.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo(sa);
+    ClusterRoleBinding binding = ofType(objs, ClusterRoleBinding.class).get(0);
+    assertThat(binding.getRoleRef().getName()).isEqualTo(ofType(objs, ClusterRole.class).get(0).getMetadata().getName());
+    assertThat(binding.getSubjects()).singleElement().satisfies(s -> {
+      assertThat(s.getKind()).isEqualTo("ServiceAccount");
+      assertThat(s.getName()).isEqualTo(sa);
+      assertThat(s.getNamespace()).isEqualTo("fedmesh");
+    });
+
+    // only the leader is Ready, so a rollout must not wait for two Ready pods (it would never end)
+    assertThat(d.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getStrVal()).isEqualTo("100%");
+    // two replicas on a ReadWriteOnce checkpoint volume must share its node
+    var affinity = d.getSpec().getTemplate().getSpec().getAffinity().getPodAffinity().getRequiredDuringSchedulingIgnoredDuringExecution();
+    assertThat(affinity).singleElement().satisfies(t -> {
+      assertThat(t.getTopologyKey()).isEqualTo("kubernetes.io/hostname");
+      assertThat(t.getLabelSelector().getMatchLabels()).isEqualTo(d.getSpec().getSelector().getMatchLabels());
+    });
+
+    NetworkPolicy np = ofType(objs, NetworkPolicy.class).get(0);
+    assertThat(np.getSpec().getIngress()).extracting(r -> r.getPorts().get(0).getPort().getIntVal())
+        .containsExactlyInAnyOrder(grpcPort, metricsPort);
+    assertThat(np.getSpec().getIngress()).filteredOn(r -> r.getPorts().get(0).getPort().getIntVal() == metricsPort)
+        .singleElement().satisfies(r -> assertThat(r.getFrom()).isNotEmpty());
+  }
+
+  @Test
+  void checkpointsOnSharedStorageLetReplicasSpread() {
+    Deployment rwx = ofType(render(OPERATOR, t -> t.set("checkpoints.persistence.accessModes[0]", "ReadWriteMany")), Deployment.class).get(0);
+    assertThat(rwx.getSpec().getTemplate().getSpec().getAffinity()).isNull();
+    Deployment single = ofType(render(OPERATOR, t -> t.set("replicaCount", 1)), Deployment.class).get(0);
+    assertThat(single.getSpec().getTemplate().getSpec().getAffinity()).isNull();
+    assertThatThrownBy(() -> render(OPERATOR, t -> t.set("checkpoints.persistence.accessModes[0]", "ReadWriteOncePod")))
+        .hasMessageContaining("accessModes");
   }
 
   @Test
@@ -108,8 +198,10 @@ class ChartRenderTest {
     List<HasMetadata> objs = render(OPERATOR, t -> t.set("replicaCount", 1).set("watchAllNamespaces", false)
         .set("metrics.serviceMonitor.enabled", true).set("checkpoints.persistence.existingClaim", "ckpt")
         .set("coordinator.bootstrapTokenSecret", "fedmesh-token").set("coordinator.service.type", "LoadBalancer"));
-    assertThat(ofType(objs, Role.class)).hasSize(1);
+    assertThat(ofType(objs, Role.class)).singleElement().satisfies(r -> assertThat(r.getMetadata().getNamespace()).isEqualTo("fedmesh"));
+    assertThat(ofType(objs, RoleBinding.class)).singleElement().satisfies(b -> assertThat(b.getRoleRef().getKind()).isEqualTo("Role"));
     assertThat(ofType(objs, ClusterRole.class)).isEmpty();
+    assertThat(ofType(objs, ClusterRoleBinding.class)).isEmpty();
     Deployment d = ofType(objs, Deployment.class).get(0);
     assertThat(d.getSpec().getReplicas()).isEqualTo(1);
     assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
@@ -125,6 +217,13 @@ class ChartRenderTest {
         .hasMessageContaining("replicas");
     assertThatThrownBy(() -> render(AGENT, t -> agentValues().apply(t).set("sitename", "x")))
         .hasMessageContaining("sitename");
+    assertThatThrownBy(() -> render(BRIDGE, t -> t.set("slurmConf", "x")))
+        .hasMessageContaining("slurmConf");
+    // strict below the top level too: a misspelt nested key is named, not silently ignored
+    assertThatThrownBy(() -> render(OPERATOR, t -> t.set("metrics.serviceMonitor.intervall", "10s")))
+        .hasMessageContaining("intervall");
+    assertThatThrownBy(() -> render(OPERATOR, t -> t.set("resources.request.cpu", "1")))
+        .hasMessageContaining("request");
   }
 
   @Test
@@ -139,6 +238,37 @@ class ChartRenderTest {
   }
 
   @Test
+  void edgeAgentTakesAnExistingTokenTlsHostDataAndAPersistentOutbox() {
+    List<HasMetadata> objs = render(AGENT, t -> agentValues().apply(t).set("data.type", "hostPath").set("data.hostPath", "/srv/csv")
+        .set("token.existingSecret", "site-token").set("tlsSecret", "agent-tls").set("outbox.existingClaim", "outbox")
+        .set("siteNamespace", "edge"));
+    assertThat(ofType(objs, Secret.class)).as("an existing token Secret is used, not created").isEmpty();
+    var pod = ofType(objs, Deployment.class).get(0).getSpec().getTemplate().getSpec();
+    assertThat(pod.getContainers().get(0).getArgs())
+        .contains("--token-file=/etc/fedmesh/token/token", "--tls-dir=/etc/fedmesh/tls", "--namespace=edge", "--work-dir=/var/lib/fedmesh-agent");
+    assertThat(volume(pod.getVolumes(), "data").getHostPath().getPath()).isEqualTo("/srv/csv");
+    assertThat(volume(pod.getVolumes(), "token").getSecret().getSecretName()).isEqualTo("site-token");
+    assertThat(volume(pod.getVolumes(), "tls").getSecret().getSecretName()).isEqualTo("agent-tls");
+    assertThat(volume(pod.getVolumes(), "work").getPersistentVolumeClaim().getClaimName()).isEqualTo("outbox");
+    assertThat(pod.getContainers().get(0).getVolumeMounts()).anySatisfy(m -> {
+      assertThat(m.getName()).isEqualTo("data");
+      assertThat(m.getReadOnly()).isTrue();
+    });
+
+    var pvc = ofType(render(AGENT, t -> agentValues().apply(t).set("data.type", "pvc").set("data.existingClaim", "site-data")),
+        Deployment.class).get(0).getSpec().getTemplate().getSpec();
+    assertThat(volume(pvc.getVolumes(), "data").getPersistentVolumeClaim().getClaimName()).isEqualTo("site-data");
+    assertThat(volume(pvc.getVolumes(), "work").getEmptyDir()).isNotNull();
+    assertThat(pvc.getVolumes()).extracting(Volume::getName).doesNotContain("token", "tls");
+    assertThatThrownBy(() -> render(AGENT, t -> agentValues().apply(t).set("data.type", "pvc")))
+        .hasMessageContaining("data.existingClaim");
+  }
+
+  static Volume volume(List<Volume> volumes, String name) {
+    return volumes.stream().filter(v -> name.equals(v.getName())).findFirst().orElseThrow(() -> new AssertionError("no volume " + name));
+  }
+
+  @Test
   void edgeAgentNeedsASiteName() {
     assertThatThrownBy(() -> render(AGENT, t -> t.set("coordinator", "x:1"))).hasMessageContaining("site");
   }
@@ -146,9 +276,15 @@ class ChartRenderTest {
   static void assertRestricted(Deployment d) {
     var pod = d.getSpec().getTemplate().getSpec();
     assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(pod.getVolumes()).anySatisfy(v -> {
+      assertThat(v.getName()).isEqualTo("tmp");
+      assertThat(v.getEmptyDir()).isNotNull();
+    });
     for (Container c : pod.getContainers()) {
       var sc = c.getSecurityContext();
       assertThat(sc.getRunAsNonRoot()).as(c.getName()).isTrue();
+      assertThat(sc.getRunAsUser()).as("the image's user").isEqualTo(65532L);
       assertThat(sc.getReadOnlyRootFilesystem()).isTrue();
       assertThat(sc.getAllowPrivilegeEscalation()).isFalse();
       assertThat(sc.getCapabilities().getDrop()).containsExactly("ALL");
@@ -156,6 +292,8 @@ class ChartRenderTest {
       assertThat(c.getLivenessProbe()).as(c.getName() + " liveness").isNotNull();
       assertThat(c.getReadinessProbe()).as(c.getName() + " readiness").isNotNull();
       assertThat(c.getResources().getRequests()).containsKeys("cpu", "memory");
+      assertThat(c.getResources().getLimits()).containsKey("memory");
+      assertThat(c.getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
     }
   }
 }
