@@ -19,14 +19,18 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ImageLayoutTest {
   @ParameterizedTest
   @CsvSource({
-      "operator, fedmesh-operator, fedmesh-operator",
-      "edge-agent, fedmesh-edge-agent, fedmesh-edge-agent",
-      "hpc-bridge, fedmesh-hpc-bridge, fedmesh-hpc-bridge"})
-  void dockerfileCopiesWhatTheBuildProduces(String module, String artifact, String chart) throws Exception {
+      "operator, fedmesh-operator",
+      "edge-agent, fedmesh-edge-agent",
+      "hpc-bridge, fedmesh-hpc-bridge"})
+  void dockerfileCopiesWhatTheBuildProduces(String module, String chart) throws Exception {
     Path dir = Path.of("..", module);
+    // the jar `package` writes is <artifactId>-<version>.jar, both read from the module's pom
+    String pom = Files.readString(dir.resolve("pom.xml"));
+    String artifact = firstGroup("</parent>\\s*<artifactId>([^<]+)</artifactId>", pom);
+    String version = firstGroup("<parent>.*?<version>([^<]+)</version>", pom);
     List<String> lines = Files.readAllLines(dir.resolve("Dockerfile"));
     List<String> copies = lines.stream().filter(l -> l.startsWith("COPY ")).map(l -> l.split("\\s+")[1]).toList();
-    assertThat(copies).containsExactly("target/" + artifact + "-0.1.0-SNAPSHOT.jar", "target/lib/");
+    assertThat(copies).containsExactly("target/" + artifact + "-" + version + ".jar", "target/lib/");
     for (String src : copies) {
       assertThat(dir.resolve(src)).as("built by ./mvnw package").exists();
     }
@@ -40,6 +44,9 @@ class ImageLayoutTest {
     assertThat(mainSource).exists();
     String values = Files.readString(Path.of(chart, "values.yaml"));
     assertThat(values).contains("repository: ghcr.io/fedmesh/" + artifact);
+    // the image tag defaults to the chart's appVersion: the release of the project it packages
+    assertThat(Files.readString(Path.of(chart, "Chart.yaml")))
+        .contains("appVersion: \"" + version.replace("-SNAPSHOT", "") + "\"");
     // the image runs the role's own main, so the chart passes only options that its command declares
     String deployment = Files.readString(Path.of(chart, "templates", "deployment.yaml"));
     String command = Files.readString(dir.resolve("src/main/java/io/fedmesh/" + switch (module) {
@@ -54,5 +61,11 @@ class ImageLayoutTest {
       options++;
     }
     assertThat(options).isGreaterThan(2);
+  }
+
+  static String firstGroup(String regex, String text) {
+    Matcher m = Pattern.compile(regex, Pattern.DOTALL).matcher(text);
+    assertThat(m.find()).as("pattern %s", regex).isTrue();
+    return m.group(1);
   }
 }
