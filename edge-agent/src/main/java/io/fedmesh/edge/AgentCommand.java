@@ -2,6 +2,8 @@ package io.fedmesh.edge;
 
 import io.fedmesh.common.grpc.HostPort;
 import io.fedmesh.common.grpc.TlsFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -9,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -65,8 +68,8 @@ public final class AgentCommand implements Callable<Integer> {
   @Option(names = "--memory-mib", description = "Declared memory capacity in MiB (default: the JVM's maximum heap).")
   Long memoryMiB;
 
-  @Option(names = "--gpus", defaultValue = "0", description = "Declared GPUs (default: ${DEFAULT-VALUE}).")
-  int gpus;
+  @Option(names = "--gpus", description = "Declared GPUs (default: the NVIDIA devices of this machine).")
+  Integer gpus;
 
   @Override
   public Integer call() throws Exception {
@@ -83,16 +86,38 @@ public final class AgentCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--coordinator: " + e.getMessage());
     }
+    if (token != null && tokenFile != null) {
+      throw new ParameterException(spec.commandLine(), "--token and --token-file both given: pass only one (prefer --token-file)");
+    }
+    if ((cpu != null && cpu <= 0) || (memoryMiB != null && memoryMiB <= 0) || (gpus != null && gpus < 0)) {
+      throw new ParameterException(spec.commandLine(), "--cpu and --memory-mib must be > 0 and --gpus >= 0");
+    }
+    if (tokenFile != null && !Files.isReadable(tokenFile)) {
+      throw new ParameterException(spec.commandLine(), "--token-file " + tokenFile + " cannot be read: check the path and permissions");
+    }
     String secret = tokenFile != null ? Files.readString(tokenFile).trim() : token;
     Runtime rt = Runtime.getRuntime();
     AgentConfig config = new AgentConfig(endpoint, site, namespace, data, labelColumn, secret, region, labels,
         workDir != null ? workDir : Path.of("fedmesh-agent-" + site), TlsFiles.fromDirectory(tlsDir), metricsPort,
-        cpu != null ? cpu : rt.availableProcessors(), memoryMiB != null ? memoryMiB : rt.maxMemory() / (1024 * 1024), gpus);
-    CountDownLatch stop = new CountDownLatch(1);
-    try (EdgeAgent agent = new EdgeAgent(config).start()) {
-      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-      stop.await();
-    }
+        cpu != null ? cpu : rt.availableProcessors(), memoryMiB != null ? memoryMiB : rt.maxMemory() / (1024 * 1024),
+        gpus != null ? gpus : machineGpus());
+    CountDownLatch stopped = new CountDownLatch(1);
+    EdgeAgent agent = new EdgeAgent(config).start();
+    // SIGTERM runs the hooks and then halts: the agent must be closed inside the hook itself
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      agent.close();
+      stopped.countDown();
+    }, "agent-shutdown"));
+    stopped.await();
     return 0;
+  }
+
+  /** NVIDIA devices present (/dev/nvidia0, /dev/nvidia1, ...), without loading a GPU library. */
+  static int machineGpus() {
+    try (Stream<Path> dev = Files.list(Path.of("/dev"))) {
+      return (int) dev.filter(p -> p.getFileName().toString().matches("nvidia[0-9]+")).count();
+    } catch (IOException | UncheckedIOException e) {
+      return 0;
+    }
   }
 }

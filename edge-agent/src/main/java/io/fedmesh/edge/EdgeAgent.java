@@ -25,11 +25,16 @@ import io.fedmesh.proto.federation.v1.UploadUpdateResponse;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
+import java.lang.management.ManagementFactory;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,6 +44,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,20 +65,26 @@ public final class EdgeAgent implements AutoCloseable {
   private final MetricsServer metrics;
   private final Counter roundsTrained;
   private final Timer trainTime;
-  private final Counter bytesSent;
-  private final Counter bytesReceived;
   private final DistributionSummary rttMetric;
   private final ExecutorService work = Executors.newSingleThreadExecutor(r -> daemon(r, "agent-train"));
-  private final Set<String> started = ConcurrentHashMap.newKeySet();
-  private final Map<String, Outbox.Pending> delivered = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, false) {
+  /** Assignment keys done in this session (delivered, refused or past deadline). */
+  private final Set<String> finished = ConcurrentHashMap.newKeySet();
+  /** Assignment keys queued or running on the work thread. */
+  private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+  /** The last few accepted updates and the session they went out in, for a coordinator that lost them. */
+  private final Map<String, Delivered> delivered = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
     @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Outbox.Pending> eldest) {
+    protected boolean removeEldestEntry(Map.Entry<String, Delivered> eldest) {
       return size() > 8;
     }
   });
+  /** Counts successful registrations: each is a session, possibly with a restarted coordinator. */
+  private final AtomicLong session = new AtomicLong();
   private final AtomicLong seq = new AtomicLong();
   private Thread connector;
+  private volatile StreamObserver<HeartbeatRequest> heartbeatStream;
   private volatile boolean closed;
+  private final AtomicBoolean stopped = new AtomicBoolean();
   private volatile long lastAckNanos;
   private volatile double rttMs;
   private volatile double bandwidthMbps;
@@ -84,6 +96,8 @@ public final class EdgeAgent implements AutoCloseable {
   private volatile MlpSpec lastSpec;
   private volatile Dataset census;
 
+  private record Delivered(Outbox.Pending update, long session) {}
+
   public EdgeAgent(AgentConfig config) {
     this.config = config;
     this.client = new CoordinatorClient(config);
@@ -91,11 +105,13 @@ public final class EdgeAgent implements AutoCloseable {
     this.data = new DataDirectory(config.dataDir(), config.labelColumn());
     this.metrics = MetricsServer.start("0.0.0.0", config.metricsPort());
     var reg = metrics.registry();
-    this.roundsTrained = Counter.builder("fedmesh_agent_rounds_trained_total").register(reg);
-    this.trainTime = Timer.builder("fedmesh_agent_train").register(reg);
-    this.bytesSent = Counter.builder("fedmesh_agent_bytes_sent_total").register(reg);
-    this.bytesReceived = Counter.builder("fedmesh_agent_bytes_received_total").register(reg);
-    this.rttMetric = DistributionSummary.builder("fedmesh_agent_heartbeat_rtt_ms").register(reg);
+    this.roundsTrained = Counter.builder("fedmesh_agent_rounds_trained_total").description("rounds trained locally").register(reg);
+    this.trainTime = Timer.builder("fedmesh_agent_train").description("local training time per round").register(reg);
+    FunctionCounter.builder("fedmesh_agent_bytes_sent_total", client, CoordinatorClient::bytesSent)
+        .description("update bytes uploaded, retries included").register(reg);
+    FunctionCounter.builder("fedmesh_agent_bytes_received_total", client, CoordinatorClient::bytesReceived)
+        .description("model bytes downloaded, retries included").register(reg);
+    this.rttMetric = DistributionSummary.builder("fedmesh_agent_heartbeat_rtt_ms").description("heartbeat round trip").register(reg);
   }
 
   public EdgeAgent start() {
@@ -123,9 +139,10 @@ public final class EdgeAgent implements AutoCloseable {
         LOG.info("site {}: registered with {} (session {}, heartbeat every {} ms)", config.site(), config.coordinator(),
             reg.getSessionId(), intervalMs);
         backoffMs = 200;
+        session.incrementAndGet();
         // a new session may be a restarted coordinator that lost what it had accepted: anything it
         // still lists as assigned is delivered again (from the cache) or trained again
-        started.clear();
+        finished.clear();
         CountDownLatch broken = new CountDownLatch(1);
         Status[] ended = new Status[1];
         StreamObserver<HeartbeatRequest> stream = client.heartbeats(new StreamObserver<>() {
@@ -145,6 +162,7 @@ public final class EdgeAgent implements AutoCloseable {
             broken.countDown();
           }
         });
+        heartbeatStream = stream;
         lastAckNanos = System.nanoTime();
         work.submit(this::deliverOutbox);
         while (!closed) {
@@ -155,11 +173,16 @@ public final class EdgeAgent implements AutoCloseable {
           }
           if (System.nanoTime() - lastAckNanos > TimeUnit.MILLISECONDS.toNanos(Math.max(5 * intervalMs, 5000))) {
             LOG.warn("site {}: no heartbeat ack for {} ms; reconnecting", config.site(), (System.nanoTime() - lastAckNanos) / 1_000_000);
-            stream.onError(Status.CANCELLED.withDescription("ack timeout").asRuntimeException());
+            synchronized (stream) {
+              stream.onError(Status.CANCELLED.withDescription("ack timeout").asRuntimeException());
+            }
             break;
           }
         }
-        if (!closed) {
+        if (!closed && ended[0] != null && ended[0].getCode() == Status.Code.FAILED_PRECONDITION) {
+          LOG.warn("site {}: the coordinator does not know session {} (restarted?); registering again", config.site(),
+              reg.getSessionId());
+        } else if (!closed) {
           LOG.warn("site {}: heartbeat stream ended ({}); reconnecting", config.site(),
               ended[0] == null ? "completed" : ended[0].getCode() + " " + ended[0].getDescription());
         }
@@ -173,7 +196,7 @@ public final class EdgeAgent implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
-      } catch (io.github.resilience4j.circuitbreaker.CallNotPermittedException e) {
+      } catch (CallNotPermittedException e) {
         LOG.warn("site {}: coordinator {} failed repeatedly; circuit breaker open, retrying in {} ms", config.site(),
             config.coordinator(), backoffMs);
       } catch (RuntimeException e) {
@@ -193,7 +216,7 @@ public final class EdgeAgent implements AutoCloseable {
         .setSessionId(session)
         .setSeq(seq.incrementAndGet())
         .setSentUnixNanos(unixNanos())
-        .setFree(Resources.newBuilder().setCpu(rt.availableProcessors()).setMemoryBytes(rt.maxMemory() - rt.totalMemory() + rt.freeMemory())
+        .setFree(Resources.newBuilder().setCpu(freeCpu()).setMemoryBytes(rt.maxMemory() - rt.totalMemory() + rt.freeMemory())
             .setGpus(config.gpus()))
         .setLink(LinkQuality.newBuilder().setRttMs(rttMs).setBandwidthMbps(bandwidthMbps).setLoss(loss))
         .setState(state)
@@ -202,8 +225,16 @@ public final class EdgeAgent implements AutoCloseable {
     if (c != null) {
       hb.addDatasets(dataset(c));
     }
-    stream.onNext(hb.build());
+    synchronized (stream) {
+      stream.onNext(hb.build());
+    }
     sent++;
+  }
+
+  /** Declared cores minus the machine's 1-minute load (what another learner could still use). */
+  private double freeCpu() {
+    double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    return load < 0 ? config.cpu() : Math.max(0, config.cpu() - load);
   }
 
   private void onAck(HeartbeatResponse ack) {
@@ -215,66 +246,58 @@ public final class EdgeAgent implements AutoCloseable {
     }
     for (TrainAssignment a : ack.getAssignmentsList()) {
       String key = a.getTraining() + "/" + a.getRound() + "/" + config.site();
-      if (started.add(key)) {
-        Outbox.Pending cached = delivered.get(key);
-        work.submit(cached != null ? () -> redeliver(cached) : () -> runAssignment(a, key));
+      // every ack repeats the open assignments: queue each once, and again only if it did not finish
+      if (!finished.contains(key) && inFlight.add(key)) {
+        work.submit(() -> {
+          try {
+            handle(a, key);
+          } finally {
+            inFlight.remove(key);
+          }
+        });
       }
     }
   }
 
-  private void runAssignment(TrainAssignment a, String key) {
+  /** Delivers what the outbox already holds for an assignment, or trains it. */
+  private void handle(TrainAssignment a, String key) {
     try {
-      MlpSpec spec = MlpSpec.fromProto(a.getModel());
-      lastSpec = spec;
-      lastTask = spec.task();
-      Dataset d;
-      try {
-        d = data.load(spec.task());
-      } catch (DatasetException e) {
-        degrade(e.getMessage());
+      Outbox.Pending pending = outbox.find(key).orElse(null);
+      if (pending != null) {
+        // trained before, the upload did not get through: send it, never train twice
+        deliver(pending);
+        finished.add(key);
         return;
       }
-      String mismatch = mismatch(spec, d);
-      if (mismatch != null) {
-        degrade(mismatch);
+      Delivered cached = delivered.get(key);
+      if (cached != null && cached.session() == session.get()) {
+        // an ack written before the coordinator took the update: nothing is missing
+        finished.add(key);
         return;
       }
-      state = SiteState.SITE_STATE_TRAINING;
-      CoordinatorClient.Downloaded model = client.download(a.getTraining(), a.getModelVersion(), config.site());
-      bytesReceived.increment(model.f32().length);
-      if (model.seconds() > 0) {
-        bandwidthMbps = model.f32().length * 8 / model.seconds() / 1e6;
+      if (cached != null) {
+        LOG.info("site {}: the coordinator still lists {} after a reconnect; delivering it again", config.site(), key);
+        deliver(outbox.put(cached.update().header(), cached.update().data()));
+        finished.add(key);
+        return;
       }
-      float[] global = UpdateCodec.decode(model.f32(), UpdateEncoding.F32, (int) spec.parameterCount());
-      TrainResult r = trainTime.record(() -> trainer.train(spec, global, d, a.getLocal(), key.hashCode()));
-      UpdateEncoding enc = UpdateEncoding.fromProto(a.getEncoding());
-      byte[] bytes = UpdateCodec.encode(r.weights(), enc);
-      UpdateHeader header = UpdateHeader.newBuilder()
-          .setIdempotencyKey(key)
-          .setTraining(a.getTraining())
-          .setRound(a.getRound())
-          .setSiteName(config.site())
-          .setBaseModelVersion(a.getModelVersion())
-          .setSamples(r.samples())
-          .setTrainLoss(r.trainLoss())
-          .setLocalMetric(r.localMetric())
-          .setEncoding(enc.toProto())
-          .setNumParameters(r.weights().length)
-          .setTotalBytes(bytes.length)
-          .setTrainSeconds(r.seconds())
-          .build();
-      roundsTrained.increment();
-      LOG.info("site {}: trained round {} of {} on {} samples in {} s (loss {}, local {} {})", config.site(), a.getRound(),
-          a.getTraining(), r.samples(), String.format("%.2f", r.seconds()), String.format("%.4f", r.trainLoss()),
-          spec.task().metricName(), String.format("%.4f", r.localMetric()));
-      deliver(outbox.put(header, bytes));
+      if (a.getDeadlineUnixMs() > 0 && System.currentTimeMillis() > a.getDeadlineUnixMs()) {
+        LOG.warn("site {}: round {} of {} is past its deadline; not training it", config.site(), a.getRound(), a.getTraining());
+        finished.add(key);
+        return;
+      }
+      if (train(a, key)) {
+        finished.add(key);
+      }
     } catch (StatusRuntimeException e) {
-      started.remove(key);
-      LOG.warn("site {}: round {} of {} not completed: {} {}", config.site(), a.getRound(), a.getTraining(),
+      LOG.warn("site {}: round {} of {} not completed yet: {} {}", config.site(), a.getRound(), a.getTraining(),
           e.getStatus().getCode(), e.getStatus().getDescription());
+    } catch (CallNotPermittedException e) {
+      LOG.warn("site {}: round {} of {} waits: the coordinator failed repeatedly (circuit breaker open)", config.site(),
+          a.getRound(), a.getTraining());
     } catch (RuntimeException e) {
-      started.remove(key);
       LOG.error("site {}: training for {} failed", config.site(), key, e);
+      finished.add(key);
     } finally {
       if (state == SiteState.SITE_STATE_TRAINING) {
         state = SiteState.SITE_STATE_READY;
@@ -282,13 +305,55 @@ public final class EdgeAgent implements AutoCloseable {
     }
   }
 
-  private void redeliver(Outbox.Pending p) {
+  /** Downloads, trains and delivers one assignment; false when the local data cannot be used (Degraded). */
+  private boolean train(TrainAssignment a, String key) {
+    MlpSpec spec = MlpSpec.fromProto(a.getModel());
+    lastSpec = spec;
+    lastTask = spec.task();
+    Dataset d;
     try {
-      LOG.info("site {}: the coordinator still lists {}; delivering it again", config.site(), p.header().getIdempotencyKey());
-      deliver(outbox.put(p.header(), p.data()));
-    } catch (RuntimeException e) {
-      LOG.warn("site {}: redelivery of {} deferred: {}", config.site(), p.header().getIdempotencyKey(), e.getMessage());
+      d = data.load(spec.task());
+    } catch (DatasetException e) {
+      degrade(e.getMessage());
+      return false;
     }
+    String mismatch = mismatch(spec, d);
+    if (mismatch != null) {
+      degrade(mismatch);
+      return false;
+    }
+    state = SiteState.SITE_STATE_TRAINING;
+    CoordinatorClient.Downloaded model = client.download(a.getTraining(), a.getModelVersion(), config.site());
+    if (model.seconds() > 0) {
+      bandwidthMbps = model.f32().length * 8 / model.seconds() / 1e6;
+    }
+    float[] global = UpdateCodec.decode(model.f32(), UpdateEncoding.F32, (int) spec.parameterCount());
+    TrainResult r = trainTime.record(() -> trainer.train(spec, global, d, a.getLocal(), key.hashCode()));
+    UpdateEncoding enc = UpdateEncoding.fromProto(a.getEncoding());
+    byte[] bytes = UpdateCodec.encode(r.weights(), enc);
+    UpdateHeader header = UpdateHeader.newBuilder()
+        .setIdempotencyKey(key)
+        .setTraining(a.getTraining())
+        .setRound(a.getRound())
+        .setSiteName(config.site())
+        .setBaseModelVersion(a.getModelVersion())
+        .setSamples(r.samples())
+        .setTrainLoss(r.trainLoss())
+        .setLocalMetric(r.localMetric())
+        .setEncoding(enc.toProto())
+        .setNumParameters(r.weights().length)
+        .setTotalBytes(bytes.length)
+        .setTrainSeconds(r.seconds())
+        .build();
+    roundsTrained.increment();
+    LOG.info("site {}: trained round {} of {} on {} samples in {} s (loss {}, local {} {})", config.site(), a.getRound(),
+        a.getTraining(), r.samples(), String.format("%.2f", r.seconds()), String.format("%.4f", r.trainLoss()),
+        spec.task().metricName(), String.format("%.4f", r.localMetric()));
+    // durable before it leaves: a failed upload is retried from the outbox, not retrained
+    Outbox.Pending stored = outbox.put(header, bytes);
+    state = SiteState.SITE_STATE_READY;
+    deliver(stored);
+    return true;
   }
 
   private void deliverOutbox() {
@@ -304,7 +369,6 @@ public final class EdgeAgent implements AutoCloseable {
 
   private void deliver(Outbox.Pending p) {
     UploadUpdateResponse resp = client.upload(p.header(), p.data());
-    bytesSent.increment(p.data().length);
     if (!resp.getAccepted()) {
       LOG.warn("site {}: update {} refused: {}", config.site(), p.header().getIdempotencyKey(), resp.getMessage());
     } else if (resp.getDuplicate()) {
@@ -314,7 +378,7 @@ public final class EdgeAgent implements AutoCloseable {
     // in memory in case a restarted coordinator asks for them again
     outbox.remove(p);
     if (resp.getAccepted()) {
-      delivered.put(p.header().getIdempotencyKey(), p);
+      delivered.put(p.header().getIdempotencyKey(), new Delivered(p, session.get()));
     }
   }
 
@@ -408,19 +472,39 @@ public final class EdgeAgent implements AutoCloseable {
     return t;
   }
 
+  /** The agent's meters (also served on --metrics-port). */
+  public MeterRegistry meterRegistry() {
+    return metrics.registry();
+  }
+
   /** Pending outbox entries (for tests and status). */
   public List<Outbox.Pending> pendingUpdates() {
     return outbox.pending();
   }
 
+  /** Ends the heartbeat stream politely, stops training and the connection; safe to call twice. */
   @Override
   public void close() {
+    if (!stopped.compareAndSet(false, true)) {
+      return;
+    }
     closed = true;
+    StreamObserver<HeartbeatRequest> stream = heartbeatStream;
+    if (stream != null) {
+      try {
+        synchronized (stream) {
+          stream.onCompleted();
+        }
+      } catch (RuntimeException alreadyBroken) {
+        LOG.debug("site {}: heartbeat stream already closed", config.site());
+      }
+    }
     if (connector != null) {
       connector.interrupt();
     }
     work.shutdownNow();
     client.close();
     metrics.close();
+    LOG.info("site {}: agent stopped", config.site());
   }
 }

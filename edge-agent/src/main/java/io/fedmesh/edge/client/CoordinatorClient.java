@@ -17,6 +17,7 @@ import io.fedmesh.proto.federation.v1.UpdateHeader;
 import io.fedmesh.proto.federation.v1.UploadUpdateResponse;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayOutputStream;
@@ -25,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Calls to the coordinator, each with a deadline and through Resilience4j: register, download and
@@ -37,6 +39,8 @@ public final class CoordinatorClient implements AutoCloseable {
   private final CoordinatorGrpc.CoordinatorBlockingStub blocking;
   private final CoordinatorGrpc.CoordinatorStub async;
   private final CallGuard guard;
+  private final AtomicLong bytesSent = new AtomicLong();
+  private final AtomicLong bytesReceived = new AtomicLong();
 
   public CoordinatorClient(AgentConfig config) {
     this.channel = Grpc.newChannelBuilder(config.coordinator().toString(), TlsFiles.channelCredentials(config.tls()))
@@ -68,14 +72,32 @@ public final class CoordinatorClient implements AutoCloseable {
     guard.idempotent(() -> {
       Iterator<ModelChunk> chunks = blocking.withDeadlineAfter(120, TimeUnit.SECONDS).downloadModel(DownloadModelRequest.newBuilder()
           .setTraining(training).setModelVersion(version).setSiteName(site).setOffset(buffer.size()).build());
+      long total = -1;
+      boolean last = false;
       while (chunks.hasNext()) {
         ModelChunk c = chunks.next();
         if (c.hasModel()) {
           spec[0] = c.getModel();
         }
-        if (c.getOffset() == buffer.size()) {
-          buffer.writeBytes(c.getData().toByteArray());
+        if (c.getTotalBytes() > 0) {
+          total = c.getTotalBytes();
         }
+        if (c.getOffset() > buffer.size()) {
+          throw Status.DATA_LOSS.withDescription("model chunk at offset " + c.getOffset() + " but only " + buffer.size()
+              + " bytes received").asRuntimeException();
+        }
+        // a chunk that overlaps what a previous attempt already received contributes only its new tail
+        int skip = (int) (buffer.size() - c.getOffset());
+        bytesReceived.addAndGet(c.getData().size());
+        if (skip < c.getData().size()) {
+          buffer.writeBytes(c.getData().substring(skip).toByteArray());
+        }
+        last |= c.getLast();
+      }
+      if (!last || (total >= 0 && buffer.size() != total)) {
+        // the stream ended early (a proxy or the server gave up): the next attempt resumes from here
+        throw Status.UNAVAILABLE.withDescription("model download of " + version + " ended at " + buffer.size() + " of "
+            + (total < 0 ? "?" : total) + " bytes").asRuntimeException();
       }
       return null;
     });
@@ -118,6 +140,7 @@ public final class CoordinatorClient implements AutoCloseable {
         c.setHeader(header);
       }
       out.onNext(c.build());
+      bytesSent.addAndGet(len);
       offset += len;
     } while (offset < data.length);
     out.onCompleted();
@@ -129,11 +152,21 @@ public final class CoordinatorClient implements AutoCloseable {
       }
       throw new IllegalStateException(e.getCause());
     } catch (TimeoutException e) {
-      throw io.grpc.Status.DEADLINE_EXCEEDED.withDescription("upload timed out").asRuntimeException();
+      throw Status.DEADLINE_EXCEEDED.withDescription("upload timed out").asRuntimeException();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw io.grpc.Status.CANCELLED.withDescription("interrupted").asRuntimeException();
+      throw Status.CANCELLED.withDescription("interrupted").asRuntimeException();
     }
+  }
+
+  /** Update bytes put on the wire, retries included. */
+  public long bytesSent() {
+    return bytesSent.get();
+  }
+
+  /** Model bytes taken off the wire, retries included. */
+  public long bytesReceived() {
+    return bytesReceived.get();
   }
 
   @Override

@@ -1,17 +1,20 @@
 package io.fedmesh.edge.outbox;
 
+import io.fedmesh.common.io.AtomicFiles;
 import io.fedmesh.proto.federation.v1.UpdateHeader;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -33,43 +36,66 @@ public final class Outbox {
     }
   }
 
+  /** Writes an update durably (temp file + atomic rename) before it is sent. */
   public Pending put(UpdateHeader header, byte[] data) {
     Path file = dir.resolve(fileName(header.getIdempotencyKey()));
-    try {
-      Path tmp = Files.createTempFile(dir, "pending", ".tmp");
-      try (OutputStream os = Files.newOutputStream(tmp); DataOutputStream out = new DataOutputStream(os)) {
-        byte[] h = header.toByteArray();
-        out.writeInt(h.length);
-        out.write(h);
-        out.writeInt(data.length);
-        out.write(data);
-      }
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      return new Pending(header, data, file);
+    byte[] h = header.toByteArray();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(8 + h.length + data.length);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeInt(h.length);
+      out.write(h);
+      out.writeInt(data.length);
+      out.write(data);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write outbox entry " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(e);
     }
+    AtomicFiles.write(file, bytes.toByteArray());
+    return new Pending(header, data, file);
   }
 
+  /** Every readable pending update, oldest key first. */
   public List<Pending> pending() {
     List<Pending> out = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
       for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".update")).sorted().toList()) {
-        try (InputStream is = Files.newInputStream(f); DataInputStream in = new DataInputStream(is)) {
-          byte[] h = new byte[in.readInt()];
-          in.readFully(h);
-          byte[] d = new byte[in.readInt()];
-          in.readFully(d);
-          out.add(new Pending(UpdateHeader.parseFrom(h), d, f));
-        } catch (IOException e) {
-          // a torn file cannot exist (atomic rename); anything unreadable is quarantined, not retried forever
-          Files.move(f, f.resolveSibling(f.getFileName() + ".corrupt"), StandardCopyOption.REPLACE_EXISTING);
+        Pending p = read(f);
+        if (p != null) {
+          out.add(p);
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list outbox " + dir + ": " + e.getMessage(), e);
     }
     return out;
+  }
+
+  /** The pending update with this idempotency key, if one waits. */
+  public Optional<Pending> find(String idempotencyKey) {
+    Path file = dir.resolve(fileName(idempotencyKey));
+    if (!Files.exists(file)) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(read(file)).filter(p -> p.header().getIdempotencyKey().equals(idempotencyKey));
+  }
+
+  private static Pending read(Path f) {
+    try (InputStream is = Files.newInputStream(f); DataInputStream in = new DataInputStream(is)) {
+      byte[] h = new byte[in.readInt()];
+      in.readFully(h);
+      byte[] d = new byte[in.readInt()];
+      in.readFully(d);
+      return new Pending(UpdateHeader.parseFrom(h), d, f);
+    } catch (NoSuchFileException e) {
+      return null; // delivered and removed meanwhile
+    } catch (IOException e) {
+      // a torn file cannot exist (atomic rename); anything unreadable is quarantined, not retried forever
+      try {
+        Files.move(f, f.resolveSibling(f.getFileName() + ".corrupt"), StandardCopyOption.REPLACE_EXISTING);
+      } catch (IOException moveFailed) {
+        throw new UncheckedIOException("cannot quarantine unreadable outbox entry " + f + ": " + moveFailed.getMessage(), moveFailed);
+      }
+      return null;
+    }
   }
 
   public void remove(Pending p) {

@@ -64,7 +64,8 @@ public final class DjlTrainer {
     int batch = Math.max(1, Math.min(cfg.getBatchSize() == 0 ? 32 : cfg.getBatchSize(), data.rows()));
     double lr = cfg.getLearningRate() > 0 ? cfg.getLearningRate() : 0.05;
     double mu = cfg.getProximalMu();
-    Loss loss = spec.task() == TaskKind.CLASSIFICATION ? Loss.softmaxCrossEntropyLoss() : Loss.l2Loss("l2", 2.0f);
+    // DJL's L2Loss is weight * mean((y - p)^2): weight 1 makes the reported train loss the MSE
+    Loss loss = spec.task() == TaskKind.CLASSIFICATION ? Loss.softmaxCrossEntropyLoss() : Loss.l2Loss("mse", 1.0f);
     try (Model model = Model.newInstance("fedmesh-mlp", device(), ENGINE)) {
       model.setBlock(buildBlock(spec));
       DefaultTrainingConfig config = new DefaultTrainingConfig(loss)
@@ -104,9 +105,12 @@ public final class DjlTrainer {
                 lossSum += l.getFloat() * n;
                 lossCount += n;
                 if (mu > 0) {
-                  // FedProx: keep local weights near the global model
+                  // FedProx: mu/2 * ||w - w_global||^2 keeps local weights near the global model; the
+                  // difference would live in the parameters' manager, so it moves to this step's
                   for (int i = 0; i < params.size(); i++) {
-                    l = l.add(params.get(i).getArray().sub(anchors.get(i)).square().sum().mul(mu / 2));
+                    NDArray diff = params.get(i).getArray().sub(anchors.get(i));
+                    diff.attach(step);
+                    l = l.add(diff.square().sum().mul(mu / 2));
                   }
                 }
                 gc.backward(l);

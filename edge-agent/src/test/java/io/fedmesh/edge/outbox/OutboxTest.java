@@ -22,6 +22,22 @@ class OutboxTest {
     assertThat(p.data()).containsExactly(1, 2, 3);
     reopened.remove(p);
     assertThat(new Outbox(dir).pending()).isEmpty();
+    try (var files = Files.list(dir)) {
+      assertThat(files).as("no temp files left behind").isEmpty();
+    }
+  }
+
+  @Test
+  void anUpdateIsFoundByItsKeyAndARewriteReplacesIt() {
+    Outbox o = new Outbox(dir);
+    UpdateHeader a = UpdateHeader.newBuilder().setIdempotencyKey("ns/t/1/site-1").setRound(1).build();
+    UpdateHeader b = UpdateHeader.newBuilder().setIdempotencyKey("ns/t/2/site-1").setRound(2).build();
+    o.put(a, new byte[] {1});
+    o.put(b, new byte[] {2});
+    o.put(b, new byte[] {3});
+    assertThat(o.pending()).hasSize(2);
+    assertThat(o.find("ns/t/2/site-1")).hasValueSatisfying(p -> assertThat(p.data()).containsExactly(3));
+    assertThat(o.find("ns/t/3/site-1")).isEmpty();
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.fedmesh.common.model.MlpEvaluator;
 import io.fedmesh.common.model.MlpParameters;
 import io.fedmesh.common.model.MlpSpec;
 import io.fedmesh.common.model.TaskKind;
+import io.fedmesh.edge.Blobs;
 import io.fedmesh.proto.federation.v1.LocalTraining;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,38 +18,30 @@ import org.junit.jupiter.api.Test;
 
 class DjlTrainerTest {
 
-  /** Three well separated Gaussian blobs in 4-D. */
-  static Dataset blobs(int rows, long seed) {
-    Random r = new Random(seed);
-    float[] x = new float[rows * 4];
-    float[] y = new float[rows];
-    for (int i = 0; i < rows; i++) {
-      int c = i % 3;
-      y[i] = c;
-      for (int f = 0; f < 4; f++) {
-        x[i * 4 + f] = (float) ((f == c ? 3 : 0) + r.nextGaussian() * 0.7);
+  @Test
+  void djlRegressionOutputEqualsTheSharedForwardPassValueByValue() {
+    // three layers and every activation's path: the parameter order is the contract
+    for (Activation act : Activation.values()) {
+      MlpSpec spec = new MlpSpec(new int[] {4, 7, 5, 1}, act, TaskKind.REGRESSION);
+      float[] w = MlpParameters.initialize(spec, 7);
+      Dataset d = Blobs.of(9, 1);
+      float[] djl = DjlTrainer.predict(spec, w, d.x(), d.rows());
+      assertThat(djl).hasSize(d.rows());
+      for (int r = 0; r < d.rows(); r++) {
+        // with the DJL output as the label, the pure-Java MSE of that row is its squared difference
+        Dataset one = new Dataset(Path.of("row"), d.featureNames(), 1, 4, d.slice(r, r + 1).x(), new float[] {djl[r]}, 0);
+        double mse = MlpEvaluator.evaluate(spec, w, one).metric();
+        assertThat(Math.sqrt(mse)).as("%s row %d", act, r).isLessThan(1e-4);
       }
     }
-    return new Dataset(Path.of("blobs"), List.of("a", "b", "c", "d"), rows, 4, x, y, 3);
   }
 
   @Test
-  void djlForwardPassMatchesTheSharedLayout() {
+  void djlLogitsGiveTheSharedForwardPassLossRowByRow() {
     MlpSpec spec = new MlpSpec(new int[] {4, 5, 3}, Activation.TANH, TaskKind.CLASSIFICATION);
     float[] w = MlpParameters.initialize(spec, 7);
-    Dataset d = blobs(6, 1);
+    Dataset d = Blobs.of(6, 1);
     float[] djl = DjlTrainer.predict(spec, w, d.x(), d.rows());
-    // compare logits row by row with the pure-Java forward pass used by the operator
-    for (int r = 0; r < d.rows(); r++) {
-      Dataset one = d.slice(r, r + 1);
-      int predicted = argmax(djl, r * 3, 3);
-      double javaAccuracy = MlpEvaluator.evaluate(spec, w, new Dataset(one.source(), one.featureNames(), 1, 4, one.x(),
-          new float[] {predicted}, 3)).metric();
-      assertThat(javaAccuracy).as("row %d: both forward passes pick the same class", r).isEqualTo(1.0);
-    }
-    // and the loss over all rows agrees to float precision
-    double javaLoss = MlpEvaluator.evaluate(spec, w, d).loss();
-    double djlLoss = 0;
     for (int r = 0; r < d.rows(); r++) {
       double max = Double.NEGATIVE_INFINITY;
       for (int k = 0; k < 3; k++) {
@@ -58,15 +51,19 @@ class DjlTrainerTest {
       for (int k = 0; k < 3; k++) {
         sum += Math.exp(djl[r * 3 + k] - max);
       }
-      djlLoss += -(djl[r * 3 + (int) d.y()[r]] - max - Math.log(sum));
+      // per-row cross-entropy for every possible label pins all three logits
+      for (int label = 0; label < 3; label++) {
+        double djlLoss = -(djl[r * 3 + label] - max - Math.log(sum));
+        Dataset one = new Dataset(Path.of("row"), d.featureNames(), 1, 4, d.slice(r, r + 1).x(), new float[] {label}, 3);
+        assertThat(MlpEvaluator.evaluate(spec, w, one).loss()).as("row %d label %d", r, label).isCloseTo(djlLoss, within(1e-4));
+      }
     }
-    assertThat(djlLoss / d.rows()).isCloseTo(javaLoss, within(1e-4));
   }
 
   @Test
   void classificationLearnsSeparableData() {
     MlpSpec spec = new MlpSpec(new int[] {4, 16, 3}, Activation.RELU, TaskKind.CLASSIFICATION);
-    Dataset d = blobs(300, 2);
+    Dataset d = Blobs.of(300, 2);
     float[] w0 = MlpParameters.initialize(spec, 3);
     double before = MlpEvaluator.evaluate(spec, w0, d).metric();
     TrainResult r = new DjlTrainer().train(spec, w0, d,
@@ -75,10 +72,11 @@ class DjlTrainerTest {
     assertThat(r.samples()).isEqualTo(300);
     assertThat(r.localMetric()).isGreaterThan(0.9).isGreaterThan(before);
     assertThat(r.trainLoss()).isLessThan(1.0);
+    assertThat(w0).as("the global weights are not modified").isEqualTo(MlpParameters.initialize(spec, 3));
   }
 
   @Test
-  void regressionReducesMse() {
+  void regressionReducesMseAndReportsItAsTheTrainLoss() {
     MlpSpec spec = new MlpSpec(new int[] {2, 8, 1}, Activation.TANH, TaskKind.REGRESSION);
     Random rnd = new Random(5);
     int n = 200;
@@ -93,26 +91,64 @@ class DjlTrainerTest {
     float[] w0 = MlpParameters.initialize(spec, 6);
     double before = MlpEvaluator.evaluate(spec, w0, d).metric();
     TrainResult r = new DjlTrainer().train(spec, w0, d,
-        LocalTraining.newBuilder().setEpochs(20).setBatchSize(16).setLearningRate(0.05).build(), 7);
+        LocalTraining.newBuilder().setEpochs(30).setBatchSize(16).setLearningRate(0.05).build(), 7);
     assertThat(r.localMetric()).isLessThan(before / 5).isLessThan(0.1);
+    // the mean loss over the round's batches is an MSE: between the start's and the end's
+    assertThat(r.trainLoss()).isLessThan(before).isGreaterThan(r.localMetric() * 0.5);
   }
 
   @Test
-  void clippingBoundsTheUpdateNorm() {
-    float[] global = {0, 0, 0};
-    float[] w = {3, 4, 0};
-    UpdateClipper.clipAndNoise(w, global, 1.0, 0, new Random(1));
-    assertThat(Math.sqrt(w[0] * w[0] + w[1] * w[1] + w[2] * w[2])).isCloseTo(1.0, within(1e-5));
-    assertThat(w[0] / w[1]).isCloseTo(0.75f, within(1e-5f));
+  void fedProxKeepsLocalWeightsNearTheGlobalModel() {
+    MlpSpec spec = new MlpSpec(new int[] {4, 16, 3}, Activation.RELU, TaskKind.CLASSIFICATION);
+    Dataset d = Blobs.of(150, 8);
+    float[] w0 = MlpParameters.initialize(spec, 9);
+    LocalTraining.Builder cfg = LocalTraining.newBuilder().setEpochs(3).setBatchSize(16).setLearningRate(0.1);
+    TrainResult plain = new DjlTrainer().train(spec, w0, d, cfg.build(), 10);
+    TrainResult prox = new DjlTrainer().train(spec, w0, d, cfg.setProximalMu(5.0).build(), 10);
+    assertThat(distance(prox.weights(), w0)).isLessThan(distance(plain.weights(), w0) * 0.8);
   }
 
-  private static int argmax(float[] v, int off, int n) {
-    int best = 0;
-    for (int i = 1; i < n; i++) {
-      if (v[off + i] > v[off + best]) {
-        best = i;
-      }
+  @Test
+  void clippingBoundsTheUpdateNormAndKeepsItsDirection() {
+    float[] global = {1, 1, 1};
+    float[] w = {4, 5, 1};
+    UpdateClipper.clipAndNoise(w, global, 1.0, 0, new Random(1));
+    assertThat(distance(w, global)).isCloseTo(1.0, within(1e-5));
+    assertThat((w[0] - 1) / (w[1] - 1)).isCloseTo(0.75f, within(1e-5f));
+    float[] small = {1.1f, 1, 1};
+    UpdateClipper.clipAndNoise(small, global, 1.0, 0, new Random(1));
+    assertThat(small).as("an update inside the bound is unchanged").containsExactly(1.1f, 1, 1);
+  }
+
+  @Test
+  void noiseScalesWithMultiplierTimesClipNorm() {
+    int n = 20_000;
+    float[] global = new float[n];
+    float[] w = new float[n];
+    UpdateClipper.clipAndNoise(w, global, 2.0, 0.5, new Random(3));
+    double sq = 0;
+    for (float v : w) {
+      sq += v * v;
     }
-    return best;
+    assertThat(Math.sqrt(sq / n)).as("standard deviation = 0.5 * 2.0").isCloseTo(1.0, within(0.03));
+  }
+
+  @Test
+  void trainingAppliesClippingToTheUploadedWeights() {
+    MlpSpec spec = new MlpSpec(new int[] {4, 16, 3}, Activation.RELU, TaskKind.CLASSIFICATION);
+    Dataset d = Blobs.of(150, 8);
+    float[] w0 = MlpParameters.initialize(spec, 9);
+    TrainResult r = new DjlTrainer().train(spec, w0, d,
+        LocalTraining.newBuilder().setEpochs(3).setBatchSize(16).setLearningRate(0.1).setClipNorm(0.05).build(), 10);
+    assertThat(distance(r.weights(), w0)).isCloseTo(0.05, within(1e-4));
+  }
+
+  private static double distance(float[] a, float[] b) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) {
+      double d = a[i] - b[i];
+      s += d * d;
+    }
+    return Math.sqrt(s);
   }
 }

@@ -1,0 +1,48 @@
+package io.fedmesh.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class AgentCommandTest {
+  @TempDir Path tmp;
+
+  private String run(String... args) {
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new AgentCommand());
+    cli.setErr(new PrintWriter(err));
+    int code = cli.execute(args);
+    assertThat(code).as("exit code of a refused command line").isEqualTo(2);
+    return err.toString();
+  }
+
+  @Test
+  void anInvalidSiteNameIsRefusedWithTheRule() throws Exception {
+    Path data = Files.createDirectories(tmp.resolve("d"));
+    assertThat(run("--coordinator", "127.0.0.1:1", "--site", "Site_0", "--data", data.toString()))
+        .contains("--site 'Site_0' is not a valid name").contains("lowercase letters, digits and '-'");
+  }
+
+  @Test
+  void aMissingDataDirectoryIsNamed() {
+    assertThat(run("--coordinator", "127.0.0.1:1", "--site", "site-0", "--data", tmp.resolve("nope").toString()))
+        .contains("--data").contains("is not a directory");
+  }
+
+  @Test
+  void aBadCoordinatorAddressIsNamed() throws Exception {
+    Path data = Files.createDirectories(tmp.resolve("d"));
+    assertThat(run("--coordinator", "no-port", "--site", "site-0", "--data", data.toString())).contains("--coordinator");
+  }
+
+  @Test
+  void requiredOptionsAreListed() {
+    assertThat(run("--site", "site-0")).contains("--coordinator").contains("--data");
+  }
+}
