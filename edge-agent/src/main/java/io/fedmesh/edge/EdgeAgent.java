@@ -164,7 +164,7 @@ public final class EdgeAgent implements AutoCloseable {
         });
         heartbeatStream = stream;
         lastAckNanos = System.nanoTime();
-        work.submit(this::deliverOutbox);
+        work.execute(this::deliverOutbox);
         while (!closed) {
           refreshDataState();
           sendHeartbeat(stream, reg.getSessionId());
@@ -247,8 +247,9 @@ public final class EdgeAgent implements AutoCloseable {
     for (TrainAssignment a : ack.getAssignmentsList()) {
       String key = a.getTraining() + "/" + a.getRound() + "/" + config.site();
       // every ack repeats the open assignments: queue each once, and again only if it did not finish
-      if (!finished.contains(key) && inFlight.add(key)) {
-        work.submit(() -> {
+      if (!closed && !finished.contains(key) && inFlight.add(key)) {
+        // execute, not submit: a failure must reach the log, never vanish into an unread Future
+        work.execute(() -> {
           try {
             handle(a, key);
           } finally {
@@ -295,7 +296,9 @@ public final class EdgeAgent implements AutoCloseable {
     } catch (CallNotPermittedException e) {
       LOG.warn("site {}: round {} of {} waits: the coordinator failed repeatedly (circuit breaker open)", config.site(),
           a.getRound(), a.getTraining());
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError e) {
+      // a bug or a broken installation (a class missing from the class path): report it once, do
+      // not retrain on every heartbeat
       LOG.error("site {}: training for {} failed", config.site(), key, e);
       finished.add(key);
     } finally {
@@ -469,6 +472,7 @@ public final class EdgeAgent implements AutoCloseable {
   private static Thread daemon(Runnable r, String name) {
     Thread t = new Thread(r, name);
     t.setDaemon(true);
+    t.setUncaughtExceptionHandler((thread, e) -> LOG.error("{} stopped by an unexpected failure", thread.getName(), e));
     return t;
   }
 
