@@ -1,21 +1,37 @@
 #!/usr/bin/env bash
-# Installs what the HPC tests need, when it is missing: Slurm and munge from Debian.
-# Needs root and apt; otherwise it says why and changes nothing (the Slurm tests then skip with
-# a printed reason). Idempotent: a second run installs nothing.
+# Installs what the HPC tests need, when it is missing: Slurm, munge and Open MPI from Debian, then
+# builds the Open MPI Java bindings (mpi.jar, see build-mpi-jar.sh).
+# Needs root and apt; otherwise it says why and changes nothing (the Slurm and MPI tests then skip
+# with a printed reason). Idempotent: a second run installs nothing. Always exits 0.
 set -uo pipefail
-if command -v slurmctld >/dev/null 2>&1 && command -v munged >/dev/null 2>&1; then
-  echo "hpc deps: slurm-wlm and munge already installed"
+here=$(cd "$(dirname "$0")" && pwd)
+log=/tmp/fedmesh-hpc-deps.log
+
+# Debian package -> a file that proves it is installed (dpkg -s is the authority, the file a fast path).
+wanted="slurm-wlm munge openmpi-bin libopenmpi-dev"
+missing=""
+for pkg in $wanted; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing="$missing $pkg"
+  fi
+done
+
+if [ -z "$missing" ]; then
+  echo "hpc deps: slurm-wlm, munge, openmpi-bin and libopenmpi-dev already installed"
+elif [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "hpc deps: not root or no apt-get, so${missing} not installed; Slurm and MPI tests will be skipped"
   exit 0
+else
+  export DEBIAN_FRONTEND=noninteractive
+  echo "hpc deps: installing${missing} from Debian (log: $log)"
+  # shellcheck disable=SC2086
+  if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends $missing; } >"$log" 2>&1; then
+    tail -n 20 "$log"
+    echo "hpc deps: installation failed (log above); Slurm and MPI tests will be skipped"
+    exit 0
+  fi
+  echo "hpc deps: installed${missing}"
 fi
-if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-  echo "hpc deps: not root or no apt-get: Slurm is not installed; Slurm tests will be skipped"
-  exit 0
-fi
-export DEBIAN_FRONTEND=noninteractive
-echo "hpc deps: installing slurm-wlm and munge from Debian"
-if ! { apt-get update -qq && apt-get install -y -qq slurm-wlm munge; } >/tmp/fedmesh-hpc-deps.log 2>&1; then
-  tail -n 20 /tmp/fedmesh-hpc-deps.log
-  echo "hpc deps: installation failed (log above); Slurm tests will be skipped"
-  exit 0
-fi
-echo "hpc deps: installed $(slurmctld -V 2>/dev/null)"
+
+bash "$here/build-mpi-jar.sh" || echo "hpc deps: mpi.jar was not built (see above); MPI tests will be skipped"
+exit 0
