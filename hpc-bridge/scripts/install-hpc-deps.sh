@@ -25,7 +25,7 @@ else
   export DEBIAN_FRONTEND=noninteractive
   echo "hpc deps: installing${missing} from Debian (log: $log)"
   # shellcheck disable=SC2086
-  if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends $missing; } >"$log" 2>&1; then
+  if ! { apt-get update -qq && apt-get install -y -qq $missing; } >"$log" 2>&1; then
     tail -n 20 "$log"
     echo "hpc deps: installation failed (log above); Slurm and MPI tests will be skipped"
     exit 0

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,8 +26,8 @@ class MpiSimulationIntegrationTest {
   @TempDir
   Path dir;
 
-  @BeforeAll
-  static void needsOpenMpi() {
+  @BeforeEach
+  void needsOpenMpi() {
     MpiRuntime mpi = MpiRuntime.detect();
     String reason = mpi.usable() ? "" : mpi.missing();
     if (reason.isEmpty()) {
