@@ -4,7 +4,8 @@ import io.fedmesh.common.grpc.GrpcServerRunner;
 import io.fedmesh.common.grpc.HostPort;
 import io.fedmesh.common.grpc.TlsFiles;
 import io.fedmesh.hpc.engine.LocalProcessLauncher;
-import io.fedmesh.hpc.engine.TaskLauncher;
+import io.fedmesh.hpc.grpc.LauncherFactory;
+import io.fedmesh.hpc.slurm.SlurmPoller;
 import io.fedmesh.hpc.grpc.HpcBridgeService;
 import io.fedmesh.hpc.slurm.SlurmLauncher;
 import java.nio.file.Path;
@@ -12,7 +13,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -48,23 +48,27 @@ public final class BridgeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Function<Path, TaskLauncher> launchers = switch (backend) {
-      case "local" -> out -> new LocalProcessLauncher(out.resolveSibling("logs"), out);
-      case "slurm" -> {
-        if (!onPath("sbatch")) {
-          throw new ParameterException(spec.commandLine(), "--backend slurm but sbatch is not on the PATH: install Slurm's client"
-              + " commands (and set SLURM_CONF), or use --backend local");
-        }
-        yield out -> new SlurmLauncher(out.resolveSibling("logs"), partition, Duration.ofMillis(500), out);
-      }
-      default -> throw new ParameterException(spec.commandLine(), "--backend must be slurm or local (got " + backend + ")");
-    };
     if (slots < 1) {
       throw new ParameterException(spec.commandLine(), "--slots must be at least 1");
     }
+    if (!backend.equals("local") && !backend.equals("slurm")) {
+      throw new ParameterException(spec.commandLine(), "--backend must be slurm or local (got " + backend + ")");
+    }
+    if (backend.equals("slurm") && !onPath("sbatch")) {
+      throw new ParameterException(spec.commandLine(), "--backend slurm but sbatch is not on the PATH: install Slurm's client"
+          + " commands (and set SLURM_CONF), or use --backend local");
+    }
+    if (backend.equals("slurm")) {
+      // a bridge may start before slurmctld: warn, and let bursts report Slurm's own errors
+      io.fedmesh.hpc.slurm.SlurmHealth.problem(Duration.ofSeconds(10))
+          .ifPresent(p -> System.err.println("hpc-bridge: warning: " + p + "; bursts fail with Slurm's message until it is up"));
+    }
     CountDownLatch stop = new CountDownLatch(1);
-    try (io.fedmesh.common.metrics.MetricsServer metrics = io.fedmesh.common.metrics.MetricsServer.start("0.0.0.0", metricsPort);
-        HpcBridgeService service = new HpcBridgeService(workDir.toAbsolutePath(), slots, backend, launchers, metrics.registry());
+    // one poll of squeue/sacct per tick serves every burst of this bridge
+    try (SlurmPoller poller = backend.equals("slurm") ? new SlurmPoller(Duration.ofMillis(500)) : null;
+        io.fedmesh.common.metrics.MetricsServer metrics = io.fedmesh.common.metrics.MetricsServer.start("0.0.0.0", metricsPort);
+        HpcBridgeService service = new HpcBridgeService(workDir.toAbsolutePath(), slots, backend, launchers(poller),
+            metrics.registry());
         GrpcServerRunner server = GrpcServerRunner.start("hpc-bridge", HostPort.parse(listen), TlsFiles.fromDirectory(tlsDir),
             List.of(service))) {
       System.err.printf("hpc-bridge: %s backend, %d slots, listening on %s, journal in %s%n", backend, slots, listen, workDir);
@@ -72,6 +76,13 @@ public final class BridgeCommand implements Callable<Integer> {
       stop.await();
     }
     return 0;
+  }
+
+  private LauncherFactory launchers(SlurmPoller poller) {
+    if (poller == null) {
+      return (uid, out) -> new LocalProcessLauncher(out.resolveSibling("logs"), out);
+    }
+    return (uid, out) -> new SlurmLauncher(poller, out.resolveSibling("logs"), partition, out, SlurmLauncher.jobNamePrefix(uid));
   }
 
   private static boolean onPath(String command) {

@@ -10,15 +10,15 @@ import io.fedmesh.api.v1alpha1.SimulationBurstStatus;
 import io.fedmesh.common.grpc.GrpcServerRunner;
 import io.fedmesh.common.grpc.HostPort;
 import io.fedmesh.hpc.engine.LocalProcessLauncher;
-import io.fedmesh.hpc.engine.TaskLauncher;
+import io.fedmesh.hpc.grpc.LauncherFactory;
 import io.fedmesh.hpc.grpc.HpcBridgeService;
 import io.fedmesh.hpc.slurm.SlurmLauncher;
+import io.fedmesh.hpc.slurm.SlurmPoller;
 import io.fedmesh.mesh.report.RunSummary;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * The HPC side of `./fedmesh local --hpc local|slurm`: an hpc-bridge on loopback (local process
@@ -34,26 +34,42 @@ final class LocalHpc implements AutoCloseable {
   private final GrpcServerRunner server;
   private final String mode;
 
-  private LocalHpc(HpcBridgeService service, GrpcServerRunner server, String mode) {
+  private final SlurmPoller poller;
+
+  private LocalHpc(HpcBridgeService service, GrpcServerRunner server, String mode, SlurmPoller poller) {
     this.service = service;
     this.server = server;
     this.mode = mode;
+    this.poller = poller;
   }
 
+  /** Why the backend cannot run here (Slurm not configured or not answering); empty when it can. */
+  static java.util.Optional<String> problem(String mode) {
+    if (!mode.equals("slurm")) {
+      return java.util.Optional.empty();
+    }
+    if (System.getenv("SLURM_CONF") == null) {
+      return java.util.Optional.of("--hpc slurm needs a Slurm: set SLURM_CONF (start a private one with"
+          + " 'bash hpc-bridge/scripts/slurm-up.sh /tmp/slurm && . /tmp/slurm/env'), or use --hpc local");
+    }
+    return io.fedmesh.hpc.slurm.SlurmHealth.problem(Duration.ofSeconds(10)).map(down -> "--hpc slurm: " + down
+        + "; start it with 'bash hpc-bridge/scripts/slurm-up.sh /tmp/slurm && . /tmp/slurm/env', or use --hpc local");
+  }
+
+  /** Starts the bridge; call {@link #problem} first. */
   static LocalHpc start(String mode, Path out) {
-    Function<Path, TaskLauncher> launchers;
+    LauncherFactory launchers;
+    SlurmPoller poller = null;
     if (mode.equals("slurm")) {
-      if (System.getenv("SLURM_CONF") == null) {
-        throw new IllegalArgumentException("--hpc slurm needs a Slurm: set SLURM_CONF (start a private one with"
-            + " 'bash hpc-bridge/scripts/slurm-up.sh /tmp/slurm && . /tmp/slurm/env'), or use --hpc local");
-      }
-      launchers = o -> new SlurmLauncher(o.resolveSibling("logs"), null, Duration.ofMillis(300), o);
+      SlurmPoller shared = new SlurmPoller(Duration.ofMillis(300));
+      poller = shared;
+      launchers = (uid, o) -> new SlurmLauncher(shared, o.resolveSibling("logs"), null, o, SlurmLauncher.jobNamePrefix(uid));
     } else {
-      launchers = o -> new LocalProcessLauncher(o.resolveSibling("logs"), o);
+      launchers = (uid, o) -> new LocalProcessLauncher(o.resolveSibling("logs"), o);
     }
     HpcBridgeService service = new HpcBridgeService(out.resolve("bridge"), 2, mode, launchers);
     GrpcServerRunner server = GrpcServerRunner.start("hpc-bridge", new HostPort("127.0.0.1", 0), null, List.of(service));
-    return new LocalHpc(service, server, mode);
+    return new LocalHpc(service, server, mode, poller);
   }
 
   int port() {
@@ -122,5 +138,8 @@ final class LocalHpc implements AutoCloseable {
   public void close() {
     server.close();
     service.close();
+    if (poller != null) {
+      poller.close();
+    }
   }
 }

@@ -322,6 +322,9 @@ public final class LocalMeshCommand implements Callable<Integer> {
     if (samplesPerSite < 10) {
       throw new ParameterException(spec.commandLine(), "--samples-per-site must be at least 10");
     }
+    LocalHpc.problem(hpc).ifPresent(p -> {
+      throw new ParameterException(spec.commandLine(), p);
+    });
   }
 
   private static InputStream resource(String name) {

@@ -53,6 +53,29 @@ public final class AsyncScheduler {
 
   private record Done(TaskNode task, int exitCode, String message, double end) {}
 
+  /** Put on the queue by {@link #cancel} to wake the loop. */
+  private static final Done WAKE = new Done(null, 0, "", 0);
+
+  private volatile boolean cancelled;
+  private volatile LinkedBlockingQueue<Done> current;
+
+  /**
+   * Cancels the run in progress (and any later run of this scheduler): no further task starts, the
+   * launcher stops what runs, and every task that did not succeed is recorded CANCELLED. Idempotent.
+   */
+  public void cancel() {
+    cancelled = true;
+    launcher.cancelAll();
+    LinkedBlockingQueue<Done> q = current;
+    if (q != null) {
+      q.add(WAKE);
+    }
+  }
+
+  public boolean cancelled() {
+    return cancelled;
+  }
+
   public ScheduleResult run(TaskGraph graph, ExecutionMode mode) throws InterruptedException {
     for (TaskNode t : graph.tasks()) {
       if (t.cores() > cores) {
@@ -66,9 +89,17 @@ public final class AsyncScheduler {
     Map<String, Double> started = new HashMap<>();
     Map<String, Double> rank = graph.upwardRanks();
     LinkedBlockingQueue<Done> finished = new LinkedBlockingQueue<>();
+    current = finished;
     int free = cores;
     int running = 0;
     while (!pending.isEmpty() || running > 0) {
+      if (cancelled) {
+        for (String n : List.copyOf(pending)) {
+          records.put(n, new TaskRecord(n, TaskRecord.State.CANCELLED, -1, -1, -1, graph.get(n).cores(), "burst cancelled"));
+          listener.finished(records.get(n));
+        }
+        pending.clear();
+      }
       cancelOrphans(graph, pending, records);
       int stage = pending.stream().mapToInt(n -> graph.get(n).stage()).min().orElse(Integer.MAX_VALUE);
       boolean earlierStageRunning = false;
@@ -98,7 +129,7 @@ public final class AsyncScheduler {
         double start = seconds(t0);
         started.put(t.name(), start);
         listener.started(t, start);
-        launcher.launch(t).whenComplete((code, error) -> finished.add(error == null
+        launch(t).whenComplete((code, error) -> finished.add(error == null
             ? new Done(t, code, code == 0 ? "" : "exit code " + code, seconds(t0))
             : new Done(t, -1, error.getMessage(), seconds(t0))));
       }
@@ -116,11 +147,15 @@ public final class AsyncScheduler {
       if (d == null) {
         throw new IllegalStateException("no task finished within an hour");
       }
+      if (d == WAKE) {
+        continue;
+      }
       running--;
       free += d.task().cores();
-      TaskRecord.State state = d.exitCode() == 0 ? TaskRecord.State.SUCCEEDED : TaskRecord.State.FAILED;
+      TaskRecord.State state = d.exitCode() == 0 ? TaskRecord.State.SUCCEEDED
+          : cancelled ? TaskRecord.State.CANCELLED : TaskRecord.State.FAILED;
       TaskRecord rec = new TaskRecord(d.task().name(), state, d.exitCode(), started.get(d.task().name()), d.end(),
-          d.task().cores(), d.message());
+          d.task().cores(), state == TaskRecord.State.CANCELLED ? "cancelled while running (" + d.message() + ")" : d.message());
       records.put(d.task().name(), rec);
       listener.finished(rec);
       if (state == TaskRecord.State.FAILED) {
@@ -135,6 +170,15 @@ public final class AsyncScheduler {
     double busy = list.stream().mapToDouble(r -> r.cores() * r.seconds()).sum();
     double utilization = makespan <= 0 ? 0 : busy / (cores * makespan);
     return new ScheduleResult(mode, list, makespan, utilization, graph.predictedMakespan(mode, cores));
+  }
+
+  /** The launcher's future, or a failed one when the launcher itself throws (so the loop never hangs). */
+  private java.util.concurrent.CompletableFuture<Integer> launch(TaskNode t) {
+    try {
+      return launcher.launch(t);
+    } catch (RuntimeException e) {
+      return java.util.concurrent.CompletableFuture.failedFuture(e);
+    }
   }
 
   /** Tasks whose dependency failed or was cancelled can never run: record them as cancelled. */

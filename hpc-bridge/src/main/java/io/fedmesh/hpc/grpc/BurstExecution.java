@@ -29,6 +29,8 @@ final class BurstExecution implements AsyncScheduler.Listener {
   private final List<StreamObserver<TaskEvent>> watchers = new CopyOnWriteArrayList<>();
   private volatile ScheduleResult result;
   private volatile String error;
+  private volatile boolean cancelRequested;
+  private AsyncScheduler scheduler;
 
   BurstExecution(String uid, String name, ExecutionMode mode, TaskGraph graph, Path outputDir) {
     this.uid = uid;
@@ -54,6 +56,45 @@ final class BurstExecution implements AsyncScheduler.Listener {
       case CANCELLED -> TaskState.TASK_STATE_CANCELLED;
     };
     publish(event(r.name(), state, r.exitCode(), r.message(), r.start() < 0 ? 0 : ms(r.start()), r.start() < 0 ? 0 : ms(r.end())));
+  }
+
+  /** The scheduler that runs this burst; a cancel that came first is passed on at once. */
+  synchronized void running(AsyncScheduler s) {
+    this.scheduler = s;
+    if (cancelRequested) {
+      s.cancel();
+    }
+  }
+
+  /** Cancels the burst's unfinished tasks; returns how many there were (0 when it had ended). */
+  int cancel() {
+    AsyncScheduler s;
+    int unfinished;
+    synchronized (this) {
+      if (done()) {
+        return 0;
+      }
+      cancelRequested = true;
+      s = scheduler;
+      unfinished = (int) events.values().stream().filter(e -> e.getState() == TaskState.TASK_STATE_PENDING
+          || e.getState() == TaskState.TASK_STATE_QUEUED || e.getState() == TaskState.TASK_STATE_RUNNING).count();
+    }
+    if (s != null) {
+      s.cancel(); // outside the lock: the scheduler's listener calls back into this object
+    }
+    return unfinished;
+  }
+
+  boolean cancelRequested() {
+    return cancelRequested;
+  }
+
+  /** Records the scheduler's job id of a task (Slurm job id, process id). */
+  synchronized void jobId(String task, String jobId) {
+    TaskEvent e = events.get(task);
+    if (e != null) {
+      publish(e.toBuilder().setJobId(jobId).build());
+    }
   }
 
   synchronized void complete(ScheduleResult r, String failure) {
@@ -100,10 +141,13 @@ final class BurstExecution implements AsyncScheduler.Listener {
     if (error != null) {
       b.setPhase(BurstPhase.BURST_PHASE_FAILED).setMessage(error);
     } else if (result != null) {
-      b.setPhase(failed + cancelledTasks > 0 ? BurstPhase.BURST_PHASE_FAILED : BurstPhase.BURST_PHASE_SUCCEEDED)
+      b.setPhase(cancelRequested ? BurstPhase.BURST_PHASE_CANCELLED
+              : failed + cancelledTasks > 0 ? BurstPhase.BURST_PHASE_FAILED : BurstPhase.BURST_PHASE_SUCCEEDED)
           .setMakespanSeconds(result.makespanSeconds()).setUtilization(result.utilization())
           .setPredictedMakespanSeconds(result.predictedMakespanSeconds());
-      if (failed > 0) {
+      if (cancelRequested) {
+        b.setMessage("cancelled: " + cancelledTasks + " task(s) did not finish");
+      } else if (failed > 0) {
         b.setMessage(failed + " task(s) failed; see their exit codes");
       }
     } else {
@@ -122,6 +166,7 @@ final class BurstExecution implements AsyncScheduler.Listener {
   private TaskEvent event(String task, TaskState state, int exit, String message, long startMs, long endMs) {
     TaskEvent previous = events.get(task);
     return TaskEvent.newBuilder().setBurstUid(uid).setTask(task).setState(state).setExitCode(exit).setMessage(message)
+        .setJobId(previous == null ? "" : previous.getJobId())
         .setQueuedUnixMs(startedAtMs)
         .setStartedUnixMs(startMs > 0 ? startMs : previous == null ? 0 : previous.getStartedUnixMs())
         .setFinishedUnixMs(endMs).build();

@@ -6,8 +6,10 @@ import com.google.protobuf.util.JsonFormat;
 import io.fedmesh.common.io.AtomicFiles;
 import io.fedmesh.hpc.engine.AsyncScheduler;
 import io.fedmesh.hpc.engine.TaskGraph;
-import io.fedmesh.hpc.engine.TaskLauncher;
 import io.fedmesh.hpc.engine.TaskNode;
+import io.fedmesh.hpc.sim.SimulationLauncher;
+import io.fedmesh.proto.hpc.v1.CancelBurstRequest;
+import io.fedmesh.proto.hpc.v1.CancelBurstResponse;
 import io.fedmesh.proto.hpc.v1.BurstStatus;
 import io.fedmesh.proto.hpc.v1.ClusterInfo;
 import io.fedmesh.proto.hpc.v1.DataChunk;
@@ -19,7 +21,6 @@ import io.fedmesh.proto.hpc.v1.HpcBridgeGrpc;
 import io.fedmesh.proto.hpc.v1.SubmitBurstRequest;
 import io.fedmesh.proto.hpc.v1.SubmitBurstResponse;
 import io.fedmesh.proto.hpc.v1.TaskEvent;
-import io.fedmesh.proto.hpc.v1.TaskSpec;
 import io.fedmesh.proto.hpc.v1.WatchBurstRequest;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
@@ -29,35 +30,36 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Function;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The HPC bridge's gRPC service. Submit is idempotent on the burst's uid: a resubmit returns the
- * burst that exists. Every request is journaled (request.json, written atomically, and status.json
- * when the burst ends) so a restarted bridge still answers for the bursts it ran. Cancel is not
- * implemented yet (gRPC answers UNIMPLEMENTED), nor is re-attaching to tasks after a restart.
+ * burst that exists. Everything is journaled under {@code <workDir>/bursts/<uid>/}, written
+ * atomically: the request (request.json), each task's job id and exit code (tasks.json, see
+ * {@link BurstJournal}) and the final status (status.json). A restarted bridge serves finished
+ * bursts from status.json and resumes unfinished ones: it follows the jobs it had submitted and
+ * submits only the tasks that never were.
  */
 public final class HpcBridgeService extends HpcBridgeGrpc.HpcBridgeImplBase implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HpcBridgeService.class);
-  private static final Pattern TASK_NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_.-]*$");
   private static final int CHUNK = 1 << 20;
 
   private final io.micrometer.core.instrument.MeterRegistry registry;
   private final Path workDir;
   private final int cores;
   private final String scheduler;
-  private final Function<Path, TaskLauncher> launchers;
+  private final LauncherFactory launchers;
+  private final TaskCommands commands;
   private final Map<String, BurstExecution> bursts = new ConcurrentHashMap<>();
+  private final Map<String, BurstJournal> journals = new ConcurrentHashMap<>();
+  private volatile boolean closing;
   private final Map<String, BurstStatus> finishedBefore = new ConcurrentHashMap<>();
   private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "burst");
@@ -66,14 +68,21 @@ public final class HpcBridgeService extends HpcBridgeGrpc.HpcBridgeImplBase impl
   });
 
   /**
-   * @param launchers builds the launcher of a burst given its output directory (local slots or Slurm)
+   * @param launchers builds the launcher of a burst (local slots or Slurm)
    */
-  public HpcBridgeService(Path workDir, int cores, String scheduler, Function<Path, TaskLauncher> launchers) {
+  public HpcBridgeService(Path workDir, int cores, String scheduler, LauncherFactory launchers) {
     this(workDir, cores, scheduler, launchers, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
   }
 
-  public HpcBridgeService(Path workDir, int cores, String scheduler, Function<Path, TaskLauncher> launchers,
+  public HpcBridgeService(Path workDir, int cores, String scheduler, LauncherFactory launchers,
       io.micrometer.core.instrument.MeterRegistry registry) {
+    this(workDir, cores, scheduler, launchers, registry, new SimulationLauncher());
+  }
+
+  /** @param simulation builds the command line of the built-in reference simulation */
+  public HpcBridgeService(Path workDir, int cores, String scheduler, LauncherFactory launchers,
+      io.micrometer.core.instrument.MeterRegistry registry, SimulationLauncher simulation) {
+    this.commands = new TaskCommands(simulation);
     this.registry = registry;
     io.micrometer.core.instrument.Gauge.builder("fedmesh_bridge_bursts_running", bursts,
         m -> m.values().stream().filter(b -> !b.done()).count()).description("bursts in progress").register(registry);
@@ -98,29 +107,44 @@ public final class HpcBridgeService extends HpcBridgeGrpc.HpcBridgeImplBase impl
         response.onCompleted();
         return;
       }
-      TaskGraph graph;
+      Path dir = burstDir(uid);
+      BurstExecution burst;
       try {
-        graph = graphOf(request);
+        burst = execution(request, dir);
       } catch (IllegalArgumentException e) {
         response.onError(Status.INVALID_ARGUMENT.withDescription("burst " + request.getBurstName() + ": " + e.getMessage()).asRuntimeException());
         return;
       }
-      Path dir = workDir.resolve("bursts").resolve(uid);
       AtomicFiles.write(dir.resolve("request.json"), json(request));
-      ExecutionMode mode = request.getMode() == ExecutionMode.EXECUTION_MODE_BARRIER ? ExecutionMode.EXECUTION_MODE_BARRIER
-          : ExecutionMode.EXECUTION_MODE_ASYNC;
-      BurstExecution burst = new BurstExecution(uid, request.getBurstName(), mode, graph, dir.resolve("output"));
-      bursts.put(uid, burst);
-      executor.submit(() -> run(burst, dir));
-      LOG.info("burst {} ({}): {} tasks submitted, {} mode", request.getBurstName(), uid, graph.tasks().size(), mode);
+      start(burst, dir);
+      LOG.info("burst {} ({}): {} tasks submitted, {} mode", request.getBurstName(), uid, burst.graph.tasks().size(), burst.mode);
     }
     response.onNext(SubmitBurstResponse.newBuilder().setBurstUid(uid).setCreated(true).setStatus(status(uid)).build());
     response.onCompleted();
   }
 
+  private BurstExecution execution(SubmitBurstRequest request, Path dir) {
+    TaskGraph graph = commands.graphOf(request, dir.resolve("output"), dir.resolve("work"));
+    ExecutionMode mode = request.getMode() == ExecutionMode.EXECUTION_MODE_BARRIER ? ExecutionMode.EXECUTION_MODE_BARRIER
+        : ExecutionMode.EXECUTION_MODE_ASYNC;
+    return new BurstExecution(request.getBurstUid(), request.getBurstName(), mode, graph, dir.resolve("output"));
+  }
+
+  private void start(BurstExecution burst, Path dir) {
+    bursts.put(burst.uid, burst);
+    executor.submit(() -> run(burst, dir));
+  }
+
+  private Path burstDir(String uid) {
+    return workDir.resolve("bursts").resolve(uid);
+  }
+
   private void run(BurstExecution burst, Path dir) {
     try {
-      TaskLauncher launcher = launchers.apply(burst.outputDir);
+      java.nio.file.Files.createDirectories(dir.resolve("work"));
+      BurstJournal journal = BurstJournal.open(dir);
+      journals.put(burst.uid, journal);
+      JournaledLauncher launcher = new JournaledLauncher(launchers.create(burst.uid, burst.outputDir), journal, burst::jobId);
       io.fedmesh.hpc.engine.ExecutionMode mode = burst.mode == ExecutionMode.EXECUTION_MODE_BARRIER
           ? io.fedmesh.hpc.engine.ExecutionMode.BARRIER : io.fedmesh.hpc.engine.ExecutionMode.ASYNC;
       AsyncScheduler.Listener counted = new AsyncScheduler.Listener() {
@@ -136,17 +160,45 @@ public final class HpcBridgeService extends HpcBridgeGrpc.HpcBridgeImplBase impl
           burst.finished(record);
         }
       };
-      var result = new AsyncScheduler(launcher, cores, counted).run(burst.graph, mode);
-      burst.complete(result, null);
-      if (launcher instanceof AutoCloseable c) {
-        c.close();
+      AsyncScheduler scheduler = new AsyncScheduler(launcher, cores, counted);
+      burst.running(scheduler);
+      var result = scheduler.run(burst.graph, mode);
+      if (closing) {
+        return; // the bridge stops: leave the journal as it is, the next bridge process resumes the burst
       }
+      burst.complete(result, null);
+      if (launcher.reattached() > 0) {
+        LOG.info("burst {}: {} task(s) followed from the journal, {} submitted by this bridge process", burst.name,
+            launcher.reattached(), launcher.submitted());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return; // shutdown, as above
     } catch (Exception e) {
+      if (closing) {
+        return;
+      }
       LOG.error("burst {} failed: {}", burst.name, e.getMessage());
       burst.complete(null, e.getMessage());
     }
     AtomicFiles.write(dir.resolve("status.json"), json(status(burst.uid)));
     LOG.info("burst {} finished: {}", burst.name, status(burst.uid).getPhase());
+  }
+
+  @Override
+  public void cancel(CancelBurstRequest request, StreamObserver<CancelBurstResponse> response) {
+    String uid = request.getBurstUid();
+    BurstExecution b = bursts.get(uid);
+    if (b == null && !finishedBefore.containsKey(uid)) {
+      response.onError(notFound(uid));
+      return;
+    }
+    int n = b == null ? 0 : b.cancel();
+    if (n > 0) {
+      LOG.info("burst {} ({}): cancel requested, {} unfinished task(s)", b.name, uid, n);
+    }
+    response.onNext(CancelBurstResponse.newBuilder().setCancelled(n).build());
+    response.onCompleted();
   }
 
   @Override
@@ -248,26 +300,10 @@ public final class HpcBridgeService extends HpcBridgeGrpc.HpcBridgeImplBase impl
     return finishedBefore.get(uid);
   }
 
-  private static TaskGraph graphOf(SubmitBurstRequest request) {
-    if (request.getTasksCount() == 0) {
-      throw new IllegalArgumentException("tasks is empty: a burst needs at least one task");
-    }
-    List<TaskNode> nodes = new ArrayList<>();
-    for (TaskSpec t : request.getTasksList()) {
-      if (!TASK_NAME.matcher(t.getName()).matches()) {
-        throw new IllegalArgumentException("task name '" + t.getName() + "' must be letters, digits, '_', '.', '-'");
-      }
-      if (t.getCommand().isBlank()) {
-        throw new IllegalArgumentException("task " + t.getName() + " has no command; the built-in reference simulation is not in this bridge version");
-      }
-      int cores = Math.max(1, Math.max(1, t.getRanks()) * Math.max(1, t.getCpusPerRank()));
-      nodes.add(new TaskNode(t.getName(), t.getKind(), t.getStage(), t.getDependsOnList(), cores, t.getEstimatedSeconds(),
-          List.of("sh", "-c", t.getCommand())));
-    }
-    return new TaskGraph(nodes);
-  }
-
-  /** Bursts journaled by an earlier run of the bridge: finished ones are served as they ended. */
+  /**
+   * Bursts journaled by an earlier run of the bridge: finished ones are served as they ended,
+   * unfinished ones resume (their jobs are followed, never submitted again).
+   */
   private void reload() {
     Path root = workDir.resolve("bursts");
     if (!Files.isDirectory(root)) {
@@ -282,9 +318,11 @@ public final class HpcBridgeService extends HpcBridgeGrpc.HpcBridgeImplBase impl
           JsonFormat.parser().merge(Files.readString(st), b);
           finishedBefore.put(uid, b.build());
         } else if (Files.exists(dir.resolve("request.json"))) {
-          // the bridge stopped while the burst ran; re-attaching to its processes is not supported yet
-          finishedBefore.put(uid, BurstStatus.newBuilder().setBurstUid(uid).setPhase(io.fedmesh.proto.hpc.v1.BurstPhase.BURST_PHASE_FAILED)
-              .setMessage("the bridge restarted while this burst ran; its tasks were not re-attached").build());
+          SubmitBurstRequest.Builder request = SubmitBurstRequest.newBuilder();
+          JsonFormat.parser().merge(Files.readString(dir.resolve("request.json")), request);
+          BurstExecution burst = execution(request.build(), dir);
+          start(burst, dir);
+          LOG.info("burst {} ({}): resumed after a bridge restart", burst.name, uid);
         }
       }
     } catch (IOException e) {
@@ -304,8 +342,14 @@ public final class HpcBridgeService extends HpcBridgeGrpc.HpcBridgeImplBase impl
     }
   }
 
+  /**
+   * Stops scheduling without touching the jobs: what runs keeps running (Slurm jobs, local
+   * processes) and the next bridge process on the same work directory follows it.
+   */
   @Override
   public void close() {
+    closing = true;
+    journals.values().forEach(BurstJournal::close);
     executor.shutdownNow();
   }
 }

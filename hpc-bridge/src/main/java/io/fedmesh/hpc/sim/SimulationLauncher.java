@@ -3,10 +3,12 @@ package io.fedmesh.hpc.sim;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Builds the command line of one reference-simulation task, for a backend to run (locally or in a
@@ -25,8 +27,14 @@ public final class SimulationLauncher {
 
   /** The running JVM's java and class path, and the Open MPI found on this machine. */
   public SimulationLauncher() {
-    this(Path.of(System.getProperty("java.home"), "bin", "java"), System.getProperty("java.class.path"),
+    this(Path.of(System.getProperty("java.home"), "bin", "java"), absolute(System.getProperty("java.class.path")),
         MpiRuntime.detect());
+  }
+
+  /** Class path entries made absolute: a Slurm job may start in another directory than the bridge. */
+  static String absolute(String classPath) {
+    return Arrays.stream(classPath.split(File.pathSeparator)).filter(e -> !e.isBlank())
+        .map(e -> Path.of(e).toAbsolutePath().normalize().toString()).collect(Collectors.joining(File.pathSeparator));
   }
 
   public SimulationLauncher(Path java, String classPath, MpiRuntime mpi) {
@@ -35,10 +43,16 @@ public final class SimulationLauncher {
     this.mpi = mpi;
   }
 
-  /** Whether {@link #command} launches MPI ranks (else a single process). */
+  /**
+   * Whether {@link #command} launches MPI ranks (else a single process): Open MPI and mpi.jar are
+   * here, and this build compiled the MPI entry point (the 'mpi' Maven profile, active when mpi.jar existed).
+   */
   public boolean usesMpi() {
-    return mpi.usable();
+    return mpi.usable() && MPI_MAIN_COMPILED;
   }
+
+  private static final boolean MPI_MAIN_COMPILED = SimulationLauncher.class.getClassLoader()
+      .getResource(MPI_MAIN.replace('.', '/') + ".class") != null;
 
   public MpiRuntime mpi() {
     return mpi;

@@ -1,5 +1,7 @@
 package io.fedmesh.hpc.sim;
 
+import io.fedmesh.common.sim.ReferenceSimulation;
+import io.fedmesh.common.sim.ReferenceSimulation.Range;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -14,23 +16,8 @@ import java.util.Map;
 public record SimulationParameters(double diffusivity, double windX, double windY, double sourceX, double sourceY,
     double sourceStrength, double sourceWidth, double duration) {
 
-  /** A parameter's name, default and closed valid range. */
-  public record Range(String name, double defaultValue, double min, double max) {
-    String describe() {
-      return name + " must be in [" + fmt(min) + ", " + fmt(max) + "]";
-    }
-  }
-
-  /** In the order they appear as CSV features. */
-  public static final List<Range> RANGES = List.of(
-      new Range("diffusivity", 0.01, 1e-5, 1.0),
-      new Range("windX", 0.5, -5.0, 5.0),
-      new Range("windY", 0.2, -5.0, 5.0),
-      new Range("sourceX", 0.3, 0.0, 1.0),
-      new Range("sourceY", 0.5, 0.0, 1.0),
-      new Range("sourceStrength", 10.0, 0.0, 1000.0),
-      new Range("sourceWidth", 0.05, 0.01, 0.5),
-      new Range("duration", 0.5, 1e-3, 100.0));
+  /** In the order they appear as CSV features (shared with the operator's validation). */
+  public static final List<Range> RANGES = ReferenceSimulation.RANGES;
 
   /** Defaults overridden by {@code values}; an unknown name or a value out of range is refused. */
   public static SimulationParameters of(Map<String, Double> values) {
@@ -93,6 +80,6 @@ public record SimulationParameters(double diffusivity, double windX, double wind
   }
 
   static String fmt(double v) {
-    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    return ReferenceSimulation.fmt(v);
   }
 }

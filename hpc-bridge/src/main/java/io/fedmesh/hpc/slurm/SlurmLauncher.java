@@ -7,114 +7,172 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs tasks as Slurm jobs: {@code sbatch --parsable} per task, and ONE shared poller for every
- * job in flight (one {@code squeue} per tick, then one {@code sacct -c} for the jobs that left the
- * queue), never a poll per task. Slurm's own errors (unknown partition, rejected job, slurmctld
- * down) come back as the launch's failure with Slurm's message.
+ * Runs the tasks of one burst as Slurm jobs: {@code sbatch --parsable} per task ({@code -n ranks
+ * -c cores-per-rank}, {@code --time}, {@code --gres=gpu:N}), named {@code fedmesh-<prefix><task>}
+ * so a job can be found again by name. Completion comes from a {@link SlurmPoller} shared by every
+ * burst of the bridge. Slurm's own errors (unknown partition, rejected job, slurmctld down) come
+ * back as the launch's failure with Slurm's message.
  */
 public final class SlurmLauncher implements TaskLauncher, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SlurmLauncher.class);
 
   private final CommandRunner runner = new CommandRunner(Duration.ofSeconds(20));
   private final CallGuard guard = CallGuard.forDestination("slurm");
+  private final SlurmPoller poller;
+  private final boolean ownsPoller;
   private final Path logDir;
   private final String partition;
   private final Path outputDir;
-  private final Map<String, CompletableFuture<Integer>> inFlight = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "slurm-poller");
-    t.setDaemon(true);
-    return t;
-  });
+  private final String jobNamePrefix;
+  private final Set<String> jobs = ConcurrentHashMap.newKeySet();
+  private final Map<String, Boolean> unfinished = new ConcurrentHashMap<>();
+  private volatile boolean cancelled;
 
-  /** @param partition null for the cluster's default partition */
+  /** A launcher with its own poller (benchmarks, tests); @param partition null for the default partition */
   public SlurmLauncher(Path logDir, String partition, Duration pollEvery) {
-    this(logDir, partition, pollEvery, null);
+    this(new SlurmPoller(pollEvery), true, logDir, partition, null, "");
   }
 
-  /** @param outputDir where each task may write its samples: $FEDMESH_OUTPUT = outputDir/<task>.csv */
+  /** A launcher with its own poller; @param outputDir $FEDMESH_OUTPUT = outputDir/<task>.csv */
   public SlurmLauncher(Path logDir, String partition, Duration pollEvery, Path outputDir) {
+    this(new SlurmPoller(pollEvery), true, logDir, partition, outputDir, "");
+  }
+
+  /**
+   * One burst's launcher on the bridge's shared poller.
+   *
+   * @param jobNamePrefix makes job names unique across bursts (e.g. the start of the burst's uid and a dash)
+   */
+  public SlurmLauncher(SlurmPoller poller, Path logDir, String partition, Path outputDir, String jobNamePrefix) {
+    this(poller, false, logDir, partition, outputDir, jobNamePrefix);
+  }
+
+  private SlurmLauncher(SlurmPoller poller, boolean ownsPoller, Path logDir, String partition, Path outputDir,
+      String jobNamePrefix) {
+    this.poller = poller;
+    this.ownsPoller = ownsPoller;
     this.logDir = logDir;
     this.partition = partition;
     this.outputDir = outputDir;
-    poller.scheduleWithFixedDelay(this::poll, pollEvery.toMillis(), pollEvery.toMillis(), TimeUnit.MILLISECONDS);
+    this.jobNamePrefix = jobNamePrefix;
   }
 
   @Override
   public CompletableFuture<Integer> launch(TaskNode task) {
+    return launch(task, id -> { });
+  }
+
+  @Override
+  public CompletableFuture<Integer> launch(TaskNode task, Consumer<String> submitted) {
+    if (cancelled) {
+      return CompletableFuture.failedFuture(new IllegalStateException("cancelled before it was submitted"));
+    }
     try {
-      Files.createDirectories(logDir);
-      List<String> cmd = new ArrayList<>(List.of("sbatch", "--parsable", "-J", "fedmesh-" + task.name(), "-n", "1",
-          "-c", String.valueOf(task.cores()), "-o", logDir.resolve(task.name() + ".log").toString()));
-      if (partition != null && !partition.isBlank()) {
-        cmd.addAll(List.of("-p", partition));
-      }
-      if (outputDir != null) {
-        Files.createDirectories(outputDir);
-        cmd.add("--export=ALL,FEDMESH_OUTPUT=" + outputDir.resolve(task.name() + ".csv"));
-      }
-      cmd.addAll(List.of("--wrap", shellQuote(task.command())));
-      // sbatch is not idempotent: never retried blindly, only guarded by the breaker
-      CommandRunner.Result r = guard.once(() -> runner.run(cmd));
+      List<String> sbatch = sbatch(task);
+      CommandRunner.Result r = guard.once(() -> runner.run(sbatch));
       if (!r.ok()) {
         return CompletableFuture.failedFuture(new SchedulerException("sbatch refused task " + task.name() + ": "
             + trim(r.stderr()), null));
       }
       String jobId = r.stdout().trim().split(";")[0];
-      CompletableFuture<Integer> done = new CompletableFuture<>();
-      inFlight.put(jobId, done);
+      submitted.accept(jobId);
       LOG.debug("task {} submitted as Slurm job {}", task.name(), jobId);
-      return done;
+      if (cancelled) {
+        scancel(List.of(jobId)); // cancel() ran while sbatch did
+      }
+      return follow(jobId);
     } catch (Exception e) {
       return CompletableFuture.failedFuture(e);
     }
   }
 
-  /** One squeue for all jobs in flight; one sacct for those that left the queue. */
-  private void poll() {
-    if (inFlight.isEmpty()) {
-      return;
+  /** The sbatch argv of a task; sbatch is not idempotent, so it is never retried blindly. */
+  List<String> sbatch(TaskNode task) throws java.io.IOException {
+    Files.createDirectories(logDir);
+    List<String> cmd = new ArrayList<>(List.of("sbatch", "--parsable", "-J", jobName(task), "-n",
+        String.valueOf(task.ranks()), "-c", String.valueOf(task.coresPerRank()), "-o",
+        logDir.resolve(task.name() + ".log").toString()));
+    if (task.walltimeSeconds() > 0) {
+      int s = task.walltimeSeconds();
+      cmd.add(String.format(Locale.ROOT, "--time=%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60));
     }
-    try {
-      CommandRunner.Result q = runner.run(List.of("squeue", "-h", "-o", "%i"));
-      if (!q.ok()) {
-        LOG.warn("squeue failed: {}", trim(q.stderr()));
-        return;
-      }
-      Set<String> queued = new HashSet<>(q.stdout().lines().map(String::trim).toList());
-      List<String> left = inFlight.keySet().stream().filter(id -> !queued.contains(id)).toList();
-      if (left.isEmpty()) {
-        return;
-      }
-      CommandRunner.Result acct = runner.run(List.of("sacct", "-c", "-n", "-P", "-o", "jobid,state,exitcode", "-j",
-          String.join(",", left)));
-      Map<String, int[]> exits = parseSacct(acct.stdout());
-      for (String id : left) {
-        int[] e = exits.get(id);
-        if (e != null) {
-          CompletableFuture<Integer> f = inFlight.remove(id);
-          if (f != null) {
-            f.complete(e[0]);
-          }
-        }
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("Slurm poll failed: {}", e.getMessage());
+    if (task.gpus() > 0) {
+      cmd.add("--gres=gpu:" + task.gpus());
     }
+    if (partition != null && !partition.isBlank()) {
+      cmd.addAll(List.of("-p", partition));
+    }
+    if (outputDir != null) {
+      Files.createDirectories(outputDir);
+      cmd.add("--export=ALL,FEDMESH_OUTPUT=" + outputDir.resolve(task.name() + ".csv"));
+    }
+    cmd.addAll(List.of("--wrap", shellQuote(task.command())));
+    return cmd;
+  }
+
+  @Override
+  public Optional<CompletableFuture<Integer>> reattach(TaskNode task, String jobId) {
+    return Optional.of(follow(jobId));
+  }
+
+  /** The job named after this task, queued or finished (squeue, then the completion log). */
+  @Override
+  public Optional<String> findSubmitted(TaskNode task) {
+    String name = jobName(task);
+    CommandRunner.Result q = runner.run(List.of("squeue", "-h", "-o", "%i", "--name=" + name));
+    if (q.ok() && !q.stdout().isBlank()) {
+      return Optional.of(q.stdout().lines().findFirst().orElseThrow().trim());
+    }
+    CommandRunner.Result a = runner.run(List.of("sacct", "-c", "-n", "-P", "-o", "jobid,jobname", "--name=" + name));
+    return a.stdout().lines().map(l -> l.split("\\|")).filter(f -> f.length >= 2 && f[1].trim().equals(name))
+        .map(f -> f[0].trim()).filter(id -> !id.contains(".")).reduce((first, last) -> last);
+  }
+
+  @Override
+  public int cancelAll() {
+    cancelled = true;
+    List<String> live = List.copyOf(unfinished.keySet());
+    if (!live.isEmpty()) {
+      scancel(live);
+    }
+    return live.size();
+  }
+
+  private CompletableFuture<Integer> follow(String jobId) {
+    jobs.add(jobId);
+    unfinished.put(jobId, true);
+    return poller.follow(jobId).whenComplete((c, e) -> unfinished.remove(jobId));
+  }
+
+  private void scancel(List<String> ids) {
+    List<String> cmd = new ArrayList<>(List.of("scancel"));
+    cmd.addAll(ids);
+    CommandRunner.Result r = runner.run(cmd);
+    if (!r.ok()) {
+      LOG.warn("scancel {} failed: {}", ids, trim(r.stderr()));
+    }
+  }
+
+  /** The job-name prefix of a burst: the start of its uid, so names are unique across bursts. */
+  public static String jobNamePrefix(String burstUid) {
+    return burstUid.substring(0, Math.min(8, burstUid.length())) + "-";
+  }
+
+  String jobName(TaskNode task) {
+    return "fedmesh-" + jobNamePrefix + task.name();
   }
 
   /**
@@ -152,22 +210,32 @@ public final class SlurmLauncher implements TaskLauncher, AutoCloseable {
     return argv.stream().map(a -> "'" + a.replace("'", "'\\''") + "'").collect(Collectors.joining(" "));
   }
 
-  private static String trim(String s) {
+  static String trim(String s) {
     String t = s.strip();
     return t.length() > 300 ? t.substring(0, 300) + "..." : t;
   }
 
+  /** Jobs of this launcher that have not ended. */
   public int inFlight() {
-    return inFlight.size();
+    return unfinished.size();
   }
 
+  /** Every job id this launcher submitted or followed. */
+  public Set<String> jobIds() {
+    return Set.copyOf(jobs);
+  }
+
+  /**
+   * A launcher with its own poller cancels what it left running (a benchmark interrupted); one on the
+   * bridge's shared poller leaves its jobs alone, so a bridge that stops can reattach to them.
+   */
   @Override
   public void close() {
-    poller.shutdownNow();
-    if (!inFlight.isEmpty()) {
-      List<String> cancel = new ArrayList<>(List.of("scancel"));
-      cancel.addAll(inFlight.keySet());
-      runner.run(cancel);
+    if (ownsPoller) {
+      if (!unfinished.isEmpty()) {
+        scancel(List.copyOf(unfinished.keySet()));
+      }
+      poller.close();
     }
   }
 }

@@ -36,7 +36,7 @@ class HpcBridgeServiceTest {
   @TempDir Path work;
 
   HpcBridgeService service() {
-    return new HpcBridgeService(work, 4, "local", out -> new LocalProcessLauncher(out.resolveSibling("logs"), out));
+    return new HpcBridgeService(work, 4, "local", (uid, out) -> new LocalProcessLauncher(out.resolveSibling("logs"), out));
   }
 
   SubmitBurstRequest burst(Path runs) {

@@ -1,0 +1,100 @@
+package io.fedmesh.hpc.grpc;
+
+import io.fedmesh.hpc.engine.TaskLauncher;
+import io.fedmesh.hpc.engine.TaskNode;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Puts a burst's journal in front of its launcher, so that no task is ever submitted twice: a task
+ * the journal saw end is answered from the journal; one with a job id is followed (reattached); one
+ * whose submission was under way when the bridge stopped is looked up by its job name first. Only a
+ * task the journal has never seen is submitted, after the intent is written down.
+ */
+final class JournaledLauncher implements TaskLauncher {
+  private static final Logger LOG = LoggerFactory.getLogger(JournaledLauncher.class);
+
+  private final TaskLauncher delegate;
+  private final BurstJournal journal;
+  private final BiConsumer<String, String> jobIds;
+  private final AtomicInteger submitted = new AtomicInteger();
+  private final AtomicInteger reattached = new AtomicInteger();
+
+  /** @param jobIds hears (task, job id) whenever a task's job id becomes known */
+  JournaledLauncher(TaskLauncher delegate, BurstJournal journal, BiConsumer<String, String> jobIds) {
+    this.delegate = delegate;
+    this.journal = journal;
+    this.jobIds = jobIds;
+  }
+
+  @Override
+  public CompletableFuture<Integer> launch(TaskNode task) {
+    Optional<BurstJournal.Entry> known = journal.get(task.name());
+    if (known.isPresent() && known.get().finished()) {
+      BurstJournal.Entry e = known.get();
+      if (e.jobId() != null) {
+        jobIds.accept(task.name(), e.jobId());
+      }
+      reattached.incrementAndGet();
+      return e.exitCode() == -1 && e.message() != null
+          ? CompletableFuture.failedFuture(new IllegalStateException(e.message()))
+          : CompletableFuture.completedFuture(e.exitCode());
+    }
+    String jobId = known.map(BurstJournal.Entry::jobId).orElse(null);
+    if (jobId == null && known.isPresent() && known.get().submitting()) {
+      jobId = delegate.findSubmitted(task).orElse(null);
+      if (jobId != null) {
+        LOG.info("task {}: found job {} submitted before the bridge stopped", task.name(), jobId);
+        journal.submitted(task.name(), jobId);
+      }
+    }
+    if (jobId != null) {
+      Optional<CompletableFuture<Integer>> followed = delegate.reattach(task, jobId);
+      if (followed.isPresent()) {
+        LOG.info("task {}: reattached to job {}", task.name(), jobId);
+        reattached.incrementAndGet();
+        jobIds.accept(task.name(), jobId);
+        return record(task, followed.get());
+      }
+      return record(task, CompletableFuture.failedFuture(new IllegalStateException("job " + jobId
+          + " was started by an earlier bridge process and this backend cannot follow it")));
+    }
+    journal.submitting(task.name());
+    submitted.incrementAndGet();
+    return record(task, delegate.launch(task, id -> {
+      journal.submitted(task.name(), id);
+      jobIds.accept(task.name(), id);
+    }));
+  }
+
+  private CompletableFuture<Integer> record(TaskNode task, CompletableFuture<Integer> exit) {
+    return exit.whenComplete((code, error) -> {
+      if (error == null) {
+        journal.finished(task.name(), code, null);
+      } else {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        journal.finished(task.name(), -1, cause.getMessage());
+      }
+    });
+  }
+
+  @Override
+  public int cancelAll() {
+    return delegate.cancelAll();
+  }
+
+  /** Tasks this bridge process submitted. */
+  int submitted() {
+    return submitted.get();
+  }
+
+  /** Tasks answered from the journal or followed after a restart. */
+  int reattached() {
+    return reattached.get();
+  }
+}

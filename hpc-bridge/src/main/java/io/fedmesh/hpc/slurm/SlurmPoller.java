@@ -1,0 +1,95 @@
+package io.fedmesh.hpc.slurm;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ONE poll of Slurm that serves every job of every burst on this bridge: per tick one
+ * {@code squeue} for all jobs, then one {@code sacct -c} for the jobs that left the queue. Never a
+ * poll per task or per burst, so 10x the tasks costs the scheduler the same two calls per tick.
+ */
+public final class SlurmPoller implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SlurmPoller.class);
+  /** Ticks a job may be missing from both squeue and sacct before it is reported lost. */
+  private static final int MISSING_TICKS = 40;
+
+  private final CommandRunner runner;
+  private final Map<String, CompletableFuture<Integer>> inFlight = new ConcurrentHashMap<>();
+  private final Map<String, Integer> missing = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "slurm-poller");
+    t.setDaemon(true);
+    return t;
+  });
+
+  public SlurmPoller(Duration every) {
+    this(every, new CommandRunner(Duration.ofSeconds(20)));
+  }
+
+  SlurmPoller(Duration every, CommandRunner runner) {
+    this.runner = runner;
+    ticker.scheduleWithFixedDelay(this::poll, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** A future that completes with the job's exit code once it has left the queue. */
+  public CompletableFuture<Integer> follow(String jobId) {
+    return inFlight.computeIfAbsent(jobId, id -> new CompletableFuture<>());
+  }
+
+  public int inFlight() {
+    return inFlight.size();
+  }
+
+  void poll() {
+    if (inFlight.isEmpty()) {
+      return;
+    }
+    try {
+      CommandRunner.Result q = runner.run(List.of("squeue", "-h", "-r", "-o", "%i"));
+      if (!q.ok()) {
+        LOG.warn("squeue failed: {}", SlurmLauncher.trim(q.stderr()));
+        return;
+      }
+      Set<String> queued = new HashSet<>(q.stdout().lines().map(String::trim).toList());
+      List<String> left = inFlight.keySet().stream().filter(id -> !queued.contains(id)).toList();
+      if (left.isEmpty()) {
+        return;
+      }
+      CommandRunner.Result acct = runner.run(List.of("sacct", "-c", "-n", "-P", "-o", "jobid,state,exitcode", "-j",
+          String.join(",", left)));
+      Map<String, int[]> exits = SlurmLauncher.parseSacct(acct.stdout());
+      for (String id : left) {
+        int[] e = exits.get(id);
+        CompletableFuture<Integer> f;
+        if (e != null) {
+          f = inFlight.remove(id);
+          missing.remove(id);
+          if (f != null) {
+            f.complete(e[0]);
+          }
+        } else if (missing.merge(id, 1, Integer::sum) >= MISSING_TICKS && (f = inFlight.remove(id)) != null) {
+          missing.remove(id);
+          f.completeExceptionally(new SchedulerException("Slurm job " + id + " is neither queued nor in the job completion"
+              + " log (sacct -c): it was lost or purged", null));
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("Slurm poll failed: {}", e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    ticker.shutdownNow();
+  }
+}
