@@ -50,6 +50,12 @@ public final class BridgeClient implements AutoCloseable {
     return endpoint(hostPort).guard().idempotent(() -> stub(hostPort, timeoutSeconds).get(GetBurstRequest.newBuilder().setBurstUid(uid).build()));
   }
 
+  /** Cancels a burst's unfinished tasks (idempotent on the bridge); returns how many there were. */
+  public int cancel(String hostPort, int timeoutSeconds, String uid) {
+    return endpoint(hostPort).guard().idempotent(() -> stub(hostPort, timeoutSeconds)
+        .cancel(io.fedmesh.proto.hpc.v1.CancelBurstRequest.newBuilder().setBurstUid(uid).build()).getCancelled());
+  }
+
   /** The burst's produced CSV and its sample count. */
   public record Data(byte[] csv, long samples) {}
 

@@ -15,7 +15,9 @@ import java.util.Random;
 /**
  * Turns a SimulationBurst into the bridge's request. Each swept parameter takes evenly spaced
  * values in [min, max], shuffled per parameter with a fixed seed (a Latin-hypercube design: every
- * parameter covers its whole range exactly once across the tasks). A task sees its point as
+ * parameter covers its whole range exactly once across the tasks). For type advection-diffusion a
+ * task carries no command: the bridge runs its built-in reference simulation with the task's point
+ * and the grid, steps and samples of spec.application. For type command a task sees its point as
  * environment variables FEDMESH_PARAM_<NAME>, its index as FEDMESH_TASK_INDEX, and writes its
  * samples to $FEDMESH_OUTPUT.
  */
@@ -44,6 +46,12 @@ public final class BurstRequests {
     if (account != null) {
       b.setAccount(account);
     }
+    boolean builtIn = s.application.type != SimulationBurstSpec.Application.Type.COMMAND;
+    if (builtIn) {
+      b.putApplicationOptions("grid", String.valueOf(s.application.grid == null ? 64 : s.application.grid));
+      b.putApplicationOptions("steps", String.valueOf(s.application.steps == null ? 200 : s.application.steps));
+      b.putApplicationOptions("samples", String.valueOf(s.application.samplesPerTask == null ? 64 : s.application.samplesPerTask));
+    }
     for (int i = 0; i < n; i++) {
       SimulationParams.Builder params = SimulationParams.newBuilder();
       StringBuilder env = new StringBuilder("export FEDMESH_TASK_INDEX=" + i + "; ");
@@ -63,7 +71,7 @@ public final class BurstRequests {
           .setGpus(s.gpusPerTask == null ? 0 : s.gpusPerTask)
           .setWalltimeSeconds(s.walltimeSeconds == null ? 600 : s.walltimeSeconds)
           .setParams(params)
-          .setCommand(env + s.application.command));
+          .setCommand(builtIn ? "" : env + s.application.command));
     }
     return b.build();
   }

@@ -7,12 +7,15 @@ import io.fedmesh.api.v1alpha1.SimulationBurst;
 import io.fedmesh.api.v1alpha1.SimulationBurstSpec;
 import io.fedmesh.api.v1alpha1.SimulationBurstStatus;
 import io.fedmesh.common.io.AtomicFiles;
+import io.fedmesh.common.sim.ReferenceSimulation;
 import io.fedmesh.operator.status.Conditions;
 import io.fedmesh.operator.status.EventRecorder;
 import io.fedmesh.operator.status.StatusPatcher;
 import io.fedmesh.proto.hpc.v1.BurstPhase;
 import io.fedmesh.proto.hpc.v1.BurstStatus;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -28,8 +31,10 @@ import java.util.List;
  * samples into {@code <checkpointDir>/bursts/<ns>/<name>/data.csv}.
  */
 @ControllerConfiguration(name = "simulationburst")
-public final class SimulationBurstReconciler implements Reconciler<SimulationBurst> {
+public final class SimulationBurstReconciler implements Reconciler<SimulationBurst>, Cleaner<SimulationBurst> {
   private static final Duration POLL = Duration.ofSeconds(2);
+  /** How long a deleted burst waits for an unreachable bridge before it goes without cancelling. */
+  static final Duration CANCEL_GIVE_UP = Duration.ofMinutes(2);
 
   private final KubernetesClient client;
   private final BridgeClient bridges;
@@ -126,6 +131,47 @@ public final class SimulationBurstReconciler implements Reconciler<SimulationBur
     }
   }
 
+  /**
+   * The finalizer: a burst deleted while its tasks run has them cancelled on the bridge (scancel
+   * on Slurm) before the object goes. An unreachable bridge is retried for {@link #CANCEL_GIVE_UP},
+   * then the burst goes anyway with a warning event, so a dead bridge never blocks a delete.
+   */
+  @Override
+  public DeleteControl cleanup(SimulationBurst burst, Context<SimulationBurst> context) {
+    SimulationBurstStatus st = burst.getStatus();
+    if (st == null || st.submittedAt == null || st.phase == SimulationBurstStatus.Phase.Succeeded
+        || st.phase == SimulationBurstStatus.Phase.Failed) {
+      return DeleteControl.defaultDelete();
+    }
+    String ns = burst.getMetadata().getNamespace();
+    String clusterRef = burst.getSpec() == null ? null : burst.getSpec().clusterRef;
+    HpcCluster cluster = clusterRef == null ? null : client.resources(HpcCluster.class).inNamespace(ns).withName(clusterRef).get();
+    if (cluster == null || cluster.getSpec() == null || cluster.getSpec().bridge == null) {
+      events.warning(burst, "CancelSkipped", "HpcCluster '" + clusterRef + "' is gone, so the burst's tasks could not be"
+          + " cancelled; cancel them on the cluster if they still run");
+      return DeleteControl.defaultDelete();
+    }
+    String endpoint = cluster.getSpec().bridge.endpoint;
+    int timeout = cluster.getSpec().bridge.timeoutSeconds == null ? 10 : cluster.getSpec().bridge.timeoutSeconds;
+    try {
+      int n = bridges.cancel(endpoint, timeout, burst.getMetadata().getUid());
+      events.normal(burst, "BurstCancelled", n + " unfinished task(s) cancelled on " + endpoint);
+      return DeleteControl.defaultDelete();
+    } catch (io.grpc.StatusRuntimeException | io.github.resilience4j.circuitbreaker.CallNotPermittedException e) {
+      if (e instanceof io.grpc.StatusRuntimeException sre && sre.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND) {
+        return DeleteControl.defaultDelete(); // the bridge never had it (or lost its journal): nothing to cancel
+      }
+      String deleted = burst.getMetadata().getDeletionTimestamp();
+      boolean giveUp = deleted != null && java.time.Instant.parse(deleted).plus(CANCEL_GIVE_UP).isBefore(java.time.Instant.now());
+      if (giveUp) {
+        events.warning(burst, "CancelSkipped", "bridge " + endpoint + " did not answer for " + CANCEL_GIVE_UP.toMinutes()
+            + " minutes (" + e.getMessage() + "); deleted without cancelling: cancel its jobs on the cluster if they still run");
+        return DeleteControl.defaultDelete();
+      }
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(5));
+    }
+  }
+
   public static List<String> validate(SimulationBurstSpec spec) {
     List<String> p = new ArrayList<>();
     if (spec == null) {
@@ -137,16 +183,36 @@ public final class SimulationBurstReconciler implements Reconciler<SimulationBur
     if (spec.tasks == null || spec.tasks < 1 || spec.tasks > 10000) {
       p.add("spec.tasks must be between 1 and 10000 (got " + spec.tasks + ")");
     }
-    if (spec.application == null || spec.application.type != SimulationBurstSpec.Application.Type.COMMAND) {
-      p.add("spec.application.type advection-diffusion needs the built-in reference simulation, which this bridge version does not"
-          + " ship yet: use type command with a program that writes CSV samples to $FEDMESH_OUTPUT");
-    } else if (spec.application.command == null || spec.application.command.isBlank()) {
+    boolean builtIn = spec.application == null || spec.application.type != SimulationBurstSpec.Application.Type.COMMAND;
+    if (!builtIn && (spec.application.command == null || spec.application.command.isBlank())) {
       p.add("spec.application.command is required for type command");
     }
-    for (SimulationBurstSpec.SweepParameter s : spec.sweep == null ? List.<SimulationBurstSpec.SweepParameter>of() : spec.sweep) {
+    List<SimulationBurstSpec.SweepParameter> sweep = spec.sweep == null ? List.of() : spec.sweep;
+    for (int i = 0; i < sweep.size(); i++) {
+      SimulationBurstSpec.SweepParameter s = sweep.get(i);
+      String at = "spec.sweep[" + i + "]" + (s.name == null ? "" : " (" + s.name + ")");
       if (s.min == null || s.max == null || s.min > s.max) {
-        p.add("spec.sweep[" + s.name + "]: min must not exceed max");
+        p.add(at + ": min must not exceed max");
+        continue;
       }
+      if (builtIn) {
+        var range = ReferenceSimulation.range(s.name);
+        if (range.isEmpty()) {
+          p.add(at + ": advection-diffusion has no parameter '" + s.name + "'; valid names are " + ReferenceSimulation.names());
+        } else if (!range.get().contains(s.min) || !range.get().contains(s.max)) {
+          p.add(at + ": [" + ReferenceSimulation.fmt(s.min) + ", " + ReferenceSimulation.fmt(s.max) + "] leaves the valid range: "
+              + range.get().describe());
+        }
+      }
+    }
+    if (spec.pipeline != null) {
+      p.add("spec.pipeline (post-process, train and evaluate stages) is not run by this operator version: remove it;"
+          + " the burst's samples already join training through a FederatedTraining's cloud-side learner");
+    }
+    int ranks = spec.ranksPerTask == null ? 2 : spec.ranksPerTask;
+    if (builtIn && spec.application != null && spec.application.grid != null && spec.application.grid < ranks) {
+      p.add("spec.application.grid " + spec.application.grid + " is too small for ranksPerTask " + ranks
+          + ": every rank needs at least one row of the grid; raise grid or lower ranksPerTask");
     }
     return p;
   }

@@ -43,26 +43,28 @@ public final class StatusPatcher {
           .set("value", f.getValue()));
     }
     var resource = client.resources(type).inNamespace(namespace).withName(name).subresource("status");
+    R current = client.resources(type).inNamespace(namespace).withName(name).get();
+    if (current == null) {
+      LOG.debug("{} {}/{} is gone; status not written", type.getSimpleName(), namespace, name);
+      return false;
+    }
+    // a resource without status (or with "status": null, as a finalizer patch can leave it) gets it whole:
+    // a field-wise "add /status/x" needs an object to add to
+    boolean whole = current.getStatus() == null;
+    ArrayNode create = JSON.arrayNode();
+    create.add(JSON.objectNode().put("op", "add").put("path", "/status").set("value", fields));
     try {
-      resource.patch(PatchContext.of(PatchType.JSON), ops.toString());
+      resource.patch(PatchContext.of(PatchType.JSON), (whole ? create : ops).toString());
       return true;
     } catch (KubernetesClientException e) {
-      if (e.getCode() == 404 && client.resources(type).inNamespace(namespace).withName(name).get() == null) {
-        LOG.debug("{} {}/{} is gone; status not written", type.getSimpleName(), namespace, name);
+      if (e.getCode() == 404) {
         return false;
       }
-      // no status yet: create it whole
-      ArrayNode create = JSON.arrayNode();
-      create.add(JSON.objectNode().put("op", "add").put("path", "/status").set("value", fields));
-      try {
-        resource.patch(PatchContext.of(PatchType.JSON), create.toString());
-        return true;
-      } catch (KubernetesClientException again) {
-        if (again.getCode() == 404) {
-          return false;
-        }
-        throw again;
+      if (whole) {
+        throw e;
       }
+      resource.patch(PatchContext.of(PatchType.JSON), create.toString()); // the status went away in between
+      return true;
     }
   }
 

@@ -38,7 +38,7 @@ class HpcReconcilersMockTest {
   @BeforeEach
   void setUp() throws Exception {
     io.fedmesh.operator.CrdFixturesAccess.install(client);
-    bridge = new HpcBridgeService(tmp.resolve("bridge"), 4, "local", out -> new LocalProcessLauncher(out.resolveSibling("logs"), out));
+    bridge = new HpcBridgeService(tmp.resolve("bridge"), 4, "local", (uid, out) -> new LocalProcessLauncher(out.resolveSibling("logs"), out));
     bridgeServer = GrpcServerRunner.start("bridge", new HostPort("127.0.0.1", 0), null, List.of(bridge));
     operator = FedmeshOperator.start(client, OperatorConfig.local(tmp.resolve("ckpt")));
   }
@@ -118,18 +118,77 @@ class HpcReconcilersMockTest {
         .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("BurstSubmitted"));
   }
 
-  @Test
-  void aBurstWithTheBuiltInSimulationIsRefusedWithTheFix() {
-    cluster("hpc", "127.0.0.1:" + bridgeServer.port());
+  SimulationBurstSpec.SweepParameter sweep(String name, double min, double max) {
+    SimulationBurstSpec.SweepParameter p = new SimulationBurstSpec.SweepParameter();
+    p.name = name;
+    p.min = min;
+    p.max = max;
+    return p;
+  }
+
+  void burst(String name, SimulationBurstSpec spec) {
     SimulationBurst b = new SimulationBurst();
-    b.setMetadata(new ObjectMetaBuilder().withName("builtin").withNamespace("default").build());
-    b.setSpec(new SimulationBurstSpec());
-    b.getSpec().clusterRef = "hpc";
-    b.getSpec().tasks = 4;
+    b.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("default").build());
+    b.setSpec(spec);
     client.resource(b).create();
-    await().atMost(Duration.ofSeconds(20)).until(() -> getBurst("builtin").getStatus() != null
-        && getBurst("builtin").getStatus().condition("Ready") != null);
-    assertThat(getBurst("builtin").getStatus().condition("Ready").getReason()).isEqualTo("ValidationFailed");
-    assertThat(getBurst("builtin").getStatus().condition("Ready").getMessage()).contains("use type command");
+  }
+
+  @Test
+  void aBurstOfTheBuiltInSimulationRunsTheReferenceSolverAndItsSamplesAreFetched() throws Exception {
+    cluster("hpc", "127.0.0.1:" + bridgeServer.port());
+    SimulationBurstSpec s = new SimulationBurstSpec();
+    s.clusterRef = "hpc";
+    s.tasks = 4;
+    s.ranksPerTask = 1;
+    s.application.grid = 24;
+    s.application.steps = 40;
+    s.application.samplesPerTask = 8;
+    s.sweep = List.of(sweep("windX", -1, 1), sweep("sourceY", 0.3, 0.7));
+    burst("plume", s);
+    await().atMost(Duration.ofSeconds(90)).until(() -> getBurst("plume").getStatus() != null
+        && getBurst("plume").getStatus().phase == SimulationBurstStatus.Phase.Succeeded);
+    SimulationBurstStatus st = getBurst("plume").getStatus();
+    assertThat(st.producedSamples).isEqualTo(32);
+    String header = Files.readAllLines(Path.of(st.datasetPath)).get(0);
+    assertThat(header).isEqualTo("diffusivity,windX,windY,sourceX,sourceY,sourceStrength,sourceWidth,duration,x,y,t,label");
+  }
+
+  @Test
+  void aSweepTheSimulationCannotRunIsRefusedNamingTheParameterAndItsRange() {
+    cluster("hpc", "127.0.0.1:" + bridgeServer.port());
+    SimulationBurstSpec s = new SimulationBurstSpec();
+    s.clusterRef = "hpc";
+    s.tasks = 4;
+    s.sweep = List.of(sweep("windX", -9, 1), sweep("wind", 0, 1));
+    burst("bad-sweep", s);
+    await().atMost(Duration.ofSeconds(20)).until(() -> getBurst("bad-sweep").getStatus() != null
+        && getBurst("bad-sweep").getStatus().condition("Ready") != null);
+    var ready = getBurst("bad-sweep").getStatus().condition("Ready");
+    assertThat(ready.getReason()).isEqualTo("ValidationFailed");
+    assertThat(ready.getMessage()).contains("spec.sweep[0] (windX): [-9, 1] leaves the valid range: windX must be in [-5, 5]")
+        .contains("spec.sweep[1] (wind): advection-diffusion has no parameter 'wind'; valid names are [diffusivity, windX");
+    assertThat(getBurst("bad-sweep").getStatus().submittedAt).as("nothing was submitted").isNull();
+  }
+
+  @Test
+  void deletingARunningBurstCancelsItsTasksOnTheBridge() {
+    cluster("hpc", "127.0.0.1:" + bridgeServer.port());
+    SimulationBurstSpec s = new SimulationBurstSpec();
+    s.clusterRef = "hpc";
+    s.tasks = 6;
+    s.ranksPerTask = 1;
+    s.application.type = SimulationBurstSpec.Application.Type.COMMAND;
+    s.application.command = "sleep 120";
+    burst("long", s);
+    await().atMost(Duration.ofSeconds(30)).until(() -> getBurst("long").getStatus() != null
+        && getBurst("long").getStatus().phase == SimulationBurstStatus.Phase.Running);
+    String uid = getBurst("long").getMetadata().getUid();
+    assertThat(getBurst("long").getMetadata().getFinalizers()).as("the operator's finalizer").isNotEmpty();
+    client.resources(SimulationBurst.class).inNamespace("default").withName("long").delete();
+    await().atMost(Duration.ofSeconds(30)).until(() -> getBurst("long") == null);
+    await().atMost(Duration.ofSeconds(20)).until(() -> bridge.describe(uid).getPhase() == io.fedmesh.proto.hpc.v1.BurstPhase.BURST_PHASE_CANCELLED);
+    assertThat(bridge.describe(uid).getCancelled()).isEqualTo(6);
+    assertThat(client.v1().events().inNamespace("default").list().getItems())
+        .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("BurstCancelled"));
   }
 }
