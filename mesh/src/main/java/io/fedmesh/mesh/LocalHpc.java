@@ -14,6 +14,7 @@ import io.fedmesh.hpc.grpc.LauncherFactory;
 import io.fedmesh.hpc.grpc.HpcBridgeService;
 import io.fedmesh.hpc.slurm.SlurmLauncher;
 import io.fedmesh.hpc.slurm.SlurmPoller;
+import io.fedmesh.mesh.data.PlumeData;
 import io.fedmesh.mesh.report.RunSummary;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +68,7 @@ final class LocalHpc implements AutoCloseable {
     } else {
       launchers = (uid, o) -> new LocalProcessLauncher(o.resolveSibling("logs"), o);
     }
-    HpcBridgeService service = new HpcBridgeService(out.resolve("bridge"), 2, mode, launchers);
+    HpcBridgeService service = new HpcBridgeService(out.resolve("bridge"), mode.equals("slurm") ? 4 : 2, mode, launchers);
     GrpcServerRunner server = GrpcServerRunner.start("hpc-bridge", new HostPort("127.0.0.1", 0), null, List.of(service));
     return new LocalHpc(service, server, mode, poller);
   }
@@ -76,8 +77,12 @@ final class LocalHpc implements AutoCloseable {
     return server.port();
   }
 
-  /** Applies the HpcCluster and the SimulationBurst as kubectl would. */
-  void apply(KubernetesClient client, String namespace, long seed) {
+  /**
+   * Applies the HpcCluster and the SimulationBurst as kubectl would: for the plume problem a burst of
+   * the built-in reference simulation over the whole parameter range (2 MPI ranks per task on
+   * Slurm), otherwise a command burst of the blobs sampler.
+   */
+  void apply(KubernetesClient client, String namespace, long seed, boolean plume) {
     HpcCluster cluster = new HpcCluster();
     cluster.setMetadata(new ObjectMetaBuilder().withName(CLUSTER).withNamespace(namespace).build());
     cluster.setSpec(new HpcClusterSpec());
@@ -94,9 +99,23 @@ final class LocalHpc implements AutoCloseable {
     s.tasks = TASKS;
     s.ranksPerTask = 1;
     s.mode = SimulationBurstSpec.Mode.ASYNC;
-    s.application.type = SimulationBurstSpec.Application.Type.COMMAND;
-    s.application.command = "'" + java + "' -Xmx128m -XX:TieredStopAtLevel=1 -cp '" + System.getProperty("java.class.path")
-        + "' io.fedmesh.mesh.data.SampleTask --seed " + seed + " --task $FEDMESH_TASK_INDEX --out $FEDMESH_OUTPUT";
+    if (plume) {
+      s.ranksPerTask = mode.equals("slurm") ? 2 : 1;
+      s.application.type = SimulationBurstSpec.Application.Type.ADVECTION_DIFFUSION;
+      s.application.grid = PlumeData.GRID;
+      s.application.samplesPerTask = 150;
+      s.sweep = PlumeData.SWEEP.entrySet().stream().map(e -> {
+        SimulationBurstSpec.SweepParameter p = new SimulationBurstSpec.SweepParameter();
+        p.name = e.getKey();
+        p.min = e.getValue()[0];
+        p.max = e.getValue()[1];
+        return p;
+      }).toList();
+    } else {
+      s.application.type = SimulationBurstSpec.Application.Type.COMMAND;
+      s.application.command = "'" + java + "' -Xmx128m -XX:TieredStopAtLevel=1 -cp '" + System.getProperty("java.class.path")
+          + "' io.fedmesh.mesh.data.SampleTask --seed " + seed + " --task $FEDMESH_TASK_INDEX --out $FEDMESH_OUTPUT";
+    }
     burst.setSpec(s);
     client.resource(burst).create();
   }

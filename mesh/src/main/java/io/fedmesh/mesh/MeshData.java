@@ -5,6 +5,7 @@ import io.fedmesh.common.data.CsvDatasetWriter;
 import io.fedmesh.common.data.Dataset;
 import io.fedmesh.common.data.DatasetException;
 import io.fedmesh.common.model.TaskKind;
+import io.fedmesh.mesh.data.PlumeData;
 import io.fedmesh.mesh.data.SyntheticData;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,6 +35,25 @@ public record MeshData(List<Path> siteDirs, Path testCsv, int features, int clas
     Path test = out.resolve("test.csv");
     CsvDatasetWriter.write(test, gen.balanced(2000, "test.csv"), "label");
     return new MeshData(dirs, test, SyntheticData.FEATURES, SyntheticData.CLASSES, TaskKind.CLASSIFICATION, samples);
+  }
+
+  /** The plume problem: sensor readings of the reference simulation (see {@link PlumeData}). */
+  public static MeshData plume(Path out, int sites, int samplesPerSite, long seed) throws IOException {
+    PlumeData gen = new PlumeData(seed);
+    List<Path> dirs = new ArrayList<>();
+    List<Integer> samples = new ArrayList<>();
+    int features = 0;
+    for (int i = 0; i < sites; i++) {
+      Path dir = out.resolve("site-" + i);
+      Dataset d = gen.site(i, sites, samplesPerSite, "site-" + i + ".csv");
+      CsvDatasetWriter.write(dir.resolve("site-" + i + ".csv"), d, "label");
+      dirs.add(dir);
+      samples.add(d.rows());
+      features = d.features();
+    }
+    Path test = out.resolve("test.csv");
+    CsvDatasetWriter.write(test, gen.test(2000, "test.csv"), "label");
+    return new MeshData(dirs, test, features, 0, TaskKind.REGRESSION, samples);
   }
 
   /**

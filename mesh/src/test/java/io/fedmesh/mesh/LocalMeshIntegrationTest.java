@@ -76,6 +76,31 @@ class LocalMeshIntegrationTest {
   }
 
   @Test
+  void thePlumeProblemTrainsOnReferenceSimulationReadingsAndABurstOfTheSolverJoins() throws Exception {
+    Path out = tmp.resolve("plume");
+    int rc = run("local", "--problem", "plume", "--sites", "2", "--rounds", "6", "--hpc", "local", "--out", out.toString());
+    assertThat(rc).isZero();
+    JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    assertThat(summary.get("phase").asText()).isEqualTo("Succeeded");
+    assertThat(summary.at("/metric/name").asText()).isEqualTo("mse");
+    assertThat(summary.at("/metric/value").asDouble()).isFinite().isPositive();
+    JsonNode burst = summary.at("/bursts/0");
+    assertThat(burst.get("succeeded").asInt()).isEqualTo(8);
+    assertThat(burst.get("producedSamples").asLong()).as("8 runs of the built-in solver x 150 readings").isEqualTo(1200);
+    JsonNode history = summary.get("history");
+    assertThat(history.get(history.size() - 1).get("participants").asInt()).as("hpc-sim trained too").isEqualTo(3);
+    String header = java.nio.file.Files.readAllLines(out.resolve("data/test.csv")).get(0);
+    assertThat(header).isEqualTo("diffusivity,windX,windY,sourceX,sourceY,sourceStrength,sourceWidth,duration,x,y,t,label");
+  }
+
+  @Test
+  void plumeRefusesConflictingOptions() {
+    assertThat(run("local", "--problem", "plume", "--task", "classification", "--out", tmp.resolve("x").toString())).isEqualTo(2);
+    assertThat(run("local", "--problem", "plume", "--data", tmp.toString(), "--out", tmp.resolve("y").toString())).isEqualTo(2);
+    assertThat(run("local", "--problem", "waves", "--out", tmp.resolve("z").toString())).isEqualTo(2);
+  }
+
+  @Test
   void trainsOnTheUsersOwnRegressionCsvs() throws Exception {
     Path data = tmp.resolve("data");
     Random r = new Random(3);

@@ -136,8 +136,19 @@ public class FederatedTrainingSpec {
     @Min(0.000001)
     @Max(10)
     @Default("0.05")
-    @JsonPropertyDescription("SGD learning rate.")
+    @JsonPropertyDescription("Learning rate of the local optimizer.")
     public Double learningRate = 0.05;
+
+    /** The local optimizer. */
+    public enum Optimizer {
+      @JsonProperty("sgd") SGD,
+      @JsonProperty("adam") ADAM
+    }
+
+    @Default("sgd")
+    @JsonPropertyDescription("Local optimizer: sgd (plain stochastic gradient descent) or adam (adaptive steps per parameter, for inputs on"
+        + " different scales); its state starts fresh every round.")
+    public Optimizer optimizer = Optimizer.SGD;
 
     @Pattern("^[A-Za-z_][A-Za-z0-9_.-]*$")
     @Default("label")

@@ -54,6 +54,15 @@ public final class DjlTrainer {
     return block;
   }
 
+  /** sgd (also when unset) or adam, at a fixed learning rate; anything else is refused by name. */
+  static Optimizer optimizer(String name, double lr) {
+    return switch (name == null || name.isBlank() ? "sgd" : name) {
+      case "sgd" -> Optimizer.sgd().setLearningRateTracker(Tracker.fixed((float) lr)).build();
+      case "adam" -> Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) lr)).build();
+      default -> throw new IllegalArgumentException("optimizer '" + name + "' is unknown: use sgd or adam");
+    };
+  }
+
   public static Device device() {
     return Engine.getEngine(ENGINE).getGpuCount() > 0 ? Device.gpu() : Device.cpu();
   }
@@ -69,7 +78,7 @@ public final class DjlTrainer {
     try (Model model = Model.newInstance("fedmesh-mlp", device(), ENGINE)) {
       model.setBlock(buildBlock(spec));
       DefaultTrainingConfig config = new DefaultTrainingConfig(loss)
-          .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed((float) lr)).build())
+          .optOptimizer(optimizer(cfg.getOptimizer(), lr))
           .optDevices(new Device[] {device()});
       try (Trainer trainer = model.newTrainer(config)) {
         trainer.initialize(new Shape(batch, spec.inputWidth()));

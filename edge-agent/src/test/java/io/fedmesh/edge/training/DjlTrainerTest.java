@@ -151,4 +151,26 @@ class DjlTrainerTest {
     }
     return Math.sqrt(s);
   }
+
+  @Test
+  void adamFitsAPoorlyScaledRegressionAndUnknownOptimizersAreRefused() {
+    MlpSpec spec = new MlpSpec(new int[] {2, 8, 1}, Activation.TANH, TaskKind.REGRESSION);
+    Random rnd = new Random(9);
+    int n = 200;
+    float[] x = new float[n * 2];
+    float[] y = new float[n];
+    for (int i = 0; i < n; i++) {
+      x[2 * i] = (float) rnd.nextGaussian() * 0.01f; // tiny feature, as diffusivity in the plume data
+      x[2 * i + 1] = 10f + (float) rnd.nextGaussian(); // large offset, as sourceStrength
+      y[i] = 30f * x[2 * i] + 0.1f * (x[2 * i + 1] - 10f);
+    }
+    Dataset d = new Dataset(Path.of("scaled"), List.of("a", "b"), n, 2, x, y, 0);
+    float[] w0 = MlpParameters.initialize(spec, 3);
+    double before = MlpEvaluator.evaluate(spec, w0, d).metric();
+    TrainResult r = new DjlTrainer().train(spec, w0, d,
+        LocalTraining.newBuilder().setEpochs(20).setBatchSize(16).setLearningRate(0.01).setOptimizer("adam").build(), 4);
+    assertThat(r.localMetric()).isLessThan(before / 3);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> DjlTrainer.optimizer("rmsprop", 0.1))
+        .hasMessage("optimizer 'rmsprop' is unknown: use sgd or adam");
+  }
 }

@@ -8,10 +8,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The burst task of `./fedmesh local --hpc`: writes samples of the local mesh's problem (same class
- * centres, fresh draws, balanced classes) to a CSV. It stands in for the reference simulation,
- * which this version does not ship: what it exercises is the path simulation output takes into
- * training (bridge, SimulationBurst, fetch, cloud-side learner), not physics.
+ * The burst task of `./fedmesh local --hpc` for the blobs problem: writes samples of the local
+ * mesh's problem (same class centres, fresh draws, balanced classes) to a CSV, as a command-type
+ * SimulationBurst. (With --problem plume the burst runs the built-in reference simulation instead.)
  */
 @Command(name = "sample-task", mixinStandardHelpOptions = true, description = "Write synthetic samples of the local mesh's problem.")
 public final class SampleTask implements Callable<Integer> {

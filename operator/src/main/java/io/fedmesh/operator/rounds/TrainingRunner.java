@@ -156,8 +156,18 @@ public final class TrainingRunner implements Runnable {
       }
       Instant aggStart = Instant.now();
       AggregationStrategy strategy = Strategies.forSpec(ft.getSpec().strategy);
-      global = strategy.aggregate(global, result.updates);
+      float[] aggregated = strategy.aggregate(global, result.updates);
       metrics.aggregation().record(Duration.between(aggStart, Instant.now()));
+      String diverged = divergence(aggregated, result.updates);
+      if (diverged != null) {
+        // keep the last good model and checkpoint: a retry with the same settings would diverge again
+        FederatedTrainingSpec.LocalTraining lt = ft.getSpec().localTraining;
+        fail("Diverged", "round " + round + ": " + diverged + "; the model stays at " + version + ". Lower"
+            + " spec.localTraining.learningRate (now " + (lt == null || lt.learningRate == null ? 0.05 : lt.learningRate)
+            + "), or use spec.localTraining.optimizer adam or privacy.clipNorm");
+        return;
+      }
+      global = aggregated;
       long samples = result.updates.stream().mapToLong(ClientUpdate::samples).sum();
       double trainLoss = weightedMean(result.updates, true);
       Evaluation eval = evalData != null ? MlpEvaluator.evaluate(spec, global, evalData)
@@ -301,7 +311,8 @@ public final class TrainingRunner implements Runnable {
     LocalTraining.Builder local = LocalTraining.newBuilder()
         .setEpochs(lt.epochs == null ? 1 : lt.epochs)
         .setBatchSize(lt.batchSize == null ? 32 : lt.batchSize)
-        .setLearningRate(lt.learningRate == null ? 0.05 : lt.learningRate);
+        .setLearningRate(lt.learningRate == null ? 0.05 : lt.learningRate)
+        .setOptimizer(lt.optimizer == FederatedTrainingSpec.LocalTraining.Optimizer.ADAM ? "adam" : "sgd");
     if (s.strategy != null && s.strategy.type == FederatedTrainingSpec.Strategy.Type.FedProx) {
       local.setProximalMu(s.strategy.proximalMu == null ? 0.01 : s.strategy.proximalMu);
     }
@@ -497,6 +508,21 @@ public final class TrainingRunner implements Runnable {
       case MSE -> "mse".equals(eval.metricName()) && eval.metric() <= target.value;
       case LOSS -> eval.loss() <= target.value;
     };
+  }
+
+  /** Why a round's result cannot be kept (non-finite weights or losses), or null when it can. */
+  static String divergence(float[] model, List<ClientUpdate> updates) {
+    for (ClientUpdate u : updates) {
+      if (!Double.isFinite(u.trainLoss())) {
+        return "site " + u.site() + " reported a non-finite training loss (" + u.trainLoss() + ")";
+      }
+    }
+    for (int i = 0; i < model.length; i++) {
+      if (!Float.isFinite(model[i])) {
+        return "the aggregated model has a non-finite weight (index " + i + " is " + model[i] + ")";
+      }
+    }
+    return null;
   }
 
   private static double weightedMean(List<ClientUpdate> updates, boolean loss) {

@@ -1,0 +1,27 @@
+package io.fedmesh.operator.rounds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fedmesh.operator.aggregation.ClientUpdate;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A round whose result is NaN or infinite is never kept (it used to Succeed with "mse NaN"). */
+class DivergenceTest {
+  static ClientUpdate update(String site, double loss, float... w) {
+    return new ClientUpdate(site, w, 10, loss, 0, 0);
+  }
+
+  @Test
+  void finiteResultsAreKept() {
+    assertThat(TrainingRunner.divergence(new float[] {0.1f, -2f}, List.of(update("a", 0.3, 0.1f, -2f)))).isNull();
+  }
+
+  @Test
+  void aNonFiniteWeightOrLossIsNamed() {
+    assertThat(TrainingRunner.divergence(new float[] {0.1f, Float.NaN}, List.of(update("a", 0.3, 0.1f, 1f))))
+        .isEqualTo("the aggregated model has a non-finite weight (index 1 is NaN)");
+    assertThat(TrainingRunner.divergence(new float[] {0.1f, 1f}, List.of(update("a", 0.3), update("b", Double.POSITIVE_INFINITY))))
+        .isEqualTo("site b reported a non-finite training loss (Infinity)");
+  }
+}
