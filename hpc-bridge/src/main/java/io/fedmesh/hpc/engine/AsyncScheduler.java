@@ -119,6 +119,7 @@ public final class AsyncScheduler {
       }
       // critical path first; ties by name so runs are repeatable
       ready.sort(Comparator.comparingDouble((TaskNode t) -> -rank.get(t.name())).thenComparing(TaskNode::name));
+      List<TaskNode> batch = new ArrayList<>();
       for (TaskNode t : ready) {
         if (t.cores() > free) {
           continue;
@@ -129,7 +130,13 @@ public final class AsyncScheduler {
         double start = seconds(t0);
         started.put(t.name(), start);
         listener.started(t, start);
-        launch(t).whenComplete((code, error) -> finished.add(error == null
+        batch.add(t);
+      }
+      // the tasks that start together go to the launcher together (Slurm submits an ensemble as one job array)
+      List<java.util.concurrent.CompletableFuture<Integer>> launched = launchAll(batch);
+      for (int i = 0; i < batch.size(); i++) {
+        TaskNode t = batch.get(i);
+        launched.get(i).whenComplete((code, error) -> finished.add(error == null
             ? new Done(t, code, code == 0 ? "" : "exit code " + code, seconds(t0))
             : new Done(t, -1, error.getMessage(), seconds(t0))));
       }
@@ -172,12 +179,19 @@ public final class AsyncScheduler {
     return new ScheduleResult(mode, list, makespan, utilization, graph.predictedMakespan(mode, cores));
   }
 
-  /** The launcher's future, or a failed one when the launcher itself throws (so the loop never hangs). */
-  private java.util.concurrent.CompletableFuture<Integer> launch(TaskNode t) {
+  /** The launcher's futures, or failed ones when the launcher itself throws (so the loop never hangs). */
+  private List<java.util.concurrent.CompletableFuture<Integer>> launchAll(List<TaskNode> batch) {
+    if (batch.isEmpty()) {
+      return List.of();
+    }
     try {
-      return launcher.launch(t);
+      List<java.util.concurrent.CompletableFuture<Integer>> f = launcher.launchAll(batch, (t, id) -> { });
+      if (f.size() == batch.size()) {
+        return f;
+      }
+      throw new IllegalStateException("the launcher answered " + f.size() + " futures for " + batch.size() + " tasks");
     } catch (RuntimeException e) {
-      return java.util.concurrent.CompletableFuture.failedFuture(e);
+      return batch.stream().map(t -> java.util.concurrent.CompletableFuture.<Integer>failedFuture(e)).toList();
     }
   }
 

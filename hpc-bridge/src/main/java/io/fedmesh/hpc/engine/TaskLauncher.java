@@ -1,7 +1,9 @@
 package io.fedmesh.hpc.engine;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -18,6 +20,14 @@ public interface TaskLauncher {
    */
   default CompletableFuture<Integer> launch(TaskNode task, Consumer<String> submitted) {
     return launch(task);
+  }
+
+  /**
+   * Starts tasks that became ready together; a launcher may submit them as one (a Slurm job
+   * array). {@code submitted} hears each task's job id. Default: one {@link #launch} per task.
+   */
+  default List<CompletableFuture<Integer>> launchAll(List<TaskNode> tasks, BiConsumer<TaskNode, String> submitted) {
+    return tasks.stream().map(t -> launch(t, id -> submitted.accept(t, id))).toList();
   }
 
   /**

@@ -2,6 +2,8 @@ package io.fedmesh.hpc.grpc;
 
 import io.fedmesh.hpc.engine.TaskLauncher;
 import io.fedmesh.hpc.engine.TaskNode;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -30,6 +32,39 @@ final class JournaledLauncher implements TaskLauncher {
     this.delegate = delegate;
     this.journal = journal;
     this.jobIds = jobIds;
+  }
+
+  /**
+   * Tasks the journal knows are followed one by one; the fresh ones go to the backend together
+   * (one job array on Slurm), each written down as being submitted first.
+   */
+  @Override
+  public List<CompletableFuture<Integer>> launchAll(List<TaskNode> tasks, BiConsumer<TaskNode, String> ignored) {
+    List<CompletableFuture<Integer>> result = new ArrayList<>();
+    List<TaskNode> fresh = new ArrayList<>();
+    List<Integer> freshAt = new ArrayList<>();
+    for (int i = 0; i < tasks.size(); i++) {
+      TaskNode t = tasks.get(i);
+      result.add(null);
+      if (journal.get(t.name()).isPresent()) {
+        result.set(i, launch(t));
+      } else {
+        fresh.add(t);
+        freshAt.add(i);
+      }
+    }
+    if (!fresh.isEmpty()) {
+      fresh.forEach(t -> journal.submitting(t.name()));
+      submitted.addAndGet(fresh.size());
+      List<CompletableFuture<Integer>> f = delegate.launchAll(fresh, (t, id) -> {
+        journal.submitted(t.name(), id);
+        jobIds.accept(t.name(), id);
+      });
+      for (int k = 0; k < fresh.size(); k++) {
+        result.set(freshAt.get(k), record(fresh.get(k), f.get(k)));
+      }
+    }
+    return result;
   }
 
   @Override

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -99,28 +100,126 @@ public final class SlurmLauncher implements TaskLauncher, AutoCloseable {
     }
   }
 
+  /**
+   * Tasks that start together and ask for the same resources (ranks, cores per rank, GPUs, time
+   * limit) go to Slurm as ONE job array, {@code sbatch --array=0-(k-1)}, whose script picks each
+   * element's command by {@code $SLURM_ARRAY_TASK_ID}: one sbatch for an ensemble instead of k.
+   * Element job ids are {@code <array id>_<index>}. A lone task is an ordinary job.
+   */
+  @Override
+  public List<CompletableFuture<Integer>> launchAll(List<TaskNode> tasks, BiConsumer<TaskNode, String> submitted) {
+    CompletableFuture<?>[] out = new CompletableFuture<?>[tasks.size()];
+    Map<List<Integer>, List<Integer>> shapes = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < tasks.size(); i++) {
+      TaskNode t = tasks.get(i);
+      shapes.computeIfAbsent(List.of(t.ranks(), t.coresPerRank(), t.gpus(), t.walltimeSeconds()), k -> new ArrayList<>()).add(i);
+    }
+    for (List<Integer> group : shapes.values()) {
+      if (group.size() == 1) {
+        TaskNode t = tasks.get(group.get(0));
+        out[group.get(0)] = launch(t, id -> submitted.accept(t, id));
+        continue;
+      }
+      List<TaskNode> members = group.stream().map(tasks::get).toList();
+      List<CompletableFuture<Integer>> f = launchArray(members, submitted);
+      for (int k = 0; k < group.size(); k++) {
+        out[group.get(k)] = f.get(k);
+      }
+    }
+    List<CompletableFuture<Integer>> result = new ArrayList<>();
+    for (CompletableFuture<?> f : out) {
+      @SuppressWarnings("unchecked")
+      CompletableFuture<Integer> c = (CompletableFuture<Integer>) f;
+      result.add(c);
+    }
+    return result;
+  }
+
+  private List<CompletableFuture<Integer>> launchArray(List<TaskNode> members, BiConsumer<TaskNode, String> submitted) {
+    if (cancelled) {
+      return members.stream().map(t -> CompletableFuture.<Integer>failedFuture(
+          new IllegalStateException("cancelled before it was submitted"))).toList();
+    }
+    try {
+      List<String> cmd = sbatchArray(members);
+      CommandRunner.Result r = guard.once(() -> runner.run(cmd));
+      if (!r.ok()) {
+        SchedulerException e = new SchedulerException("sbatch refused the job array of " + members.size() + " tasks ("
+            + members.get(0).name() + ", ...): " + trim(r.stderr()), null);
+        return members.stream().map(t -> CompletableFuture.<Integer>failedFuture(e)).toList();
+      }
+      String arrayId = r.stdout().trim().split(";")[0];
+      LOG.debug("{} tasks submitted as Slurm job array {}", members.size(), arrayId);
+      List<CompletableFuture<Integer>> futures = new ArrayList<>();
+      for (int i = 0; i < members.size(); i++) {
+        String id = arrayId + "_" + i;
+        submitted.accept(members.get(i), id);
+        futures.add(follow(id));
+      }
+      if (cancelled) {
+        scancel(List.of(arrayId));
+      }
+      return futures;
+    } catch (Exception e) {
+      return members.stream().map(t -> CompletableFuture.<Integer>failedFuture(e)).toList();
+    }
+  }
+
+  /** sbatch of a job array: the script's case on $SLURM_ARRAY_TASK_ID runs each member with its own log and output. */
+  List<String> sbatchArray(List<TaskNode> members) throws java.io.IOException {
+    Files.createDirectories(logDir);
+    StringBuilder script = new StringBuilder("#!/bin/sh\n# fedmesh job array: one element per task\ncase \"$SLURM_ARRAY_TASK_ID\" in\n");
+    for (int i = 0; i < members.size(); i++) {
+      TaskNode t = members.get(i);
+      script.append(i).append(") exec >").append(shellQuote(List.of(logDir.resolve(t.name() + ".log").toString()))).append(" 2>&1; ");
+      if (outputDir != null) {
+        Files.createDirectories(outputDir);
+        script.append("FEDMESH_OUTPUT=").append(shellQuote(List.of(outputDir.resolve(t.name() + ".csv").toString())))
+            .append("; export FEDMESH_OUTPUT; ");
+      }
+      script.append("exec ").append(shellQuote(t.command())).append(" ;;\n");
+    }
+    script.append("esac\necho \"fedmesh: no task for array index $SLURM_ARRAY_TASK_ID\" >&2\nexit 3\n");
+    TaskNode first = members.get(0);
+    Path file = logDir.resolve("array-" + first.name() + ".sh");
+    io.fedmesh.common.io.AtomicFiles.write(file, script.toString());
+    List<String> cmd = new ArrayList<>(List.of("sbatch", "--parsable", "--array=0-" + (members.size() - 1), "-J",
+        jobName(first) + "-array", "-n", String.valueOf(first.ranks()), "-c", String.valueOf(first.coresPerRank()),
+        "-o", "/dev/null"));
+    cmd.addAll(limits(first));
+    cmd.add(file.toString());
+    return cmd;
+  }
+
   /** The sbatch argv of a task; sbatch is not idempotent, so it is never retried blindly. */
   List<String> sbatch(TaskNode task) throws java.io.IOException {
     Files.createDirectories(logDir);
     List<String> cmd = new ArrayList<>(List.of("sbatch", "--parsable", "-J", jobName(task), "-n",
         String.valueOf(task.ranks()), "-c", String.valueOf(task.coresPerRank()), "-o",
         logDir.resolve(task.name() + ".log").toString()));
-    if (task.walltimeSeconds() > 0) {
-      int s = task.walltimeSeconds();
-      cmd.add(String.format(Locale.ROOT, "--time=%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60));
-    }
-    if (task.gpus() > 0) {
-      cmd.add("--gres=gpu:" + task.gpus());
-    }
-    if (partition != null && !partition.isBlank()) {
-      cmd.addAll(List.of("-p", partition));
-    }
+    cmd.addAll(limits(task));
     if (outputDir != null) {
       Files.createDirectories(outputDir);
       cmd.add("--export=ALL,FEDMESH_OUTPUT=" + outputDir.resolve(task.name() + ".csv"));
     }
     cmd.addAll(List.of("--wrap", shellQuote(task.command())));
     return cmd;
+  }
+
+  /** --time, --gres and -p of a task, where set. */
+  private List<String> limits(TaskNode task) {
+    List<String> args = new ArrayList<>();
+    if (task.walltimeSeconds() > 0) {
+      int s = task.walltimeSeconds();
+      args.add(String.format(Locale.ROOT, "--time=%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60));
+    }
+    if (task.gpus() > 0) {
+      args.add("--gres=gpu:" + task.gpus());
+    }
+    if (partition != null && !partition.isBlank()) {
+      args.addAll(List.of("-p", partition));
+    }
+    return args;
   }
 
   @Override

@@ -65,9 +65,17 @@ public final class SlurmPoller implements AutoCloseable {
       if (left.isEmpty()) {
         return;
       }
-      CommandRunner.Result acct = runner.run(List.of("sacct", "-c", "-n", "-P", "-o", "jobid,state,exitcode", "-j",
-          String.join(",", left)));
-      Map<String, int[]> exits = SlurmLauncher.parseSacct(acct.stdout());
+      Map<String, int[]> exits = new java.util.HashMap<>();
+      List<String> jobs = left.stream().filter(id -> !id.contains("_")).toList();
+      if (!jobs.isEmpty()) {
+        CommandRunner.Result acct = runner.run(List.of("sacct", "-c", "-n", "-P", "-o", "jobid,state,exitcode", "-j",
+            String.join(",", jobs)));
+        exits.putAll(SlurmLauncher.parseSacct(acct.stdout()));
+      }
+      // job-array elements: the completion log does not know <array>_<index>, slurmctld does (one call per array)
+      for (String array : left.stream().filter(id -> id.contains("_")).map(id -> id.substring(0, id.indexOf('_'))).distinct().toList()) {
+        exits.putAll(parseScontrol(runner.run(List.of("scontrol", "-o", "show", "job", array)).stdout()));
+      }
       for (String id : left) {
         int[] e = exits.get(id);
         CompletableFuture<Integer> f;
@@ -86,6 +94,33 @@ public final class SlurmPoller implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("Slurm poll failed: {}", e.getMessage());
     }
+  }
+
+  /**
+   * Ended job-array elements from {@code scontrol -o show job <array>} (one line per element:
+   * ArrayJobId, ArrayTaskId, JobState, ExitCode) as {@code <array>_<index>} -> exit code, with the
+   * same rules as {@link SlurmLauncher#parseSacct}. Elements still pending as a range are skipped.
+   */
+  static Map<String, int[]> parseScontrol(String out) {
+    Map<String, int[]> m = new ConcurrentHashMap<>();
+    for (String line : out.lines().toList()) {
+      Map<String, String> f = new java.util.HashMap<>();
+      for (String kv : line.trim().split("\\s+")) {
+        int eq = kv.indexOf('=');
+        if (eq > 0) {
+          f.putIfAbsent(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+      }
+      String array = f.get("ArrayJobId");
+      String index = f.get("ArrayTaskId");
+      String state = f.get("JobState");
+      if (array == null || index == null || state == null || !index.matches("\\d+")) {
+        continue;
+      }
+      String row = array + "_" + index + "|" + state + "|" + f.getOrDefault("ExitCode", "0:0");
+      m.putAll(SlurmLauncher.parseSacct(row));
+    }
+    return m;
   }
 
   @Override

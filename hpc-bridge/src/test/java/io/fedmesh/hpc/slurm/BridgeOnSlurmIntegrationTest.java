@@ -144,7 +144,9 @@ class BridgeOnSlurmIntegrationTest {
     SubmitBurstRequest.Builder req = SubmitBurstRequest.newBuilder().setBurstUid("restart-on-slurm").setBurstName("default/r");
     for (int i = 0; i < 6; i++) {
       req.addTasks(TaskSpec.newBuilder().setName("t" + i).setKind("simulate").setRanks(1)
-          .setCommand("echo \"t" + i + " $SLURM_JOB_ID\" >> " + runs + "; sleep 4"));
+          // the job id as the bridge reports it: <array>_<index> for a job-array element
+          .setCommand("id=${SLURM_ARRAY_JOB_ID:+${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}}; echo \"t" + i
+              + " ${id:-$SLURM_JOB_ID}\" >> " + runs + "; sleep 4"));
     }
     try (Bridge first = Bridge.start(work, 4)) {
       first.stub().submit(req.build());
@@ -161,6 +163,7 @@ class BridgeOnSlurmIntegrationTest {
       Set<String> reported = new HashSet<>();
       st.getTasksList().forEach(e -> reported.add(e.getTask() + " " + e.getJobId()));
       assertThat(reported).containsExactlyInAnyOrderElementsOf(lines);
+      assertThat(lines).as("the four tasks that started together were one job array").filteredOn(l -> l.contains("_")).hasSize(4);
     }
   }
 

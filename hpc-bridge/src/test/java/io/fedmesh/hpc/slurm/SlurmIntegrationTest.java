@@ -75,4 +75,29 @@ class SlurmIntegrationTest {
           .hasMessageContaining("partition");
     }
   }
+
+  @Test
+  void tasksThatStartTogetherGoToSlurmAsOneJobArray() throws Exception {
+    List<TaskNode> tasks = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      tasks.add(new TaskNode("member-" + i, "simulate", 0, List.of(), 1, 0.5,
+          List.of("sh", "-c", "echo \"element $SLURM_ARRAY_TASK_ID\"; echo 'x,label' > \"$FEDMESH_OUTPUT\"")));
+    }
+    tasks.add(new TaskNode("member-bad", "simulate", 0, List.of(), 1, 0.5, List.of("sh", "-c", "echo broken >&2; exit 3")));
+    Path out = logs.resolve("out");
+    try (SlurmLauncher slurm = new SlurmLauncher(logs, null, Duration.ofMillis(300), out)) {
+      java.util.Map<String, String> ids = new java.util.concurrent.ConcurrentHashMap<>();
+      var futures = slurm.launchAll(tasks, (t, id) -> ids.put(t.name(), id));
+      List<Integer> codes = new ArrayList<>();
+      for (var f : futures) {
+        codes.add(f.get(60, java.util.concurrent.TimeUnit.SECONDS));
+      }
+      assertThat(codes).containsExactly(0, 0, 0, 0, 0, 3);
+      assertThat(ids.values().stream().map(id -> id.substring(0, id.indexOf('_'))).distinct()).as("one sbatch: %s", ids).hasSize(1);
+      assertThat(ids.get("member-3")).endsWith("_3");
+      assertThat(logs.resolve("member-3.log")).content().contains("element 3");
+      assertThat(logs.resolve("member-bad.log")).content().contains("broken");
+      assertThat(out.resolve("member-4.csv")).exists();
+    }
+  }
 }

@@ -27,4 +27,18 @@ class SlurmLauncherTest {
   void commandsAreQuotedForTheShell() {
     assertThat(SlurmLauncher.shellQuote(List.of("sh", "-c", "echo it's; exit 3"))).isEqualTo("'sh' '-c' 'echo it'\\''s; exit 3'");
   }
+
+  @Test
+  void parsesEndedJobArrayElementsFromScontrol() {
+    var m = SlurmPoller.parseScontrol("""
+        JobId=56 ArrayJobId=55 ArrayTaskId=0 JobName=fedmesh-x UserId=root(0) JobState=COMPLETED Reason=None ExitCode=0:0 RunTime=00:00:01
+        JobId=57 ArrayJobId=55 ArrayTaskId=1 JobName=fedmesh-x UserId=root(0) JobState=FAILED Reason=NonZeroExitCode ExitCode=2:0
+        JobId=58 ArrayJobId=55 ArrayTaskId=2 JobName=fedmesh-x UserId=root(0) JobState=CANCELLED Reason=None ExitCode=0:15
+        JobId=55 ArrayJobId=55 ArrayTaskId=3-7 JobName=fedmesh-x UserId=root(0) JobState=PENDING Reason=Resources ExitCode=0:0
+        """);
+    assertThat(m).containsOnlyKeys("55_0", "55_1", "55_2");
+    assertThat(m.get("55_0")[0]).isZero();
+    assertThat(m.get("55_1")[0]).isEqualTo(2);
+    assertThat(m.get("55_2")[0]).isEqualTo(-1);
+  }
 }
