@@ -238,6 +238,19 @@ class ChartRenderTest {
   }
 
   @Test
+  void aSimulationLearnerAgentGetsItsFlagAndAWritableCache() {
+    var pod = ofType(render(AGENT, t -> agentValues().apply(t).set("simulationLearner", "true").set("data.type", "emptyDir")),
+        Deployment.class).get(0).getSpec().getTemplate().getSpec();
+    assertThat(pod.getContainers().get(0).getArgs()).contains("--simulation-learner");
+    assertThat(pod.getContainers().get(0).getVolumeMounts()).anySatisfy(m -> {
+      assertThat(m.getName()).isEqualTo("data");
+      assertThat(m.getReadOnly()).isFalse();
+    });
+    var plain = ofType(render(AGENT, t -> agentValues().apply(t)), Deployment.class).get(0).getSpec().getTemplate().getSpec();
+    assertThat(plain.getContainers().get(0).getArgs()).doesNotContain("--simulation-learner");
+  }
+
+  @Test
   void edgeAgentTakesAnExistingTokenTlsHostDataAndAPersistentOutbox() {
     List<HasMetadata> objs = render(AGENT, t -> agentValues().apply(t).set("data.type", "hostPath").set("data.hostPath", "/srv/csv")
         .set("token.existingSecret", "site-token").set("tlsSecret", "agent-tls").set("outbox.existingClaim", "outbox")

@@ -71,11 +71,20 @@ public final class AgentCommand implements Callable<Integer> {
   @Option(names = "--gpus", description = "Declared GPUs (default: the NVIDIA devices of this machine).")
   Integer gpus;
 
+  @Option(names = "--simulation-learner",
+      description = {"Run as the cloud-side learner of HPC simulation samples: train on the samples a FederatedTraining",
+          "gathers from its SimulationBursts (fetched from the coordinator into --data), not on local files.",
+          "Labels the EdgeSite fedmesh.io/role=simulation-learner."})
+  boolean simulationLearner;
+
   @Override
   public Integer call() throws Exception {
     if (!DNS1123.matcher(site).matches() || site.length() > 63) {
       throw new ParameterException(spec.commandLine(), "--site '" + site
           + "' is not a valid name: use lowercase letters, digits and '-', at most 63 characters (e.g. site-0)");
+    }
+    if (simulationLearner) {
+      Files.createDirectories(data); // its cache of fetched simulation samples
     }
     if (!Files.isDirectory(data)) {
       throw new ParameterException(spec.commandLine(), "--data " + data + " is not a directory: point it at a directory of CSV files");
@@ -97,6 +106,10 @@ public final class AgentCommand implements Callable<Integer> {
     }
     String secret = tokenFile != null ? Files.readString(tokenFile).trim() : token;
     Runtime rt = Runtime.getRuntime();
+    if (simulationLearner) {
+      labels = new java.util.LinkedHashMap<>(labels);
+      labels.put(EdgeAgent.LABEL_ROLE, EdgeAgent.ROLE_SIMULATION_LEARNER);
+    }
     AgentConfig config = new AgentConfig(endpoint, site, namespace, data, labelColumn, secret, region, labels,
         workDir != null ? workDir : Path.of("fedmesh-agent-" + site), TlsFiles.fromDirectory(tlsDir), metricsPort,
         cpu != null ? cpu : rt.availableProcessors(), memoryMiB != null ? memoryMiB : rt.maxMemory() / (1024 * 1024),

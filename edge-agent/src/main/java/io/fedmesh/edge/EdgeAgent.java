@@ -56,6 +56,10 @@ import org.slf4j.LoggerFactory;
 public final class EdgeAgent implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EdgeAgent.class);
   public static final String VERSION = "0.1.0";
+  /** EdgeSite label of a site's role (the operator's FedmeshApi.LABEL_ROLE). */
+  public static final String LABEL_ROLE = "fedmesh.io/role";
+  /** A cloud-side learner that trains on a training's simulation samples, fetched from the coordinator. */
+  public static final String ROLE_SIMULATION_LEARNER = "simulation-learner";
 
   private final AgentConfig config;
   private final CoordinatorClient client;
@@ -315,7 +319,7 @@ public final class EdgeAgent implements AutoCloseable {
     lastTask = spec.task();
     Dataset d;
     try {
-      d = data.load(spec.task());
+      d = a.getSimulationDataVersion().isEmpty() ? data.load(spec.task()) : simulationData(a, spec);
     } catch (DatasetException e) {
       degrade(e.getMessage());
       return false;
@@ -359,6 +363,34 @@ public final class EdgeAgent implements AutoCloseable {
     return true;
   }
 
+  private boolean simulationLearner() {
+    return ROLE_SIMULATION_LEARNER.equals(config.labels().get(LABEL_ROLE));
+  }
+
+  /**
+   * The training's simulation samples of the assigned version: from the local cache
+   * ({@code <data>/simulation-<version>.csv}) or fetched from the coordinator and cached atomically;
+   * older versions are removed.
+   */
+  private Dataset simulationData(TrainAssignment a, MlpSpec spec) throws DatasetException {
+    String version = a.getSimulationDataVersion();
+    java.nio.file.Path file = config.dataDir().resolve("simulation-" + version.replaceAll("[^A-Za-z0-9_.-]", "_") + ".csv");
+    if (!java.nio.file.Files.exists(file)) {
+      byte[] csv = client.fetchSimulationData(a.getTraining(), version, config.site());
+      io.fedmesh.common.io.AtomicFiles.write(file, csv);
+      LOG.info("site {}: fetched simulation data {} of {} ({} bytes)", config.site(), version, a.getTraining(), csv.length);
+      try (var old = java.nio.file.Files.list(config.dataDir())) {
+        for (java.nio.file.Path p : old.filter(p -> p.getFileName().toString().startsWith("simulation-") && !p.equals(file)).toList()) {
+          java.nio.file.Files.deleteIfExists(p);
+        }
+      } catch (java.io.IOException e) {
+        LOG.warn("site {}: could not remove older simulation data: {}", config.site(), e.getMessage());
+      }
+    }
+    return io.fedmesh.common.data.CsvDatasetReader.read(file, a.getLabelColumn().isEmpty() ? config.labelColumn() : a.getLabelColumn(),
+        spec.task());
+  }
+
   private void deliverOutbox() {
     for (Outbox.Pending p : outbox.pending()) {
       try {
@@ -387,6 +419,9 @@ public final class EdgeAgent implements AutoCloseable {
 
   /** Re-reads the data directory when it changed; Degraded while it cannot be used. */
   private void refreshDataState() {
+    if (simulationLearner()) {
+      return; // its data arrives with each assignment (FetchSimulationData); an empty directory is expected
+    }
     try {
       Dataset d = loadCensus();
       census = d;

@@ -28,7 +28,6 @@ import java.util.List;
  */
 final class LocalHpc implements AutoCloseable {
   static final String CLUSTER = "local-hpc";
-  static final String BURST = "local-sim";
   static final int TASKS = 8;
 
   private final HpcBridgeService service;
@@ -77,12 +76,8 @@ final class LocalHpc implements AutoCloseable {
     return server.port();
   }
 
-  /**
-   * Applies the HpcCluster and the SimulationBurst as kubectl would: for the plume problem a burst of
-   * the built-in reference simulation over the whole parameter range (2 MPI ranks per task on
-   * Slurm), otherwise a command burst of the blobs sampler.
-   */
-  void apply(KubernetesClient client, String namespace, long seed, boolean plume) {
+  /** Applies the HpcCluster as kubectl would: the operator probes the bridge behind it. */
+  void applyCluster(KubernetesClient client, String namespace) {
     HpcCluster cluster = new HpcCluster();
     cluster.setMetadata(new ObjectMetaBuilder().withName(CLUSTER).withNamespace(namespace).build());
     cluster.setSpec(new HpcClusterSpec());
@@ -90,12 +85,16 @@ final class LocalHpc implements AutoCloseable {
     cluster.getSpec().bridge = new HpcClusterSpec.Bridge();
     cluster.getSpec().bridge.endpoint = "127.0.0.1:" + port();
     client.resource(cluster).create();
+  }
 
+  /**
+   * The burst the FederatedTraining's adaptive simulation requests: for the plume problem the
+   * built-in reference simulation over the whole parameter range (2 MPI ranks per task on Slurm),
+   * otherwise a command burst of the blobs sampler.
+   */
+  SimulationBurstSpec burstTemplate(long seed, boolean plume) {
     String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    SimulationBurst burst = new SimulationBurst();
-    burst.setMetadata(new ObjectMetaBuilder().withName(BURST).withNamespace(namespace).build());
     SimulationBurstSpec s = new SimulationBurstSpec();
-    s.clusterRef = CLUSTER;
     s.tasks = TASKS;
     s.ranksPerTask = 1;
     s.mode = SimulationBurstSpec.Mode.ASYNC;
@@ -116,13 +115,7 @@ final class LocalHpc implements AutoCloseable {
       s.application.command = "'" + java + "' -Xmx128m -XX:TieredStopAtLevel=1 -cp '" + System.getProperty("java.class.path")
           + "' io.fedmesh.mesh.data.SampleTask --seed " + seed + " --task $FEDMESH_TASK_INDEX --out $FEDMESH_OUTPUT";
     }
-    burst.setSpec(s);
-    client.resource(burst).create();
-  }
-
-  /** Where the operator puts the burst's samples: the cloud-side learner's data directory. */
-  static Path dataDir(Path checkpointDir, String namespace) throws java.io.IOException {
-    return Files.createDirectories(checkpointDir.resolve("bursts").resolve(namespace).resolve(BURST));
+    return s;
   }
 
   static List<RunSummary.Burst> summaries(KubernetesClient client, String namespace) {
@@ -139,7 +132,8 @@ final class LocalHpc implements AutoCloseable {
   /** Start and end (seconds from the burst's start) of each task that ran, by task name. */
   java.util.Map<String, double[]> timeline(KubernetesClient client, String namespace) {
     java.util.Map<String, double[]> spans = new java.util.TreeMap<>();
-    SimulationBurst b = client.resources(SimulationBurst.class).inNamespace(namespace).withName(BURST).get();
+    SimulationBurst b = client.resources(SimulationBurst.class).inNamespace(namespace).list().getItems().stream().findFirst()
+        .orElse(null);
     var st = b == null ? null : service.describe(b.getMetadata().getUid());
     if (st == null) {
       return spans;

@@ -159,17 +159,16 @@ public final class LocalMeshCommand implements Callable<Integer> {
       }
       if (!hpc.equals("none")) {
         localHpc = LocalHpc.start(hpc, outDir);
-        localHpc.apply(client, NAMESPACE, seed, plume());
-        Path cloudData = LocalHpc.dataDir(outDir.resolve("checkpoints"), NAMESPACE);
+        localHpc.applyCluster(client, NAMESPACE);
         Path work = Files.createDirectories(outDir.resolve("agents").resolve("hpc-sim"));
-        // the cloud-side learner: Degraded (no data) until the operator fetched the burst's samples
-        agents.add(AgentProcess.launch("hpc-sim", operator.coordinatorPort(), cloudData, work, outDir.resolve("logs/hpc-sim.log"),
-            List.of("--region", "cloud", "--label", "fedmesh.io/mesh=local")));
-        console.printf("  hpc-bridge      127.0.0.1:%d (%s backend): SimulationBurst/%s with %d tasks; its samples train at site hpc-sim%n",
-            localHpc.port(), hpc, LocalHpc.BURST, LocalHpc.TASKS);
+        // the cloud-side learner: selected once the training has simulation samples, which it fetches from the coordinator
+        agents.add(AgentProcess.launch("hpc-sim", operator.coordinatorPort(), work.resolve("simulation-data"), work,
+            outDir.resolve("logs/hpc-sim.log"), List.of("--region", "cloud", "--label", "fedmesh.io/mesh=local", "--simulation-learner")));
+        console.printf("  hpc-bridge      127.0.0.1:%d (%s backend), HpcCluster/%s; the training requests a burst of %d tasks"
+            + " (spec.adaptiveSimulation) whose samples train at site hpc-sim%n", localHpc.port(), hpc, LocalHpc.CLUSTER, LocalHpc.TASKS);
       }
       waitForSites(client, n, Duration.ofSeconds(90), agents);
-      FederatedTraining training = applyExamples(client, meshData, n);
+      FederatedTraining training = applyExamples(client, meshData, n, localHpc);
       console.printf("  applied         DistributedModel/%s, FederatedTraining/%s%n%n", training.getSpec().modelRef,
           training.getMetadata().getName());
       FederatedTraining last = watch(client, training.getMetadata().getName(), agents, started);
@@ -215,7 +214,7 @@ public final class LocalMeshCommand implements Callable<Integer> {
     }
   }
 
-  private FederatedTraining applyExamples(KubernetesClient client, MeshData d, int n) throws IOException {
+  private FederatedTraining applyExamples(KubernetesClient client, MeshData d, int n, LocalHpc localHpc) throws IOException {
     DistributedModel model;
     try (InputStream in = resource("examples/local/distributedmodel.yaml")) {
       model = client.resources(DistributedModel.class).load(in).item();
@@ -242,6 +241,13 @@ public final class LocalMeshCommand implements Callable<Integer> {
     ft.getSpec().participants.minSites = Math.max(1, Math.min(ft.getSpec().participants.minSites, n - 1));
     if (d.task() == TaskKind.REGRESSION && ft.getSpec().target != null) {
       ft.getSpec().target = null;
+    }
+    if (localHpc != null) {
+      // adaptive simulation: the operator itself creates the burst (trigger always: at the start)
+      ft.getSpec().adaptiveSimulation = new FederatedTrainingSpec.AdaptiveSimulation();
+      ft.getSpec().adaptiveSimulation.clusterRef = LocalHpc.CLUSTER;
+      ft.getSpec().adaptiveSimulation.trigger = FederatedTrainingSpec.AdaptiveSimulation.Trigger.ALWAYS;
+      ft.getSpec().adaptiveSimulation.burstTemplate = localHpc.burstTemplate(seed, plume());
     }
     if (plume()) {
       // inputs on very different scales (diffusivity ~0.01, sourceStrength 10): Adam's per-parameter steps cope, SGD stalls

@@ -27,4 +27,13 @@ public final class Digests {
       throw new IllegalStateException("SHA-256 is always present in the JDK", e);
     }
   }
+
+  /** Hex SHA-256 of raw bytes (no prefix). */
+  public static String sha256Hex(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is always present in the JDK", e);
+    }
+  }
 }

@@ -10,6 +10,11 @@ public final class FedmeshApi {
 
   /** Condition types. */
   public static final String CONDITION_READY = "Ready";
+  /** EdgeSite label naming a site's role; the agent sets it to ROLE_SIMULATION_LEARNER with --simulation-learner. */
+  public static final String LABEL_ROLE = "fedmesh.io/role";
+  public static final String ROLE_SIMULATION_LEARNER = "simulation-learner";
+  /** Label of a SimulationBurst a FederatedTraining requested: the training's name. */
+  public static final String LABEL_TRAINING = "fedmesh.io/training";
 
   private FedmeshApi() {}
 }

@@ -107,6 +107,41 @@ public final class CoordinatorClient implements AutoCloseable {
     return new Downloaded(spec[0], buffer.toByteArray(), (System.nanoTime() - start) / 1e9);
   }
 
+  /**
+   * Downloads a training's simulation samples (CSV) for a simulation learner; resumes from what
+   * it has on a broken stream, like the model download.
+   */
+  public byte[] fetchSimulationData(String training, String version, String site) {
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    guard.idempotent(() -> {
+      Iterator<io.fedmesh.proto.federation.v1.SimulationDataChunk> chunks = blocking.withDeadlineAfter(120, TimeUnit.SECONDS)
+          .fetchSimulationData(io.fedmesh.proto.federation.v1.FetchSimulationDataRequest.newBuilder().setTraining(training)
+              .setDataVersion(version).setSiteName(site).setOffset(buffer.size()).build());
+      long total = -1;
+      boolean last = false;
+      while (chunks.hasNext()) {
+        var c = chunks.next();
+        total = c.getTotalBytes();
+        if (c.getOffset() > buffer.size()) {
+          throw Status.DATA_LOSS.withDescription("simulation data chunk at offset " + c.getOffset() + " but only "
+              + buffer.size() + " bytes received").asRuntimeException();
+        }
+        int skip = (int) (buffer.size() - c.getOffset());
+        bytesReceived.addAndGet(c.getData().size());
+        if (skip < c.getData().size()) {
+          buffer.writeBytes(c.getData().substring(skip).toByteArray());
+        }
+        last |= c.getLast();
+      }
+      if (!last || (total >= 0 && buffer.size() != total)) {
+        throw Status.UNAVAILABLE.withDescription("simulation data " + version + " ended at " + buffer.size() + " of "
+            + (total < 0 ? "?" : total) + " bytes").asRuntimeException();
+      }
+      return null;
+    });
+    return buffer.toByteArray();
+  }
+
   /** Uploads an encoded update in chunks; retried on transient errors (the coordinator dedups by key). */
   public UploadUpdateResponse upload(UpdateHeader header, byte[] data) {
     return guard.idempotent(() -> uploadOnce(header, data));

@@ -208,6 +208,31 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
     response.onCompleted();
   }
 
+  /** The training's simulation samples for its simulation learner, from {@code offset}, in chunks. */
+  @Override
+  public void fetchSimulationData(io.fedmesh.proto.federation.v1.FetchSimulationDataRequest request,
+      StreamObserver<io.fedmesh.proto.federation.v1.SimulationDataChunk> response) {
+    SimulationData.Published p = federation.simulationData.get(request.getTraining()).orElse(null);
+    if (p == null || !p.version().equals(request.getDataVersion())) {
+      response.onError(Status.NOT_FOUND.withDescription("simulation data " + request.getDataVersion() + " of "
+          + request.getTraining() + " is not published" + (p == null ? "" : "; current version is " + p.version()))
+          .asRuntimeException());
+      return;
+    }
+    byte[] data = p.csv();
+    long offset = Math.max(0, Math.min(request.getOffset(), data.length));
+    do {
+      int len = (int) Math.min(CHUNK, data.length - offset);
+      response.onNext(io.fedmesh.proto.federation.v1.SimulationDataChunk.newBuilder().setDataVersion(p.version())
+          .setOffset(offset).setTotalBytes(data.length).setSamples(p.samples())
+          .setData(ByteString.copyFrom(data, (int) offset, len)).setLast(offset + len >= data.length).build());
+      offset += len;
+      bytesOut.increment(len);
+      federation.addBytes(request.getTraining(), len);
+    } while (offset < data.length);
+    response.onCompleted();
+  }
+
   @Override
   public StreamObserver<UpdateChunk> uploadUpdate(StreamObserver<UploadUpdateResponse> response) {
     return new StreamObserver<>() {

@@ -9,6 +9,7 @@ public final class Federation {
   public final SiteRegistry sites = new SiteRegistry();
   public final AssignmentBoard assignments = new AssignmentBoard();
   public final PublishedModels models = new PublishedModels();
+  public final SimulationData simulationData = new SimulationData();
   public final UpdateInbox inbox = new UpdateInbox();
   private final Map<String, AtomicLong> bytesByTraining = new ConcurrentHashMap<>();
   private final Map<String, Reliability> reliability = new ConcurrentHashMap<>();

@@ -66,6 +66,9 @@ public final class TrainingRunner implements Runnable {
   private final String uid;
   private final String key;
   private final ParticipantSelector selector = new ParticipantSelector();
+  private final SimulationSources simulationSources;
+  /** Bursts this training requested (status.burstsRequested), kept here so every status write carries them. */
+  private final List<String> requestedBursts = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile boolean stopped;
 
   public TrainingRunner(KubernetesClient client, Federation federation, CheckpointStore checkpoints, EventRecorder events,
@@ -77,6 +80,7 @@ public final class TrainingRunner implements Runnable {
     this.events = events;
     this.metrics = metrics;
     this.namespace = training.getMetadata().getNamespace();
+    this.simulationSources = new SimulationSources(client, this.namespace);
     this.name = training.getMetadata().getName();
     this.uid = training.getMetadata().getUid();
     this.key = namespace + "/" + name;
@@ -109,6 +113,7 @@ public final class TrainingRunner implements Runnable {
     } finally {
       federation.assignments.withdrawAll(key);
       federation.inbox.close(key);
+      federation.simulationData.remove(key);
     }
   }
 
@@ -147,8 +152,13 @@ public final class TrainingRunner implements Runnable {
     MetricValue metric = previous == null ? null : previous.metric;
     federation.drainBytes(key);
 
+    if (previous != null && previous.burstsRequested != null) {
+      requestedBursts.addAll(previous.burstsRequested);
+    }
     for (int round = done + 1; round <= ft.getSpec().rounds; round++) {
       ft = current();
+      requestBurstIfTriggered(ft, spec, history);
+      refreshSimulationData(ft, round);
       Instant opened = Instant.now();
       RoundResult result = runRound(ft, round, spec, global, version, history, startTime, bytesMoved, metric);
       if (result == null) {
@@ -327,7 +337,7 @@ public final class TrainingRunner implements Runnable {
       }
       double bandwidth = eligible.stream().filter(c -> c.site().equals(site)).mapToDouble(ParticipantSelector.Candidate::bandwidthMbps)
           .findFirst().orElse(0);
-      TrainAssignment a = TrainAssignment.newBuilder()
+      TrainAssignment.Builder a = TrainAssignment.newBuilder()
           .setTraining(key)
           .setRound(round)
           .setModelVersion(baseVersion)
@@ -335,9 +345,11 @@ public final class TrainingRunner implements Runnable {
           .setLocal(local)
           .setDeadlineUnixMs(deadline.toEpochMilli())
           .setEncoding(encodingFor(s.wan, bandwidth).toProto())
-          .setLabelColumn(lt.labelColumn == null ? "label" : lt.labelColumn)
-          .build();
-      federation.assignments.publish(namespace + "/" + site, a);
+          .setLabelColumn(lt.labelColumn == null ? "label" : lt.labelColumn);
+      if (simulationLearners.contains(site)) {
+        federation.simulationData.get(key).ifPresent(d -> a.setSimulationDataVersion(d.version()));
+      }
+      federation.assignments.publish(namespace + "/" + site, a.build());
     }
     LOG.info("{}: round {} open: {} (deadline {} s)", key, round, participants,
         Duration.between(Instant.now(), deadline).toSeconds());
@@ -376,18 +388,105 @@ public final class TrainingRunner implements Runnable {
       if (site.getSpec() != null && Boolean.TRUE.equals(site.getSpec().cordoned)) {
         continue;
       }
-      if (!LabelSelectors.matches(selector, site.getMetadata().getLabels())) {
+      boolean learner = isSimulationLearner(site);
+      // the simulation learner serves every training with simulation samples: the site selector picks edge sites
+      if (!learner && !LabelSelectors.matches(selector, site.getMetadata().getLabels())) {
         continue;
       }
       SiteSession session = federation.sites.get(namespace, site.getMetadata().getName()).orElse(null);
       if (session == null || !session.available()) {
         continue;
       }
+      long samples = session.samples();
+      if (learner) {
+        // the cloud-side learner trains on the training's simulation samples, so only once there are some
+        var data = federation.simulationData.get(key);
+        if (data.isEmpty()) {
+          continue;
+        }
+        samples = data.get().samples();
+      }
       Federation.Reliability r = federation.reliability(session.key());
-      out.add(new ParticipantSelector.Candidate(session.site(), session.samples(), session.link().getRttMs(),
+      out.add(new ParticipantSelector.Candidate(session.site(), samples, session.link().getRttMs(),
           session.link().getBandwidthMbps(), r.completed(), r.missed()));
     }
     return out;
+  }
+
+  /** Sites registered as simulation learners (agent --simulation-learner), refreshed with {@link #eligible}. */
+  private final Set<String> simulationLearners = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  private boolean isSimulationLearner(EdgeSite site) {
+    var labels = site.getMetadata().getLabels();
+    boolean learner = labels != null && FedmeshApi.ROLE_SIMULATION_LEARNER.equals(labels.get(FedmeshApi.LABEL_ROLE));
+    if (learner) {
+      simulationLearners.add(site.getMetadata().getName());
+    }
+    return learner;
+  }
+
+  /**
+   * spec.adaptiveSimulation: when the trigger fires (and maxBursts allows), creates a SimulationBurst
+   * from the template, owned by this training, named {@code <training>-sim-<k>} so a restarted
+   * operator finds it instead of creating another.
+   */
+  private void requestBurstIfTriggered(FederatedTraining ft, MlpSpec spec, List<RoundRecord> history) {
+    FederatedTrainingSpec.AdaptiveSimulation a = ft.getSpec().adaptiveSimulation;
+    if (a == null || a.burstTemplate == null) {
+      return;
+    }
+    long cohort = history.isEmpty() || history.get(history.size() - 1).samples == null ? 0 : history.get(history.size() - 1).samples;
+    var why = AdaptiveTrigger.fire(a, history, spec.task() == io.fedmesh.common.model.TaskKind.CLASSIFICATION, cohort,
+        requestedBursts.size());
+    if (why.isEmpty()) {
+      return;
+    }
+    String burstName = name + "-sim-" + (requestedBursts.size() + 1);
+    io.fedmesh.api.v1alpha1.SimulationBurst burst = new io.fedmesh.api.v1alpha1.SimulationBurst();
+    burst.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(burstName).withNamespace(namespace)
+        .addToLabels(FedmeshApi.LABEL_TRAINING, name)
+        .addNewOwnerReference().withApiVersion(FedmeshApi.API_VERSION).withKind("FederatedTraining").withName(name)
+        .withUid(uid).withController(true).withBlockOwnerDeletion(false).endOwnerReference().build());
+    io.fedmesh.api.v1alpha1.SimulationBurstSpec bs = io.fabric8.kubernetes.client.utils.Serialization.jsonMapper()
+        .convertValue(a.burstTemplate, io.fedmesh.api.v1alpha1.SimulationBurstSpec.class);
+    bs.clusterRef = a.clusterRef;
+    burst.setSpec(bs);
+    try {
+      client.resources(io.fedmesh.api.v1alpha1.SimulationBurst.class).inNamespace(namespace).resource(burst).create();
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      LOG.info("{}: burst {} already exists (requested before a restart)", key, burstName);
+    }
+    requestedBursts.add(burstName);
+    events.normal(ft, "BurstRequested", burstName + " on HpcCluster " + a.clusterRef + ": " + why.get());
+    LOG.info("{}: requested SimulationBurst {} ({})", key, burstName, why.get());
+  }
+
+  /**
+   * Publishes the samples of the bursts this training draws on (spec.simulationDataFrom and its
+   * requested bursts) for its simulation learner; a new version joins from this round on.
+   */
+  private void refreshSimulationData(FederatedTraining ft, int round) {
+    List<String> names = new ArrayList<>(ft.getSpec().simulationDataFrom == null ? List.of() : ft.getSpec().simulationDataFrom);
+    names.addAll(requestedBursts);
+    if (names.isEmpty()) {
+      return;
+    }
+    var data = simulationSources.collect(names);
+    if (data.isEmpty()) {
+      return;
+    }
+    String current = federation.simulationData.get(key).map(io.fedmesh.operator.coordinator.SimulationData.Published::version)
+        .orElse(null);
+    if (!data.get().version().equals(current)) {
+      federation.simulationData.publish(key, data.get());
+      events.normal(ft, "SimulationDataJoined", data.get().samples() + " samples from " + data.get().bursts()
+          + " join training from round " + round + " through the simulation learner");
+      LOG.info("{}: simulation data {} ({} samples from {}) joins from round {}", key, data.get().version(),
+          data.get().samples(), data.get().bursts(), round);
+    }
   }
 
   private void recordReliability(Set<String> delivered, List<String> missed) {
@@ -467,7 +566,8 @@ public final class TrainingRunner implements Runnable {
     st.modelVersion = version;
     st.activeSites = (int) eligible(ft).size();
     FederatedTrainingStatus prev = ft.getStatus();
-    st.burstsRequested = prev == null || prev.burstsRequested == null ? List.of() : prev.burstsRequested;
+    st.burstsRequested = !requestedBursts.isEmpty() ? List.copyOf(requestedBursts)
+        : prev == null || prev.burstsRequested == null ? List.of() : prev.burstsRequested;
     return st;
   }
 

@@ -91,14 +91,24 @@ public final class TrainingValidator {
         p.add("spec.privacy.noiseMultiplier must be >= 0");
       }
     }
-    // in the schema for the next version; refused rather than silently ignored
     if (spec.adaptiveSimulation != null) {
-      p.add("spec.adaptiveSimulation is not supported by this operator version: create a SimulationBurst yourself"
-          + " (examples/simulationburst.yaml) and remove spec.adaptiveSimulation");
-    }
-    if (spec.simulationDataFrom != null && !spec.simulationDataFrom.isEmpty()) {
-      p.add("spec.simulationDataFrom is not supported by this operator version: run an edge agent on the burst's"
-          + " status.datasetPath (as ./fedmesh local --hpc does) and remove spec.simulationDataFrom");
+      var a = spec.adaptiveSimulation;
+      if (a.clusterRef == null || a.clusterRef.isBlank()) {
+        p.add("spec.adaptiveSimulation.clusterRef is required: name the HpcCluster to burst to");
+      }
+      if (a.burstTemplate == null) {
+        p.add("spec.adaptiveSimulation.burstTemplate is required: the SimulationBurst spec to create when the trigger fires");
+      } else {
+        var template = io.fabric8.kubernetes.client.utils.Serialization.jsonMapper()
+            .convertValue(a.burstTemplate, io.fedmesh.api.v1alpha1.SimulationBurstSpec.class);
+        template.clusterRef = a.clusterRef == null || a.clusterRef.isBlank() ? "placeholder" : a.clusterRef;
+        for (String problem : io.fedmesh.operator.hpc.SimulationBurstReconciler.validate(template)) {
+          p.add("spec.adaptiveSimulation.burstTemplate: " + problem.replaceFirst("^spec\\.", ""));
+        }
+      }
+      if (a.trigger == io.fedmesh.api.v1alpha1.FederatedTrainingSpec.AdaptiveSimulation.Trigger.LOW_DATA && a.minSamples == null) {
+        p.add("spec.adaptiveSimulation.trigger lowData needs minSamples: the cohort size below which a burst is requested");
+      }
     }
     return new ValidationResult(p);
   }

@@ -60,11 +60,35 @@ class ValidatorsTest {
   }
 
   @Test
-  void fieldsOfTheNextVersionAreRefusedNotIgnored() {
+  void adaptiveSimulationNeedsAClusterAndARunnableBurstTemplate() {
     FederatedTrainingSpec s = valid();
     s.simulationDataFrom = List.of("plume-sweep");
+    assertThat(new TrainingValidator().validate(s).ok()).isTrue();
     s.adaptiveSimulation = new FederatedTrainingSpec.AdaptiveSimulation();
     assertThat(new TrainingValidator().validate(s).message())
-        .contains("spec.simulationDataFrom is not supported").contains("spec.adaptiveSimulation is not supported");
+        .contains("spec.adaptiveSimulation.clusterRef is required")
+        .contains("spec.adaptiveSimulation.burstTemplate is required");
+    s.adaptiveSimulation.clusterRef = "campus-hpc";
+    s.adaptiveSimulation.burstTemplate = new io.fedmesh.api.v1alpha1.SimulationBurstSpec();
+    s.adaptiveSimulation.burstTemplate.tasks = 8;
+    SimulationBurstSpecSweep.add(s.adaptiveSimulation.burstTemplate, "windX", -9, 1);
+    assertThat(new TrainingValidator().validate(s).message())
+        .contains("spec.adaptiveSimulation.burstTemplate: sweep[0] (windX): [-9, 1] leaves the valid range");
+    s.adaptiveSimulation.burstTemplate.sweep = List.of();
+    s.adaptiveSimulation.trigger = FederatedTrainingSpec.AdaptiveSimulation.Trigger.LOW_DATA;
+    assertThat(new TrainingValidator().validate(s).message()).isEqualTo(
+        "spec.adaptiveSimulation.trigger lowData needs minSamples: the cohort size below which a burst is requested");
+  }
+
+  /** Builds sweep entries for the tests. */
+  static final class SimulationBurstSpecSweep {
+    static void add(io.fedmesh.api.v1alpha1.SimulationBurstSpec spec, String name, double min, double max) {
+      var p = new io.fedmesh.api.v1alpha1.SimulationBurstSpec.SweepParameter();
+      p.name = name;
+      p.min = min;
+      p.max = max;
+      spec.sweep = new java.util.ArrayList<>(spec.sweep);
+      spec.sweep.add(p);
+    }
   }
 }

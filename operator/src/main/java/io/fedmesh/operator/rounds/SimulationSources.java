@@ -1,0 +1,80 @@
+package io.fedmesh.operator.rounds;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fedmesh.api.v1alpha1.SimulationBurst;
+import io.fedmesh.api.v1alpha1.SimulationBurstStatus;
+import io.fedmesh.common.codec.Digests;
+import io.fedmesh.operator.coordinator.SimulationData;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gathers the samples of the SimulationBursts a training draws on (spec.simulationDataFrom and
+ * the bursts its adaptive simulation requested) once they have ended with data: their CSVs joined,
+ * header once. A burst whose columns differ from the first one's is left out with a warning.
+ */
+final class SimulationSources {
+  private static final Logger LOG = LoggerFactory.getLogger(SimulationSources.class);
+
+  private final KubernetesClient client;
+  private final String namespace;
+
+  SimulationSources(KubernetesClient client, String namespace) {
+    this.client = client;
+    this.namespace = namespace;
+  }
+
+  /** The joined data of every named burst that has produced samples; empty when none has yet. */
+  Optional<SimulationData.Published> collect(List<String> names) {
+    ByteArrayOutputStream csv = new ByteArrayOutputStream();
+    String header = null;
+    long samples = 0;
+    List<String> used = new ArrayList<>();
+    for (String name : new LinkedHashSet<>(names)) {
+      SimulationBurst b = client.resources(SimulationBurst.class).inNamespace(namespace).withName(name).get();
+      SimulationBurstStatus st = b == null ? null : b.getStatus();
+      if (st == null || st.datasetPath == null || st.producedSamples == null || st.producedSamples == 0
+          || (st.phase != SimulationBurstStatus.Phase.Succeeded && st.phase != SimulationBurstStatus.Phase.Failed)) {
+        continue; // not there yet, or produced nothing
+      }
+      List<String> lines;
+      try {
+        lines = Files.readAllLines(Path.of(st.datasetPath));
+      } catch (IOException e) {
+        LOG.warn("{}/{}: cannot read its samples at {}: {}", namespace, name, st.datasetPath, e.getMessage());
+        continue;
+      }
+      if (lines.isEmpty()) {
+        continue;
+      }
+      if (header == null) {
+        header = lines.get(0);
+        csv.writeBytes((header + "\n").getBytes(StandardCharsets.UTF_8));
+      } else if (!header.equals(lines.get(0))) {
+        LOG.warn("{}/{}: columns '{}' differ from '{}' of the first burst; left out", namespace, name, lines.get(0), header);
+        continue;
+      }
+      for (String line : lines.subList(1, lines.size())) {
+        if (!line.isBlank()) {
+          csv.writeBytes((line + "\n").getBytes(StandardCharsets.UTF_8));
+          samples++;
+        }
+      }
+      used.add(name);
+    }
+    if (samples == 0) {
+      return Optional.empty();
+    }
+    byte[] bytes = csv.toByteArray();
+    return Optional.of(new SimulationData.Published("sim-" + Digests.sha256Hex(bytes).substring(0, 12), bytes, samples, used));
+  }
+}
