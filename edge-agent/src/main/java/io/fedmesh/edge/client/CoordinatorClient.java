@@ -69,38 +69,15 @@ public final class CoordinatorClient implements AutoCloseable {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     ModelSpec[] spec = new ModelSpec[1];
     long start = System.nanoTime();
-    guard.idempotent(() -> {
-      Iterator<ModelChunk> chunks = blocking.withDeadlineAfter(120, TimeUnit.SECONDS).downloadModel(DownloadModelRequest.newBuilder()
-          .setTraining(training).setModelVersion(version).setSiteName(site).setOffset(buffer.size()).build());
-      long total = -1;
-      boolean last = false;
-      while (chunks.hasNext()) {
-        ModelChunk c = chunks.next();
-        if (c.hasModel()) {
-          spec[0] = c.getModel();
-        }
-        if (c.getTotalBytes() > 0) {
-          total = c.getTotalBytes();
-        }
-        if (c.getOffset() > buffer.size()) {
-          throw Status.DATA_LOSS.withDescription("model chunk at offset " + c.getOffset() + " but only " + buffer.size()
-              + " bytes received").asRuntimeException();
-        }
-        // a chunk that overlaps what a previous attempt already received contributes only its new tail
-        int skip = (int) (buffer.size() - c.getOffset());
-        bytesReceived.addAndGet(c.getData().size());
-        if (skip < c.getData().size()) {
-          buffer.writeBytes(c.getData().substring(skip).toByteArray());
-        }
-        last |= c.getLast();
-      }
-      if (!last || (total >= 0 && buffer.size() != total)) {
-        // the stream ended early (a proxy or the server gave up): the next attempt resumes from here
-        throw Status.UNAVAILABLE.withDescription("model download of " + version + " ended at " + buffer.size() + " of "
-            + (total < 0 ? "?" : total) + " bytes").asRuntimeException();
-      }
-      return null;
-    });
+    resumable("model download of " + version, buffer,
+        offset -> blocking.withDeadlineAfter(120, TimeUnit.SECONDS).downloadModel(DownloadModelRequest.newBuilder()
+            .setTraining(training).setModelVersion(version).setSiteName(site).setOffset(offset).build()),
+        (ModelChunk c) -> {
+          if (c.hasModel()) {
+            spec[0] = c.getModel();
+          }
+          return new Piece(c.getOffset(), c.getTotalBytes(), c.getData(), c.getLast());
+        });
     if (spec[0] == null) {
       throw new IllegalStateException("model " + version + " of " + training + " arrived without its spec");
     }
@@ -113,33 +90,51 @@ public final class CoordinatorClient implements AutoCloseable {
    */
   public byte[] fetchSimulationData(String training, String version, String site) {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    resumable("simulation data " + version, buffer,
+        offset -> blocking.withDeadlineAfter(120, TimeUnit.SECONDS).fetchSimulationData(
+            io.fedmesh.proto.federation.v1.FetchSimulationDataRequest.newBuilder().setTraining(training)
+                .setDataVersion(version).setSiteName(site).setOffset(offset).build()),
+        (io.fedmesh.proto.federation.v1.SimulationDataChunk c) -> new Piece(c.getOffset(), c.getTotalBytes(), c.getData(),
+            c.getLast()));
+    return buffer.toByteArray();
+  }
+
+  /** What a streamed download needs of one chunk. */
+  private record Piece(long offset, long totalBytes, ByteString data, boolean last) {}
+
+  /**
+   * Streams chunks into {@code buffer}; a stream that ends early is retried (the guard) from the
+   * bytes already received, and a chunk overlapping them contributes only its new tail.
+   */
+  private <T> void resumable(String what, ByteArrayOutputStream buffer, java.util.function.LongFunction<Iterator<T>> open,
+      java.util.function.Function<T, Piece> piece) {
     guard.idempotent(() -> {
-      Iterator<io.fedmesh.proto.federation.v1.SimulationDataChunk> chunks = blocking.withDeadlineAfter(120, TimeUnit.SECONDS)
-          .fetchSimulationData(io.fedmesh.proto.federation.v1.FetchSimulationDataRequest.newBuilder().setTraining(training)
-              .setDataVersion(version).setSiteName(site).setOffset(buffer.size()).build());
+      Iterator<T> chunks = open.apply(buffer.size());
       long total = -1;
       boolean last = false;
       while (chunks.hasNext()) {
-        var c = chunks.next();
-        total = c.getTotalBytes();
-        if (c.getOffset() > buffer.size()) {
-          throw Status.DATA_LOSS.withDescription("simulation data chunk at offset " + c.getOffset() + " but only "
-              + buffer.size() + " bytes received").asRuntimeException();
+        Piece c = piece.apply(chunks.next());
+        if (c.totalBytes() > 0) {
+          total = c.totalBytes();
         }
-        int skip = (int) (buffer.size() - c.getOffset());
-        bytesReceived.addAndGet(c.getData().size());
-        if (skip < c.getData().size()) {
-          buffer.writeBytes(c.getData().substring(skip).toByteArray());
+        if (c.offset() > buffer.size()) {
+          throw Status.DATA_LOSS.withDescription(what + ": chunk at offset " + c.offset() + " but only " + buffer.size()
+              + " bytes received").asRuntimeException();
         }
-        last |= c.getLast();
+        int skip = (int) (buffer.size() - c.offset());
+        bytesReceived.addAndGet(c.data().size());
+        if (skip < c.data().size()) {
+          buffer.writeBytes(c.data().substring(skip).toByteArray());
+        }
+        last |= c.last();
       }
       if (!last || (total >= 0 && buffer.size() != total)) {
-        throw Status.UNAVAILABLE.withDescription("simulation data " + version + " ended at " + buffer.size() + " of "
-            + (total < 0 ? "?" : total) + " bytes").asRuntimeException();
+        // the stream ended early (a proxy or the server gave up): the next attempt resumes from here
+        throw Status.UNAVAILABLE.withDescription(what + " ended at " + buffer.size() + " of " + (total < 0 ? "?" : total)
+            + " bytes").asRuntimeException();
       }
       return null;
     });
-    return buffer.toByteArray();
   }
 
   /** Uploads an encoded update in chunks; retried on transient errors (the coordinator dedups by key). */

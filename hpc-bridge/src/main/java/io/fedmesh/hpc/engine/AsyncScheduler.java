@@ -185,7 +185,7 @@ public final class AsyncScheduler {
       return List.of();
     }
     try {
-      List<java.util.concurrent.CompletableFuture<Integer>> f = launcher.launchAll(batch, (t, id) -> { });
+      List<java.util.concurrent.CompletableFuture<Integer>> f = launcher.launchAll(batch, TaskLauncher.IGNORED);
       if (f.size() == batch.size()) {
         return f;
       }

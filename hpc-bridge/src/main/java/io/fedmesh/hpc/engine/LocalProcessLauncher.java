@@ -71,7 +71,7 @@ public final class LocalProcessLauncher implements TaskLauncher {
 
   /** Waits for the process if it still runs, then reads the exit code its wrapper wrote. */
   @Override
-  public Optional<CompletableFuture<Integer>> reattach(TaskNode task, String jobId) {
+  public Optional<CompletableFuture<Integer>> reattach(TaskNode task, String jobId, Events events) {
     Path exit = exitFile(task);
     Optional<ProcessHandle> handle;
     try {
@@ -81,6 +81,7 @@ public final class LocalProcessLauncher implements TaskLauncher {
     }
     if (handle.isPresent() && handle.get().isAlive()) {
       running.put(task.name(), handle.get());
+      events.running(task);
       return Optional.of(handle.get().onExit().thenApply(h -> readExit(task, jobId, exit))
           .whenComplete((c, e) -> running.remove(task.name())));
     }

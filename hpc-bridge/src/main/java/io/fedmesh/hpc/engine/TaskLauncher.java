@@ -3,7 +3,6 @@ package io.fedmesh.hpc.engine;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -11,6 +10,19 @@ import java.util.function.Consumer;
  * optional parts let the bridge journal the job id, follow a job after a restart, and cancel.
  */
 public interface TaskLauncher {
+  /** What a launcher tells about the jobs it starts. */
+  @FunctionalInterface
+  interface Events {
+    /** The job exists: its scheduler job id (Slurm) or process id. */
+    void submitted(TaskNode task, String jobId);
+
+    /** The job left the scheduler's queue and runs. */
+    default void running(TaskNode task) {}
+  }
+
+  /** Events nobody listens to. */
+  Events IGNORED = (t, id) -> { };
+
   /** Completes with the exit code (0 = success) or exceptionally when the task could not start. */
   CompletableFuture<Integer> launch(TaskNode task);
 
@@ -24,17 +36,22 @@ public interface TaskLauncher {
 
   /**
    * Starts tasks that became ready together; a launcher may submit them as one (a Slurm job
-   * array). {@code submitted} hears each task's job id. Default: one {@link #launch} per task.
+   * array). {@code events} hears each task's job id, and when it runs. Default: one
+   * {@link #launch} per task, running as soon as it started (a process has no queue).
    */
-  default List<CompletableFuture<Integer>> launchAll(List<TaskNode> tasks, BiConsumer<TaskNode, String> submitted) {
-    return tasks.stream().map(t -> launch(t, id -> submitted.accept(t, id))).toList();
+  default List<CompletableFuture<Integer>> launchAll(List<TaskNode> tasks, Events events) {
+    return tasks.stream().map(t -> {
+      CompletableFuture<Integer> f = launch(t, id -> events.submitted(t, id));
+      events.running(t);
+      return f;
+    }).toList();
   }
 
   /**
    * Follows a job this launcher (or an earlier bridge process) started, without starting anything:
    * the future completes with its exit code. Empty when this launcher cannot follow earlier jobs.
    */
-  default Optional<CompletableFuture<Integer>> reattach(TaskNode task, String jobId) {
+  default Optional<CompletableFuture<Integer>> reattach(TaskNode task, String jobId, Events events) {
     return Optional.empty();
   }
 

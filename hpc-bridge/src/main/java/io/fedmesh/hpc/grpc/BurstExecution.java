@@ -43,9 +43,22 @@ final class BurstExecution implements AsyncScheduler.Listener {
     }
   }
 
+  /** The engine launched it: queued at the scheduler until {@link #running} (a local process runs at once). */
   @Override
   public synchronized void started(TaskNode task, double atSeconds) {
-    publish(event(task.name(), TaskState.TASK_STATE_RUNNING, 0, "", ms(atSeconds), 0));
+    TaskEvent previous = events.get(task.name());
+    if (previous != null && previous.getState() == TaskState.TASK_STATE_RUNNING) {
+      return; // the launcher already said it runs
+    }
+    publish(event(task.name(), TaskState.TASK_STATE_QUEUED, 0, "", 0, 0));
+  }
+
+  /** The scheduler runs it now (squeue shows it RUNNING, or the process started). */
+  synchronized void running(String task) {
+    TaskEvent previous = events.get(task);
+    if (previous != null && (previous.getState() == TaskState.TASK_STATE_PENDING || previous.getState() == TaskState.TASK_STATE_QUEUED)) {
+      publish(event(task, TaskState.TASK_STATE_RUNNING, 0, "", System.currentTimeMillis(), 0));
+    }
   }
 
   @Override
@@ -55,7 +68,11 @@ final class BurstExecution implements AsyncScheduler.Listener {
       case FAILED -> TaskState.TASK_STATE_FAILED;
       case CANCELLED -> TaskState.TASK_STATE_CANCELLED;
     };
-    publish(event(r.name(), state, r.exitCode(), r.message(), r.start() < 0 ? 0 : ms(r.start()), r.start() < 0 ? 0 : ms(r.end())));
+    TaskEvent previous = events.get(r.name());
+    // the time it started running when the scheduler told us, else when it was launched
+    long started = previous != null && previous.getStartedUnixMs() > 0 ? previous.getStartedUnixMs()
+        : r.start() < 0 ? 0 : ms(r.start());
+    publish(event(r.name(), state, r.exitCode(), r.message(), started, r.start() < 0 ? 0 : ms(r.end())));
   }
 
   /** The scheduler that runs this burst; a cancel that came first is passed on at once. */
@@ -122,12 +139,14 @@ final class BurstExecution implements AsyncScheduler.Listener {
   synchronized BurstStatus status(long producedSamples) {
     BurstStatus.Builder b = BurstStatus.newBuilder().setBurstUid(uid).setMode(mode).setTotal(events.size());
     int pending = 0;
+    int queued = 0;
     int running = 0;
     int ok = 0;
     int failed = 0;
     int cancelledTasks = 0;
     for (TaskEvent e : events.values()) {
       switch (e.getState()) {
+        case TASK_STATE_QUEUED -> queued++;
         case TASK_STATE_RUNNING -> running++;
         case TASK_STATE_SUCCEEDED -> ok++;
         case TASK_STATE_FAILED -> failed++;
@@ -136,7 +155,7 @@ final class BurstExecution implements AsyncScheduler.Listener {
       }
       b.addTasks(e);
     }
-    b.setPending(pending).setRunning(running).setSucceeded(ok).setFailed(failed).setCancelled(cancelledTasks)
+    b.setPending(pending).setQueued(queued).setRunning(running).setSucceeded(ok).setFailed(failed).setCancelled(cancelledTasks)
         .setProducedSamples(producedSamples);
     if (error != null) {
       b.setPhase(BurstPhase.BURST_PHASE_FAILED).setMessage(error);
@@ -151,7 +170,7 @@ final class BurstExecution implements AsyncScheduler.Listener {
         b.setMessage(failed + " task(s) failed; see their exit codes");
       }
     } else {
-      b.setPhase(running > 0 || ok > 0 ? BurstPhase.BURST_PHASE_RUNNING : BurstPhase.BURST_PHASE_PENDING);
+      b.setPhase(running > 0 || ok > 0 || failed > 0 ? BurstPhase.BURST_PHASE_RUNNING : BurstPhase.BURST_PHASE_PENDING);
     }
     return b.build();
   }

@@ -24,10 +24,8 @@ import io.fedmesh.proto.hpc.v1.TaskEvent;
 import io.fedmesh.proto.hpc.v1.WatchBurstRequest;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -144,7 +142,18 @@ public final class HpcBridgeService extends HpcBridgeGrpc.HpcBridgeImplBase impl
       java.nio.file.Files.createDirectories(dir.resolve("work"));
       BurstJournal journal = BurstJournal.open(dir);
       journals.put(burst.uid, journal);
-      JournaledLauncher launcher = new JournaledLauncher(launchers.create(burst.uid, burst.outputDir), journal, burst::jobId);
+      JournaledLauncher launcher = new JournaledLauncher(launchers.create(burst.uid, burst.outputDir), journal,
+          new io.fedmesh.hpc.engine.TaskLauncher.Events() {
+            @Override
+            public void submitted(TaskNode task, String jobId) {
+              burst.jobId(task.name(), jobId);
+            }
+
+            @Override
+            public void running(TaskNode task) {
+              burst.running(task.name());
+            }
+          });
       io.fedmesh.hpc.engine.ExecutionMode mode = burst.mode == ExecutionMode.EXECUTION_MODE_BARRIER
           ? io.fedmesh.hpc.engine.ExecutionMode.BARRIER : io.fedmesh.hpc.engine.ExecutionMode.ASYNC;
       AsyncScheduler.Listener counted = new AsyncScheduler.Listener() {
@@ -246,29 +255,15 @@ public final class HpcBridgeService extends HpcBridgeGrpc.HpcBridgeImplBase impl
       return;
     }
     Path out = workDir.resolve("bursts").resolve(uid).resolve("output");
-    ByteArrayOutputStream data = new ByteArrayOutputStream();
-    long samples = 0;
-    String header = null;
+    io.fedmesh.common.data.CsvJoiner data = new io.fedmesh.common.data.CsvJoiner();
     if (Files.isDirectory(out)) {
       try (Stream<Path> files = Files.list(out)) {
         for (Path f : files.filter(p -> p.toString().endsWith(".csv")).sorted().toList()) {
           List<String> lines = Files.readAllLines(f);
-          if (lines.isEmpty()) {
-            continue;
-          }
-          if (header == null) {
-            header = lines.get(0);
-            data.writeBytes((header + "\n").getBytes(StandardCharsets.UTF_8));
-          } else if (!header.equals(lines.get(0))) {
+          if (!data.append(lines)) {
             response.onError(Status.FAILED_PRECONDITION.withDescription(f.getFileName() + " has header '" + lines.get(0)
-                + "' but the burst's first output has '" + header + "'").asRuntimeException());
+                + "' but the burst's first output has '" + data.header() + "'").asRuntimeException());
             return;
-          }
-          for (String line : lines.subList(1, lines.size())) {
-            if (!line.isBlank()) {
-              data.writeBytes((line + "\n").getBytes(StandardCharsets.UTF_8));
-              samples++;
-            }
           }
         }
       } catch (IOException e) {
@@ -276,7 +271,8 @@ public final class HpcBridgeService extends HpcBridgeGrpc.HpcBridgeImplBase impl
         return;
       }
     }
-    byte[] bytes = data.toByteArray();
+    long samples = data.rows();
+    byte[] bytes = data.bytes();
     long offset = Math.min(request.getOffset(), bytes.length);
     do {
       int len = (int) Math.min(CHUNK, bytes.length - offset);

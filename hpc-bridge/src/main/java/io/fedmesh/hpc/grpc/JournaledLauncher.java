@@ -8,7 +8,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,15 +22,15 @@ final class JournaledLauncher implements TaskLauncher {
 
   private final TaskLauncher delegate;
   private final BurstJournal journal;
-  private final BiConsumer<String, String> jobIds;
+  private final Events burst;
   private final AtomicInteger submitted = new AtomicInteger();
   private final AtomicInteger reattached = new AtomicInteger();
 
-  /** @param jobIds hears (task, job id) whenever a task's job id becomes known */
-  JournaledLauncher(TaskLauncher delegate, BurstJournal journal, BiConsumer<String, String> jobIds) {
+  /** @param burst hears each task's job id when it becomes known, and when the task runs */
+  JournaledLauncher(TaskLauncher delegate, BurstJournal journal, Events burst) {
     this.delegate = delegate;
     this.journal = journal;
-    this.jobIds = jobIds;
+    this.burst = burst;
   }
 
   /**
@@ -39,7 +38,7 @@ final class JournaledLauncher implements TaskLauncher {
    * (one job array on Slurm), each written down as being submitted first.
    */
   @Override
-  public List<CompletableFuture<Integer>> launchAll(List<TaskNode> tasks, BiConsumer<TaskNode, String> ignored) {
+  public List<CompletableFuture<Integer>> launchAll(List<TaskNode> tasks, Events ignored) {
     List<CompletableFuture<Integer>> result = new ArrayList<>();
     List<TaskNode> fresh = new ArrayList<>();
     List<Integer> freshAt = new ArrayList<>();
@@ -54,14 +53,9 @@ final class JournaledLauncher implements TaskLauncher {
       }
     }
     if (!fresh.isEmpty()) {
-      fresh.forEach(t -> journal.submitting(t.name()));
-      submitted.addAndGet(fresh.size());
-      List<CompletableFuture<Integer>> f = delegate.launchAll(fresh, (t, id) -> {
-        journal.submitted(t.name(), id);
-        jobIds.accept(t.name(), id);
-      });
+      List<CompletableFuture<Integer>> f = submit(fresh);
       for (int k = 0; k < fresh.size(); k++) {
-        result.set(freshAt.get(k), record(fresh.get(k), f.get(k)));
+        result.set(freshAt.get(k), f.get(k));
       }
     }
     return result;
@@ -73,7 +67,7 @@ final class JournaledLauncher implements TaskLauncher {
     if (known.isPresent() && known.get().finished()) {
       BurstJournal.Entry e = known.get();
       if (e.jobId() != null) {
-        jobIds.accept(task.name(), e.jobId());
+        burst.submitted(task, e.jobId());
       }
       reattached.incrementAndGet();
       return e.exitCode() == -1 && e.message() != null
@@ -89,22 +83,40 @@ final class JournaledLauncher implements TaskLauncher {
       }
     }
     if (jobId != null) {
-      Optional<CompletableFuture<Integer>> followed = delegate.reattach(task, jobId);
+      burst.submitted(task, jobId);
+      Optional<CompletableFuture<Integer>> followed = delegate.reattach(task, jobId, burst);
       if (followed.isPresent()) {
         LOG.info("task {}: reattached to job {}", task.name(), jobId);
         reattached.incrementAndGet();
-        jobIds.accept(task.name(), jobId);
         return record(task, followed.get());
       }
       return record(task, CompletableFuture.failedFuture(new IllegalStateException("job " + jobId
           + " was started by an earlier bridge process and this backend cannot follow it")));
     }
-    journal.submitting(task.name());
-    submitted.incrementAndGet();
-    return record(task, delegate.launch(task, id -> {
-      journal.submitted(task.name(), id);
-      jobIds.accept(task.name(), id);
-    }));
+    return submit(List.of(task)).get(0);
+  }
+
+  /** Writes the intent down, then submits (together: one job array on Slurm), journaling each job id. */
+  private List<CompletableFuture<Integer>> submit(List<TaskNode> fresh) {
+    fresh.forEach(t -> journal.submitting(t.name()));
+    submitted.addAndGet(fresh.size());
+    List<CompletableFuture<Integer>> f = delegate.launchAll(fresh, new Events() {
+      @Override
+      public void submitted(TaskNode t, String id) {
+        journal.submitted(t.name(), id);
+        burst.submitted(t, id);
+      }
+
+      @Override
+      public void running(TaskNode t) {
+        burst.running(t);
+      }
+    });
+    List<CompletableFuture<Integer>> recorded = new ArrayList<>();
+    for (int k = 0; k < fresh.size(); k++) {
+      recorded.add(record(fresh.get(k), f.get(k)));
+    }
+    return recorded;
   }
 
   private CompletableFuture<Integer> record(TaskNode task, CompletableFuture<Integer> exit) {

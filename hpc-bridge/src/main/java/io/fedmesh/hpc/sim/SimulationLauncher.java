@@ -51,6 +51,15 @@ public final class SimulationLauncher {
     return mpi.usable() && MPI_MAIN_COMPILED;
   }
 
+  /** Why {@link #command} would run one process instead of MPI ranks (for skip messages and logs); empty when it uses MPI. */
+  public String whyNoMpi() {
+    if (!mpi.usable()) {
+      return mpi.missing();
+    }
+    return MPI_MAIN_COMPILED ? "" : MPI_MAIN + " was not compiled (the 'mpi' Maven profile needs " + MpiRuntime.defaultJar()
+        + " when the module is built)";
+  }
+
   private static final boolean MPI_MAIN_COMPILED = SimulationLauncher.class.getClassLoader()
       .getResource(MPI_MAIN.replace('.', '/') + ".class") != null;
 

@@ -14,7 +14,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -78,6 +77,10 @@ public final class SlurmLauncher implements TaskLauncher, AutoCloseable {
 
   @Override
   public CompletableFuture<Integer> launch(TaskNode task, Consumer<String> submitted) {
+    return launchOne(task, (t, id) -> submitted.accept(id));
+  }
+
+  private CompletableFuture<Integer> launchOne(TaskNode task, Events events) {
     if (cancelled) {
       return CompletableFuture.failedFuture(new IllegalStateException("cancelled before it was submitted"));
     }
@@ -89,12 +92,12 @@ public final class SlurmLauncher implements TaskLauncher, AutoCloseable {
             + trim(r.stderr()), null));
       }
       String jobId = r.stdout().trim().split(";")[0];
-      submitted.accept(jobId);
+      events.submitted(task, jobId);
       LOG.debug("task {} submitted as Slurm job {}", task.name(), jobId);
       if (cancelled) {
         scancel(List.of(jobId)); // cancel() ran while sbatch did
       }
-      return follow(jobId);
+      return follow(jobId, () -> events.running(task));
     } catch (Exception e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -107,7 +110,7 @@ public final class SlurmLauncher implements TaskLauncher, AutoCloseable {
    * Element job ids are {@code <array id>_<index>}. A lone task is an ordinary job.
    */
   @Override
-  public List<CompletableFuture<Integer>> launchAll(List<TaskNode> tasks, BiConsumer<TaskNode, String> submitted) {
+  public List<CompletableFuture<Integer>> launchAll(List<TaskNode> tasks, Events events) {
     CompletableFuture<?>[] out = new CompletableFuture<?>[tasks.size()];
     Map<List<Integer>, List<Integer>> shapes = new java.util.LinkedHashMap<>();
     for (int i = 0; i < tasks.size(); i++) {
@@ -116,12 +119,11 @@ public final class SlurmLauncher implements TaskLauncher, AutoCloseable {
     }
     for (List<Integer> group : shapes.values()) {
       if (group.size() == 1) {
-        TaskNode t = tasks.get(group.get(0));
-        out[group.get(0)] = launch(t, id -> submitted.accept(t, id));
+        out[group.get(0)] = launchOne(tasks.get(group.get(0)), events);
         continue;
       }
       List<TaskNode> members = group.stream().map(tasks::get).toList();
-      List<CompletableFuture<Integer>> f = launchArray(members, submitted);
+      List<CompletableFuture<Integer>> f = launchArray(members, events);
       for (int k = 0; k < group.size(); k++) {
         out[group.get(k)] = f.get(k);
       }
@@ -135,7 +137,7 @@ public final class SlurmLauncher implements TaskLauncher, AutoCloseable {
     return result;
   }
 
-  private List<CompletableFuture<Integer>> launchArray(List<TaskNode> members, BiConsumer<TaskNode, String> submitted) {
+  private List<CompletableFuture<Integer>> launchArray(List<TaskNode> members, Events events) {
     if (cancelled) {
       return members.stream().map(t -> CompletableFuture.<Integer>failedFuture(
           new IllegalStateException("cancelled before it was submitted"))).toList();
@@ -153,8 +155,9 @@ public final class SlurmLauncher implements TaskLauncher, AutoCloseable {
       List<CompletableFuture<Integer>> futures = new ArrayList<>();
       for (int i = 0; i < members.size(); i++) {
         String id = arrayId + "_" + i;
-        submitted.accept(members.get(i), id);
-        futures.add(follow(id));
+        TaskNode member = members.get(i);
+        events.submitted(member, id);
+        futures.add(follow(id, () -> events.running(member)));
       }
       if (cancelled) {
         scancel(List.of(arrayId));
@@ -223,8 +226,8 @@ public final class SlurmLauncher implements TaskLauncher, AutoCloseable {
   }
 
   @Override
-  public Optional<CompletableFuture<Integer>> reattach(TaskNode task, String jobId) {
-    return Optional.of(follow(jobId));
+  public Optional<CompletableFuture<Integer>> reattach(TaskNode task, String jobId, Events events) {
+    return Optional.of(follow(jobId, () -> events.running(task)));
   }
 
   /** The job named after this task, queued or finished (squeue, then the completion log). */
@@ -250,10 +253,10 @@ public final class SlurmLauncher implements TaskLauncher, AutoCloseable {
     return live.size();
   }
 
-  private CompletableFuture<Integer> follow(String jobId) {
+  private CompletableFuture<Integer> follow(String jobId, Runnable running) {
     jobs.add(jobId);
     unfinished.put(jobId, true);
-    return poller.follow(jobId).whenComplete((c, e) -> unfinished.remove(jobId));
+    return poller.follow(jobId, running).whenComplete((c, e) -> unfinished.remove(jobId));
   }
 
   private void scancel(List<String> ids) {

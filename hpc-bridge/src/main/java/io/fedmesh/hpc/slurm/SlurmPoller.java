@@ -41,9 +41,24 @@ public final class SlurmPoller implements AutoCloseable {
     ticker.scheduleWithFixedDelay(this::poll, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  private final Map<String, Runnable> onRunning = new ConcurrentHashMap<>();
+
   /** A future that completes with the job's exit code once it has left the queue. */
   public CompletableFuture<Integer> follow(String jobId) {
     return inFlight.computeIfAbsent(jobId, id -> new CompletableFuture<>());
+  }
+
+  /** {@link #follow}, and {@code running} once squeue shows the job RUNNING (or it ended unseen). */
+  public CompletableFuture<Integer> follow(String jobId, Runnable running) {
+    onRunning.put(jobId, running);
+    return follow(jobId);
+  }
+
+  private void running(String jobId) {
+    Runnable r = onRunning.remove(jobId);
+    if (r != null) {
+      r.run();
+    }
   }
 
   public int inFlight() {
@@ -55,12 +70,19 @@ public final class SlurmPoller implements AutoCloseable {
       return;
     }
     try {
-      CommandRunner.Result q = runner.run(List.of("squeue", "-h", "-r", "-o", "%i"));
+      CommandRunner.Result q = runner.run(List.of("squeue", "-h", "-r", "-o", "%i %T"));
       if (!q.ok()) {
         LOG.warn("squeue failed: {}", SlurmLauncher.trim(q.stderr()));
         return;
       }
-      Set<String> queued = new HashSet<>(q.stdout().lines().map(String::trim).toList());
+      Set<String> queued = new HashSet<>();
+      for (String line : q.stdout().lines().map(String::trim).filter(l -> !l.isEmpty()).toList()) {
+        String[] f = line.split("\\s+");
+        queued.add(f[0]);
+        if (f.length > 1 && (f[1].equals("RUNNING") || f[1].equals("COMPLETING"))) {
+          running(f[0]);
+        }
+      }
       List<String> left = inFlight.keySet().stream().filter(id -> !queued.contains(id)).toList();
       if (left.isEmpty()) {
         return;
@@ -80,6 +102,7 @@ public final class SlurmPoller implements AutoCloseable {
         int[] e = exits.get(id);
         CompletableFuture<Integer> f;
         if (e != null) {
+          running(id); // it may have started and ended between two polls
           f = inFlight.remove(id);
           missing.remove(id);
           if (f != null) {
@@ -87,6 +110,7 @@ public final class SlurmPoller implements AutoCloseable {
           }
         } else if (missing.merge(id, 1, Integer::sum) >= MISSING_TICKS && (f = inFlight.remove(id)) != null) {
           missing.remove(id);
+          onRunning.remove(id);
           f.completeExceptionally(new SchedulerException("Slurm job " + id + " is neither queued nor in the job completion"
               + " log (sacct -c): it was lost or purged", null));
         }

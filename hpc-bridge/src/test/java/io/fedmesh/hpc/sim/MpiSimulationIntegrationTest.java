@@ -28,16 +28,7 @@ class MpiSimulationIntegrationTest {
 
   @BeforeEach
   void needsOpenMpi() {
-    MpiRuntime mpi = MpiRuntime.detect();
-    String reason = mpi.usable() ? "" : mpi.missing();
-    if (reason.isEmpty()) {
-      try {
-        Class.forName(SimulationLauncher.MPI_MAIN);
-      } catch (ClassNotFoundException e) {
-        reason = SimulationLauncher.MPI_MAIN + " was not compiled (the 'mpi' Maven profile needs "
-            + MpiRuntime.defaultJar() + " when the module is built)";
-      }
-    }
+    String reason = new SimulationLauncher().whyNoMpi();
     if (!reason.isEmpty()) {
       System.out.println("SKIPPED MpiSimulationIntegrationTest: " + reason);
     }

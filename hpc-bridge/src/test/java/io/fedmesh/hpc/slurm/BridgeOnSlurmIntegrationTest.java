@@ -9,7 +9,6 @@ import io.fedmesh.common.grpc.GrpcServerRunner;
 import io.fedmesh.common.grpc.HostPort;
 import io.fedmesh.common.model.TaskKind;
 import io.fedmesh.hpc.grpc.HpcBridgeService;
-import io.fedmesh.hpc.sim.MpiRuntime;
 import io.fedmesh.hpc.sim.SimulationLauncher;
 import io.fedmesh.proto.hpc.v1.BurstPhase;
 import io.fedmesh.proto.hpc.v1.BurstStatus;
@@ -84,15 +83,7 @@ class BridgeOnSlurmIntegrationTest {
 
   @Test
   void eightTwoRankMpiSimulationsSucceedABadOneFailsWithItsExitCodeAndTheDataComesBack() throws Exception {
-    MpiRuntime mpi = MpiRuntime.detect();
-    String missing = mpi.usable() ? "" : mpi.missing();
-    if (missing.isEmpty()) {
-      try {
-        Class.forName(SimulationLauncher.MPI_MAIN);
-      } catch (ClassNotFoundException e) {
-        missing = SimulationLauncher.MPI_MAIN + " was not compiled (the 'mpi' Maven profile needs " + MpiRuntime.defaultJar() + ")";
-      }
-    }
+    String missing = new SimulationLauncher().whyNoMpi();
     if (!missing.isEmpty()) {
       System.out.println("SKIPPED BridgeOnSlurmIntegrationTest MPI ensemble: " + missing);
     }
@@ -184,6 +175,25 @@ class BridgeOnSlurmIntegrationTest {
       await().atMost(Duration.ofSeconds(30)).until(() -> new io.fedmesh.hpc.slurm.CommandRunner(Duration.ofSeconds(10))
           .run(List.of("squeue", "-h", "-o", "%j")).stdout().lines().noneMatch(l -> l.startsWith("fedmesh-cancel-o-long")));
       assertThat(Files.readAllLines(runs)).hasSize(2);
+    }
+  }
+
+  @Test
+  void tasksWaitingInSlurmsQueueAreQueuedNotRunning() {
+    // the bridge may start 8 one-core tasks at once, but the node has 4 CPUs: Slurm holds 4 back
+    SubmitBurstRequest.Builder req = SubmitBurstRequest.newBuilder().setBurstUid("queued-on-slurm").setBurstName("default/q");
+    for (int i = 0; i < 8; i++) {
+      req.addTasks(TaskSpec.newBuilder().setName("wait" + i).setKind("simulate").setRanks(1).setCommand("sleep 120"));
+    }
+    try (Bridge b = Bridge.start(work, 8)) {
+      b.stub().submit(req.build());
+      await().atMost(Duration.ofSeconds(60)).until(() -> b.get("queued-on-slurm").getRunning() == 4
+          && b.get("queued-on-slurm").getQueued() == 4);
+      assertThat(b.get("queued-on-slurm").getTasksList()).filteredOn(e -> e.getState() == TaskState.TASK_STATE_RUNNING)
+          .allSatisfy(e -> assertThat(e.getStartedUnixMs()).isPositive());
+      b.stub().cancel(CancelBurstRequest.newBuilder().setBurstUid("queued-on-slurm").build());
+      await().atMost(Duration.ofSeconds(60)).until(() -> b.get("queued-on-slurm").getPhase() == BurstPhase.BURST_PHASE_CANCELLED);
+      assertThat(b.get("queued-on-slurm").getCancelled()).isEqualTo(8);
     }
   }
 }

@@ -4,10 +4,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fedmesh.api.v1alpha1.SimulationBurst;
 import io.fedmesh.api.v1alpha1.SimulationBurstStatus;
 import io.fedmesh.common.codec.Digests;
+import io.fedmesh.common.data.CsvJoiner;
 import io.fedmesh.operator.coordinator.SimulationData;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,9 +34,7 @@ final class SimulationSources {
 
   /** The joined data of every named burst that has produced samples; empty when none has yet. */
   Optional<SimulationData.Published> collect(List<String> names) {
-    ByteArrayOutputStream csv = new ByteArrayOutputStream();
-    String header = null;
-    long samples = 0;
+    CsvJoiner csv = new CsvJoiner();
     List<String> used = new ArrayList<>();
     for (String name : new LinkedHashSet<>(names)) {
       SimulationBurst b = client.resources(SimulationBurst.class).inNamespace(namespace).withName(name).get();
@@ -56,25 +53,16 @@ final class SimulationSources {
       if (lines.isEmpty()) {
         continue;
       }
-      if (header == null) {
-        header = lines.get(0);
-        csv.writeBytes((header + "\n").getBytes(StandardCharsets.UTF_8));
-      } else if (!header.equals(lines.get(0))) {
-        LOG.warn("{}/{}: columns '{}' differ from '{}' of the first burst; left out", namespace, name, lines.get(0), header);
+      if (!csv.append(lines)) {
+        LOG.warn("{}/{}: columns '{}' differ from '{}' of the first burst; left out", namespace, name, lines.get(0), csv.header());
         continue;
-      }
-      for (String line : lines.subList(1, lines.size())) {
-        if (!line.isBlank()) {
-          csv.writeBytes((line + "\n").getBytes(StandardCharsets.UTF_8));
-          samples++;
-        }
       }
       used.add(name);
     }
-    if (samples == 0) {
+    if (csv.rows() == 0) {
       return Optional.empty();
     }
-    byte[] bytes = csv.toByteArray();
-    return Optional.of(new SimulationData.Published("sim-" + Digests.sha256Hex(bytes).substring(0, 12), bytes, samples, used));
+    byte[] bytes = csv.bytes();
+    return Optional.of(new SimulationData.Published("sim-" + Digests.sha256Hex(bytes).substring(0, 12), bytes, csv.rows(), used));
   }
 }
