@@ -5,6 +5,7 @@ import io.fedmesh.common.grpc.HostPort;
 import io.fedmesh.common.grpc.TlsFiles;
 import io.fedmesh.hpc.engine.LocalProcessLauncher;
 import io.fedmesh.hpc.grpc.LauncherFactory;
+import io.fedmesh.hpc.slurm.SlurmCluster;
 import io.fedmesh.hpc.slurm.SlurmPoller;
 import io.fedmesh.hpc.grpc.HpcBridgeService;
 import io.fedmesh.hpc.slurm.SlurmLauncher;
@@ -68,7 +69,7 @@ public final class BridgeCommand implements Callable<Integer> {
     try (SlurmPoller poller = backend.equals("slurm") ? new SlurmPoller(Duration.ofMillis(500)) : null;
         io.fedmesh.common.metrics.MetricsServer metrics = io.fedmesh.common.metrics.MetricsServer.start("0.0.0.0", metricsPort);
         HpcBridgeService service = new HpcBridgeService(workDir.toAbsolutePath(), slots, backend, launchers(poller),
-            metrics.registry());
+            metrics.registry()).withClusterProbe(poller == null ? null : new SlurmCluster(Duration.ofSeconds(10))::describe);
         GrpcServerRunner server = GrpcServerRunner.start("hpc-bridge", HostPort.parse(listen), TlsFiles.fromDirectory(tlsDir),
             List.of(service))) {
       System.err.printf("hpc-bridge: %s backend, %d slots, listening on %s, journal in %s%n", backend, slots, listen, workDir);

@@ -67,7 +67,8 @@ final class LocalHpc implements AutoCloseable {
     } else {
       launchers = (uid, o) -> new LocalProcessLauncher(o.resolveSibling("logs"), o);
     }
-    HpcBridgeService service = new HpcBridgeService(out.resolve("bridge"), mode.equals("slurm") ? 4 : 2, mode, launchers);
+    HpcBridgeService service = new HpcBridgeService(out.resolve("bridge"), mode.equals("slurm") ? 4 : 2, mode, launchers)
+        .withClusterProbe(poller == null ? null : new io.fedmesh.hpc.slurm.SlurmCluster(Duration.ofSeconds(10))::describe);
     GrpcServerRunner server = GrpcServerRunner.start("hpc-bridge", new HostPort("127.0.0.1", 0), null, List.of(service));
     return new LocalHpc(service, server, mode, poller);
   }

@@ -55,7 +55,7 @@ class LocalMeshIntegrationTest {
   @Test
   void aSimulationBurstOnTheBridgeFeedsACloudSideLearner() throws Exception {
     Path out = tmp.resolve("hpc");
-    int rc = run("local", "--sites", "2", "--rounds", "8", "--hpc", "local", "--out", out.toString());
+    int rc = run("local", "--sites", "2", "--rounds", "10", "--hpc", "local", "--out", out.toString());
     assertThat(rc).isZero();
     JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
     assertThat(summary.get("phase").asText()).isEqualTo("Succeeded");
@@ -78,7 +78,7 @@ class LocalMeshIntegrationTest {
   @Test
   void thePlumeProblemTrainsOnReferenceSimulationReadingsAndABurstOfTheSolverJoins() throws Exception {
     Path out = tmp.resolve("plume");
-    int rc = run("local", "--problem", "plume", "--sites", "2", "--rounds", "6", "--hpc", "local", "--out", out.toString());
+    int rc = run("local", "--problem", "plume", "--sites", "2", "--rounds", "10", "--hpc", "local", "--out", out.toString());
     assertThat(rc).isZero();
     JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
     assertThat(summary.get("phase").asText()).isEqualTo("Succeeded");

@@ -58,6 +58,7 @@ public final class HpcBridgeService extends HpcBridgeGrpc.HpcBridgeImplBase impl
   private final Map<String, BurstExecution> bursts = new ConcurrentHashMap<>();
   private final Map<String, BurstJournal> journals = new ConcurrentHashMap<>();
   private volatile boolean closing;
+  private volatile java.util.function.Supplier<ClusterInfo> clusterProbe;
   private final Map<String, BurstStatus> finishedBefore = new ConcurrentHashMap<>();
   private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "burst");
@@ -237,13 +238,31 @@ public final class HpcBridgeService extends HpcBridgeGrpc.HpcBridgeImplBase impl
     response.onCompleted();
   }
 
+  /**
+   * Answers DescribeCluster from {@code probe} (sinfo/squeue on Slurm, see
+   * {@link io.fedmesh.hpc.slurm.SlurmCluster}); by default the bridge's own slots. Call before serving.
+   */
+  public HpcBridgeService withClusterProbe(java.util.function.Supplier<ClusterInfo> probe) {
+    this.clusterProbe = probe;
+    return this;
+  }
+
   @Override
   public void describeCluster(DescribeClusterRequest request, StreamObserver<ClusterInfo> response) {
+    try {
+      response.onNext(clusterProbe == null ? localCluster() : clusterProbe.get());
+      response.onCompleted();
+    } catch (RuntimeException e) {
+      response.onError(Status.UNAVAILABLE.withDescription(scheduler + " cannot be described: " + e.getMessage()).asRuntimeException());
+    }
+  }
+
+  private ClusterInfo localCluster() {
     long running = bursts.values().stream().filter(b -> !b.done()).count();
-    response.onNext(ClusterInfo.newBuilder().setScheduler(scheduler).setRunningJobs((int) running)
-        .addPartitions(io.fedmesh.proto.hpc.v1.Partition.newBuilder().setName("default").setTotalCpus(cores).setNodes(1).setState("up"))
-        .setVersion("fedmesh-hpc-bridge 0.1.0").build());
-    response.onCompleted();
+    return ClusterInfo.newBuilder().setScheduler(scheduler).setRunningJobs((int) running)
+        .addPartitions(io.fedmesh.proto.hpc.v1.Partition.newBuilder().setName("default").setTotalCpus(cores).setFreeCpus(cores)
+            .setNodes(1).setState("up"))
+        .setVersion("fedmesh-hpc-bridge 0.1.0").build();
   }
 
   /** The burst's CSV outputs concatenated, header once, in task order. */

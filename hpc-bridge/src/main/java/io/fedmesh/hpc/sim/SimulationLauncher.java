@@ -14,8 +14,8 @@ import java.util.stream.Collectors;
  * Builds the command line of one reference-simulation task, for a backend to run (locally or in a
  * Slurm batch script, where mpirun finds its allocation). With mpirun, mpi.jar and libmpi_java.so
  * present: {@code mpirun -np R ... java -cp <classpath:mpi.jar> -Djava.library.path=<dir>
- * io.fedmesh.hpc.sim.MpiSimulationMain ...}; otherwise one process, {@code java ... SimulationMain ...}
- * (the same numerics on one rank).
+ * io.fedmesh.hpc.sim.MpiSimulationMain ...}; otherwise, and for a single rank, one process,
+ * {@code java ... SimulationMain ...} (the same numerics on one rank).
  */
 public final class SimulationLauncher {
   public static final String MPI_MAIN = "io.fedmesh.hpc.sim.MpiSimulationMain";
@@ -24,11 +24,13 @@ public final class SimulationLauncher {
   private final Path java;
   private final String classPath;
   private final MpiRuntime mpi;
+  /** The default launcher also needs this build to have compiled the MPI entry point; explicit ones trust their runtime. */
+  private final boolean needsCompiledMain;
 
   /** The running JVM's java and class path, and the Open MPI found on this machine. */
   public SimulationLauncher() {
     this(Path.of(System.getProperty("java.home"), "bin", "java"), absolute(System.getProperty("java.class.path")),
-        MpiRuntime.detect());
+        MpiRuntime.detect(), true);
   }
 
   /** Class path entries made absolute: a Slurm job may start in another directory than the bridge. */
@@ -38,9 +40,14 @@ public final class SimulationLauncher {
   }
 
   public SimulationLauncher(Path java, String classPath, MpiRuntime mpi) {
+    this(java, classPath, mpi, false);
+  }
+
+  private SimulationLauncher(Path java, String classPath, MpiRuntime mpi, boolean needsCompiledMain) {
     this.java = java;
     this.classPath = classPath;
     this.mpi = mpi;
+    this.needsCompiledMain = needsCompiledMain;
   }
 
   /**
@@ -48,7 +55,7 @@ public final class SimulationLauncher {
    * here, and this build compiled the MPI entry point (the 'mpi' Maven profile, active when mpi.jar existed).
    */
   public boolean usesMpi() {
-    return mpi.usable() && MPI_MAIN_COMPILED;
+    return mpi.usable() && (MPI_MAIN_COMPILED || !needsCompiledMain);
   }
 
   /** Why {@link #command} would run one process instead of MPI ranks (for skip messages and logs); empty when it uses MPI. */
@@ -56,7 +63,7 @@ public final class SimulationLauncher {
     if (!mpi.usable()) {
       return mpi.missing();
     }
-    return MPI_MAIN_COMPILED ? "" : MPI_MAIN + " was not compiled (the 'mpi' Maven profile needs " + MpiRuntime.defaultJar()
+    return MPI_MAIN_COMPILED || !needsCompiledMain ? "" : MPI_MAIN + " was not compiled (the 'mpi' Maven profile needs " + MpiRuntime.defaultJar()
         + " when the module is built)";
   }
 
@@ -79,7 +86,8 @@ public final class SimulationLauncher {
       throw new IllegalArgumentException("ranks must be >= 1 (got " + ranks + ")");
     }
     List<String> cmd = new ArrayList<>();
-    boolean useMpi = usesMpi();
+    // one rank needs no mpirun: the same numerics in one process, without MPI's start-up
+    boolean useMpi = usesMpi() && ranks > 1;
     if (useMpi) {
       cmd.addAll(List.of(mpi.mpirun().orElseThrow().toString(), "-np", Integer.toString(ranks), "--oversubscribe",
           "--allow-run-as-root", "--bind-to", "none",

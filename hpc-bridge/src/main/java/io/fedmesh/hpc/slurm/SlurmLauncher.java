@@ -234,11 +234,11 @@ public final class SlurmLauncher implements TaskLauncher, AutoCloseable {
   @Override
   public Optional<String> findSubmitted(TaskNode task) {
     String name = jobName(task);
-    CommandRunner.Result q = runner.run(List.of("squeue", "-h", "-o", "%i", "--name=" + name));
+    CommandRunner.Result q = guard.once(() -> runner.run(List.of("squeue", "-h", "-o", "%i", "--name=" + name)));
     if (q.ok() && !q.stdout().isBlank()) {
       return Optional.of(q.stdout().lines().findFirst().orElseThrow().trim());
     }
-    CommandRunner.Result a = runner.run(List.of("sacct", "-c", "-n", "-P", "-o", "jobid,jobname", "--name=" + name));
+    CommandRunner.Result a = guard.once(() -> runner.run(List.of("sacct", "-c", "-n", "-P", "-o", "jobid,jobname", "--name=" + name)));
     return a.stdout().lines().map(l -> l.split("\\|")).filter(f -> f.length >= 2 && f[1].trim().equals(name))
         .map(f -> f[0].trim()).filter(id -> !id.contains(".")).reduce((first, last) -> last);
   }
@@ -262,7 +262,7 @@ public final class SlurmLauncher implements TaskLauncher, AutoCloseable {
   private void scancel(List<String> ids) {
     List<String> cmd = new ArrayList<>(List.of("scancel"));
     cmd.addAll(ids);
-    CommandRunner.Result r = runner.run(cmd);
+    CommandRunner.Result r = guard.once(() -> runner.run(cmd));
     if (!r.ok()) {
       LOG.warn("scancel {} failed: {}", ids, trim(r.stderr()));
     }

@@ -24,6 +24,8 @@ public final class SlurmPoller implements AutoCloseable {
   private static final int MISSING_TICKS = 40;
 
   private final CommandRunner runner;
+  /** A breaker around Slurm's commands: while slurmctld is down, ticks are skipped instead of piling up timeouts. */
+  private final io.fedmesh.common.resilience.CallGuard guard = io.fedmesh.common.resilience.CallGuard.forDestination("slurm-poll");
   private final Map<String, CompletableFuture<Integer>> inFlight = new ConcurrentHashMap<>();
   private final Map<String, Integer> missing = new ConcurrentHashMap<>();
   private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -70,7 +72,7 @@ public final class SlurmPoller implements AutoCloseable {
       return;
     }
     try {
-      CommandRunner.Result q = runner.run(List.of("squeue", "-h", "-r", "-o", "%i %T"));
+      CommandRunner.Result q = guard.once(() -> runner.run(List.of("squeue", "-h", "-r", "-o", "%i %T")));
       if (!q.ok()) {
         LOG.warn("squeue failed: {}", SlurmLauncher.trim(q.stderr()));
         return;
@@ -90,13 +92,13 @@ public final class SlurmPoller implements AutoCloseable {
       Map<String, int[]> exits = new java.util.HashMap<>();
       List<String> jobs = left.stream().filter(id -> !id.contains("_")).toList();
       if (!jobs.isEmpty()) {
-        CommandRunner.Result acct = runner.run(List.of("sacct", "-c", "-n", "-P", "-o", "jobid,state,exitcode", "-j",
-            String.join(",", jobs)));
+        CommandRunner.Result acct = guard.once(() -> runner.run(List.of("sacct", "-c", "-n", "-P", "-o", "jobid,state,exitcode",
+            "-j", String.join(",", jobs))));
         exits.putAll(SlurmLauncher.parseSacct(acct.stdout()));
       }
       // job-array elements: the completion log does not know <array>_<index>, slurmctld does (one call per array)
       for (String array : left.stream().filter(id -> id.contains("_")).map(id -> id.substring(0, id.indexOf('_'))).distinct().toList()) {
-        exits.putAll(parseScontrol(runner.run(List.of("scontrol", "-o", "show", "job", array)).stdout()));
+        exits.putAll(parseScontrol(guard.once(() -> runner.run(List.of("scontrol", "-o", "show", "job", array))).stdout()));
       }
       for (String id : left) {
         int[] e = exits.get(id);

@@ -59,7 +59,8 @@ class BridgeOnSlurmIntegrationTest {
     static Bridge start(Path work, int cores) {
       SlurmPoller poller = new SlurmPoller(Duration.ofMillis(300));
       HpcBridgeService svc = new HpcBridgeService(work, cores, "slurm",
-          (uid, out) -> new SlurmLauncher(poller, out.resolveSibling("logs"), null, out, SlurmLauncher.jobNamePrefix(uid)));
+          (uid, out) -> new SlurmLauncher(poller, out.resolveSibling("logs"), null, out, SlurmLauncher.jobNamePrefix(uid)))
+          .withClusterProbe(new SlurmCluster(Duration.ofSeconds(10))::describe);
       GrpcServerRunner server = GrpcServerRunner.start("bridge-slurm-test", new HostPort("127.0.0.1", 0), null, List.of(svc));
       return new Bridge(poller, svc, server, ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build());
     }
@@ -79,6 +80,12 @@ class BridgeOnSlurmIntegrationTest {
       service.close();
       poller.close();
     }
+  }
+
+  /** The private Slurm runs only these tests' jobs: whatever a failed test left behind must not block the next one. */
+  @org.junit.jupiter.api.AfterEach
+  void cancelLeftovers() {
+    new CommandRunner(Duration.ofSeconds(10)).run(List.of("scancel", "-u", System.getProperty("user.name")));
   }
 
   @Test
@@ -187,11 +194,26 @@ class BridgeOnSlurmIntegrationTest {
     }
     try (Bridge b = Bridge.start(work, 8)) {
       b.stub().submit(req.build());
-      await().atMost(Duration.ofSeconds(60)).until(() -> b.get("queued-on-slurm").getRunning() == 4
-          && b.get("queued-on-slurm").getQueued() == 4);
-      assertThat(b.get("queued-on-slurm").getTasksList()).filteredOn(e -> e.getState() == TaskState.TASK_STATE_RUNNING)
-          .allSatisfy(e -> assertThat(e.getStartedUnixMs()).isPositive());
-      b.stub().cancel(CancelBurstRequest.newBuilder().setBurstUid("queued-on-slurm").build());
+      try {
+        await().atMost(Duration.ofSeconds(60)).until(() -> b.get("queued-on-slurm").getRunning() == 4
+            && b.get("queued-on-slurm").getQueued() == 4);
+        // DescribeCluster reads the same Slurm: a full node, 4 jobs waiting
+        var info = b.stub().describeCluster(io.fedmesh.proto.hpc.v1.DescribeClusterRequest.getDefaultInstance());
+        assertThat(info.getScheduler()).isEqualTo("slurm");
+        assertThat(info.getVersion()).startsWith("slurm");
+        assertThat(info.getPartitionsList()).singleElement().satisfies(p -> {
+          assertThat(p.getTotalCpus()).isEqualTo(4);
+          assertThat(p.getFreeCpus()).isZero();
+          assertThat(p.getNodes()).isEqualTo(1);
+        });
+        assertThat(info.getQueueDepth()).isGreaterThanOrEqualTo(4);
+        assertThat(info.getRunningJobs()).isGreaterThanOrEqualTo(4);
+        assertThat(b.get("queued-on-slurm").getTasksList()).filteredOn(e -> e.getState() == TaskState.TASK_STATE_RUNNING)
+            .allSatisfy(e -> assertThat(e.getStartedUnixMs()).isPositive());
+      } finally {
+        // a stopped bridge leaves its jobs running (by design): never leave 8 sleepers on the node for the next test
+        b.stub().cancel(CancelBurstRequest.newBuilder().setBurstUid("queued-on-slurm").build());
+      }
       await().atMost(Duration.ofSeconds(60)).until(() -> b.get("queued-on-slurm").getPhase() == BurstPhase.BURST_PHASE_CANCELLED);
       assertThat(b.get("queued-on-slurm").getCancelled()).isEqualTo(8);
     }
