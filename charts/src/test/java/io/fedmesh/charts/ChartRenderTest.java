@@ -139,6 +139,9 @@ class ChartRenderTest {
       assertThat(resources).contains(kind, kind + "/status", kind + "/finalizers");
     }
     assertThat(resources).contains("leases", "events");
+    // the leader labels its own pod: get and patch, nothing more
+    assertThat(rules).filteredOn(r -> r.getResources().contains("pods")).singleElement()
+        .satisfies(r -> assertThat(r.getVerbs()).containsExactlyInAnyOrder("get", "patch"));
 
     Deployment d = ofType(objs, Deployment.class).get(0);
     assertThat(d.getSpec().getReplicas()).isEqualTo(2);
@@ -154,7 +157,12 @@ class ChartRenderTest {
     assertThat(svc.getSpec().getPorts()).anySatisfy(p -> assertThat(p.getPort()).isEqualTo(metricsPort));
     assertThat(c.getArgs()).contains("--metrics-port=" + metricsPort);
     assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
-    assertThat(c.getReadinessProbe().getGrpc().getPort()).isEqualTo(grpcPort);
+    // every replica is Ready; the Service selects the pod the leader labels
+    assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(svc.getSpec().getSelector()).containsEntry("fedmesh.io/leader", "true")
+        .containsAllEntriesOf(d.getSpec().getSelector().getMatchLabels());
+    assertThat(c.getEnv()).extracting(e -> e.getName() + "=" + e.getValueFrom().getFieldRef().getFieldPath())
+        .contains("POD_NAME=metadata.name", "POD_NAMESPACE=metadata.namespace");
 
     // the binding gives the rules to the ServiceAccount the pods run as
     String sa = ofType(objs, ServiceAccount.class).get(0).getMetadata().getName();
@@ -167,8 +175,8 @@ class ChartRenderTest {
       assertThat(s.getNamespace()).isEqualTo("fedmesh");
     });
 
-    // only the leader is Ready, so a rollout must not wait for two Ready pods (it would never end)
-    assertThat(d.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getStrVal()).isEqualTo("100%");
+    // an ordinary rolling update: a standby comes up Ready before an old pod goes
+    assertThat(d.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal()).isZero();
     // two replicas on a ReadWriteOnce checkpoint volume must share its node
     var affinity = d.getSpec().getTemplate().getSpec().getAffinity().getPodAffinity().getRequiredDuringSchedulingIgnoredDuringExecution();
     assertThat(affinity).singleElement().satisfies(t -> {

@@ -63,13 +63,20 @@ public final class FedmeshOperator implements AutoCloseable {
         config.watchAllNamespaces() ? null : config.namespace(), metrics.registry());
     // With leader election only the leader coordinates: a standby reports NOT_SERVING (the gRPC
     // readiness probe keeps agents on the leader) and neither accepts agents nor judges liveness.
+    LeaderPodLabel podLabel = config.leaderElection() ? LeaderPodLabel.fromEnvironment(client) : null;
     Runnable lead = () -> {
+      if (podLabel != null) {
+        podLabel.lead();
+      }
       service.setLeading(true);
       grpc.health().setStatus("", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
       liveness.start();
       LOG.info("leading: coordinating federation rounds");
     };
     if (config.leaderElection()) {
+      if (podLabel != null) {
+        podLabel.standBy();
+      }
       service.setLeading(false);
       grpc.health().setStatus("", io.grpc.health.v1.HealthCheckResponse.ServingStatus.NOT_SERVING);
     } else {
