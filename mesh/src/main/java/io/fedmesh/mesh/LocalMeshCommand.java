@@ -124,9 +124,6 @@ public final class LocalMeshCommand implements Callable<Integer> {
             + " features; each site saw one wind band and central sources only)"
             : "built-in (non-IID Gaussian blobs, " + meshData.features() + " features, " + meshData.classes() + " classes)");
 
-    if (!List.of("none", "local", "slurm").contains(hpc)) {
-      throw new ParameterException(spec.commandLine(), "--hpc must be none, local or slurm (got " + hpc + ")");
-    }
     List<AgentProcess> agents = new ArrayList<>();
     LocalHpc localHpc = null;
     List<WanLink> links = new ArrayList<>();
@@ -373,6 +370,9 @@ public final class LocalMeshCommand implements Callable<Integer> {
     }
     if (samplesPerSite < 10) {
       throw new ParameterException(spec.commandLine(), "--samples-per-site must be at least 10");
+    }
+    if (!List.of("none", "local", "slurm").contains(hpc)) {
+      throw new ParameterException(spec.commandLine(), "--hpc must be none, local or slurm (got " + hpc + ")");
     }
     if (!List.of("blobs", "plume").contains(problem)) {
       throw new ParameterException(spec.commandLine(), "--problem must be blobs or plume (got " + problem + ")");

@@ -1,6 +1,7 @@
 package io.fedmesh.edge.client;
 
 import com.google.protobuf.ByteString;
+import io.fedmesh.common.grpc.Chunks;
 import io.fedmesh.common.grpc.TlsFiles;
 import io.fedmesh.common.resilience.CallGuard;
 import io.fedmesh.edge.AgentConfig;
@@ -33,7 +34,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * upload are retried on transient errors (upload is safe to repeat thanks to its idempotency key).
  */
 public final class CoordinatorClient implements AutoCloseable {
-  static final int CHUNK = 1 << 20;
 
   private final ManagedChannel channel;
   private final CoordinatorGrpc.CoordinatorBlockingStub blocking;
@@ -161,18 +161,15 @@ public final class CoordinatorClient implements AutoCloseable {
         result.complete(UploadUpdateResponse.getDefaultInstance());
       }
     });
-    int offset = 0;
-    do {
-      int len = Math.min(CHUNK, data.length - offset);
+    Chunks.send(data, 0, (offset, len, last) -> {
       UpdateChunk.Builder c = UpdateChunk.newBuilder().setOffset(offset).setData(ByteString.copyFrom(data, offset, len))
-          .setLast(offset + len >= data.length);
+          .setLast(last);
       if (offset == 0) {
         c.setHeader(header);
       }
       out.onNext(c.build());
       bytesSent.addAndGet(len);
-      offset += len;
-    } while (offset < data.length);
+    });
     out.onCompleted();
     try {
       return result.get(deadlineSeconds + 5, TimeUnit.SECONDS);

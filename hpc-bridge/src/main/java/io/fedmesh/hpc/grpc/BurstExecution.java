@@ -76,7 +76,7 @@ final class BurstExecution implements AsyncScheduler.Listener {
   }
 
   /** The scheduler that runs this burst; a cancel that came first is passed on at once. */
-  synchronized void running(AsyncScheduler s) {
+  synchronized void scheduledBy(AsyncScheduler s) {
     this.scheduler = s;
     if (cancelRequested) {
       s.cancel();

@@ -3,6 +3,7 @@ package io.fedmesh.hpc.grpc;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import io.fedmesh.common.grpc.Chunks;
 import io.fedmesh.common.io.AtomicFiles;
 import io.fedmesh.hpc.engine.AsyncScheduler;
 import io.fedmesh.hpc.engine.TaskGraph;
@@ -47,7 +48,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class HpcBridgeService extends HpcBridgeGrpc.HpcBridgeImplBase implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HpcBridgeService.class);
-  private static final int CHUNK = 1 << 20;
 
   private final io.micrometer.core.instrument.MeterRegistry registry;
   private final Path workDir;
@@ -171,7 +171,7 @@ public final class HpcBridgeService extends HpcBridgeGrpc.HpcBridgeImplBase impl
         }
       };
       AsyncScheduler scheduler = new AsyncScheduler(launcher, cores, counted);
-      burst.running(scheduler);
+      burst.scheduledBy(scheduler);
       var result = scheduler.run(burst.graph, mode);
       if (closing) {
         return; // the bridge stops: leave the journal as it is, the next bridge process resumes the burst
@@ -191,8 +191,10 @@ public final class HpcBridgeService extends HpcBridgeGrpc.HpcBridgeImplBase impl
       LOG.error("burst {} failed: {}", burst.name, e.getMessage());
       burst.complete(null, e.getMessage());
     }
-    AtomicFiles.write(dir.resolve("status.json"), json(status(burst.uid)));
-    LOG.info("burst {} finished: {}", burst.name, status(burst.uid).getPhase());
+    journals.remove(burst.uid); // ended: nothing more to journal, nothing to close at shutdown
+    BurstStatus end = status(burst.uid);
+    AtomicFiles.write(dir.resolve("status.json"), json(end));
+    LOG.info("burst {} finished: {}", burst.name, end.getPhase());
   }
 
   @Override
@@ -292,13 +294,8 @@ public final class HpcBridgeService extends HpcBridgeGrpc.HpcBridgeImplBase impl
     }
     long samples = data.rows();
     byte[] bytes = data.bytes();
-    long offset = Math.min(request.getOffset(), bytes.length);
-    do {
-      int len = (int) Math.min(CHUNK, bytes.length - offset);
-      response.onNext(DataChunk.newBuilder().setOffset(offset).setTotalBytes(bytes.length).setSamples(samples)
-          .setData(ByteString.copyFrom(bytes, (int) offset, len)).setLast(offset + len >= bytes.length).build());
-      offset += len;
-    } while (offset < bytes.length);
+    Chunks.send(bytes, request.getOffset(), (offset, len, last) -> response.onNext(DataChunk.newBuilder().setOffset(offset)
+        .setTotalBytes(bytes.length).setSamples(samples).setData(ByteString.copyFrom(bytes, offset, len)).setLast(last).build()));
     response.onCompleted();
   }
 

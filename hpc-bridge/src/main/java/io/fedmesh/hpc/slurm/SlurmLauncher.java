@@ -77,30 +77,7 @@ public final class SlurmLauncher implements TaskLauncher, AutoCloseable {
 
   @Override
   public CompletableFuture<Integer> launch(TaskNode task, Consumer<String> submitted) {
-    return launchOne(task, (t, id) -> submitted.accept(id));
-  }
-
-  private CompletableFuture<Integer> launchOne(TaskNode task, Events events) {
-    if (cancelled) {
-      return CompletableFuture.failedFuture(new IllegalStateException("cancelled before it was submitted"));
-    }
-    try {
-      List<String> sbatch = sbatch(task);
-      CommandRunner.Result r = guard.once(() -> runner.run(sbatch));
-      if (!r.ok()) {
-        return CompletableFuture.failedFuture(new SchedulerException("sbatch refused task " + task.name() + ": "
-            + trim(r.stderr()), null));
-      }
-      String jobId = r.stdout().trim().split(";")[0];
-      events.submitted(task, jobId);
-      LOG.debug("task {} submitted as Slurm job {}", task.name(), jobId);
-      if (cancelled) {
-        scancel(List.of(jobId)); // cancel() ran while sbatch did
-      }
-      return follow(jobId, () -> events.running(task));
-    } catch (Exception e) {
-      return CompletableFuture.failedFuture(e);
-    }
+    return submit(List.of(task), (t, id) -> submitted.accept(id), false).get(0);
   }
 
   /**
@@ -111,61 +88,57 @@ public final class SlurmLauncher implements TaskLauncher, AutoCloseable {
    */
   @Override
   public List<CompletableFuture<Integer>> launchAll(List<TaskNode> tasks, Events events) {
-    CompletableFuture<?>[] out = new CompletableFuture<?>[tasks.size()];
+    List<CompletableFuture<Integer>> out = new ArrayList<>(java.util.Collections.nCopies(tasks.size(), null));
     Map<List<Integer>, List<Integer>> shapes = new java.util.LinkedHashMap<>();
     for (int i = 0; i < tasks.size(); i++) {
       TaskNode t = tasks.get(i);
       shapes.computeIfAbsent(List.of(t.ranks(), t.coresPerRank(), t.gpus(), t.walltimeSeconds()), k -> new ArrayList<>()).add(i);
     }
     for (List<Integer> group : shapes.values()) {
-      if (group.size() == 1) {
-        out[group.get(0)] = launchOne(tasks.get(group.get(0)), events);
-        continue;
-      }
-      List<TaskNode> members = group.stream().map(tasks::get).toList();
-      List<CompletableFuture<Integer>> f = launchArray(members, events);
+      List<CompletableFuture<Integer>> f = submit(group.stream().map(tasks::get).toList(), events, group.size() > 1);
       for (int k = 0; k < group.size(); k++) {
-        out[group.get(k)] = f.get(k);
+        out.set(group.get(k), f.get(k));
       }
     }
-    List<CompletableFuture<Integer>> result = new ArrayList<>();
-    for (CompletableFuture<?> f : out) {
-      @SuppressWarnings("unchecked")
-      CompletableFuture<Integer> c = (CompletableFuture<Integer>) f;
-      result.add(c);
-    }
-    return result;
+    return out;
   }
 
-  private List<CompletableFuture<Integer>> launchArray(List<TaskNode> members, Events events) {
+  /**
+   * One sbatch for {@code members}: a job array when {@code array}, else the single task as an
+   * ordinary job. Slurm's refusal fails every member with Slurm's message; a cancel that ran while
+   * sbatch did is applied at once.
+   */
+  private List<CompletableFuture<Integer>> submit(List<TaskNode> members, Events events, boolean array) {
     if (cancelled) {
-      return members.stream().map(t -> CompletableFuture.<Integer>failedFuture(
-          new IllegalStateException("cancelled before it was submitted"))).toList();
+      return failAll(members, new IllegalStateException("cancelled before it was submitted"));
     }
     try {
-      List<String> cmd = sbatchArray(members);
+      List<String> cmd = array ? sbatchArray(members) : sbatch(members.get(0));
       CommandRunner.Result r = guard.once(() -> runner.run(cmd));
       if (!r.ok()) {
-        SchedulerException e = new SchedulerException("sbatch refused the job array of " + members.size() + " tasks ("
-            + members.get(0).name() + ", ...): " + trim(r.stderr()), null);
-        return members.stream().map(t -> CompletableFuture.<Integer>failedFuture(e)).toList();
+        return failAll(members, new SchedulerException("sbatch refused " + (array ? "the job array of " + members.size()
+            + " tasks (" + members.get(0).name() + ", ...)" : "task " + members.get(0).name()) + ": " + trim(r.stderr()), null));
       }
-      String arrayId = r.stdout().trim().split(";")[0];
-      LOG.debug("{} tasks submitted as Slurm job array {}", members.size(), arrayId);
+      String jobId = r.stdout().trim().split(";")[0];
+      LOG.debug("{} submitted as Slurm job {}", array ? members.size() + " tasks" : members.get(0).name(), jobId);
       List<CompletableFuture<Integer>> futures = new ArrayList<>();
       for (int i = 0; i < members.size(); i++) {
-        String id = arrayId + "_" + i;
+        String id = array ? jobId + "_" + i : jobId;
         TaskNode member = members.get(i);
         events.submitted(member, id);
         futures.add(follow(id, () -> events.running(member)));
       }
       if (cancelled) {
-        scancel(List.of(arrayId));
+        scancel(List.of(jobId)); // cancel() ran while sbatch did
       }
       return futures;
     } catch (Exception e) {
-      return members.stream().map(t -> CompletableFuture.<Integer>failedFuture(e)).toList();
+      return failAll(members, e);
     }
+  }
+
+  private static List<CompletableFuture<Integer>> failAll(List<TaskNode> members, Throwable e) {
+    return members.stream().map(t -> CompletableFuture.<Integer>failedFuture(e)).toList();
   }
 
   /** sbatch of a job array: the script's case on $SLURM_ARRAY_TASK_ID runs each member with its own log and output. */

@@ -1,6 +1,7 @@
 package io.fedmesh.operator.coordinator;
 
 import com.google.protobuf.ByteString;
+import io.fedmesh.common.grpc.Chunks;
 import io.fedmesh.common.codec.UpdateCodec;
 import io.fedmesh.common.codec.UpdateEncoding;
 import io.fedmesh.operator.aggregation.ClientUpdate;
@@ -31,7 +32,6 @@ import org.slf4j.LoggerFactory;
 public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBase {
   private static final Logger LOG = LoggerFactory.getLogger(CoordinatorService.class);
   private static final Pattern DNS1123 = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
-  static final int CHUNK = 1 << 20;
   private static final long MAX_UPDATE_BYTES = 1L << 31;
 
   private final Federation federation;
@@ -186,25 +186,20 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
       return;
     }
     byte[] data = p.f32();
-    long offset = Math.max(0, Math.min(request.getOffset(), data.length));
-    boolean first = true;
-    do {
-      int len = (int) Math.min(CHUNK, data.length - offset);
+    long from = Math.max(0, Math.min(request.getOffset(), data.length));
+    Chunks.send(data, from, (offset, len, last) -> {
       ModelChunk.Builder chunk = ModelChunk.newBuilder()
           .setModelVersion(p.version())
           .setOffset(offset)
           .setTotalBytes(data.length)
-          .setData(ByteString.copyFrom(data, (int) offset, len))
-          .setLast(offset + len >= data.length);
-      if (first) {
-        chunk.setModel(p.spec().toProto());
-        first = false;
+          .setData(ByteString.copyFrom(data, offset, len))
+          .setLast(last);
+      if (offset == from) {
+        chunk.setModel(p.spec().toProto()); // the first chunk of this stream carries the architecture
       }
       response.onNext(chunk.build());
-      offset += len;
-      bytesOut.increment(len);
-      federation.addBytes(request.getTraining(), len);
-    } while (offset < data.length);
+      sent(request.getTraining(), len);
+    });
     response.onCompleted();
   }
 
@@ -220,17 +215,18 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
       return;
     }
     byte[] data = p.csv();
-    long offset = Math.max(0, Math.min(request.getOffset(), data.length));
-    do {
-      int len = (int) Math.min(CHUNK, data.length - offset);
+    Chunks.send(data, request.getOffset(), (offset, len, last) -> {
       response.onNext(io.fedmesh.proto.federation.v1.SimulationDataChunk.newBuilder().setDataVersion(p.version())
           .setOffset(offset).setTotalBytes(data.length).setSamples(p.samples())
-          .setData(ByteString.copyFrom(data, (int) offset, len)).setLast(offset + len >= data.length).build());
-      offset += len;
-      bytesOut.increment(len);
-      federation.addBytes(request.getTraining(), len);
-    } while (offset < data.length);
+          .setData(ByteString.copyFrom(data, offset, len)).setLast(last).build());
+      sent(request.getTraining(), len);
+    });
     response.onCompleted();
+  }
+
+  private void sent(String training, int bytes) {
+    bytesOut.increment(bytes);
+    federation.addBytes(training, bytes);
   }
 
   @Override

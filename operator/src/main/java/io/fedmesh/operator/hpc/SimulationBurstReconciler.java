@@ -188,9 +188,14 @@ public final class SimulationBurstReconciler implements Reconciler<SimulationBur
       p.add("spec.application.command is required for type command");
     }
     List<SimulationBurstSpec.SweepParameter> sweep = spec.sweep == null ? List.of() : spec.sweep;
+    java.util.Set<String> swept = new java.util.HashSet<>();
     for (int i = 0; i < sweep.size(); i++) {
       SimulationBurstSpec.SweepParameter s = sweep.get(i);
       String at = "spec.sweep[" + i + "]" + (s.name == null ? "" : " (" + s.name + ")");
+      if (s.name != null && !swept.add(s.name)) {
+        p.add(at + ": '" + s.name + "' is swept twice; list each parameter once");
+        continue;
+      }
       if (s.min == null || s.max == null || s.min > s.max) {
         p.add(at + ": min must not exceed max");
         continue;

@@ -32,10 +32,14 @@ final class SimulationSources {
     this.namespace = namespace;
   }
 
+  /** What the last collect read, and from which burst states: files are read again only when those change. */
+  private List<String> lastInputs = List.of();
+  private Optional<SimulationData.Published> last = Optional.empty();
+
   /** The joined data of every named burst that has produced samples; empty when none has yet. */
   Optional<SimulationData.Published> collect(List<String> names) {
-    CsvJoiner csv = new CsvJoiner();
-    List<String> used = new ArrayList<>();
+    List<SimulationBurst> ready = new ArrayList<>();
+    List<String> inputs = new ArrayList<>();
     for (String name : new LinkedHashSet<>(names)) {
       SimulationBurst b = client.resources(SimulationBurst.class).inNamespace(namespace).withName(name).get();
       SimulationBurstStatus st = b == null ? null : b.getStatus();
@@ -43,11 +47,26 @@ final class SimulationSources {
           || (st.phase != SimulationBurstStatus.Phase.Succeeded && st.phase != SimulationBurstStatus.Phase.Failed)) {
         continue; // not there yet, or produced nothing
       }
+      ready.add(b);
+      inputs.add(name + "|" + st.datasetPath + "|" + st.producedSamples);
+    }
+    if (!inputs.equals(lastInputs)) {
+      last = join(ready);
+      lastInputs = inputs;
+    }
+    return last;
+  }
+
+  private Optional<SimulationData.Published> join(List<SimulationBurst> ready) {
+    CsvJoiner csv = new CsvJoiner();
+    List<String> used = new ArrayList<>();
+    for (SimulationBurst b : ready) {
+      String name = b.getMetadata().getName();
       List<String> lines;
       try {
-        lines = Files.readAllLines(Path.of(st.datasetPath));
+        lines = Files.readAllLines(Path.of(b.getStatus().datasetPath));
       } catch (IOException e) {
-        LOG.warn("{}/{}: cannot read its samples at {}: {}", namespace, name, st.datasetPath, e.getMessage());
+        LOG.warn("{}/{}: cannot read its samples at {}: {}", namespace, name, b.getStatus().datasetPath, e.getMessage());
         continue;
       }
       if (lines.isEmpty()) {

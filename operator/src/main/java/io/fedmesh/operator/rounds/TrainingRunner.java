@@ -66,9 +66,9 @@ public final class TrainingRunner implements Runnable {
   private final String uid;
   private final String key;
   private final ParticipantSelector selector = new ParticipantSelector();
-  private final SimulationSources simulationSources;
-  /** Bursts this training requested (status.burstsRequested), kept here so every status write carries them. */
-  private final List<String> requestedBursts = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final SimulationFeed simulationFeed;
+  /** Sites registered as simulation learners (agent --simulation-learner), as {@link #eligible} last saw them. */
+  private volatile Set<String> simulationLearners = Set.of();
   private volatile boolean stopped;
 
   public TrainingRunner(KubernetesClient client, Federation federation, CheckpointStore checkpoints, EventRecorder events,
@@ -80,10 +80,10 @@ public final class TrainingRunner implements Runnable {
     this.events = events;
     this.metrics = metrics;
     this.namespace = training.getMetadata().getNamespace();
-    this.simulationSources = new SimulationSources(client, this.namespace);
     this.name = training.getMetadata().getName();
     this.uid = training.getMetadata().getUid();
     this.key = namespace + "/" + name;
+    this.simulationFeed = new SimulationFeed(client, federation, events, training);
   }
 
   public String uid() {
@@ -113,7 +113,7 @@ public final class TrainingRunner implements Runnable {
     } finally {
       federation.assignments.withdrawAll(key);
       federation.inbox.close(key);
-      federation.simulationData.remove(key);
+      simulationFeed.close();
     }
   }
 
@@ -152,13 +152,9 @@ public final class TrainingRunner implements Runnable {
     MetricValue metric = previous == null ? null : previous.metric;
     federation.drainBytes(key);
 
-    if (previous != null && previous.burstsRequested != null) {
-      requestedBursts.addAll(previous.burstsRequested);
-    }
     for (int round = done + 1; round <= ft.getSpec().rounds; round++) {
       ft = current();
-      requestBurstIfTriggered(ft, spec, history);
-      refreshSimulationData(ft, round);
+      simulationFeed.beforeRound(ft, spec, history, round);
       Instant opened = Instant.now();
       RoundResult result = runRound(ft, round, spec, global, version, history, startTime, bytesMoved, metric);
       if (result == null) {
@@ -384,11 +380,15 @@ public final class TrainingRunner implements Runnable {
   private List<ParticipantSelector.Candidate> eligible(FederatedTraining ft) {
     var selector = ft.getSpec().participants == null ? null : ft.getSpec().participants.siteSelector;
     List<ParticipantSelector.Candidate> out = new ArrayList<>();
+    Set<String> learners = new java.util.HashSet<>();
     for (EdgeSite site : client.resources(EdgeSite.class).inNamespace(namespace).list().getItems()) {
       if (site.getSpec() != null && Boolean.TRUE.equals(site.getSpec().cordoned)) {
         continue;
       }
       boolean learner = isSimulationLearner(site);
+      if (learner) {
+        learners.add(site.getMetadata().getName());
+      }
       // the simulation learner serves every training with simulation samples: the site selector picks edge sites
       if (!learner && !LabelSelectors.matches(selector, site.getMetadata().getLabels())) {
         continue;
@@ -410,83 +410,13 @@ public final class TrainingRunner implements Runnable {
       out.add(new ParticipantSelector.Candidate(session.site(), samples, session.link().getRttMs(),
           session.link().getBandwidthMbps(), r.completed(), r.missed()));
     }
+    simulationLearners = Set.copyOf(learners);
     return out;
   }
 
-  /** Sites registered as simulation learners (agent --simulation-learner), refreshed with {@link #eligible}. */
-  private final Set<String> simulationLearners = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-  private boolean isSimulationLearner(EdgeSite site) {
+  private static boolean isSimulationLearner(EdgeSite site) {
     var labels = site.getMetadata().getLabels();
-    boolean learner = labels != null && FedmeshApi.ROLE_SIMULATION_LEARNER.equals(labels.get(FedmeshApi.LABEL_ROLE));
-    if (learner) {
-      simulationLearners.add(site.getMetadata().getName());
-    }
-    return learner;
-  }
-
-  /**
-   * spec.adaptiveSimulation: when the trigger fires (and maxBursts allows), creates a SimulationBurst
-   * from the template, owned by this training, named {@code <training>-sim-<k>} so a restarted
-   * operator finds it instead of creating another.
-   */
-  private void requestBurstIfTriggered(FederatedTraining ft, MlpSpec spec, List<RoundRecord> history) {
-    FederatedTrainingSpec.AdaptiveSimulation a = ft.getSpec().adaptiveSimulation;
-    if (a == null || a.burstTemplate == null) {
-      return;
-    }
-    long cohort = history.isEmpty() || history.get(history.size() - 1).samples == null ? 0 : history.get(history.size() - 1).samples;
-    var why = AdaptiveTrigger.fire(a, history, spec.task() == io.fedmesh.common.model.TaskKind.CLASSIFICATION, cohort,
-        requestedBursts.size());
-    if (why.isEmpty()) {
-      return;
-    }
-    String burstName = name + "-sim-" + (requestedBursts.size() + 1);
-    io.fedmesh.api.v1alpha1.SimulationBurst burst = new io.fedmesh.api.v1alpha1.SimulationBurst();
-    burst.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(burstName).withNamespace(namespace)
-        .addToLabels(FedmeshApi.LABEL_TRAINING, name)
-        .addNewOwnerReference().withApiVersion(FedmeshApi.API_VERSION).withKind("FederatedTraining").withName(name)
-        .withUid(uid).withController(true).withBlockOwnerDeletion(false).endOwnerReference().build());
-    io.fedmesh.api.v1alpha1.SimulationBurstSpec bs = io.fabric8.kubernetes.client.utils.Serialization.jsonMapper()
-        .convertValue(a.burstTemplate, io.fedmesh.api.v1alpha1.SimulationBurstSpec.class);
-    bs.clusterRef = a.clusterRef;
-    burst.setSpec(bs);
-    try {
-      client.resources(io.fedmesh.api.v1alpha1.SimulationBurst.class).inNamespace(namespace).resource(burst).create();
-    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-      if (e.getCode() != 409) {
-        throw e;
-      }
-      LOG.info("{}: burst {} already exists (requested before a restart)", key, burstName);
-    }
-    requestedBursts.add(burstName);
-    events.normal(ft, "BurstRequested", burstName + " on HpcCluster " + a.clusterRef + ": " + why.get());
-    LOG.info("{}: requested SimulationBurst {} ({})", key, burstName, why.get());
-  }
-
-  /**
-   * Publishes the samples of the bursts this training draws on (spec.simulationDataFrom and its
-   * requested bursts) for its simulation learner; a new version joins from this round on.
-   */
-  private void refreshSimulationData(FederatedTraining ft, int round) {
-    List<String> names = new ArrayList<>(ft.getSpec().simulationDataFrom == null ? List.of() : ft.getSpec().simulationDataFrom);
-    names.addAll(requestedBursts);
-    if (names.isEmpty()) {
-      return;
-    }
-    var data = simulationSources.collect(names);
-    if (data.isEmpty()) {
-      return;
-    }
-    String current = federation.simulationData.get(key).map(io.fedmesh.operator.coordinator.SimulationData.Published::version)
-        .orElse(null);
-    if (!data.get().version().equals(current)) {
-      federation.simulationData.publish(key, data.get());
-      events.normal(ft, "SimulationDataJoined", data.get().samples() + " samples from " + data.get().bursts()
-          + " join training from round " + round + " through the simulation learner");
-      LOG.info("{}: simulation data {} ({} samples from {}) joins from round {}", key, data.get().version(),
-          data.get().samples(), data.get().bursts(), round);
-    }
+    return labels != null && FedmeshApi.ROLE_SIMULATION_LEARNER.equals(labels.get(FedmeshApi.LABEL_ROLE));
   }
 
   private void recordReliability(Set<String> delivered, List<String> missed) {
@@ -565,9 +495,7 @@ public final class TrainingRunner implements Runnable {
     st.metric = metric;
     st.modelVersion = version;
     st.activeSites = (int) eligible(ft).size();
-    FederatedTrainingStatus prev = ft.getStatus();
-    st.burstsRequested = !requestedBursts.isEmpty() ? List.copyOf(requestedBursts)
-        : prev == null || prev.burstsRequested == null ? List.of() : prev.burstsRequested;
+    st.burstsRequested = simulationFeed.requested();
     return st;
   }
 

@@ -75,6 +75,11 @@ class ValidatorsTest {
     assertThat(new TrainingValidator().validate(s).message())
         .contains("spec.adaptiveSimulation.burstTemplate: sweep[0] (windX): [-9, 1] leaves the valid range");
     s.adaptiveSimulation.burstTemplate.sweep = List.of();
+    SimulationBurstSpecSweep.add(s.adaptiveSimulation.burstTemplate, "windX", -1, 1);
+    SimulationBurstSpecSweep.add(s.adaptiveSimulation.burstTemplate, "windX", 0, 1);
+    assertThat(new TrainingValidator().validate(s).message())
+        .contains("spec.adaptiveSimulation.burstTemplate: sweep[1] (windX): 'windX' is swept twice; list each parameter once");
+    s.adaptiveSimulation.burstTemplate.sweep = List.of();
     s.adaptiveSimulation.trigger = FederatedTrainingSpec.AdaptiveSimulation.Trigger.LOW_DATA;
     assertThat(new TrainingValidator().validate(s).message()).isEqualTo(
         "spec.adaptiveSimulation.trigger lowData needs minSamples: the cohort size below which a burst is requested");

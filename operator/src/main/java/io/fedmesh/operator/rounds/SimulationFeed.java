@@ -1,0 +1,131 @@
+package io.fedmesh.operator.rounds;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fedmesh.api.v1alpha1.FederatedTraining;
+import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
+import io.fedmesh.api.v1alpha1.FederatedTrainingStatus.RoundRecord;
+import io.fedmesh.api.v1alpha1.FedmeshApi;
+import io.fedmesh.api.v1alpha1.SimulationBurst;
+import io.fedmesh.api.v1alpha1.SimulationBurstSpec;
+import io.fedmesh.common.model.MlpSpec;
+import io.fedmesh.common.model.TaskKind;
+import io.fedmesh.operator.coordinator.Federation;
+import io.fedmesh.operator.coordinator.SimulationData;
+import io.fedmesh.operator.status.EventRecorder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A training's simulation data, round by round: the bursts it asks for (spec.adaptiveSimulation)
+ * and the samples of those it draws on (those and spec.simulationDataFrom), published on the
+ * coordinator for its simulation learner.
+ */
+final class SimulationFeed {
+  private static final Logger LOG = LoggerFactory.getLogger(SimulationFeed.class);
+
+  private final KubernetesClient client;
+  private final Federation federation;
+  private final EventRecorder events;
+  private final SimulationSources sources;
+  private final String namespace;
+  private final String name;
+  private final String uid;
+  private final String key;
+  /** status.burstsRequested: carried by every status write, so kept here. */
+  private final List<String> requested = new CopyOnWriteArrayList<>();
+
+  SimulationFeed(KubernetesClient client, Federation federation, EventRecorder events, FederatedTraining training) {
+    this.client = client;
+    this.federation = federation;
+    this.events = events;
+    this.namespace = training.getMetadata().getNamespace();
+    this.name = training.getMetadata().getName();
+    this.uid = training.getMetadata().getUid();
+    this.key = namespace + "/" + name;
+    this.sources = new SimulationSources(client, namespace);
+    if (training.getStatus() != null && training.getStatus().burstsRequested != null) {
+      requested.addAll(training.getStatus().burstsRequested);
+    }
+  }
+
+  /** The bursts requested so far, for status.burstsRequested. */
+  List<String> requested() {
+    return List.copyOf(requested);
+  }
+
+  /** Before a round: request a burst if the trigger fires, then publish any new samples. */
+  void beforeRound(FederatedTraining ft, MlpSpec spec, List<RoundRecord> history, int round) {
+    requestIfTriggered(ft, spec, history);
+    publish(ft, round);
+  }
+
+  /** The training ended: its samples are no longer served. */
+  void close() {
+    federation.simulationData.remove(key);
+  }
+
+  /**
+   * spec.adaptiveSimulation: when the trigger fires (and maxBursts allows), creates a SimulationBurst
+   * from the template, owned by this training, named {@code <training>-sim-<k>} so a restarted
+   * operator finds it instead of creating another.
+   */
+  private void requestIfTriggered(FederatedTraining ft, MlpSpec spec, List<RoundRecord> history) {
+    FederatedTrainingSpec.AdaptiveSimulation a = ft.getSpec().adaptiveSimulation;
+    if (a == null || a.burstTemplate == null) {
+      return;
+    }
+    RoundRecord last = history.isEmpty() ? null : history.get(history.size() - 1);
+    long cohort = last == null || last.samples == null ? 0 : last.samples;
+    var why = AdaptiveTrigger.fire(a, history, spec.task() == TaskKind.CLASSIFICATION, cohort, requested.size());
+    if (why.isEmpty()) {
+      return;
+    }
+    String burstName = name + "-sim-" + (requested.size() + 1);
+    SimulationBurst burst = new SimulationBurst();
+    burst.setMetadata(new ObjectMetaBuilder().withName(burstName).withNamespace(namespace)
+        .addToLabels(FedmeshApi.LABEL_TRAINING, name)
+        .addNewOwnerReference().withApiVersion(FedmeshApi.API_VERSION).withKind("FederatedTraining").withName(name)
+        .withUid(uid).withController(true).withBlockOwnerDeletion(false).endOwnerReference().build());
+    SimulationBurstSpec bs = Serialization.jsonMapper().convertValue(a.burstTemplate, SimulationBurstSpec.class);
+    bs.clusterRef = a.clusterRef;
+    burst.setSpec(bs);
+    try {
+      client.resources(SimulationBurst.class).inNamespace(namespace).resource(burst).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      LOG.info("{}: burst {} already exists (requested before a restart)", key, burstName);
+    }
+    requested.add(burstName);
+    events.normal(ft, "BurstRequested", burstName + " on HpcCluster " + a.clusterRef + ": " + why.get());
+    LOG.info("{}: requested SimulationBurst {} ({})", key, burstName, why.get());
+  }
+
+  /** Publishes the joined samples when they changed; a new version joins training from this round on. */
+  private void publish(FederatedTraining ft, int round) {
+    List<String> names = new ArrayList<>(ft.getSpec().simulationDataFrom == null ? List.of() : ft.getSpec().simulationDataFrom);
+    names.addAll(requested);
+    if (names.isEmpty()) {
+      return;
+    }
+    var data = sources.collect(names);
+    if (data.isEmpty()) {
+      return;
+    }
+    String current = federation.simulationData.get(key).map(SimulationData.Published::version).orElse(null);
+    if (!data.get().version().equals(current)) {
+      federation.simulationData.publish(key, data.get());
+      events.normal(ft, "SimulationDataJoined", data.get().samples() + " samples from " + data.get().bursts()
+          + " join training from round " + round + " through the simulation learner");
+      LOG.info("{}: simulation data {} ({} samples from {}) joins from round {}", key, data.get().version(),
+          data.get().samples(), data.get().bursts(), round);
+    }
+  }
+}
