@@ -103,9 +103,9 @@ public class FederatedTrainingSpec {
     public LabelSelector siteSelector;
 
     @Min(1)
-    @Default("1")
+    @Default(TrainingDefaults.MIN_SITES_TEXT)
     @JsonPropertyDescription("Quorum: a round needs updates from at least this many sites.")
-    public Integer minSites = 1;
+    public Integer minSites = TrainingDefaults.MIN_SITES;
 
     @Min(1)
     @JsonPropertyDescription("Most sites selected per round; unset means all eligible.")
@@ -113,9 +113,9 @@ public class FederatedTrainingSpec {
 
     @Min(0.01)
     @Max(1)
-    @Default("1.0")
+    @Default(TrainingDefaults.FRACTION_TEXT)
     @JsonPropertyDescription("Fraction of eligible sites sampled per round (at least minSites).")
-    public Double fraction = 1.0;
+    public Double fraction = TrainingDefaults.FRACTION;
   }
 
   /** Local training at each site. */
@@ -123,21 +123,21 @@ public class FederatedTrainingSpec {
   public static class LocalTraining {
     @Min(1)
     @Max(1000)
-    @Default("1")
+    @Default(TrainingDefaults.EPOCHS_TEXT)
     @JsonPropertyDescription("Local epochs per round.")
-    public Integer epochs = 1;
+    public Integer epochs = TrainingDefaults.EPOCHS;
 
     @Min(1)
     @Max(65536)
-    @Default("32")
+    @Default(TrainingDefaults.BATCH_SIZE_TEXT)
     @JsonPropertyDescription("Mini-batch size.")
-    public Integer batchSize = 32;
+    public Integer batchSize = TrainingDefaults.BATCH_SIZE;
 
     @Min(0.000001)
     @Max(10)
-    @Default("0.05")
+    @Default(TrainingDefaults.LEARNING_RATE_TEXT)
     @JsonPropertyDescription("Learning rate of the local optimizer.")
-    public Double learningRate = 0.05;
+    public Double learningRate = TrainingDefaults.LEARNING_RATE;
 
     /** The local optimizer. */
     public enum Optimizer {
@@ -151,9 +151,9 @@ public class FederatedTrainingSpec {
     public Optimizer optimizer = Optimizer.SGD;
 
     @Pattern("^[A-Za-z_][A-Za-z0-9_.-]*$")
-    @Default("label")
+    @Default(TrainingDefaults.LABEL_COLUMN)
     @JsonPropertyDescription("Name of the label column in the sites' CSV files.")
-    public String labelColumn = "label";
+    public String labelColumn = TrainingDefaults.LABEL_COLUMN;
   }
 
   /** Round deadlines. */
@@ -162,9 +162,9 @@ public class FederatedTrainingSpec {
   public static class RoundDeadline {
     @Min(1)
     @Max(86400)
-    @Default("120")
+    @Default(TrainingDefaults.DEADLINE_SECONDS_TEXT)
     @JsonPropertyDescription("Deadline of the first round in seconds.")
-    public Integer initialSeconds = 120;
+    public Integer initialSeconds = TrainingDefaults.DEADLINE_SECONDS;
 
     @Default("true")
     @JsonPropertyDescription("Adapt the deadline to observed round times (a multiple of the median of recent rounds).")
@@ -180,9 +180,9 @@ public class FederatedTrainingSpec {
 
     @Min(0)
     @Max(100)
-    @Default("3")
+    @Default(TrainingDefaults.MAX_RETRIES_TEXT)
     @JsonPropertyDescription("How often a round below quorum at its deadline is retried before the training fails.")
-    public Integer maxRetries = 3;
+    public Integer maxRetries = TrainingDefaults.MAX_RETRIES;
   }
 
   /** Update transport. */

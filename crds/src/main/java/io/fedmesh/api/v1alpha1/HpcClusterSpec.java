@@ -55,8 +55,8 @@ public class HpcClusterSpec {
 
     @Min(1)
     @Max(600)
-    @Default("10")
+    @Default(TrainingDefaults.BRIDGE_TIMEOUT_SECONDS_TEXT)
     @JsonPropertyDescription("Deadline of each call to the bridge in seconds.")
-    public Integer timeoutSeconds = 10;
+    public Integer timeoutSeconds = TrainingDefaults.BRIDGE_TIMEOUT_SECONDS;
   }
 }

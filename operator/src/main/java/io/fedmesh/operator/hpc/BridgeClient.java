@@ -63,7 +63,7 @@ public final class BridgeClient implements AutoCloseable {
     return endpoint(hostPort).guard().idempotent(() -> {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       long[] samples = {0};
-      stub(hostPort, Math.max(timeoutSeconds, 60)).fetchData(FetchDataRequest.newBuilder().setBurstUid(uid).build())
+      stub(hostPort, Math.max(timeoutSeconds, io.fedmesh.api.v1alpha1.TrainingDefaults.BRIDGE_FETCH_TIMEOUT_SECONDS)).fetchData(FetchDataRequest.newBuilder().setBurstUid(uid).build())
           .forEachRemaining((DataChunk c) -> {
             out.writeBytes(c.getData().toByteArray());
             samples[0] = c.getSamples();

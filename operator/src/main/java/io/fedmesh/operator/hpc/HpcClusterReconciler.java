@@ -50,7 +50,7 @@ public final class HpcClusterReconciler implements Reconciler<HpcCluster> {
       patcher.patch(HpcCluster.class, cluster.getMetadata().getNamespace(), cluster.getMetadata().getName(), st);
       return UpdateControl.noUpdate();
     }
-    int timeout = spec.bridge.timeoutSeconds == null ? 10 : spec.bridge.timeoutSeconds;
+    int timeout = spec.bridge.timeoutSeconds == null ? io.fedmesh.api.v1alpha1.TrainingDefaults.BRIDGE_TIMEOUT_SECONDS : spec.bridge.timeoutSeconds;
     try {
       ClusterInfo info = bridges.describe(spec.bridge.endpoint, timeout);
       st.reachable = true;

@@ -75,7 +75,7 @@ public final class SimulationBurstReconciler implements Reconciler<SimulationBur
           + "' does not exist in namespace " + ns + "; create it (examples/hpccluster.yaml) or fix spec.clusterRef", Duration.ofSeconds(5));
     }
     String endpoint = cluster.getSpec().bridge.endpoint;
-    int timeout = cluster.getSpec().bridge.timeoutSeconds == null ? 10 : cluster.getSpec().bridge.timeoutSeconds;
+    int timeout = cluster.getSpec().bridge.timeoutSeconds == null ? io.fedmesh.api.v1alpha1.TrainingDefaults.BRIDGE_TIMEOUT_SECONDS : cluster.getSpec().bridge.timeoutSeconds;
     SimulationBurstStatus st = copy(prev);
     st.observedGeneration = burst.getMetadata().getGeneration();
     try {
@@ -152,7 +152,7 @@ public final class SimulationBurstReconciler implements Reconciler<SimulationBur
       return DeleteControl.defaultDelete();
     }
     String endpoint = cluster.getSpec().bridge.endpoint;
-    int timeout = cluster.getSpec().bridge.timeoutSeconds == null ? 10 : cluster.getSpec().bridge.timeoutSeconds;
+    int timeout = cluster.getSpec().bridge.timeoutSeconds == null ? io.fedmesh.api.v1alpha1.TrainingDefaults.BRIDGE_TIMEOUT_SECONDS : cluster.getSpec().bridge.timeoutSeconds;
     try {
       int n = bridges.cancel(endpoint, timeout, burst.getMetadata().getUid());
       events.normal(burst, "BurstCancelled", n + " unfinished task(s) cancelled on " + endpoint);
