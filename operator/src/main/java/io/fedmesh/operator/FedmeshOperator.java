@@ -3,14 +3,10 @@ package io.fedmesh.operator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fedmesh.common.grpc.GrpcServerRunner;
 import io.fedmesh.common.metrics.MetricsServer;
-import io.fedmesh.operator.checkpoint.CheckpointStore;
 import io.fedmesh.operator.coordinator.CoordinatorService;
 import io.fedmesh.operator.coordinator.EdgeSiteMirror;
 import io.fedmesh.operator.coordinator.Federation;
 import io.fedmesh.operator.coordinator.SiteLivenessMonitor;
-import io.fedmesh.operator.rounds.TrainingRunners;
-import io.fedmesh.operator.status.EventRecorder;
-import io.fedmesh.operator.status.StatusPatcher;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,38 +24,29 @@ public final class FedmeshOperator implements AutoCloseable {
   private final Operator operator;
   private final GrpcServerRunner coordinator;
   private final SiteLivenessMonitor liveness;
-  private final TrainingRunners runners;
   private final MetricsServer metrics;
   private final OperatorContext context;
   private final CoordinatorService service;
 
   private FedmeshOperator(Operator operator, GrpcServerRunner coordinator, CoordinatorService service, SiteLivenessMonitor liveness,
-      TrainingRunners runners, MetricsServer metrics, OperatorContext context) {
+      MetricsServer metrics, OperatorContext context) {
     this.service = service;
     this.operator = operator;
     this.coordinator = coordinator;
     this.liveness = liveness;
-    this.runners = runners;
     this.metrics = metrics;
     this.context = context;
   }
 
   public static FedmeshOperator start(KubernetesClient client, OperatorConfig config) {
     MetricsServer metrics = MetricsServer.start("0.0.0.0", config.metricsPort());
-    OperatorMetrics operatorMetrics = new OperatorMetrics(metrics.registry());
-    Federation federation = new Federation();
-    EventRecorder events = new EventRecorder(client);
-    StatusPatcher patcher = new StatusPatcher(client);
-    EdgeSiteMirror mirror = new EdgeSiteMirror(client, events);
-    CheckpointStore checkpoints = new CheckpointStore(config.checkpointDir());
-    TrainingRunners runners = new TrainingRunners(client, federation, checkpoints, events, operatorMetrics);
-    OperatorContext ctx = new OperatorContext(client, config, federation, checkpoints, runners, patcher, events, operatorMetrics,
-        new io.fedmesh.operator.hpc.BridgeClient());
-
+    OperatorContext ctx = OperatorContext.create(client, config, new OperatorMetrics(metrics.registry()));
+    Federation federation = ctx.federation();
+    EdgeSiteMirror mirror = new EdgeSiteMirror(client, ctx.events(), ctx.siteStatus(), ctx.sites()::get);
     CoordinatorService service = new CoordinatorService(federation, mirror, config.namespace(), config.bootstrapToken(),
         config.heartbeatInterval(), metrics.registry());
     GrpcServerRunner grpc = GrpcServerRunner.start("coordinator", config.coordinatorListen(), config.tls(), List.of(service));
-    SiteLivenessMonitor liveness = new SiteLivenessMonitor(client, federation, mirror, config.heartbeatTimeout(),
+    SiteLivenessMonitor liveness = new SiteLivenessMonitor(ctx.sites()::all, federation, mirror, config.heartbeatTimeout(),
         config.watchAllNamespaces() ? null : config.namespace(), metrics.registry());
     // With leader election only the leader coordinates: a standby reports NOT_SERVING (the gRPC
     // readiness probe keeps agents on the leader) and neither accepts agents nor judges liveness.
@@ -98,7 +85,7 @@ public final class FedmeshOperator implements AutoCloseable {
     operator.start();
     LOG.info("fedmesh operator started: coordinator on port {}, checkpoints in {}, metrics port {}", grpc.port(),
         config.checkpointDir(), metrics.port());
-    return new FedmeshOperator(operator, grpc, service, liveness, runners, metrics, ctx);
+    return new FedmeshOperator(operator, grpc, service, liveness, metrics, ctx);
   }
 
   public int coordinatorPort() {
@@ -120,7 +107,7 @@ public final class FedmeshOperator implements AutoCloseable {
   @Override
   public void close() {
     long t0 = System.nanoTime();
-    runners.close();
+    context.rounds().endAll();
     liveness.close();
     // end agents' streams first so the coordinator drains at once; they reconnect by themselves
     service.closeStreams();
@@ -132,7 +119,7 @@ public final class FedmeshOperator implements AutoCloseable {
       LOG.warn("operator stop: {}", e.getMessage());
     }
     metrics.close();
-    context.bridges().close();
+    context.close();
     LOG.info("fedmesh operator stopped (coordinator {} ms, reconcilers {} ms)", (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
   }
 

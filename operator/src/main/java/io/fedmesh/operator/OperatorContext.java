@@ -1,13 +1,88 @@
 package io.fedmesh.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fedmesh.api.v1alpha1.DistributedModel;
+import io.fedmesh.api.v1alpha1.DistributedModelStatus;
+import io.fedmesh.api.v1alpha1.EdgeSite;
+import io.fedmesh.api.v1alpha1.EdgeSiteStatus;
+import io.fedmesh.api.v1alpha1.FederatedTraining;
+import io.fedmesh.api.v1alpha1.FederatedTrainingStatus;
+import io.fedmesh.api.v1alpha1.SimulationBurst;
 import io.fedmesh.operator.checkpoint.CheckpointStore;
 import io.fedmesh.operator.coordinator.Federation;
-import io.fedmesh.operator.rounds.TrainingRunners;
+import io.fedmesh.operator.hpc.BridgeClient;
+import io.fedmesh.operator.rounds.TrainingRounds;
+import io.fedmesh.operator.rounds.TrainingRuns;
+import io.fedmesh.operator.rounds.TrainingWakeups;
+import io.fedmesh.operator.sites.ResourceCache;
+import io.fedmesh.operator.sites.SiteStatusWriter;
 import io.fedmesh.operator.status.EventRecorder;
 import io.fedmesh.operator.status.StatusPatcher;
+import io.fedmesh.operator.status.StatusRecorder;
+import java.time.Clock;
+import java.time.Duration;
 
-/** What reconcilers share within one operator process. */
+/**
+ * What reconcilers and the coordinator share within one operator process: the informer caches
+ * every reader uses instead of LIST calls, the one status owner of each kind, the coordinator's
+ * state and the rounds.
+ */
 public record OperatorContext(KubernetesClient client, OperatorConfig config, Federation federation, CheckpointStore checkpoints,
-    TrainingRunners runners, StatusPatcher patcher, EventRecorder events, OperatorMetrics metrics,
-    io.fedmesh.operator.hpc.BridgeClient bridges) {}
+    EventRecorder events, OperatorMetrics metrics, BridgeClient bridges, StatusPatcher patcher,
+    ResourceCache<EdgeSite> sites, ResourceCache<DistributedModel> models, ResourceCache<FederatedTraining> trainings,
+    ResourceCache<SimulationBurst> bursts,
+    StatusRecorder<FederatedTrainingStatus, FederatedTraining> trainingStatus,
+    StatusRecorder<DistributedModelStatus, DistributedModel> modelStatus,
+    StatusRecorder<EdgeSiteStatus, EdgeSite> siteRecorder, SiteStatusWriter siteStatus,
+    TrainingRounds rounds, TrainingWakeups wakeups) implements AutoCloseable {
+
+  /** How often link and resource figures of a site reach its status (phase changes go at once). */
+  static Duration statusRefresh(OperatorConfig config) {
+    return Duration.ofMillis(Math.max(3000, config.heartbeatTimeout().toMillis() / 2));
+  }
+
+  public static OperatorContext create(KubernetesClient client, OperatorConfig config, OperatorMetrics metrics) {
+    return create(client, config, metrics, statusRefresh(config));
+  }
+
+  public static OperatorContext create(KubernetesClient client, OperatorConfig config, OperatorMetrics metrics, Duration siteRefresh) {
+    String ns = config.watchAllNamespaces() ? null : config.namespace();
+    Federation federation = new Federation();
+    EventRecorder events = new EventRecorder(client);
+    CheckpointStore checkpoints = new CheckpointStore(config.checkpointDir());
+    ResourceCache<EdgeSite> sites = ResourceCache.start(client, EdgeSite.class, ns, null, null);
+    ResourceCache<DistributedModel> models = ResourceCache.start(client, DistributedModel.class, ns, null, null);
+    ResourceCache<SimulationBurst> bursts = ResourceCache.start(client, SimulationBurst.class, ns, null, null);
+    // a deleted training's run and status cache go with it (no finalizer: nothing outside this process to clean)
+    var forgetTraining = new java.util.concurrent.atomic.AtomicReference<java.util.function.Consumer<String>>(k -> { });
+    ResourceCache<FederatedTraining> trainings = ResourceCache.start(client, FederatedTraining.class, ns, null,
+        gone -> forgetTraining.get().accept(ResourceCache.key(gone)));
+    var trainingStatus = new StatusRecorder<>(client, FederatedTraining.class, FederatedTrainingStatus.class, trainings::get);
+    var modelStatus = new StatusRecorder<>(client, DistributedModel.class, DistributedModelStatus.class, models::get);
+    var siteRecorder = new StatusRecorder<>(client, EdgeSite.class, EdgeSiteStatus.class, sites::get);
+    SiteStatusWriter siteStatus = new SiteStatusWriter(siteRecorder, siteRefresh, Clock.systemUTC());
+    TrainingRuns runs = new TrainingRuns(client, federation, checkpoints, events, bursts::get);
+    TrainingRounds rounds = new TrainingRounds(runs, federation, checkpoints, events, metrics, sites::inNamespace, modelStatus, siteStatus,
+        Clock.systemUTC());
+    TrainingWakeups wakeups = new TrainingWakeups(runs);
+    federation.inbox.onAccepted(wakeups::wake);
+    federation.onSiteChange(wakeups::wakeNamespace);
+    forgetTraining.set(key -> {
+      rounds.end(key);
+      trainingStatus.forget(key);
+    });
+    return new OperatorContext(client, config, federation, checkpoints, events, metrics, new BridgeClient(), new StatusPatcher(client),
+        sites, models, trainings, bursts, trainingStatus, modelStatus, siteRecorder, siteStatus, rounds, wakeups);
+  }
+
+  @Override
+  public void close() {
+    rounds.endAll();
+    siteStatus.close();
+    sites.close();
+    models.close();
+    trainings.close();
+    bursts.close();
+    bridges.close();
+  }
+}

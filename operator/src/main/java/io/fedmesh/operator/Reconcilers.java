@@ -1,10 +1,10 @@
 package io.fedmesh.operator;
 
+import io.fedmesh.operator.hpc.HpcClusterReconciler;
+import io.fedmesh.operator.hpc.SimulationBurstReconciler;
 import io.fedmesh.operator.reconciler.DistributedModelReconciler;
 import io.fedmesh.operator.reconciler.EdgeSiteReconciler;
 import io.fedmesh.operator.reconciler.FederatedTrainingReconciler;
-import io.fedmesh.operator.hpc.HpcClusterReconciler;
-import io.fedmesh.operator.hpc.SimulationBurstReconciler;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import java.util.List;
@@ -15,9 +15,9 @@ final class Reconcilers {
 
   static List<Reconciler<?>> all(OperatorContext ctx) {
     return List.of(
-        new EdgeSiteReconciler(ctx.patcher(), ctx.metrics().reconcile("EdgeSite")),
-        new DistributedModelReconciler(ctx.patcher(), ctx.events(), ctx.metrics().reconcile("DistributedModel")),
-        new FederatedTrainingReconciler(ctx.client(), ctx.runners(), ctx.patcher(), ctx.events(),
+        new EdgeSiteReconciler(ctx.siteStatus(), ctx.metrics().reconcile("EdgeSite")),
+        new DistributedModelReconciler(ctx.modelStatus(), ctx.events(), ctx.metrics().reconcile("DistributedModel")),
+        new FederatedTrainingReconciler(ctx.models()::get, ctx.rounds(), ctx.wakeups(), ctx.trainingStatus(), ctx.events(),
             ctx.metrics().reconcile("FederatedTraining")),
         new HpcClusterReconciler(ctx.bridges(), ctx.patcher(), ctx.metrics().reconcile("HpcCluster")),
         new SimulationBurstReconciler(ctx.client(), ctx.bridges(), ctx.patcher(), ctx.events(), ctx.config().checkpointDir(),

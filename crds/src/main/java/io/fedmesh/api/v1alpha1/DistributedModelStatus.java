@@ -26,9 +26,6 @@ public class DistributedModelStatus extends FedmeshStatus {
   @JsonPropertyDescription("The newest versions, newest last (at most 20).")
   public List<ModelVersion> versions = new ArrayList<>();
 
-  @JsonPropertyDescription("Sites serving the latest version.")
-  public List<String> servingSites = new ArrayList<>();
-
   /** One version of the model. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class ModelVersion {

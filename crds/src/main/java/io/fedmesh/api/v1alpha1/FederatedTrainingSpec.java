@@ -66,11 +66,11 @@ public class FederatedTrainingSpec {
   @ValidationRule(value = "self.type != 'TrimmedMean' || (has(self.trimFraction) && self.trimFraction < 0.5)", message = "TrimmedMean needs trimFraction below 0.5")
   public static class Strategy {
     /** Supported strategies. */
-    public enum Type { FedAvg, FedProx, FedAdam, TrimmedMean, Median, Krum, BufferedAsync }
+    public enum Type { FedAvg, FedProx, TrimmedMean, Median }
 
     @Required
     @Default("FedAvg")
-    @JsonPropertyDescription("FedAvg (weighted by samples), FedProx, FedAdam, TrimmedMean, Median, Krum or BufferedAsync.")
+    @JsonPropertyDescription("FedAvg (weighted by samples), FedProx, TrimmedMean or Median.")
     public Type type = Type.FedAvg;
 
     @Min(0)
@@ -78,21 +78,9 @@ public class FederatedTrainingSpec {
     public Double proximalMu;
 
     @Min(0)
-    @JsonPropertyDescription("Server learning rate for FedAdam.")
-    public Double serverLearningRate;
-
-    @Min(0)
     @Max(0.49)
     @JsonPropertyDescription("Fraction trimmed at each end for TrimmedMean.")
     public Double trimFraction;
-
-    @Min(0)
-    @JsonPropertyDescription("Number of Byzantine sites tolerated by Krum.")
-    public Integer byzantine;
-
-    @Min(1)
-    @JsonPropertyDescription("Updates buffered before an aggregation in BufferedAsync.")
-    public Integer bufferSize;
   }
 
   /** Which sites take part. */

@@ -20,6 +20,13 @@ public class FederatedTrainingStatus extends FedmeshStatus {
   @JsonPropertyDescription("Rounds completed.")
   public Integer round;
 
+  @JsonPropertyDescription("The spec generation the run follows: edits of rounds, deadline and participants are taken at the next"
+      + " round boundary; edits of modelRef or strategy are refused (condition SpecAccepted=False) and the run keeps its own.")
+  public Long specGeneration;
+
+  @JsonPropertyDescription("modelRef and strategy as the run started with them, which it keeps to the end.")
+  public String pinnedSpec;
+
   @JsonPropertyDescription("Human-readable progress, e.g. '7/20'.")
   public String progress;
 

@@ -7,8 +7,8 @@ public final class Strategies {
   private Strategies() {}
 
   /**
-   * FedProx aggregates like FedAvg on the server (its proximal term acts at the sites). FedAdam,
-   * Krum and BufferedAsync are rejected by the validator until implemented, never silently mapped.
+   * FedProx aggregates like FedAvg on the server (its proximal term acts at the sites). The CRD's
+   * enum lists exactly these types.
    */
   public static AggregationStrategy forSpec(FederatedTrainingSpec.Strategy strategy) {
     FederatedTrainingSpec.Strategy.Type type = strategy == null ? FederatedTrainingSpec.Strategy.Type.FedAvg : strategy.type;
@@ -16,14 +16,7 @@ public final class Strategies {
       case FedAvg, FedProx -> new FedAvgStrategy();
       case Median -> new MedianStrategy();
       case TrimmedMean -> new TrimmedMeanStrategy(strategy.trimFraction == null ? 0.1 : strategy.trimFraction);
-      default -> throw new IllegalArgumentException("strategy " + type + " is not supported by this operator version");
     };
   }
 
-  public static boolean supported(FederatedTrainingSpec.Strategy.Type type) {
-    return switch (type) {
-      case FedAvg, FedProx, Median, TrimmedMean -> true;
-      default -> false;
-    };
-  }
 }

@@ -13,6 +13,16 @@ public final class Federation {
   public final UpdateInbox inbox = new UpdateInbox();
   private final Map<String, AtomicLong> bytesByTraining = new ConcurrentHashMap<>();
   private final Map<String, Reliability> reliability = new ConcurrentHashMap<>();
+  private final java.util.List<java.util.function.Consumer<String>> siteListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Hears the namespace of every site that registered, came back, went Offline or changed Degraded. */
+  public void onSiteChange(java.util.function.Consumer<String> listener) {
+    siteListeners.add(listener);
+  }
+
+  public void siteChanged(String namespace) {
+    siteListeners.forEach(l -> l.accept(namespace));
+  }
 
   /** Rounds a site delivered in time and rounds it missed (placement prefers reliable sites). */
   public record Reliability(long completed, long missed) {}
@@ -21,8 +31,8 @@ public final class Federation {
     return reliability.getOrDefault(siteKey, new Reliability(0, 0));
   }
 
-  public void recordRound(String siteKey, boolean delivered) {
-    reliability.merge(siteKey, delivered ? new Reliability(1, 0) : new Reliability(0, 1),
+  public Reliability recordRound(String siteKey, boolean delivered) {
+    return reliability.merge(siteKey, delivered ? new Reliability(1, 0) : new Reliability(0, 1),
         (a, b) -> new Reliability(a.completed() + b.completed(), a.missed() + b.missed()));
   }
 
@@ -31,7 +41,12 @@ public final class Federation {
     bytesByTraining.computeIfAbsent(training, k -> new AtomicLong()).addAndGet(bytes);
   }
 
-  /** Bytes moved for a training since the last call (the runner reads it once per round). */
+  /** Forgets a training's byte counter (it ended or was deleted). */
+  public void forgetBytes(String training) {
+    bytesByTraining.remove(training);
+  }
+
+  /** Bytes moved for a training since the last call (read once per round). */
   public long drainBytes(String training) {
     AtomicLong counter = bytesByTraining.get(training);
     return counter == null ? 0 : counter.getAndSet(0);

@@ -1,6 +1,5 @@
 package io.fedmesh.operator.coordinator;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fedmesh.api.v1alpha1.EdgeSite;
 import io.fedmesh.api.v1alpha1.EdgeSiteStatus;
 import io.micrometer.core.instrument.Gauge;
@@ -17,12 +16,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Marks sites Offline when their heartbeats stop, including EdgeSites with no session at all (an
- * operator that restarted never heard from them), and exports heartbeat age per site.
+ * operator that restarted never heard from them; read from the informer cache), and exports
+ * heartbeat age per site.
  */
 public final class SiteLivenessMonitor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SiteLivenessMonitor.class);
 
-  private final KubernetesClient client;
+  private final java.util.function.Supplier<java.util.List<EdgeSite>> sitesInScope;
   private final Federation federation;
   private final EdgeSiteMirror mirror;
   private final Duration timeout;
@@ -39,9 +39,9 @@ public final class SiteLivenessMonitor implements AutoCloseable {
   private boolean started;
 
   /** @param namespace null to watch EdgeSites in every namespace */
-  public SiteLivenessMonitor(KubernetesClient client, Federation federation, EdgeSiteMirror mirror, Duration timeout,
-      String namespace, MeterRegistry registry) {
-    this.client = client;
+  public SiteLivenessMonitor(java.util.function.Supplier<java.util.List<EdgeSite>> sitesInScope, Federation federation,
+      EdgeSiteMirror mirror, Duration timeout, String namespace, MeterRegistry registry) {
+    this.sitesInScope = sitesInScope;
     this.federation = federation;
     this.mirror = mirror;
     this.timeout = timeout;
@@ -73,14 +73,13 @@ public final class SiteLivenessMonitor implements AutoCloseable {
         if (!s.offline && silence.compareTo(timeout) > 0) {
           s.offline = true;
           mirror.wentOffline(s, silence);
+          federation.siteChanged(s.namespace()); // a round waiting for this site closes now
         }
       }
       // sites without a session: once per ~5 ticks, and only after one timeout since start so
       // agents of a restarted operator get the chance to re-register first
       if (ticks++ % 5 == 0 && Duration.between(startedAt, now).compareTo(timeout) > 0) {
-        var sites = namespace == null ? client.resources(EdgeSite.class).inAnyNamespace().list().getItems()
-            : client.resources(EdgeSite.class).inNamespace(namespace).list().getItems();
-        for (EdgeSite site : sites) {
+        for (EdgeSite site : sitesInScope.get()) {
           EdgeSiteStatus st = site.getStatus();
           if (st == null || st.phase == null || st.phase == EdgeSiteStatus.Phase.Offline || st.phase == EdgeSiteStatus.Phase.Pending) {
             continue;

@@ -5,13 +5,17 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * Updates received for the open round of each training. The idempotency key
- * (training/round/site) is remembered for the whole training, so a resend is acknowledged but
- * never counted twice, even after its round closed.
+ * (training/round/site) is remembered for the open round and the one before it, so a resend is
+ * acknowledged but never counted twice, even just after its round closed; a training that ends
+ * is forgotten whole.
  */
 public final class UpdateInbox {
   /** What happened to an offered update. */
@@ -31,22 +35,52 @@ public final class UpdateInbox {
     }
   }
 
+  /** Keys seen by round, so old rounds' keys can be dropped. */
+  private static final class Seen {
+    final Map<Integer, Set<String>> byRound = new HashMap<>();
+
+    boolean contains(String key) {
+      return byRound.values().stream().anyMatch(s -> s.contains(key));
+    }
+
+    void add(int round, String key) {
+      byRound.computeIfAbsent(round, r -> new HashSet<>()).add(key);
+    }
+
+    /** Keeps the keys of {@code round} and the round before it. */
+    void keepFrom(int round) {
+      byRound.keySet().removeIf(r -> r < round - 1);
+    }
+  }
+
   private final Map<String, OpenRound> open = new ConcurrentHashMap<>();
-  private final Map<String, Set<String>> seenKeys = new ConcurrentHashMap<>();
+  private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+  private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+
+  /** Hears the training of every accepted update (the reconciler closes a complete round at once). */
+  public void onAccepted(Consumer<String> listener) {
+    listeners.add(listener);
+  }
 
   /**
    * Opens a round. Re-opening the same round (a retry after a missed quorum) keeps the updates
    * already received: they were trained from the same global model and stay valid.
    */
   public void open(String training, int round, Set<String> participants) {
+    Seen s = seen.computeIfAbsent(training, k -> new Seen());
+    synchronized (s) {
+      s.keepFrom(round);
+    }
     open.compute(training, (k, previous) -> {
       if (previous == null || previous.round != round) {
         return new OpenRound(round, participants);
       }
-      Set<String> all = new java.util.HashSet<>(previous.participants);
+      Set<String> all = new HashSet<>(previous.participants);
       all.addAll(participants);
       OpenRound merged = new OpenRound(round, all);
-      merged.updates.putAll(previous.updates);
+      synchronized (previous) {
+        merged.updates.putAll(previous.updates);
+      }
       return merged;
     });
   }
@@ -55,23 +89,37 @@ public final class UpdateInbox {
     open.remove(training);
   }
 
-  /** Closes the round only if it is {@code round} (a retry of it re-opens it with its updates). */
-  public void closeIfNot(String training, int round) {
-    open.computeIfPresent(training, (k, r) -> r.round == round ? r : null);
+  /** The round open for a training, if any. */
+  public Optional<Integer> openRound(String training) {
+    OpenRound r = open.get(training);
+    return r == null ? Optional.empty() : Optional.of(r.round);
   }
 
+  /** The training ended or was deleted: nothing of it is kept. */
   public void forget(String training) {
     open.remove(training);
-    seenKeys.remove(training);
+    seen.remove(training);
+  }
+
+  /** Trainings the inbox holds anything for (tests check that ended ones are forgotten). */
+  public Set<String> trainings() {
+    Set<String> all = new HashSet<>(open.keySet());
+    all.addAll(seen.keySet());
+    return all;
   }
 
   public Result offer(String training, int round, String idempotencyKey, ClientUpdate update) {
-    Set<String> seen = seenKeys.computeIfAbsent(training, k -> ConcurrentHashMap.newKeySet());
-    OpenRound r = open.get(training);
-    synchronized (seen) {
-      if (seen.contains(idempotencyKey)) {
+    return offer(training, round, idempotencyKey, update, () -> { });
+  }
+
+  /** Offers an update; {@code onAccept} runs before listeners hear of it (withdrawing the assignment, say). */
+  public Result offer(String training, int round, String idempotencyKey, ClientUpdate update, Runnable onAccept) {
+    Seen s = seen.computeIfAbsent(training, k -> new Seen());
+    synchronized (s) {
+      if (s.contains(idempotencyKey)) {
         return new Result(Outcome.DUPLICATE, "already received " + idempotencyKey);
       }
+      OpenRound r = open.get(training);
       if (r == null || r.round != round) {
         return new Result(Outcome.REJECTED, "round " + round + " of " + training + " is not open"
             + (r == null ? "" : " (open round: " + r.round + ")"));
@@ -82,9 +130,11 @@ public final class UpdateInbox {
         }
         r.updates.put(update.site(), update);
       }
-      seen.add(idempotencyKey);
-      return new Result(Outcome.ACCEPTED, "accepted");
+      s.add(round, idempotencyKey);
     }
+    onAccept.run();
+    listeners.forEach(l -> l.accept(training));
+    return new Result(Outcome.ACCEPTED, "accepted");
   }
 
   /** Updates received so far for the open round of a training (a copy). */

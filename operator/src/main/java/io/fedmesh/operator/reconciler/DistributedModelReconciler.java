@@ -5,7 +5,7 @@ import io.fedmesh.api.v1alpha1.DistributedModelStatus;
 import io.fedmesh.api.v1alpha1.FedmeshApi;
 import io.fedmesh.operator.status.Conditions;
 import io.fedmesh.operator.status.EventRecorder;
-import io.fedmesh.operator.status.StatusPatcher;
+import io.fedmesh.operator.status.StatusRecorder;
 import io.fedmesh.operator.validation.ModelResolver;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -13,17 +13,21 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.util.ArrayList;
 
-/** Resolves a DistributedModel to its network and reports it; versions are added by trainings. */
+/**
+ * Resolves a DistributedModel to its network and reports it; versions are added by trainings,
+ * through the same status owner, so neither overwrites the other's fields.
+ */
 @ControllerConfiguration(name = "distributedmodel")
 public final class DistributedModelReconciler implements Reconciler<DistributedModel> {
-  private final StatusPatcher patcher;
+  private final StatusRecorder<DistributedModelStatus, DistributedModel> status;
   private final io.micrometer.core.instrument.Timer latency;
   private final EventRecorder events;
   private final ModelResolver resolver = new ModelResolver();
 
-  public DistributedModelReconciler(StatusPatcher patcher, EventRecorder events, io.micrometer.core.instrument.Timer latency) {
+  public DistributedModelReconciler(StatusRecorder<DistributedModelStatus, DistributedModel> status, EventRecorder events,
+      io.micrometer.core.instrument.Timer latency) {
     this.latency = latency;
-    this.patcher = patcher;
+    this.status = status;
     this.events = events;
   }
 
@@ -39,26 +43,24 @@ public final class DistributedModelReconciler implements Reconciler<DistributedM
       return UpdateControl.noUpdate();
     }
     ModelResolver.Resolved r = resolver.resolve(model.getSpec());
-    DistributedModelStatus st = new DistributedModelStatus();
-    if (previous != null) {
-      st.latestVersion = previous.latestVersion;
-      st.latestMetric = previous.latestMetric;
-      st.versions = previous.versions;
-      st.servingSites = previous.servingSites;
-    }
-    st.observedGeneration = generation;
     if (r.spec() == null) {
-      Conditions.set(st, previous, FedmeshApi.CONDITION_READY, false, "ValidationFailed", r.validation().message(), generation);
       events.warning(model, "ValidationFailed", r.validation().message());
-    } else {
-      st.parameters = r.spec().parameterCount();
-      st.layers = new ArrayList<>();
-      for (int w : r.spec().layers()) {
-        st.layers.add(w);
-      }
-      Conditions.set(st, previous, FedmeshApi.CONDITION_READY, true, "Resolved", r.spec() + ", " + st.parameters + " parameters", generation);
     }
-    patcher.patch(DistributedModel.class, model.getMetadata().getNamespace(), model.getMetadata().getName(), st);
+    status.update(model.getMetadata().getNamespace(), model.getMetadata().getName(), st -> {
+      st.observedGeneration = generation;
+      if (r.spec() == null) {
+        Conditions.set(st, previous, FedmeshApi.CONDITION_READY, false, "ValidationFailed", r.validation().message(), generation);
+      } else {
+        st.parameters = r.spec().parameterCount();
+        st.layers = new ArrayList<>();
+        for (int w : r.spec().layers()) {
+          st.layers.add(w);
+        }
+        Conditions.set(st, previous, FedmeshApi.CONDITION_READY, true, "Resolved", r.spec() + ", " + st.parameters + " parameters",
+            generation);
+      }
+      return st;
+    });
     return UpdateControl.noUpdate();
   }
 }

@@ -3,9 +3,8 @@ package io.fedmesh.operator.reconciler;
 import io.fedmesh.api.v1alpha1.EdgeSite;
 import io.fedmesh.api.v1alpha1.EdgeSiteSpec;
 import io.fedmesh.api.v1alpha1.EdgeSiteStatus;
-import io.fedmesh.api.v1alpha1.FedmeshApi;
-import io.fedmesh.operator.status.Conditions;
-import io.fedmesh.operator.status.StatusPatcher;
+import io.fedmesh.operator.sites.EdgeSiteStatuses;
+import io.fedmesh.operator.sites.SiteStatusWriter;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -16,18 +15,18 @@ import java.util.regex.Pattern;
 
 /**
  * Validates EdgeSite specs and gives sites no agent has registered for yet a status that says so.
- * Heartbeat status is written by the coordinator ({@code EdgeSiteMirror}), not here.
+ * Heartbeat facts reach the same status owner ({@link SiteStatusWriter}) from the coordinator.
  */
 @ControllerConfiguration(name = "edgesite")
 public final class EdgeSiteReconciler implements Reconciler<EdgeSite> {
   private static final Pattern REGION = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
 
-  private final StatusPatcher patcher;
+  private final SiteStatusWriter status;
   private final io.micrometer.core.instrument.Timer latency;
 
-  public EdgeSiteReconciler(StatusPatcher patcher, io.micrometer.core.instrument.Timer latency) {
+  public EdgeSiteReconciler(SiteStatusWriter status, io.micrometer.core.instrument.Timer latency) {
     this.latency = latency;
-    this.patcher = patcher;
+    this.status = status;
   }
 
   @Override
@@ -36,26 +35,14 @@ public final class EdgeSiteReconciler implements Reconciler<EdgeSite> {
   }
 
   private UpdateControl<EdgeSite> doReconcile(EdgeSite site) {
-    List<String> problems = validate(site.getSpec());
     EdgeSiteStatus previous = site.getStatus();
     Long generation = site.getMetadata().getGeneration();
-    if (!problems.isEmpty()) {
-      EdgeSiteStatus st = copyOf(previous);
-      st.observedGeneration = generation;
-      Conditions.set(st, previous, FedmeshApi.CONDITION_READY, false, "ValidationFailed", String.join("; ", problems), generation);
-      patcher.patch(EdgeSite.class, site.getMetadata().getNamespace(), site.getMetadata().getName(), st);
-    } else if (previous == null || previous.phase == null) {
-      EdgeSiteStatus st = new EdgeSiteStatus();
-      st.phase = EdgeSiteStatus.Phase.Pending;
-      st.observedGeneration = generation;
-      st.message = "no agent has registered for this site yet: run the edge agent with --site " + site.getMetadata().getName();
-      Conditions.set(st, previous, FedmeshApi.CONDITION_READY, false, "AwaitingAgent", st.message, generation);
-      patcher.patch(EdgeSite.class, site.getMetadata().getNamespace(), site.getMetadata().getName(), st);
-    } else if (!generation.equals(previous.observedGeneration)) {
-      EdgeSiteStatus st = copyOf(previous);
-      st.observedGeneration = generation;
-      patcher.patch(EdgeSite.class, site.getMetadata().getNamespace(), site.getMetadata().getName(), st);
+    if (previous != null && previous.phase != null && generation.equals(previous.observedGeneration)) {
+      return UpdateControl.noUpdate();
     }
+    List<String> problems = validate(site.getSpec());
+    status.writeNow(site.getMetadata().getNamespace() + "/" + site.getMetadata().getName(),
+        st -> EdgeSiteStatuses.validated(st, problems, site.getMetadata().getName(), generation));
     return UpdateControl.noUpdate();
   }
 
@@ -75,23 +62,5 @@ public final class EdgeSiteReconciler implements Reconciler<EdgeSite> {
       p.add("spec.capacity values must not be negative");
     }
     return p;
-  }
-
-  private static EdgeSiteStatus copyOf(EdgeSiteStatus s) {
-    EdgeSiteStatus c = new EdgeSiteStatus();
-    if (s != null) {
-      c.phase = s.phase;
-      c.lastHeartbeat = s.lastHeartbeat;
-      c.measuredLink = s.measuredLink;
-      c.free = s.free;
-      c.datasets = s.datasets;
-      c.assignedLearners = s.assignedLearners;
-      c.agentVersion = s.agentVersion;
-      c.message = s.message;
-      c.roundsCompleted = s.roundsCompleted;
-      c.roundsMissed = s.roundsMissed;
-      c.conditions = s.conditions;
-    }
-    return c;
   }
 }

@@ -40,7 +40,8 @@ final class SimulationFeed {
   /** status.burstsRequested: carried by every status write, so kept here. */
   private final List<String> requested = new CopyOnWriteArrayList<>();
 
-  SimulationFeed(KubernetesClient client, Federation federation, EventRecorder events, FederatedTraining training) {
+  SimulationFeed(KubernetesClient client, Federation federation, EventRecorder events, FederatedTraining training,
+      java.util.function.Function<String, java.util.Optional<SimulationBurst>> bursts) {
     this.client = client;
     this.federation = federation;
     this.events = events;
@@ -48,7 +49,7 @@ final class SimulationFeed {
     this.name = training.getMetadata().getName();
     this.uid = training.getMetadata().getUid();
     this.key = namespace + "/" + name;
-    this.sources = new SimulationSources(client, namespace);
+    this.sources = new SimulationSources(bursts, namespace);
     if (training.getStatus() != null && training.getStatus().burstsRequested != null) {
       requested.addAll(training.getStatus().burstsRequested);
     }

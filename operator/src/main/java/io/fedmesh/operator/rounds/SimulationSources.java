@@ -1,6 +1,5 @@
 package io.fedmesh.operator.rounds;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fedmesh.api.v1alpha1.SimulationBurst;
 import io.fedmesh.api.v1alpha1.SimulationBurstStatus;
 import io.fedmesh.common.codec.Digests;
@@ -24,11 +23,12 @@ import org.slf4j.LoggerFactory;
 final class SimulationSources {
   private static final Logger LOG = LoggerFactory.getLogger(SimulationSources.class);
 
-  private final KubernetesClient client;
+  /** SimulationBursts by namespace/name, from the informer cache. */
+  private final java.util.function.Function<String, Optional<SimulationBurst>> bursts;
   private final String namespace;
 
-  SimulationSources(KubernetesClient client, String namespace) {
-    this.client = client;
+  SimulationSources(java.util.function.Function<String, Optional<SimulationBurst>> bursts, String namespace) {
+    this.bursts = bursts;
     this.namespace = namespace;
   }
 
@@ -41,7 +41,7 @@ final class SimulationSources {
     List<SimulationBurst> ready = new ArrayList<>();
     List<String> inputs = new ArrayList<>();
     for (String name : new LinkedHashSet<>(names)) {
-      SimulationBurst b = client.resources(SimulationBurst.class).inNamespace(namespace).withName(name).get();
+      SimulationBurst b = bursts.apply(namespace + "/" + name).orElse(null);
       SimulationBurstStatus st = b == null ? null : b.getStatus();
       if (st == null || st.datasetPath == null || st.producedSamples == null || st.producedSamples == 0
           || (st.phase != SimulationBurstStatus.Phase.Succeeded && st.phase != SimulationBurstStatus.Phase.Failed)) {

@@ -1,7 +1,6 @@
 package io.fedmesh.operator.validation;
 
 import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
-import io.fedmesh.operator.aggregation.Strategies;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -66,9 +65,6 @@ public final class TrainingValidator {
     }
     FederatedTrainingSpec.Strategy st = spec.strategy;
     if (st != null && st.type != null) {
-      if (!Strategies.supported(st.type)) {
-        p.add("spec.strategy.type " + st.type + " is not supported by this operator version: use FedAvg, FedProx, Median or TrimmedMean");
-      }
       if (st.type == FederatedTrainingSpec.Strategy.Type.TrimmedMean && (st.trimFraction == null || st.trimFraction < 0 || st.trimFraction >= 0.5)) {
         p.add("spec.strategy.trimFraction must be set in [0, 0.5) for TrimmedMean");
       }

@@ -14,14 +14,14 @@ class DivergenceTest {
 
   @Test
   void finiteResultsAreKept() {
-    assertThat(TrainingRunner.divergence(new float[] {0.1f, -2f}, List.of(update("a", 0.3, 0.1f, -2f)))).isNull();
+    assertThat(ModelStep.divergence(new float[] {0.1f, -2f}, List.of(update("a", 0.3, 0.1f, -2f)))).isNull();
   }
 
   @Test
   void aNonFiniteWeightOrLossIsNamed() {
-    assertThat(TrainingRunner.divergence(new float[] {0.1f, Float.NaN}, List.of(update("a", 0.3, 0.1f, 1f))))
+    assertThat(ModelStep.divergence(new float[] {0.1f, Float.NaN}, List.of(update("a", 0.3, 0.1f, 1f))))
         .isEqualTo("the aggregated model has a non-finite weight (index 1 is NaN)");
-    assertThat(TrainingRunner.divergence(new float[] {0.1f, 1f}, List.of(update("a", 0.3), update("b", Double.POSITIVE_INFINITY))))
+    assertThat(ModelStep.divergence(new float[] {0.1f, 1f}, List.of(update("a", 0.3), update("b", Double.POSITIVE_INFINITY))))
         .isEqualTo("site b reported a non-finite training loss (Infinity)");
   }
 }

@@ -26,10 +26,10 @@ class RoundDeadlinePolicyTest {
   void autoCompressionFollowsMeasuredBandwidth() {
     FederatedTrainingSpec.WanPolicy wan = new FederatedTrainingSpec.WanPolicy();
     wan.compression = FederatedTrainingSpec.WanPolicy.Compression.AUTO;
-    assertThat(TrainingRunner.encodingFor(wan, 10)).isEqualTo(UpdateEncoding.Q8);
-    assertThat(TrainingRunner.encodingFor(wan, 100)).isEqualTo(UpdateEncoding.F16);
-    assertThat(TrainingRunner.encodingFor(wan, 1000)).isEqualTo(UpdateEncoding.F32);
-    assertThat(TrainingRunner.encodingFor(wan, 0)).isEqualTo(UpdateEncoding.F32);
-    assertThat(TrainingRunner.encodingFor(null, 10)).isEqualTo(UpdateEncoding.F32);
+    assertThat(AssignmentFactory.encodingFor(wan, 10)).isEqualTo(UpdateEncoding.Q8);
+    assertThat(AssignmentFactory.encodingFor(wan, 100)).isEqualTo(UpdateEncoding.F16);
+    assertThat(AssignmentFactory.encodingFor(wan, 1000)).isEqualTo(UpdateEncoding.F32);
+    assertThat(AssignmentFactory.encodingFor(wan, 0)).isEqualTo(UpdateEncoding.F32);
+    assertThat(AssignmentFactory.encodingFor(null, 10)).isEqualTo(UpdateEncoding.F32);
   }
 }

@@ -49,7 +49,9 @@ class SimulationSourcesMockTest {
     burst("b", SimulationBurstStatus.Phase.Failed, "x,y,label\n5,6,0.1\n"); // partial data of a failed burst counts
     burst("c", SimulationBurstStatus.Phase.Running, null);
     burst("d", SimulationBurstStatus.Phase.Succeeded, "p,q,label\n1,1,1\n"); // other columns: left out
-    SimulationSources sources = new SimulationSources(client, "default");
+    SimulationSources sources = new SimulationSources(
+        k -> java.util.Optional.ofNullable(client.resources(SimulationBurst.class).inNamespace("default").withName(k.substring(k.indexOf('/') + 1)).get()),
+        "default");
     var data = sources.collect(List.of("a", "b", "c", "d", "missing", "a")).orElseThrow();
     assertThat(new String(data.csv())).isEqualTo("x,y,label\n1,2,0.5\n3,4,0.25\n5,6,0.1\n");
     assertThat(data.samples()).isEqualTo(3);

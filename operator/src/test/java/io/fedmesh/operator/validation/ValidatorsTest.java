@@ -27,14 +27,15 @@ class ValidatorsTest {
     s.participants.minSites = 5;
     s.participants.maxSites = 2;
     s.localTraining.learningRate = -1.0;
-    s.strategy.type = FederatedTrainingSpec.Strategy.Type.Krum;
+    s.strategy.type = FederatedTrainingSpec.Strategy.Type.TrimmedMean;
+    s.strategy.trimFraction = 0.7;
     ValidationResult r = new TrainingValidator().validate(s);
     assertThat(r.ok()).isFalse();
     assertThat(r.message())
         .contains("spec.rounds must be between 1 and 10000 (got 0)")
         .contains("spec.participants.minSites (5) must not exceed maxSites (2)")
         .contains("spec.localTraining.learningRate must be > 0")
-        .contains("spec.strategy.type Krum is not supported");
+        .contains("spec.strategy.trimFraction");
   }
 
   @Test

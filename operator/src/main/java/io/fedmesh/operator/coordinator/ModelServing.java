@@ -1,0 +1,68 @@
+package io.fedmesh.operator.coordinator;
+
+import com.google.protobuf.ByteString;
+import io.fedmesh.common.grpc.Chunks;
+import io.fedmesh.proto.federation.v1.DownloadModelRequest;
+import io.fedmesh.proto.federation.v1.FetchSimulationDataRequest;
+import io.fedmesh.proto.federation.v1.ModelChunk;
+import io.fedmesh.proto.federation.v1.SimulationDataChunk;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.util.function.ObjIntConsumer;
+
+/** Serves the published global models and simulation samples to agents, in resumable chunks. */
+final class ModelServing {
+  private final Federation federation;
+  /** Counts bytes sent per training. */
+  private final ObjIntConsumer<String> sent;
+
+  ModelServing(Federation federation, ObjIntConsumer<String> sent) {
+    this.federation = federation;
+    this.sent = sent;
+  }
+
+  void downloadModel(DownloadModelRequest request, StreamObserver<ModelChunk> response) {
+    PublishedModels.Published p = federation.models.get(request.getTraining()).orElse(null);
+    if (p == null || !p.version().equals(request.getModelVersion())) {
+      response.onError(Status.NOT_FOUND.withDescription("model version " + request.getModelVersion() + " of "
+          + request.getTraining() + " is not published" + (p == null ? "" : "; current version is " + p.version()))
+          .asRuntimeException());
+      return;
+    }
+    byte[] data = p.f32();
+    long from = Math.max(0, Math.min(request.getOffset(), data.length));
+    Chunks.send(data, from, (offset, len, last) -> {
+      ModelChunk.Builder chunk = ModelChunk.newBuilder()
+          .setModelVersion(p.version())
+          .setOffset(offset)
+          .setTotalBytes(data.length)
+          .setData(ByteString.copyFrom(data, offset, len))
+          .setLast(last);
+      if (offset == from) {
+        chunk.setModel(p.spec().toProto()); // the first chunk of this stream carries the architecture
+      }
+      response.onNext(chunk.build());
+      sent.accept(request.getTraining(), len);
+    });
+    response.onCompleted();
+  }
+
+  /** The training's simulation samples for its simulation learner, from {@code offset}, in chunks. */
+  void fetchSimulationData(FetchSimulationDataRequest request, StreamObserver<SimulationDataChunk> response) {
+    SimulationData.Published p = federation.simulationData.get(request.getTraining()).orElse(null);
+    if (p == null || !p.version().equals(request.getDataVersion())) {
+      response.onError(Status.NOT_FOUND.withDescription("simulation data " + request.getDataVersion() + " of "
+          + request.getTraining() + " is not published" + (p == null ? "" : "; current version is " + p.version()))
+          .asRuntimeException());
+      return;
+    }
+    byte[] data = p.csv();
+    Chunks.send(data, request.getOffset(), (offset, len, last) -> {
+      response.onNext(SimulationDataChunk.newBuilder().setDataVersion(p.version())
+          .setOffset(offset).setTotalBytes(data.length).setSamples(p.samples())
+          .setData(ByteString.copyFrom(data, offset, len)).setLast(last).build());
+      sent.accept(request.getTraining(), len);
+    });
+    response.onCompleted();
+  }
+}

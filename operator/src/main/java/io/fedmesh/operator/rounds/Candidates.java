@@ -1,0 +1,78 @@
+package io.fedmesh.operator.rounds;
+
+import io.fedmesh.api.v1alpha1.EdgeSite;
+import io.fedmesh.api.v1alpha1.FederatedTraining;
+import io.fedmesh.api.v1alpha1.FedmeshApi;
+import io.fedmesh.operator.coordinator.Federation;
+import io.fedmesh.operator.coordinator.SiteSession;
+import io.fedmesh.operator.placement.LabelSelectors;
+import io.fedmesh.operator.placement.ParticipantSelector.Candidate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The sites that may take part in a training's next round: EdgeSites from the informer cache
+ * (not cordoned, matching the site selector) whose agent is connected and available. The
+ * simulation learner serves every training that has simulation samples.
+ */
+final class Candidates {
+  /** Eligible sites, and which of them are simulation learners. */
+  record Eligible(List<Candidate> sites, List<String> simulationLearners) {
+    int size() {
+      return sites.size();
+    }
+
+    double bandwidthOf(String site) {
+      return sites.stream().filter(c -> c.site().equals(site)).mapToDouble(Candidate::bandwidthMbps).findFirst().orElse(0);
+    }
+  }
+
+  private final Federation federation;
+  private final Function<String, List<EdgeSite>> sitesInNamespace;
+
+  Candidates(Federation federation, Function<String, List<EdgeSite>> sitesInNamespace) {
+    this.federation = federation;
+    this.sitesInNamespace = sitesInNamespace;
+  }
+
+  Eligible of(FederatedTraining ft) {
+    String namespace = ft.getMetadata().getNamespace();
+    String key = namespace + "/" + ft.getMetadata().getName();
+    var selector = ft.getSpec().participants == null ? null : ft.getSpec().participants.siteSelector;
+    List<Candidate> out = new ArrayList<>();
+    List<String> learners = new ArrayList<>();
+    for (EdgeSite site : sitesInNamespace.apply(namespace)) {
+      if (site.getSpec() != null && Boolean.TRUE.equals(site.getSpec().cordoned)) {
+        continue;
+      }
+      boolean learner = isSimulationLearner(site);
+      if (!learner && !LabelSelectors.matches(selector, site.getMetadata().getLabels())) {
+        continue;
+      }
+      SiteSession session = federation.sites.get(namespace, site.getMetadata().getName()).orElse(null);
+      if (session == null || !session.available()) {
+        continue;
+      }
+      long samples = session.samples();
+      if (learner) {
+        // the cloud-side learner trains on the training's simulation samples, so only once there are some
+        var data = federation.simulationData.get(key);
+        if (data.isEmpty()) {
+          continue;
+        }
+        samples = data.get().samples();
+        learners.add(session.site());
+      }
+      Federation.Reliability r = federation.reliability(session.key());
+      out.add(new Candidate(session.site(), samples, session.link().getRttMs(), session.link().getBandwidthMbps(), r.completed(),
+          r.missed()));
+    }
+    return new Eligible(out, learners);
+  }
+
+  static boolean isSimulationLearner(EdgeSite site) {
+    var labels = site.getMetadata().getLabels();
+    return labels != null && FedmeshApi.ROLE_SIMULATION_LEARNER.equals(labels.get(FedmeshApi.LABEL_ROLE));
+  }
+}

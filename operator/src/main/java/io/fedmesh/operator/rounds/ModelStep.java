@@ -1,0 +1,73 @@
+package io.fedmesh.operator.rounds;
+
+import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
+import io.fedmesh.common.codec.Digests;
+import io.fedmesh.common.model.Evaluation;
+import io.fedmesh.common.model.MlpEvaluator;
+import io.fedmesh.operator.OperatorMetrics;
+import io.fedmesh.operator.aggregation.ClientUpdate;
+import io.fedmesh.operator.aggregation.Strategies;
+import io.fedmesh.operator.checkpoint.CheckpointStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** What a closed round does to the model: aggregate, guard against divergence, evaluate, checkpoint. */
+final class ModelStep {
+  /** The new model, or why it cannot be kept ({@code diverged} set, nothing saved). */
+  record Result(float[] global, String version, String digest, Evaluation evaluation, Path checkpoint, double trainLoss, long samples,
+      String diverged) {}
+
+  private final CheckpointStore checkpoints;
+  private final OperatorMetrics metrics;
+
+  ModelStep(CheckpointStore checkpoints, OperatorMetrics metrics) {
+    this.checkpoints = checkpoints;
+    this.metrics = metrics;
+  }
+
+  Result apply(TrainingRun run, FederatedTrainingSpec.Strategy strategy, int round, List<ClientUpdate> updates) {
+    long t0 = System.nanoTime();
+    float[] aggregated = Strategies.forSpec(strategy).aggregate(run.global, updates);
+    metrics.aggregation().record(Duration.ofNanos(System.nanoTime() - t0));
+    long samples = updates.stream().mapToLong(ClientUpdate::samples).sum();
+    double trainLoss = weightedMean(updates, true);
+    String diverged = divergence(aggregated, updates);
+    if (diverged != null) {
+      return new Result(null, null, null, null, null, trainLoss, samples, diverged);
+    }
+    Evaluation eval = run.evaluation != null ? MlpEvaluator.evaluate(run.model, aggregated, run.evaluation)
+        : new Evaluation(run.model.task().metricName(), weightedMean(updates, false), trainLoss, samples);
+    String version = run.name + "-r" + round;
+    String digest = Digests.sha256(aggregated);
+    Path saved = checkpoints.save(run.namespace, run.name,
+        new CheckpointStore.Meta(version, round, aggregated.length, digest, eval.metricName(), eval.metric()), aggregated);
+    return new Result(aggregated, version, digest, eval, saved, trainLoss, samples, null);
+  }
+
+  /** Why a round's result cannot be kept (non-finite weights or losses), or null when it can. */
+  static String divergence(float[] model, List<ClientUpdate> updates) {
+    for (ClientUpdate u : updates) {
+      if (!Double.isFinite(u.trainLoss())) {
+        return "site " + u.site() + " reported a non-finite training loss (" + u.trainLoss() + ")";
+      }
+    }
+    for (int i = 0; i < model.length; i++) {
+      if (!Float.isFinite(model[i])) {
+        return "the aggregated model has a non-finite weight (index " + i + " is " + model[i] + ")";
+      }
+    }
+    return null;
+  }
+
+  private static double weightedMean(List<ClientUpdate> updates, boolean loss) {
+    double sum = 0;
+    long n = 0;
+    for (ClientUpdate u : updates) {
+      long w = Math.max(1, u.samples());
+      sum += w * (loss ? u.trainLoss() : u.localMetric());
+      n += w;
+    }
+    return n == 0 ? 0 : sum / n;
+  }
+}

@@ -1,0 +1,75 @@
+package io.fedmesh.operator.rounds;
+
+import io.fedmesh.api.v1alpha1.DistributedModel;
+import io.fedmesh.api.v1alpha1.DistributedModelStatus;
+import io.fedmesh.api.v1alpha1.FederatedTraining;
+import io.fedmesh.operator.coordinator.Federation;
+import io.fedmesh.operator.sites.SiteStatusWriter;
+import io.fedmesh.operator.status.Conditions;
+import io.fedmesh.operator.status.StatusRecorder;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * What a round tells other kinds: a new DistributedModel version (through that kind's status
+ * owner) and each site's reliability and assignments (handed to the EdgeSite status owner).
+ */
+final class RoundRecorder {
+  private final Federation federation;
+  private final StatusRecorder<DistributedModelStatus, DistributedModel> models;
+  private final SiteStatusWriter sites;
+
+  /** @param sites null where no EdgeSite status is kept (benchmarks of the rounds alone) */
+  RoundRecorder(Federation federation, StatusRecorder<DistributedModelStatus, DistributedModel> models, SiteStatusWriter sites) {
+    this.federation = federation;
+    this.models = models;
+    this.sites = sites;
+  }
+
+  void reliability(String namespace, Collection<String> delivered, Collection<String> missed) {
+    delivered.forEach(s -> report(namespace + "/" + s, federation.recordRound(namespace + "/" + s, true)));
+    missed.forEach(s -> report(namespace + "/" + s, federation.recordRound(namespace + "/" + s, false)));
+  }
+
+  private void report(String siteKey, Federation.Reliability r) {
+    if (sites != null) {
+      sites.report(siteKey, f -> f.withReliability(r.completed(), r.missed()));
+    }
+  }
+
+  void assigned(String namespace, Collection<String> siteNames) {
+    if (sites == null) {
+      return;
+    }
+    for (String s : siteNames) {
+      String key = namespace + "/" + s;
+      List<String> trainings = federation.assignments.trainingsOf(key);
+      sites.report(key, f -> f.withAssigned(trainings));
+    }
+  }
+
+  void modelVersion(FederatedTraining ft, TrainingRun run, ModelStep.Result result, int round) {
+    DistributedModelStatus.ModelVersion v = new DistributedModelStatus.ModelVersion();
+    v.version = result.version();
+    v.digest = result.digest();
+    v.metric = result.evaluation().metricName();
+    v.value = TrainingStatuses.round4(result.evaluation().metric());
+    v.producedBy = run.key + "#" + round;
+    v.checkpoint = result.checkpoint().toString();
+    v.createdAt = Conditions.now();
+    models.update(run.namespace, run.modelRef, st -> {
+      List<DistributedModelStatus.ModelVersion> versions = new ArrayList<>(st.versions == null ? List.of() : st.versions);
+      versions.removeIf(x -> v.version.equals(x.version));
+      versions.add(v);
+      while (versions.size() > DistributedModelStatus.MAX_HISTORY) {
+        versions.remove(0);
+      }
+      st.versions = versions;
+      st.latestVersion = v.version;
+      st.latestMetric = v.value;
+      st.parameters = run.model.parameterCount();
+      return st;
+    });
+  }
+}

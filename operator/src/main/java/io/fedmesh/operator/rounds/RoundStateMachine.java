@@ -1,0 +1,250 @@
+package io.fedmesh.operator.rounds;
+
+import io.fedmesh.api.v1alpha1.FederatedTraining;
+import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
+import io.fedmesh.api.v1alpha1.FederatedTrainingStatus;
+import io.fedmesh.api.v1alpha1.FederatedTrainingStatus.MetricValue;
+import io.fedmesh.api.v1alpha1.FederatedTrainingStatus.RoundRecord;
+import io.fedmesh.api.v1alpha1.TrainingDefaults;
+import io.fedmesh.common.model.Evaluation;
+import io.fedmesh.operator.OperatorMetrics;
+import io.fedmesh.operator.aggregation.ClientUpdate;
+import io.fedmesh.operator.coordinator.Federation;
+import io.fedmesh.operator.placement.ParticipantSelector;
+import io.fedmesh.operator.status.Conditions;
+import io.fedmesh.operator.status.EventRecorder;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Advances a training's rounds by one step per reconcile: open a round (select sites, publish the
+ * model, push assignments), or, when the open round is complete, past its deadline or waiting only
+ * for sites that are gone, close it (retry, fail, or aggregate and open the next one at once).
+ * Between steps it returns the time until the open round's deadline; accepted updates and site
+ * events wake it earlier.
+ */
+final class RoundStateMachine {
+  private static final Logger LOG = LoggerFactory.getLogger(RoundStateMachine.class);
+  /** How often a training waiting for sites looks again (site events wake it sooner). */
+  static final Duration WAITING_RECHECK = Duration.ofSeconds(2);
+
+  /** The status to record, when to look again (null: only on an event), whether the run ended. */
+  record Step(FederatedTrainingStatus status, Duration requeue, boolean ended) {}
+
+  private final Federation federation;
+  private final Candidates candidates;
+  private final ModelStep modelStep;
+  private final RoundRecorder recorder;
+  private final EventRecorder events;
+  private final OperatorMetrics metrics;
+  private final Clock clock;
+  private final ParticipantSelector selector = new ParticipantSelector();
+
+  RoundStateMachine(Federation federation, Candidates candidates, ModelStep modelStep, RoundRecorder recorder, EventRecorder events,
+      OperatorMetrics metrics, Clock clock) {
+    this.federation = federation;
+    this.candidates = candidates;
+    this.modelStep = modelStep;
+    this.recorder = recorder;
+    this.events = events;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  /** One step from {@code st} (a copy of the newest status, changed and returned in the step). */
+  Step advance(FederatedTraining ft, FederatedTrainingStatus st, TrainingRun run) {
+    FederatedTrainingStatus previous = copyOf(st);
+    int done = st.round == null ? 0 : st.round;
+    if (run.open == null) {
+      if (done >= ft.getSpec().rounds) { // spec.rounds lowered below the rounds already done
+        return finish(ft, st, previous, false);
+      }
+      int attempt = resumedAttempt(st, done + 1);
+      return open(ft, st, previous, run, done + 1, attempt, Set.of());
+    }
+    RoundPlan plan = run.open;
+    Instant now = clock.instant();
+    Set<String> received = federation.inbox.receivedSites(run.key, plan.round());
+    Set<String> missing = new TreeSet<>(plan.participants());
+    missing.removeAll(received);
+    boolean expired = !now.isBefore(plan.deadline());
+    boolean missingGone = missing.stream().allMatch(p -> federation.sites.get(run.namespace, p).map(x -> !x.available()).orElse(true));
+    if (!missing.isEmpty() && !expired && !missingGone) {
+      return new Step(st, Duration.between(now, plan.deadline()), false);
+    }
+    if (!missing.isEmpty()) {
+      LOG.info("{}: round {} closes {}: {} of {} delivered", run.key, plan.round(),
+          expired ? "at its deadline" : "early: the missing sites are offline or degraded", received.size(), plan.participants().size());
+    }
+    return close(ft, st, previous, run, plan);
+  }
+
+  private Step open(FederatedTraining ft, FederatedTrainingStatus st, FederatedTrainingStatus previous, TrainingRun run, int round,
+      int attempt, Set<String> carried) {
+    FederatedTrainingSpec s = ft.getSpec();
+    run.simulation.beforeRound(ft, run.model, st.history == null ? List.of() : st.history, round);
+    st.burstsRequested = run.simulation.requested();
+    Candidates.Eligible eligible = candidates.of(ft);
+    int minSites = minSites(s);
+    if (eligible.size() < minSites) {
+      return new Step(TrainingStatuses.waitingForSites(st, previous, ft, eligible.size(), minSites), WAITING_RECHECK, false);
+    }
+    double fraction = s.participants == null || s.participants.fraction == null ? TrainingDefaults.FRACTION : s.participants.fraction;
+    Integer maxSites = s.participants == null ? null : s.participants.maxSites;
+    Set<String> participants = new TreeSet<>(carried);
+    participants.addAll(selector.select(eligible.sites(), minSites, maxSites, fraction, run.uid.hashCode() * 31L + round * 7L + attempt));
+    List<Double> recent = st.history == null ? List.of() : st.history.stream().filter(h -> h.seconds != null).map(h -> h.seconds).toList();
+    double deadlineSeconds = RoundDeadlinePolicy.nextDeadlineSeconds(s.roundDeadline, recent);
+    Instant now = clock.instant();
+    RoundPlan plan = new RoundPlan(round, attempt, participants, run.version, now, now.plusMillis((long) (deadlineSeconds * 1000)));
+    if (!federation.models.get(run.key).map(p -> p.version().equals(run.version)).orElse(false)) {
+      federation.models.publish(run.key, run.version, run.model, run.global);
+    }
+    federation.inbox.open(run.key, round, participants);
+    run.open = plan;
+    var local = AssignmentFactory.localTraining(s);
+    String simVersion = federation.simulationData.get(run.key).map(d -> d.version()).orElse(null);
+    Set<String> delivered = federation.inbox.receivedSites(run.key, round);
+    for (String site : participants) {
+      if (!delivered.contains(site)) { // delivered in an earlier attempt of this round
+        boolean learner = eligible.simulationLearners().contains(site);
+        federation.assignments.publish(run.namespace + "/" + site, AssignmentFactory.assignment(run.key, s, run.model, plan,
+            eligible.bandwidthOf(site), local, learner ? simVersion : null));
+      }
+    }
+    recorder.assigned(run.namespace, participants);
+    LOG.info("{}: round {} open: {} (deadline {} s)", run.key, round, participants, Math.round(deadlineSeconds));
+    return new Step(TrainingStatuses.opened(st, previous, ft, plan, eligible.size()), Duration.between(now, plan.deadline()), false);
+  }
+
+  private Step close(FederatedTraining ft, FederatedTrainingStatus st, FederatedTrainingStatus previous, TrainingRun run, RoundPlan plan) {
+    FederatedTrainingSpec s = ft.getSpec();
+    List<ClientUpdate> updates = federation.inbox.received(run.key, plan.round());
+    federation.assignments.withdrawAll(run.key);
+    Set<String> delivered = new HashSet<>();
+    updates.forEach(u -> delivered.add(u.site()));
+    List<String> missed = plan.participants().stream().filter(p -> !delivered.contains(p)).sorted().toList();
+    recorder.reliability(run.namespace, delivered, missed);
+    recorder.assigned(run.namespace, plan.participants());
+    run.open = null;
+    int minSites = minSites(s);
+    if (updates.size() < minSites || updates.isEmpty()) {
+      String why = "round " + plan.round() + " attempt " + plan.attempt() + " closed with " + updates.size() + " update(s) from "
+          + plan.participants().size() + " selected site(s); minSites is " + minSites;
+      int maxRetries = s.roundDeadline == null || s.roundDeadline.maxRetries == null ? TrainingDefaults.MAX_RETRIES : s.roundDeadline.maxRetries;
+      if (plan.attempt() > maxRetries) {
+        return fail(ft, st, previous, run, "QuorumNotReached", why + "; gave up after " + maxRetries + " retries"
+            + " (spec.roundDeadline.maxRetries). Check that enough edge agents are Ready (kubectl get edgesites), or lower"
+            + " spec.participants.minSites");
+      }
+      LOG.warn("{}: {}; retrying", run.key, why);
+      events.warning(ft, "RoundRetried", why + "; retrying");
+      return open(ft, st, previous, run, plan.round(), plan.attempt() + 1, plan.participants());
+    }
+    federation.inbox.close(run.key);
+    ModelStep.Result result = modelStep.apply(run, pinnedStrategy(run, s), plan.round(), updates);
+    if (result.diverged() != null) {
+      // keep the last good model and checkpoint: a retry with the same settings would diverge again
+      return fail(ft, st, previous, run, "Diverged", "round " + plan.round() + ": " + result.diverged() + "; the model stays at "
+          + run.version + ". Lower spec.localTraining.learningRate (now " + AssignmentFactory.learningRate(s)
+          + "), or use spec.localTraining.optimizer adam or privacy.clipNorm");
+    }
+    run.global = result.global();
+    run.version = result.version();
+    Evaluation eval = result.evaluation();
+    Instant now = clock.instant();
+    long roundBytes = federation.drainBytes(run.key);
+    RoundRecord rec = record(plan, updates, missed, result, roundBytes, now);
+    MetricValue metric = new MetricValue(eval.metricName(), TrainingStatuses.round4(eval.metric()));
+    metrics.roundCompleted(Duration.between(plan.openedAt(), now), updates.size());
+    recorder.modelVersion(ft, run, result, plan.round());
+    LOG.info("{}: round {}/{} done: {} sites, {} samples, train loss {}, {} {}, {} bytes, {} s", run.key, plan.round(), s.rounds,
+        updates.size(), result.samples(), fmt(result.trainLoss()), eval.metricName(), fmt(eval.metric()), roundBytes, fmt(rec.seconds));
+    events.normal(ft, "RoundCompleted", "round " + plan.round() + ": " + updates.size() + " sites, " + eval.metricName() + " "
+        + fmt(eval.metric()));
+    TrainingStatuses.roundCompleted(st, previous, ft, rec, run.version, metric, roundBytes);
+    boolean target = targetReached(s.target, eval);
+    if (target || plan.round() >= s.rounds) {
+      return finish(ft, st, previous, target);
+    }
+    return open(ft, st, previous, run, plan.round() + 1, 1, Set.of()); // no idle time between rounds
+  }
+
+  private Step finish(FederatedTraining ft, FederatedTrainingStatus st, FederatedTrainingStatus previous, boolean target) {
+    TrainingStatuses.succeeded(st, previous, ft, target);
+    String reason = target ? "TargetReached" : "Succeeded";
+    String message = TrainingStatuses.successMessage(ft, st, target);
+    events.normal(ft, reason, message);
+    LOG.info("{}/{}: {}", ft.getMetadata().getNamespace(), ft.getMetadata().getName(), message);
+    return new Step(st, null, true);
+  }
+
+  private Step fail(FederatedTraining ft, FederatedTrainingStatus st, FederatedTrainingStatus previous, TrainingRun run, String reason,
+      String message) {
+    events.warning(ft, reason, message);
+    LOG.error("{}: Failed ({}): {}", run.key, reason, message);
+    return new Step(TrainingStatuses.failed(st, previous, ft, reason, message), null, true);
+  }
+
+  private static RoundRecord record(RoundPlan plan, List<ClientUpdate> updates, List<String> missed, ModelStep.Result result,
+      long bytes, Instant now) {
+    RoundRecord rec = new RoundRecord();
+    rec.round = plan.round();
+    rec.participants = updates.stream().map(ClientUpdate::site).sorted().toList();
+    rec.missed = missed;
+    rec.samples = result.samples();
+    rec.loss = TrainingStatuses.round4(result.trainLoss());
+    rec.metric = TrainingStatuses.round4(result.evaluation().metric());
+    rec.bytes = bytes;
+    rec.seconds = TrainingStatuses.round4(Duration.between(plan.openedAt(), now).toMillis() / 1000.0);
+    rec.attempts = plan.attempt();
+    rec.completedAt = Conditions.now();
+    return rec;
+  }
+
+  /** After a restart the open round's attempt count continues from status. */
+  private static int resumedAttempt(FederatedTrainingStatus st, int round) {
+    boolean wasOpen = st.roundAttempt != null && st.roundStartedAt != null && st.round != null && st.round == round - 1;
+    return wasOpen ? st.roundAttempt : 1;
+  }
+
+  private static FederatedTrainingSpec.Strategy pinnedStrategy(TrainingRun run, FederatedTrainingSpec live) {
+    try {
+      var node = io.fabric8.kubernetes.client.utils.Serialization.jsonMapper().readTree(run.pinnedSpec).get("strategy");
+      return node == null || node.isNull() ? live.strategy
+          : io.fabric8.kubernetes.client.utils.Serialization.jsonMapper().treeToValue(node, FederatedTrainingSpec.Strategy.class);
+    } catch (java.io.IOException e) {
+      return live.strategy;
+    }
+  }
+
+  static int minSites(FederatedTrainingSpec s) {
+    return s.participants == null || s.participants.minSites == null ? TrainingDefaults.MIN_SITES : s.participants.minSites;
+  }
+
+  static boolean targetReached(FederatedTrainingSpec.Target target, Evaluation eval) {
+    if (target == null || target.metric == null || target.value == null) {
+      return false;
+    }
+    return switch (target.metric) {
+      case ACCURACY -> "accuracy".equals(eval.metricName()) && eval.metric() >= target.value;
+      case MSE -> "mse".equals(eval.metricName()) && eval.metric() <= target.value;
+      case LOSS -> eval.loss() <= target.value;
+    };
+  }
+
+  private static FederatedTrainingStatus copyOf(FederatedTrainingStatus st) {
+    return io.fabric8.kubernetes.client.utils.Serialization.jsonMapper().convertValue(st, FederatedTrainingStatus.class);
+  }
+
+  private static String fmt(double v) {
+    return String.format("%.4f", v);
+  }
+}

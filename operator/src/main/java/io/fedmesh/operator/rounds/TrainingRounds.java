@@ -1,0 +1,99 @@
+package io.fedmesh.operator.rounds;
+
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fedmesh.api.v1alpha1.DistributedModel;
+import io.fedmesh.api.v1alpha1.DistributedModelStatus;
+import io.fedmesh.api.v1alpha1.EdgeSite;
+import io.fedmesh.api.v1alpha1.FederatedTraining;
+import io.fedmesh.api.v1alpha1.FederatedTrainingStatus;
+import io.fedmesh.operator.OperatorMetrics;
+import io.fedmesh.operator.checkpoint.CheckpointStore;
+import io.fedmesh.operator.coordinator.Federation;
+import io.fedmesh.operator.sites.SiteStatusWriter;
+import io.fedmesh.operator.status.EventRecorder;
+import io.fedmesh.operator.status.StatusRecorder;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The rounds of every training, one step at a time: the reconciler's "act" step. Builds or
+ * resumes a training's run, checks that the spec it runs with still holds (edits of modelRef or
+ * strategy are refused, others apply from the next round), and advances the round state machine.
+ */
+public final class TrainingRounds {
+  /** The status to record, when to look again (null: on the next event), whether the run ended. */
+  public record Advanced(FederatedTrainingStatus status, Duration requeue, boolean ended) {}
+
+  private final TrainingRuns runs;
+  private final RoundStateMachine machine;
+  private final EventRecorder events;
+
+  public TrainingRounds(TrainingRuns runs, Federation federation, CheckpointStore checkpoints, EventRecorder events, OperatorMetrics metrics,
+      Function<String, List<EdgeSite>> sitesInNamespace, StatusRecorder<DistributedModelStatus, DistributedModel> models,
+      SiteStatusWriter sites, Clock clock) {
+    this.runs = runs;
+    this.events = events;
+    this.machine = new RoundStateMachine(federation, new Candidates(federation, sitesInNamespace), new ModelStep(checkpoints, metrics),
+        new RoundRecorder(federation, models, sites), events, metrics, clock);
+  }
+
+  public boolean isRunning(FederatedTraining ft) {
+    return runs.get(key(ft)).map(r -> r.uid.equals(ft.getMetadata().getUid())).orElse(false);
+  }
+
+  /** One step; {@code dm} is the model to start with when the training has no run yet. */
+  public Advanced advance(FederatedTraining ft, DistributedModel dm) {
+    FederatedTrainingStatus previous = ft.getStatus();
+    FederatedTrainingStatus st = previous == null ? new FederatedTrainingStatus()
+        : Serialization.jsonMapper().convertValue(previous, FederatedTrainingStatus.class);
+    TrainingRuns.Started started = runs.obtain(ft, dm);
+    if (started.run() == null) {
+      events.warning(ft, started.failReason(), started.failMessage());
+      return new Advanced(TrainingStatuses.failed(st, previous, ft, started.failReason(), started.failMessage()), null, true);
+    }
+    TrainingRun run = started.run();
+    st.pinnedSpec = run.pinnedSpec;
+    checkSpec(ft, st, previous, run);
+    RoundStateMachine.Step step = machine.advance(ft, st, run);
+    return new Advanced(step.status(), step.requeue(), step.ended());
+  }
+
+  private void checkSpec(FederatedTraining ft, FederatedTrainingStatus st, FederatedTrainingStatus previous, TrainingRun run) {
+    Long generation = ft.getMetadata().getGeneration();
+    if (st.specGeneration != null && st.specGeneration.equals(generation)) {
+      return;
+    }
+    if (!TrainingRuns.pinnedSpec(ft.getSpec()).equals(run.pinnedSpec)) {
+      String message = "generation " + generation + " changes spec.modelRef or spec.strategy, which a running training keeps: it"
+          + " goes on with generation " + st.specGeneration + "'s " + run.pinnedSpec + ". Revert the change, or create a new"
+          + " FederatedTraining for the new model or strategy";
+      if (previous == null || previous.condition(TrainingStatuses.CONDITION_SPEC_ACCEPTED) == null
+          || !message.equals(previous.condition(TrainingStatuses.CONDITION_SPEC_ACCEPTED).getMessage())) {
+        events.warning(ft, "SpecChangeRefused", message);
+      }
+      TrainingStatuses.specAccepted(st, previous, ft, false, message);
+      return;
+    }
+    String message = st.specGeneration == null ? "running with generation " + generation
+        : "generation " + generation + " applies from the next round boundary (rounds, deadline, participants)";
+    if (st.specGeneration != null) {
+      events.normal(ft, "SpecChangeApplied", message);
+    }
+    TrainingStatuses.specAccepted(st, previous, ft, true, message);
+  }
+
+  /** The training ended or is gone. */
+  public void end(String key) {
+    runs.end(key);
+  }
+
+  public void endAll() {
+    runs.endAll();
+  }
+
+  private static String key(FederatedTraining ft) {
+    return ft.getMetadata().getNamespace() + "/" + ft.getMetadata().getName();
+  }
+}

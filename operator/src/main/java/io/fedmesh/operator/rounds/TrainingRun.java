@@ -1,0 +1,43 @@
+package io.fedmesh.operator.rounds;
+
+import io.fedmesh.api.v1alpha1.FederatedTraining;
+import io.fedmesh.common.data.Dataset;
+import io.fedmesh.common.model.MlpSpec;
+
+/**
+ * What a training's rounds keep in memory between reconciles: the global model, its version, the
+ * evaluation data and the open round. Everything else lives in status; a new operator builds
+ * this again from status and the checkpoint volume ({@link TrainingRuns#resume}).
+ */
+final class TrainingRun {
+  final String namespace;
+  final String name;
+  final String uid;
+  final String key;
+  final MlpSpec model;
+  final Dataset evaluation;
+  final SimulationFeed simulation;
+  /** modelRef and strategy as the run started: edits of these are refused, not followed. */
+  final String pinnedSpec;
+  /** The DistributedModel this run trains (spec.modelRef as it started). */
+  final String modelRef;
+  float[] global;
+  String version;
+  /** The open round, or null between rounds (and right after a restart). */
+  RoundPlan open;
+
+  TrainingRun(FederatedTraining ft, MlpSpec model, Dataset evaluation, SimulationFeed simulation, String pinnedSpec, float[] global,
+      String version) {
+    this.namespace = ft.getMetadata().getNamespace();
+    this.name = ft.getMetadata().getName();
+    this.uid = ft.getMetadata().getUid();
+    this.key = namespace + "/" + name;
+    this.model = model;
+    this.evaluation = evaluation;
+    this.simulation = simulation;
+    this.pinnedSpec = pinnedSpec;
+    this.modelRef = ft.getSpec().modelRef;
+    this.global = global;
+    this.version = version;
+  }
+}

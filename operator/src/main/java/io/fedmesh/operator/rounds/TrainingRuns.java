@@ -1,0 +1,165 @@
+package io.fedmesh.operator.rounds;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fedmesh.api.v1alpha1.DistributedModel;
+import io.fedmesh.api.v1alpha1.FederatedTraining;
+import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
+import io.fedmesh.api.v1alpha1.FederatedTrainingStatus;
+import io.fedmesh.api.v1alpha1.TrainingDefaults;
+import io.fedmesh.common.data.CsvDatasetReader;
+import io.fedmesh.common.data.Dataset;
+import io.fedmesh.common.data.DatasetException;
+import io.fedmesh.common.model.MlpParameters;
+import io.fedmesh.common.model.MlpSpec;
+import io.fedmesh.common.model.TaskKind;
+import io.fedmesh.operator.checkpoint.CheckpointStore;
+import io.fedmesh.operator.coordinator.Federation;
+import io.fedmesh.operator.status.EventRecorder;
+import io.fedmesh.operator.validation.ModelResolver;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The in-memory runs of this operator's trainings, by namespace/name. A run is built on the first
+ * reconcile that needs it: from scratch for a new training, or from status and the checkpoint
+ * volume after an operator restart or a leader change.
+ */
+public final class TrainingRuns {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainingRuns.class);
+
+  /** A run, or why none could be built (the training fails with this reason). */
+  record Started(TrainingRun run, String failReason, String failMessage) {}
+
+  private final KubernetesClient client;
+  private final Federation federation;
+  private final CheckpointStore checkpoints;
+  private final EventRecorder events;
+  private final Function<String, Optional<io.fedmesh.api.v1alpha1.SimulationBurst>> bursts;
+  private final Map<String, TrainingRun> runs = new ConcurrentHashMap<>();
+
+  public TrainingRuns(KubernetesClient client, Federation federation, CheckpointStore checkpoints, EventRecorder events,
+      Function<String, Optional<io.fedmesh.api.v1alpha1.SimulationBurst>> bursts) {
+    this.client = client;
+    this.federation = federation;
+    this.checkpoints = checkpoints;
+    this.events = events;
+    this.bursts = bursts;
+  }
+
+  Optional<TrainingRun> get(String key) {
+    return Optional.ofNullable(runs.get(key));
+  }
+
+  /** Runs in a namespace (a site event there wakes them). */
+  public Collection<String> keysIn(String namespace) {
+    return runs.keySet().stream().filter(k -> k.startsWith(namespace + "/")).toList();
+  }
+
+  /** The run of {@code ft}, built if this operator has none for its uid. */
+  Started obtain(FederatedTraining ft, DistributedModel dm) {
+    String key = ft.getMetadata().getNamespace() + "/" + ft.getMetadata().getName();
+    TrainingRun existing = runs.get(key);
+    if (existing != null && existing.uid.equals(ft.getMetadata().getUid())) {
+      return new Started(existing, null, null);
+    }
+    if (existing != null) {
+      end(key); // a training of the same name was deleted and created again
+    }
+    Started s = build(ft, dm);
+    if (s.run() != null) {
+      runs.put(key, s.run());
+    }
+    return s;
+  }
+
+  private Started build(FederatedTraining ft, DistributedModel dm) {
+    String ns = ft.getMetadata().getNamespace();
+    String name = ft.getMetadata().getName();
+    ModelResolver.Resolved resolved = new ModelResolver().resolve(dm == null ? null : dm.getSpec());
+    if (resolved.spec() == null) {
+      return new Started(null, "ValidationFailed", "DistributedModel " + ft.getSpec().modelRef + ": " + resolved.validation().message());
+    }
+    MlpSpec spec = resolved.spec();
+    Dataset evaluation;
+    try {
+      evaluation = loadEvaluation(ft.getSpec(), spec);
+    } catch (IllegalArgumentException e) {
+      return new Started(null, "ValidationFailed", e.getMessage());
+    }
+    FederatedTrainingStatus st = ft.getStatus();
+    int done = st == null || st.round == null ? 0 : st.round;
+    float[] global;
+    String version;
+    if (done > 0 && st.modelVersion != null) {
+      global = checkpoints.load(ns, name, st.modelVersion).orElse(null);
+      if (global == null || global.length != spec.parameterCount()) {
+        return new Started(null, "CheckpointMissing", "status says round " + done + " (version " + st.modelVersion + ") but checkpoint "
+            + checkpoints.root().resolve(ns).resolve(name) + " has no matching weights; restore the checkpoint volume or recreate the training");
+      }
+      version = st.modelVersion;
+      LOG.info("{}/{}: resuming after round {} from checkpoint {}", ns, name, done, version);
+      events.normal(ft, "Resumed", "resuming after round " + done + " from checkpoint " + version);
+    } else {
+      global = MlpParameters.initialize(spec, ft.getMetadata().getUid().hashCode());
+      version = name + "-r0";
+    }
+    String pinned = st != null && st.pinnedSpec != null ? st.pinnedSpec : pinnedSpec(ft.getSpec());
+    SimulationFeed feed = new SimulationFeed(client, federation, events, ft, bursts);
+    federation.drainBytes(ns + "/" + name);
+    return new Started(new TrainingRun(ft, spec, evaluation, feed, pinned, global, version), null, null);
+  }
+
+  /** The fields a run keeps from its start: the model it trains and how updates aggregate. */
+  static String pinnedSpec(FederatedTrainingSpec spec) {
+    ObjectNode n = Serialization.jsonMapper().createObjectNode();
+    n.put("modelRef", spec.modelRef);
+    n.set("strategy", Serialization.jsonMapper().valueToTree(spec.strategy));
+    return n.toString();
+  }
+
+  /** The training ended or is gone: nothing of it stays on the coordinator. */
+  public void end(String key) {
+    TrainingRun run = runs.remove(key);
+    federation.assignments.withdrawAll(key);
+    federation.inbox.forget(key);
+    federation.models.remove(key);
+    federation.forgetBytes(key);
+    if (run != null) {
+      run.simulation.close();
+    }
+  }
+
+  public void endAll() {
+    runs.keySet().forEach(this::end);
+  }
+
+  private static Dataset loadEvaluation(FederatedTrainingSpec spec, MlpSpec model) {
+    if (spec.evaluation == null || spec.evaluation.dataPath == null || spec.evaluation.dataPath.isBlank()) {
+      return null;
+    }
+    String label = spec.localTraining == null || spec.localTraining.labelColumn == null ? TrainingDefaults.LABEL_COLUMN
+        : spec.localTraining.labelColumn;
+    try {
+      Dataset d = CsvDatasetReader.read(Path.of(spec.evaluation.dataPath), label, model.task());
+      if (d.features() != model.inputWidth()) {
+        throw new IllegalArgumentException("spec.evaluation.dataPath " + spec.evaluation.dataPath + " has " + d.features()
+            + " feature columns but the DistributedModel's inputShape gives " + model.inputWidth());
+      }
+      if (model.task() == TaskKind.CLASSIFICATION && d.classes() > model.outputWidth()) {
+        throw new IllegalArgumentException("spec.evaluation.dataPath has class " + (d.classes() - 1)
+            + " but the DistributedModel's outputShape has " + model.outputWidth() + " classes");
+      }
+      return d;
+    } catch (DatasetException e) {
+      throw new IllegalArgumentException("spec.evaluation.dataPath: " + e.getMessage(), e);
+    }
+  }
+}

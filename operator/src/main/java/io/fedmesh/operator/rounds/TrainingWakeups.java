@@ -1,0 +1,43 @@
+package io.fedmesh.operator.rounds;
+
+import io.fedmesh.api.v1alpha1.FederatedTraining;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wakes a training's reconciler when something its open round waits for happens: an update was
+ * accepted (the round may be complete), a site registered, came back, went Offline or Degraded.
+ * A JOSDK inbound event source: the wake-up is an ordinary reconcile, serialised with the others
+ * of the same training, never a thread of its own.
+ */
+public final class TrainingWakeups {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainingWakeups.class);
+
+  private final SimpleInboundEventSource<FederatedTraining> source = new SimpleInboundEventSource<>("training-wakeups");
+  private final TrainingRuns runs;
+
+  public TrainingWakeups(TrainingRuns runs) {
+    this.runs = runs;
+  }
+
+  public SimpleInboundEventSource<FederatedTraining> source() {
+    return source;
+  }
+
+  /** Wakes one training, by namespace/name. */
+  public void wake(String key) {
+    int slash = key.indexOf('/');
+    try {
+      source.propagateEvent(new ResourceID(key.substring(slash + 1), key.substring(0, slash)));
+    } catch (RuntimeException e) {
+      LOG.debug("{}: wake-up before the controller started: {}", key, e.getMessage());
+    }
+  }
+
+  /** Wakes every training with a run in {@code namespace} (a site there changed). */
+  public void wakeNamespace(String namespace) {
+    runs.keysIn(namespace).forEach(this::wake);
+  }
+}

@@ -1,0 +1,54 @@
+package io.fedmesh.operator.sites;
+
+import io.fedmesh.api.v1alpha1.DatasetRef;
+import io.fedmesh.api.v1alpha1.LinkQuality;
+import io.fedmesh.api.v1alpha1.Quantities;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What the operator knows of one site, gathered from every producer (heartbeats, the liveness
+ * monitor, the rounds). Immutable: a producer hands the writer a new value, and the EdgeSite status
+ * is a pure function of it ({@link EdgeSiteStatuses}).
+ *
+ * @param heartbeat the agent's last report, null when no agent has reported to this operator
+ * @param offlineAfter set when heartbeats stopped: the silence that made the site Offline
+ */
+public record SiteFacts(Heartbeat heartbeat, Offline offlineAfter, Long roundsCompleted, Long roundsMissed, List<String> assignedLearners) {
+  public static final SiteFacts NONE = new SiteFacts(null, null, null, null, null);
+
+  /** One heartbeat's facts. */
+  public record Heartbeat(Instant at, boolean degraded, String message, String agentVersion, LinkQuality link, Quantities free,
+      List<DatasetRef> datasets) {}
+
+  /** Heartbeats stopped: since when, and for how long when it was noticed. */
+  public record Offline(Instant lastHeartbeat, long silenceSeconds, boolean neverRegistered) {}
+
+  /** A heartbeat clears an Offline mark: the site is back. */
+  public SiteFacts withHeartbeat(Heartbeat hb) {
+    return new SiteFacts(hb, null, roundsCompleted, roundsMissed, assignedLearners);
+  }
+
+  public SiteFacts withOffline(Offline off) {
+    return new SiteFacts(heartbeat, off, roundsCompleted, roundsMissed, assignedLearners);
+  }
+
+  public SiteFacts withReliability(long completed, long missed) {
+    return new SiteFacts(heartbeat, offlineAfter, completed, missed, assignedLearners);
+  }
+
+  public SiteFacts withAssigned(List<String> trainings) {
+    return new SiteFacts(heartbeat, offlineAfter, roundsCompleted, roundsMissed, List.copyOf(trainings));
+  }
+
+  /** The phase these facts give, null when they say nothing about it. */
+  public String phase() {
+    if (offlineAfter != null) {
+      return "Offline";
+    }
+    if (heartbeat != null) {
+      return heartbeat.degraded() ? "Degraded" : "Ready";
+    }
+    return null;
+  }
+}
