@@ -4,7 +4,7 @@ import io.fedmesh.common.grpc.GrpcServerRunner;
 import io.fedmesh.common.grpc.HostPort;
 import io.fedmesh.common.grpc.TlsFiles;
 import io.fedmesh.hpc.engine.LocalProcessLauncher;
-import io.fedmesh.hpc.grpc.LauncherFactory;
+import io.fedmesh.hpc.bursts.LauncherFactory;
 import io.fedmesh.hpc.slurm.SlurmCluster;
 import io.fedmesh.hpc.slurm.SlurmPoller;
 import io.fedmesh.hpc.grpc.HpcBridgeService;

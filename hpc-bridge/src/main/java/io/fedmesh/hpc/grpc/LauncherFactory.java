@@ -1,14 +1,9 @@
 package io.fedmesh.hpc.grpc;
 
-import io.fedmesh.hpc.engine.TaskLauncher;
-import java.nio.file.Path;
-
-/** Makes the launcher of one burst (local process slots, or Slurm on the bridge's shared poller). */
+/**
+ * The old name of {@link io.fedmesh.hpc.bursts.LauncherFactory}, kept so code outside this module
+ * (mesh's LocalHpc) still compiles; import {@code io.fedmesh.hpc.bursts.LauncherFactory} instead.
+ */
+@Deprecated(forRemoval = true)
 @FunctionalInterface
-public interface LauncherFactory {
-  /**
-   * @param burstUid the burst's uid (Slurm job names start with a piece of it)
-   * @param outputDir where the burst's tasks write their samples; logs go to its sibling {@code logs}
-   */
-  TaskLauncher create(String burstUid, Path outputDir);
-}
+public interface LauncherFactory extends io.fedmesh.hpc.bursts.LauncherFactory {}

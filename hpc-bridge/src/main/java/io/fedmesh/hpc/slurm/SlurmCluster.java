@@ -25,7 +25,7 @@ public final class SlurmCluster {
     ClusterInfo.Builder info = ClusterInfo.newBuilder().setScheduler("slurm");
     CommandRunner.Result sinfo = guard.once(() -> runner.run(List.of("sinfo", "-h", "-o", "%P|%C|%D|%T|%G")));
     if (!sinfo.ok()) {
-      return info.setVersion("sinfo failed: " + SlurmLauncher.trim(sinfo.stderr())).build();
+      return info.setVersion("sinfo failed: " + SlurmText.excerpt(sinfo.stderr())).build();
     }
     parsePartitions(sinfo.stdout()).values().forEach(p -> info.addPartitions(p.build()));
     CommandRunner.Result queue = guard.once(() -> runner.run(List.of("squeue", "-h", "-r", "-o", "%T")));

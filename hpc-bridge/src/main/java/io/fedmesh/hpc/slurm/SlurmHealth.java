@@ -16,7 +16,7 @@ public final class SlurmHealth {
         return Optional.empty();
       }
       String said = (r.stdout() + " " + r.stderr()).strip().replaceAll("\\s+", " ");
-      return Optional.of("slurmctld does not answer (scontrol ping: " + SlurmLauncher.trim(said) + ")");
+      return Optional.of("slurmctld does not answer (scontrol ping: " + SlurmText.excerpt(said) + ")");
     } catch (SchedulerException e) {
       return Optional.of(e.getMessage());
     }

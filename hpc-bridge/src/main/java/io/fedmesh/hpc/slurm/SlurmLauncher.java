@@ -1,30 +1,30 @@
 package io.fedmesh.hpc.slurm;
 
+import io.fedmesh.common.io.AtomicFiles;
 import io.fedmesh.common.resilience.CallGuard;
 import io.fedmesh.hpc.engine.TaskLauncher;
 import io.fedmesh.hpc.engine.TaskNode;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the tasks of one burst as Slurm jobs: {@code sbatch --parsable} per task ({@code -n ranks
- * -c cores-per-rank}, {@code --time}, {@code --gres=gpu:N}), named {@code fedmesh-<prefix><task>}
- * so a job can be found again by name. Completion comes from a {@link SlurmPoller} shared by every
- * burst of the bridge. Slurm's own errors (unknown partition, rejected job, slurmctld down) come
- * back as the launch's failure with Slurm's message.
+ * Runs the tasks of one burst as Slurm jobs: submits them ({@link SbatchCommand} builds each sbatch
+ * call), follows them on a {@link SlurmPoller} shared by every burst of the bridge, and cancels
+ * them. Slurm's own errors (unknown partition, rejected job, slurmctld down) come back as the
+ * launch's failure with Slurm's message.
  */
 public final class SlurmLauncher implements TaskLauncher, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SlurmLauncher.class);
@@ -33,10 +33,7 @@ public final class SlurmLauncher implements TaskLauncher, AutoCloseable {
   private final CallGuard guard = CallGuard.forDestination("slurm");
   private final SlurmPoller poller;
   private final boolean ownsPoller;
-  private final Path logDir;
-  private final String partition;
-  private final Path outputDir;
-  private final String jobNamePrefix;
+  private final SbatchCommand sbatch;
   private final Set<String> jobs = ConcurrentHashMap.newKeySet();
   private final Map<String, Boolean> unfinished = new ConcurrentHashMap<>();
   private volatile boolean cancelled;
@@ -64,10 +61,12 @@ public final class SlurmLauncher implements TaskLauncher, AutoCloseable {
       String jobNamePrefix) {
     this.poller = poller;
     this.ownsPoller = ownsPoller;
-    this.logDir = logDir;
-    this.partition = partition;
-    this.outputDir = outputDir;
-    this.jobNamePrefix = jobNamePrefix;
+    this.sbatch = new SbatchCommand(logDir, partition, outputDir, jobNamePrefix);
+  }
+
+  /** The job-name prefix of a burst: the start of its uid, so names are unique across bursts. */
+  public static String jobNamePrefix(String burstUid) {
+    return burstUid.substring(0, Math.min(8, burstUid.length())) + "-";
   }
 
   @Override
@@ -77,25 +76,19 @@ public final class SlurmLauncher implements TaskLauncher, AutoCloseable {
 
   @Override
   public CompletableFuture<Integer> launch(TaskNode task, Consumer<String> submitted) {
-    return submit(List.of(task), (t, id) -> submitted.accept(id), false).get(0);
+    return submit(List.of(task), (t, jobId) -> submitted.accept(jobId)).get(0);
   }
 
   /**
    * Tasks that start together and ask for the same resources (ranks, cores per rank, GPUs, time
-   * limit) go to Slurm as ONE job array, {@code sbatch --array=0-(k-1)}, whose script picks each
-   * element's command by {@code $SLURM_ARRAY_TASK_ID}: one sbatch for an ensemble instead of k.
-   * Element job ids are {@code <array id>_<index>}. A lone task is an ordinary job.
+   * limit) go to Slurm as ONE job array: one sbatch for an ensemble instead of k. Element job ids
+   * are {@code <array id>_<index>}. A lone task is an ordinary job.
    */
   @Override
   public List<CompletableFuture<Integer>> launchAll(List<TaskNode> tasks, Events events) {
-    List<CompletableFuture<Integer>> out = new ArrayList<>(java.util.Collections.nCopies(tasks.size(), null));
-    Map<List<Integer>, List<Integer>> shapes = new java.util.LinkedHashMap<>();
-    for (int i = 0; i < tasks.size(); i++) {
-      TaskNode t = tasks.get(i);
-      shapes.computeIfAbsent(List.of(t.ranks(), t.coresPerRank(), t.gpus(), t.walltimeSeconds()), k -> new ArrayList<>()).add(i);
-    }
-    for (List<Integer> group : shapes.values()) {
-      List<CompletableFuture<Integer>> f = submit(group.stream().map(tasks::get).toList(), events, group.size() > 1);
+    List<CompletableFuture<Integer>> out = new ArrayList<>(Collections.nCopies(tasks.size(), null));
+    for (List<Integer> group : SbatchCommand.sameShapeGroups(tasks)) {
+      List<CompletableFuture<Integer>> f = submit(group.stream().map(tasks::get).toList(), events);
       for (int k = 0; k < group.size(); k++) {
         out.set(group.get(k), f.get(k));
       }
@@ -104,22 +97,22 @@ public final class SlurmLauncher implements TaskLauncher, AutoCloseable {
   }
 
   /**
-   * One sbatch for {@code members}: a job array when {@code array}, else the single task as an
-   * ordinary job. Slurm's refusal fails every member with Slurm's message; a cancel that ran while
-   * sbatch did is applied at once.
+   * One sbatch for {@code members} (a job array when there are several). Slurm's refusal fails
+   * every member with Slurm's message; a cancel that ran while sbatch did is applied at once.
    */
-  private List<CompletableFuture<Integer>> submit(List<TaskNode> members, Events events, boolean array) {
+  private List<CompletableFuture<Integer>> submit(List<TaskNode> members, Events events) {
     if (cancelled) {
       return failAll(members, new IllegalStateException("cancelled before it was submitted"));
     }
+    boolean array = members.size() > 1;
     try {
-      List<String> cmd = array ? sbatchArray(members) : sbatch(members.get(0));
-      CommandRunner.Result r = guard.once(() -> runner.run(cmd));
+      CommandRunner.Result r = run(sbatch.of(members));
       if (!r.ok()) {
         return failAll(members, new SchedulerException("sbatch refused " + (array ? "the job array of " + members.size()
-            + " tasks (" + members.get(0).name() + ", ...)" : "task " + members.get(0).name()) + ": " + trim(r.stderr()), null));
+            + " tasks (" + members.get(0).name() + ", ...)" : "task " + members.get(0).name()) + ": "
+            + SlurmText.excerpt(r.stderr()), null));
       }
-      String jobId = r.stdout().trim().split(";")[0];
+      String jobId = SlurmText.submittedJobId(r.stdout());
       LOG.debug("{} submitted as Slurm job {}", array ? members.size() + " tasks" : members.get(0).name(), jobId);
       List<CompletableFuture<Integer>> futures = new ArrayList<>();
       for (int i = 0; i < members.size(); i++) {
@@ -129,7 +122,7 @@ public final class SlurmLauncher implements TaskLauncher, AutoCloseable {
         futures.add(follow(id, () -> events.running(member)));
       }
       if (cancelled) {
-        scancel(List.of(jobId)); // cancel() ran while sbatch did
+        scancel(List.of(jobId)); // cancelAll() ran while sbatch did
       }
       return futures;
     } catch (Exception e) {
@@ -137,65 +130,17 @@ public final class SlurmLauncher implements TaskLauncher, AutoCloseable {
     }
   }
 
+  /** Creates the submission's directories, writes its script, runs sbatch. */
+  private CommandRunner.Result run(SbatchCommand.Submission s) throws IOException {
+    for (Path dir : s.directories()) {
+      Files.createDirectories(dir);
+    }
+    s.script().ifPresent(script -> AtomicFiles.write(script.file(), script.text()));
+    return guard.once(() -> runner.run(s.argv()));
+  }
+
   private static List<CompletableFuture<Integer>> failAll(List<TaskNode> members, Throwable e) {
     return members.stream().map(t -> CompletableFuture.<Integer>failedFuture(e)).toList();
-  }
-
-  /** sbatch of a job array: the script's case on $SLURM_ARRAY_TASK_ID runs each member with its own log and output. */
-  List<String> sbatchArray(List<TaskNode> members) throws java.io.IOException {
-    Files.createDirectories(logDir);
-    StringBuilder script = new StringBuilder("#!/bin/sh\n# fedmesh job array: one element per task\ncase \"$SLURM_ARRAY_TASK_ID\" in\n");
-    for (int i = 0; i < members.size(); i++) {
-      TaskNode t = members.get(i);
-      script.append(i).append(") exec >").append(shellQuote(List.of(logDir.resolve(t.name() + ".log").toString()))).append(" 2>&1; ");
-      if (outputDir != null) {
-        Files.createDirectories(outputDir);
-        script.append("FEDMESH_OUTPUT=").append(shellQuote(List.of(outputDir.resolve(t.name() + ".csv").toString())))
-            .append("; export FEDMESH_OUTPUT; ");
-      }
-      script.append("exec ").append(shellQuote(t.command())).append(" ;;\n");
-    }
-    script.append("esac\necho \"fedmesh: no task for array index $SLURM_ARRAY_TASK_ID\" >&2\nexit 3\n");
-    TaskNode first = members.get(0);
-    Path file = logDir.resolve("array-" + first.name() + ".sh");
-    io.fedmesh.common.io.AtomicFiles.write(file, script.toString());
-    List<String> cmd = new ArrayList<>(List.of("sbatch", "--parsable", "--array=0-" + (members.size() - 1), "-J",
-        jobName(first) + "-array", "-n", String.valueOf(first.ranks()), "-c", String.valueOf(first.coresPerRank()),
-        "-o", "/dev/null"));
-    cmd.addAll(limits(first));
-    cmd.add(file.toString());
-    return cmd;
-  }
-
-  /** The sbatch argv of a task; sbatch is not idempotent, so it is never retried blindly. */
-  List<String> sbatch(TaskNode task) throws java.io.IOException {
-    Files.createDirectories(logDir);
-    List<String> cmd = new ArrayList<>(List.of("sbatch", "--parsable", "-J", jobName(task), "-n",
-        String.valueOf(task.ranks()), "-c", String.valueOf(task.coresPerRank()), "-o",
-        logDir.resolve(task.name() + ".log").toString()));
-    cmd.addAll(limits(task));
-    if (outputDir != null) {
-      Files.createDirectories(outputDir);
-      cmd.add("--export=ALL,FEDMESH_OUTPUT=" + outputDir.resolve(task.name() + ".csv"));
-    }
-    cmd.addAll(List.of("--wrap", shellQuote(task.command())));
-    return cmd;
-  }
-
-  /** --time, --gres and -p of a task, where set. */
-  private List<String> limits(TaskNode task) {
-    List<String> args = new ArrayList<>();
-    if (task.walltimeSeconds() > 0) {
-      int s = task.walltimeSeconds();
-      args.add(String.format(Locale.ROOT, "--time=%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60));
-    }
-    if (task.gpus() > 0) {
-      args.add("--gres=gpu:" + task.gpus());
-    }
-    if (partition != null && !partition.isBlank()) {
-      args.addAll(List.of("-p", partition));
-    }
-    return args;
   }
 
   @Override
@@ -206,14 +151,14 @@ public final class SlurmLauncher implements TaskLauncher, AutoCloseable {
   /** The job named after this task, queued or finished (squeue, then the completion log). */
   @Override
   public Optional<String> findSubmitted(TaskNode task) {
-    String name = jobName(task);
+    String name = sbatch.jobName(task);
     CommandRunner.Result q = guard.once(() -> runner.run(List.of("squeue", "-h", "-o", "%i", "--name=" + name)));
-    if (q.ok() && !q.stdout().isBlank()) {
-      return Optional.of(q.stdout().lines().findFirst().orElseThrow().trim());
+    Optional<String> queued = q.ok() ? SlurmText.firstQueuedJobId(q.stdout()) : Optional.empty();
+    if (queued.isPresent()) {
+      return queued;
     }
     CommandRunner.Result a = guard.once(() -> runner.run(List.of("sacct", "-c", "-n", "-P", "-o", "jobid,jobname", "--name=" + name)));
-    return a.stdout().lines().map(l -> l.split("\\|")).filter(f -> f.length >= 2 && f[1].trim().equals(name))
-        .map(f -> f[0].trim()).filter(id -> !id.contains(".")).reduce((first, last) -> last);
+    return SlurmText.lastJobNamed(a.stdout(), name);
   }
 
   @Override
@@ -237,57 +182,8 @@ public final class SlurmLauncher implements TaskLauncher, AutoCloseable {
     cmd.addAll(ids);
     CommandRunner.Result r = guard.once(() -> runner.run(cmd));
     if (!r.ok()) {
-      LOG.warn("scancel {} failed: {}", ids, trim(r.stderr()));
+      LOG.warn("scancel {} failed: {}", ids, SlurmText.excerpt(r.stderr()));
     }
-  }
-
-  /** The job-name prefix of a burst: the start of its uid, so names are unique across bursts. */
-  public static String jobNamePrefix(String burstUid) {
-    return burstUid.substring(0, Math.min(8, burstUid.length())) + "-";
-  }
-
-  String jobName(TaskNode task) {
-    return "fedmesh-" + jobNamePrefix + task.name();
-  }
-
-  /**
-   * Parses `jobid|STATE|code:signal` lines into exit codes: COMPLETED 0, FAILED its code, anything
-   * else that ended (CANCELLED, TIMEOUT, NODE_FAIL, OUT_OF_MEMORY) -1 unless it carries a code.
-   */
-  static Map<String, int[]> parseSacct(String out) {
-    Map<String, int[]> m = new ConcurrentHashMap<>();
-    for (String line : out.lines().toList()) {
-      String[] f = line.trim().split("\\|");
-      if (f.length < 3 || f[0].contains(".")) {
-        continue; // job steps (123.batch) repeat their job
-      }
-      String state = f[1].trim().split(" ")[0];
-      if (state.equals("PENDING") || state.equals("RUNNING") || state.equals("COMPLETING")) {
-        continue;
-      }
-      int code;
-      try {
-        code = Integer.parseInt(f[2].split(":")[0]);
-      } catch (NumberFormatException e) {
-        code = -1;
-      }
-      if (state.equals("COMPLETED")) {
-        code = 0;
-      } else if (code == 0) {
-        code = -1;
-      }
-      m.put(f[0].trim(), new int[] {code});
-    }
-    return m;
-  }
-
-  static String shellQuote(List<String> argv) {
-    return argv.stream().map(a -> "'" + a.replace("'", "'\\''") + "'").collect(Collectors.joining(" "));
-  }
-
-  static String trim(String s) {
-    String t = s.strip();
-    return t.length() > 300 ? t.substring(0, 300) + "..." : t;
   }
 
   /** Jobs of this launcher that have not ended. */

@@ -1,10 +1,9 @@
 package io.fedmesh.hpc.slurm;
 
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -74,41 +73,35 @@ public final class SlurmPoller implements AutoCloseable {
     try {
       CommandRunner.Result q = guard.once(() -> runner.run(List.of("squeue", "-h", "-r", "-o", "%i %T")));
       if (!q.ok()) {
-        LOG.warn("squeue failed: {}", SlurmLauncher.trim(q.stderr()));
+        LOG.warn("squeue failed: {}", SlurmText.excerpt(q.stderr()));
         return;
       }
-      Set<String> queued = new HashSet<>();
-      for (String line : q.stdout().lines().map(String::trim).filter(l -> !l.isEmpty()).toList()) {
-        String[] f = line.split("\\s+");
-        queued.add(f[0]);
-        if (f.length > 1 && (f[1].equals("RUNNING") || f[1].equals("COMPLETING"))) {
-          running(f[0]);
-        }
-      }
-      List<String> left = inFlight.keySet().stream().filter(id -> !queued.contains(id)).toList();
+      SlurmText.Queue queue = SlurmText.queue(q.stdout());
+      queue.running().forEach(this::running);
+      List<String> left = inFlight.keySet().stream().filter(id -> !queue.jobIds().contains(id)).toList();
       if (left.isEmpty()) {
         return;
       }
-      Map<String, int[]> exits = new java.util.HashMap<>();
+      Map<String, Integer> exits = new HashMap<>();
       List<String> jobs = left.stream().filter(id -> !id.contains("_")).toList();
       if (!jobs.isEmpty()) {
         CommandRunner.Result acct = guard.once(() -> runner.run(List.of("sacct", "-c", "-n", "-P", "-o", "jobid,state,exitcode",
             "-j", String.join(",", jobs))));
-        exits.putAll(SlurmLauncher.parseSacct(acct.stdout()));
+        exits.putAll(SlurmText.exitCodes(acct.stdout()));
       }
       // job-array elements: the completion log does not know <array>_<index>, slurmctld does (one call per array)
       for (String array : left.stream().filter(id -> id.contains("_")).map(id -> id.substring(0, id.indexOf('_'))).distinct().toList()) {
-        exits.putAll(parseScontrol(guard.once(() -> runner.run(List.of("scontrol", "-o", "show", "job", array))).stdout()));
+        exits.putAll(SlurmText.arrayExitCodes(guard.once(() -> runner.run(List.of("scontrol", "-o", "show", "job", array))).stdout()));
       }
       for (String id : left) {
-        int[] e = exits.get(id);
+        Integer e = exits.get(id);
         CompletableFuture<Integer> f;
         if (e != null) {
           running(id); // it may have started and ended between two polls
           f = inFlight.remove(id);
           missing.remove(id);
           if (f != null) {
-            f.complete(e[0]);
+            f.complete(e);
           }
         } else if (missing.merge(id, 1, Integer::sum) >= MISSING_TICKS && (f = inFlight.remove(id)) != null) {
           missing.remove(id);
@@ -120,33 +113,6 @@ public final class SlurmPoller implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("Slurm poll failed: {}", e.getMessage());
     }
-  }
-
-  /**
-   * Ended job-array elements from {@code scontrol -o show job <array>} (one line per element:
-   * ArrayJobId, ArrayTaskId, JobState, ExitCode) as {@code <array>_<index>} -> exit code, with the
-   * same rules as {@link SlurmLauncher#parseSacct}. Elements still pending as a range are skipped.
-   */
-  static Map<String, int[]> parseScontrol(String out) {
-    Map<String, int[]> m = new ConcurrentHashMap<>();
-    for (String line : out.lines().toList()) {
-      Map<String, String> f = new java.util.HashMap<>();
-      for (String kv : line.trim().split("\\s+")) {
-        int eq = kv.indexOf('=');
-        if (eq > 0) {
-          f.putIfAbsent(kv.substring(0, eq), kv.substring(eq + 1));
-        }
-      }
-      String array = f.get("ArrayJobId");
-      String index = f.get("ArrayTaskId");
-      String state = f.get("JobState");
-      if (array == null || index == null || state == null || !index.matches("\\d+")) {
-        continue;
-      }
-      String row = array + "_" + index + "|" + state + "|" + f.getOrDefault("ExitCode", "0:0");
-      m.putAll(SlurmLauncher.parseSacct(row));
-    }
-    return m;
   }
 
   @Override

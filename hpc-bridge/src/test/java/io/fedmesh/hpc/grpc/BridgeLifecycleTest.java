@@ -45,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BridgeLifecycleTest {
   @TempDir Path work;
 
-  /** Single-process simulation, so the test needs no Open MPI (MpiSimulationIntegrationTest covers the ranks). */
+  /** Single-process simulation, so the test needs no Open MPI (MpiSimulationIT covers the ranks). */
   HpcBridgeService service(int cores) {
     SimulationLauncher oneRank = new SimulationLauncher(Path.of(System.getProperty("java.home"), "bin", "java"),
         System.getProperty("java.class.path"), new MpiRuntime(Optional.empty(), Optional.empty(), Optional.empty()));

@@ -19,14 +19,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The task engine on a real Slurm (started by scripts/test.sh through hpc-bridge/scripts/slurm-up.sh). */
-class SlurmIntegrationTest {
+class SlurmIT {
   @TempDir Path logs;
 
   @BeforeAll
   static void needsSlurm() {
     String conf = System.getenv("SLURM_CONF");
     if (conf == null) {
-      System.out.println("SKIPPED SlurmIntegrationTest: SLURM_CONF is not set; start Slurm with hpc-bridge/scripts/slurm-up.sh"
+      System.out.println("SKIPPED SlurmIT: SLURM_CONF is not set; start Slurm with hpc-bridge/scripts/slurm-up.sh"
           + " (./fedmesh test does it when slurm-wlm is installed)");
     }
     Assumptions.assumeTrue(conf != null, "SLURM_CONF not set: start Slurm with hpc-bridge/scripts/slurm-up.sh");

@@ -40,14 +40,14 @@ import org.junit.jupiter.api.io.TempDir;
  * The whole bridge (gRPC, journal, engine) on the real private Slurm that scripts/test.sh starts:
  * an ensemble of 2-rank Open MPI simulations, a bridge restarted mid-burst, and Cancel (scancel).
  */
-class BridgeOnSlurmIntegrationTest {
+class BridgeOnSlurmIT {
   @TempDir Path work;
 
   @BeforeAll
   static void needsSlurm() {
     String conf = System.getenv("SLURM_CONF");
     if (conf == null) {
-      System.out.println("SKIPPED BridgeOnSlurmIntegrationTest: SLURM_CONF is not set; start Slurm with"
+      System.out.println("SKIPPED BridgeOnSlurmIT: SLURM_CONF is not set; start Slurm with"
           + " hpc-bridge/scripts/slurm-up.sh (./fedmesh test does it when slurm-wlm is installed)");
     }
     Assumptions.assumeTrue(conf != null, "SLURM_CONF not set: start Slurm with hpc-bridge/scripts/slurm-up.sh");
@@ -92,7 +92,7 @@ class BridgeOnSlurmIntegrationTest {
   void eightTwoRankMpiSimulationsSucceedABadOneFailsWithItsExitCodeAndTheDataComesBack() throws Exception {
     String missing = new SimulationLauncher().whyNoMpi();
     if (!missing.isEmpty()) {
-      System.out.println("SKIPPED BridgeOnSlurmIntegrationTest MPI ensemble: " + missing);
+      System.out.println("SKIPPED BridgeOnSlurmIT MPI ensemble: " + missing);
     }
     Assumptions.assumeTrue(missing.isEmpty(), missing);
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * grid split across ranks with halo exchange gives the single-rank answer. Skipped, with the reason
  * printed, where Open MPI or mpi.jar is missing (hpc-bridge/scripts/install-hpc-deps.sh installs them).
  */
-class MpiSimulationIntegrationTest {
+class MpiSimulationIT {
   private static final Map<String, Double> PARAMS = Map.of("windX", 0.9, "windY", -0.4, "diffusivity", 0.004,
       "sourceX", 0.35, "sourceY", 0.6);
 
@@ -30,7 +30,7 @@ class MpiSimulationIntegrationTest {
   void needsOpenMpi() {
     String reason = new SimulationLauncher().whyNoMpi();
     if (!reason.isEmpty()) {
-      System.out.println("SKIPPED MpiSimulationIntegrationTest: " + reason);
+      System.out.println("SKIPPED MpiSimulationIT: " + reason);
     }
     Assumptions.assumeTrue(reason.isEmpty(), reason);
   }

@@ -1,4 +1,4 @@
-package io.fedmesh.hpc.grpc;
+package io.fedmesh.hpc.bursts;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.type.TypeReference;

@@ -1,4 +1,4 @@
-package io.fedmesh.hpc.grpc;
+package io.fedmesh.hpc.bursts;
 
 import io.fedmesh.hpc.engine.AsyncScheduler;
 import io.fedmesh.hpc.engine.ScheduleResult;
@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** One burst on the bridge: its tasks' latest events, its watchers, and its result once done. */
-final class BurstExecution implements AsyncScheduler.Listener {
+public final class BurstExecution implements AsyncScheduler.Listener {
   final String uid;
   final String name;
   final ExecutionMode mode;
@@ -123,7 +123,8 @@ final class BurstExecution implements AsyncScheduler.Listener {
     watchers.clear();
   }
 
-  synchronized void watch(StreamObserver<TaskEvent> watcher) {
+  /** Sends {@code watcher} every task's latest event, then each new one until the burst ends. */
+  public synchronized void watch(StreamObserver<TaskEvent> watcher) {
     events.values().forEach(watcher::onNext);
     if (done()) {
       watcher.onCompleted();

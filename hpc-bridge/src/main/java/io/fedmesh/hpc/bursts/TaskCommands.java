@@ -1,4 +1,4 @@
-package io.fedmesh.hpc.grpc;
+package io.fedmesh.hpc.bursts;
 
 import io.fedmesh.hpc.engine.TaskGraph;
 import io.fedmesh.hpc.engine.TaskNode;
