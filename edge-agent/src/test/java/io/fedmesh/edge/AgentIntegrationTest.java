@@ -175,6 +175,54 @@ class AgentIntegrationTest {
   }
 
   @Test
+  void anAssignmentPushedWhenTheRoundOpensIsTrainedAtOnceNotAtTheNextHeartbeat() throws Exception {
+    Path data = blobData();
+    try (TestCoordinator coordinator = TestCoordinator.start(0, SPEC, GLOBAL, assignment(Encoding.ENCODING_F32))) {
+      coordinator.heartbeatMs = 60_000;
+      coordinator.roundOpen = false;
+      String key = coordinator.key(SITE);
+      try (EdgeAgent agent = new EdgeAgent(config(coordinator.port(), data)).start()) {
+        // the first heartbeat is acked without work; the next one is a minute away
+        await().atMost(Duration.ofSeconds(20)).until(() -> coordinator.heartbeats.size() == 1 && rttSamples(agent) == 1);
+        coordinator.openRound();
+        coordinator.push(); // the same assignment again, as a later ack would list it
+        await().atMost(Duration.ofSeconds(45)).until(() -> coordinator.accepted.containsKey(key)
+            && agent.pendingUpdates().isEmpty());
+        assertThat(coordinator.heartbeats).as("trained on the push, no heartbeat in between").hasSize(1);
+        assertThat(coordinator.downloadOffsets).as("the repeated push was recognised: trained once").containsExactly(0L);
+        assertThat(coordinator.uploads.get()).isEqualTo(1);
+        assertThat(rttSamples(agent)).as("a push echoes nothing: not an RTT sample").isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
+  void aPushedAssignmentThatLaterAcksListAgainIsTrainedOnce() throws Exception {
+    Path data = blobData();
+    try (TestCoordinator coordinator = TestCoordinator.start(0, SPEC, GLOBAL, assignment(Encoding.ENCODING_F32))) {
+      coordinator.roundOpen = false;
+      String key = coordinator.key(SITE);
+      try (EdgeAgent agent = new EdgeAgent(config(coordinator.port(), data)).start()) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> coordinator.heartbeats.size() >= 2);
+        coordinator.openRound();
+        // every ack from now on lists the assignment until its update is accepted
+        await().atMost(Duration.ofSeconds(60)).until(() -> coordinator.accepted.containsKey(key)
+            && agent.pendingUpdates().isEmpty());
+        int beats = coordinator.heartbeats.size();
+        await().atMost(Duration.ofSeconds(10)).until(() -> coordinator.heartbeats.size() > beats + 2);
+        assertThat(coordinator.downloadOffsets).as("trained once").containsExactly(0L);
+        assertThat(coordinator.uploads.get()).isEqualTo(1);
+        assertThat(coordinator.duplicates.get()).isZero();
+        assertThat(agent.meterRegistry().get("fedmesh_agent_rounds_trained_total").counter().count()).isEqualTo(1.0);
+      }
+    }
+  }
+
+  private static long rttSamples(EdgeAgent agent) {
+    return agent.meterRegistry().get("fedmesh_agent_heartbeat_rtt_ms").summary().count();
+  }
+
+  @Test
   void badDataKeepsTheSiteDegradedWithFileLineAndColumnAndAFixedFileRecoversIt() throws Exception {
     Path data = Files.createDirectories(tmp.resolve("data"));
     Path csv = data.resolve("readings.csv");

@@ -151,9 +151,17 @@ public final class CoordinatorSession implements AutoCloseable {
     }
   }
 
+  /**
+   * An ack answers one of our heartbeats (its seq); a push (seq 0, nothing echoed) is the
+   * coordinator announcing work the moment a round opens. Both may list assignments, which start
+   * at once (the ledger dedups the repeats); only an ack counts for liveness, loss and RTT, or a
+   * push would hide heartbeats that got no answer.
+   */
   private void received(HeartbeatResponse response) {
-    lastAckNanos = System.nanoTime();
-    link.acked(response.getEchoSentUnixNanos());
+    if (response.getSeq() > 0) {
+      lastAckNanos = System.nanoTime();
+      link.acked(response.getEchoSentUnixNanos());
+    }
     listener.assignments(response.getAssignmentsList());
   }
 
