@@ -3,6 +3,7 @@ package io.fedmesh.edge.rounds;
 import io.fedmesh.edge.health.SiteHealth;
 import io.fedmesh.edge.outbox.Outbox;
 import io.fedmesh.edge.outbox.UpdateDelivery;
+import io.fedmesh.edge.training.LocalTrainingCheck;
 import io.fedmesh.proto.federation.v1.TrainAssignment;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.grpc.StatusRuntimeException;
@@ -14,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Takes assignments as the coordinator lists them and sees each through once on a single work
- * thread: delivers an update already trained, skips one already taken or past its deadline, or
- * trains it.
+ * thread: delivers an update already trained, skips one already taken or past its deadline,
+ * refuses one with impossible training settings, or trains it.
  */
 public final class AssignmentRunner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AssignmentRunner.class);
@@ -85,7 +86,7 @@ public final class AssignmentRunner implements AutoCloseable {
     }
   }
 
-  /** True when the assignment is settled without training: redelivered, already taken, or too late. */
+  /** True when the assignment is settled without training: redelivered, already taken, too late or refused. */
   private boolean resolvedWithoutTraining(TrainAssignment a, String key) {
     Outbox.Pending pending = outbox.find(key).orElse(null);
     if (pending != null) {
@@ -105,6 +106,12 @@ public final class AssignmentRunner implements AutoCloseable {
     }
     if (a.getDeadlineUnixMs() > 0 && System.currentTimeMillis() > a.getDeadlineUnixMs()) {
       LOG.warn("site {}: round {} of {} is past its deadline; not training it", site, a.getRound(), a.getTraining());
+      return true;
+    }
+    String refused = LocalTrainingCheck.problem(a.getLocal()).orElse(null);
+    if (refused != null) {
+      // never train with a made-up value: the operator sent a broken assignment, and says so in its log
+      LOG.error("site {}: assignment {}: {}; refusing it", site, key, refused);
       return true;
     }
     return false;
