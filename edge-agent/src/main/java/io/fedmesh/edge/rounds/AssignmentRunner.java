@@ -110,7 +110,7 @@ public final class AssignmentRunner implements AutoCloseable {
     }
     String refused = LocalTrainingCheck.problem(a.getLocal()).orElse(null);
     if (refused != null) {
-      // never train with a made-up value: the operator sent a broken assignment, and says so in its log
+      // never train with a made-up value: a broken assignment is refused for good, naming the field
       LOG.error("site {}: assignment {}: {}; refusing it", site, key, refused);
       return true;
     }
