@@ -3,6 +3,9 @@ package io.fedmesh.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
 import io.fedmesh.common.data.CsvDatasetReader;
 import io.fedmesh.common.data.CsvDatasetWriter;
 import io.fedmesh.common.data.Dataset;
@@ -12,6 +15,7 @@ import io.fedmesh.common.model.MlpEvaluator;
 import io.fedmesh.common.model.MlpParameters;
 import io.fedmesh.common.model.MlpSpec;
 import io.fedmesh.common.model.TaskKind;
+import io.fedmesh.edge.rounds.AssignmentRunner;
 import io.fedmesh.proto.federation.v1.Encoding;
 import io.fedmesh.proto.federation.v1.HeartbeatRequest;
 import io.fedmesh.proto.federation.v1.LocalTraining;
@@ -23,9 +27,12 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * The real EdgeAgent (real DJL training) against a real gRPC coordinator on a loopback socket:
@@ -45,7 +52,7 @@ class AgentIntegrationTest {
         .setRound(1)
         .setModelVersion("v1")
         .setModel(SPEC.toProto())
-        .setLocal(LocalTraining.newBuilder().setEpochs(4).setBatchSize(16).setLearningRate(0.1))
+        .setLocal(LocalTraining.newBuilder().setEpochs(4).setBatchSize(16).setLearningRate(0.1).setOptimizer("sgd"))
         .setDeadlineUnixMs(System.currentTimeMillis() + 300_000)
         .setEncoding(encoding)
         .setLabelColumn("label")
@@ -172,6 +179,88 @@ class AgentIntegrationTest {
       assertThat(coordinator.duplicates.get()).as("the outbox went out once; later acks did not trigger a resend").isZero();
       assertThat(coordinator.accepted.get(key).getEncoding()).isEqualTo(Encoding.ENCODING_Q8);
     }
+  }
+
+  @Test
+  void anAssignmentPushedWhenTheRoundOpensIsTrainedAtOnceNotAtTheNextHeartbeat() throws Exception {
+    Path data = blobData();
+    try (TestCoordinator coordinator = TestCoordinator.start(0, SPEC, GLOBAL, assignment(Encoding.ENCODING_F32))) {
+      coordinator.heartbeatMs = 60_000;
+      coordinator.roundOpen = false;
+      String key = coordinator.key(SITE);
+      try (EdgeAgent agent = new EdgeAgent(config(coordinator.port(), data)).start()) {
+        // the first heartbeat is acked without work; the next one is a minute away
+        await().atMost(Duration.ofSeconds(20)).until(() -> coordinator.heartbeats.size() == 1 && rttSamples(agent) == 1);
+        coordinator.openRound();
+        coordinator.push(); // the same assignment again, as a later ack would list it
+        await().atMost(Duration.ofSeconds(45)).until(() -> coordinator.accepted.containsKey(key)
+            && agent.pendingUpdates().isEmpty());
+        assertThat(coordinator.heartbeats).as("trained on the push, no heartbeat in between").hasSize(1);
+        assertThat(coordinator.downloadOffsets).as("the repeated push was recognised: trained once").containsExactly(0L);
+        assertThat(coordinator.uploads.get()).isEqualTo(1);
+        assertThat(rttSamples(agent)).as("a push echoes nothing: not an RTT sample").isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
+  void aPushedAssignmentThatLaterAcksListAgainIsTrainedOnce() throws Exception {
+    Path data = blobData();
+    try (TestCoordinator coordinator = TestCoordinator.start(0, SPEC, GLOBAL, assignment(Encoding.ENCODING_F32))) {
+      coordinator.roundOpen = false;
+      String key = coordinator.key(SITE);
+      try (EdgeAgent agent = new EdgeAgent(config(coordinator.port(), data)).start()) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> coordinator.heartbeats.size() >= 2);
+        coordinator.openRound();
+        // every ack from now on lists the assignment until its update is accepted
+        await().atMost(Duration.ofSeconds(60)).until(() -> coordinator.accepted.containsKey(key)
+            && agent.pendingUpdates().isEmpty());
+        int beats = coordinator.heartbeats.size();
+        await().atMost(Duration.ofSeconds(10)).until(() -> coordinator.heartbeats.size() > beats + 2);
+        assertThat(coordinator.downloadOffsets).as("trained once").containsExactly(0L);
+        assertThat(coordinator.uploads.get()).isEqualTo(1);
+        assertThat(coordinator.duplicates.get()).isZero();
+        assertThat(agent.meterRegistry().get("fedmesh_agent_rounds_trained_total").counter().count()).isEqualTo(1.0);
+      }
+    }
+  }
+
+  @Test
+  void anAssignmentWithoutALearningRateIsRefusedByNameOnceAndNeverTrained() throws Exception {
+    Path data = blobData();
+    TrainAssignment noRate = assignment(Encoding.ENCODING_F32).toBuilder()
+        .setLocal(LocalTraining.newBuilder().setEpochs(4).setBatchSize(16).setOptimizer("sgd")).build();
+    List<ILoggingEvent> refusals = new CopyOnWriteArrayList<>();
+    AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
+      @Override
+      protected void append(ILoggingEvent e) {
+        if (e.getFormattedMessage().contains("refusing it")) {
+          refusals.add(e);
+        }
+      }
+    };
+    Logger runnerLog = (Logger) LoggerFactory.getLogger(AssignmentRunner.class);
+    appender.start();
+    runnerLog.addAppender(appender);
+    try (TestCoordinator coordinator = TestCoordinator.start(0, SPEC, GLOBAL, noRate);
+        EdgeAgent agent = new EdgeAgent(config(coordinator.port(), data)).start()) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> !refusals.isEmpty());
+      assertThat(refusals.get(0).getFormattedMessage())
+          .isEqualTo("site site-a: assignment default/blobs/1/site-a: local.learning_rate must be > 0 (got 0.0); refusing it");
+      // every later ack lists it again: it stays refused, with no second log line
+      int beats = coordinator.heartbeats.size();
+      await().atMost(Duration.ofSeconds(10)).until(() -> coordinator.heartbeats.size() > beats + 3);
+      assertThat(refusals).hasSize(1);
+      assertThat(coordinator.downloadOffsets).as("never downloads a model to train with a made-up rate").isEmpty();
+      assertThat(coordinator.uploads.get()).isZero();
+      assertThat(agent.state()).isEqualTo(SiteState.SITE_STATE_READY);
+    } finally {
+      runnerLog.detachAppender(appender);
+    }
+  }
+
+  private static long rttSamples(EdgeAgent agent) {
+    return agent.meterRegistry().get("fedmesh_agent_heartbeat_rtt_ms").summary().count();
   }
 
   @Test

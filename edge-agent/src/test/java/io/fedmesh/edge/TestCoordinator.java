@@ -31,8 +31,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A small but real coordinator for agent tests, served over a loopback socket: it registers sites,
- * acks heartbeats with one open assignment (until its update is accepted), streams the global model
- * in chunks from an offset, and deduplicates uploads by idempotency key. Switches inject faults.
+ * acks heartbeats with one open assignment (until its update is accepted), pushes it on the open
+ * streams when a round opens, streams the global model in chunks from an offset, and deduplicates
+ * uploads by idempotency key. Switches inject faults.
  */
 final class TestCoordinator extends CoordinatorGrpc.CoordinatorImplBase implements AutoCloseable {
   static final int CHUNK = 1024;
@@ -59,6 +60,10 @@ final class TestCoordinator extends CoordinatorGrpc.CoordinatorImplBase implemen
   final AtomicBoolean loseNextAck = new AtomicBoolean();
   /** Answers every upload with UNAVAILABLE (an overloaded coordinator or a cut link). */
   volatile boolean refuseUploads;
+  /** The heartbeat interval registrations are told. */
+  volatile int heartbeatMs = HEARTBEAT_MS;
+  /** Whether acks list the assignment; false until {@link #openRound()} when a test starts it closed. */
+  volatile boolean roundOpen = true;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private TestCoordinator(int port, MlpSpec spec, float[] global, TrainAssignment assignment) {
@@ -84,6 +89,25 @@ final class TestCoordinator extends CoordinatorGrpc.CoordinatorImplBase implemen
     return heartbeats.isEmpty() ? null : heartbeats.get(heartbeats.size() - 1);
   }
 
+  /**
+   * Opens the round: from now on acks list the assignment, and it is pushed at once on every open
+   * heartbeat stream (seq 0, nothing echoed), as the operator does when a round opens.
+   */
+  void openRound() {
+    roundOpen = true;
+    push();
+  }
+
+  /** Pushes the assignment on every open heartbeat stream. */
+  void push() {
+    HeartbeatResponse pushed = HeartbeatResponse.newBuilder().addAssignments(assignment).build();
+    for (StreamObserver<HeartbeatResponse> s : streams) {
+      synchronized (s) {
+        s.onNext(pushed);
+      }
+    }
+  }
+
   /** Forgets every session, as a restarted coordinator would: the next heartbeat is refused. */
   void forgetSessions() {
     sessions.clear();
@@ -99,7 +123,7 @@ final class TestCoordinator extends CoordinatorGrpc.CoordinatorImplBase implemen
     String session = UUID.randomUUID().toString();
     sessions.add(session);
     response.onNext(RegisterResponse.newBuilder().setSiteName(request.getSiteName()).setSessionId(session)
-        .setHeartbeatIntervalMs(HEARTBEAT_MS).build());
+        .setHeartbeatIntervalMs(heartbeatMs).build());
     response.onCompleted();
   }
 
@@ -122,7 +146,7 @@ final class TestCoordinator extends CoordinatorGrpc.CoordinatorImplBase implemen
           heartbeats.add(hb);
           HeartbeatResponse.Builder ack = HeartbeatResponse.newBuilder().setSeq(hb.getSeq())
               .setEchoSentUnixNanos(hb.getSentUnixNanos());
-          if (!accepted.containsKey(key(hb.getSiteName()))) {
+          if (roundOpen && !accepted.containsKey(key(hb.getSiteName()))) {
             ack.addAssignments(assignment);
           }
           response.onNext(ack.build());

@@ -54,9 +54,9 @@ public final class DjlTrainer {
     return block;
   }
 
-  /** sgd (also when unset) or adam, at a fixed learning rate; anything else is refused by name. */
+  /** sgd or adam, at a fixed learning rate; anything else (an empty name too) is refused by name. */
   static Optimizer optimizer(String name, double lr) {
-    return switch (name == null || name.isBlank() ? "sgd" : name) {
+    return switch (name) {
       case "sgd" -> Optimizer.sgd().setLearningRateTracker(Tracker.fixed((float) lr)).build();
       case "adam" -> Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) lr)).build();
       default -> throw new IllegalArgumentException("optimizer '" + name + "' is unknown: use sgd or adam");
@@ -67,11 +67,16 @@ public final class DjlTrainer {
     return Engine.getEngine(ENGINE).getGpuCount() > 0 ? Device.gpu() : Device.cpu();
   }
 
+  /** Trains from {@code global}; settings that {@link LocalTrainingCheck} refuses throw, nothing is filled in. */
   public TrainResult train(MlpSpec spec, float[] global, Dataset data, LocalTraining cfg, long seed) {
+    LocalTrainingCheck.problem(cfg).ifPresent(p -> {
+      throw new IllegalArgumentException(p);
+    });
     long start = System.nanoTime();
-    int epochs = Math.max(1, cfg.getEpochs());
-    int batch = Math.max(1, Math.min(cfg.getBatchSize() == 0 ? 32 : cfg.getBatchSize(), data.rows()));
-    double lr = cfg.getLearningRate() > 0 ? cfg.getLearningRate() : 0.05;
+    int epochs = cfg.getEpochs();
+    // a batch larger than the data is the whole data
+    int batch = Math.max(1, Math.min(cfg.getBatchSize(), data.rows()));
+    double lr = cfg.getLearningRate();
     double mu = cfg.getProximalMu();
     // DJL's L2Loss is weight * mean((y - p)^2): weight 1 makes the reported train loss the MSE
     Loss loss = spec.task() == TaskKind.CLASSIFICATION ? Loss.softmaxCrossEntropyLoss() : Loss.l2Loss("mse", 1.0f);

@@ -67,7 +67,7 @@ class DjlTrainerTest {
     float[] w0 = MlpParameters.initialize(spec, 3);
     double before = MlpEvaluator.evaluate(spec, w0, d).metric();
     TrainResult r = new DjlTrainer().train(spec, w0, d,
-        LocalTraining.newBuilder().setEpochs(5).setBatchSize(16).setLearningRate(0.1).build(), 4);
+        LocalTraining.newBuilder().setEpochs(5).setBatchSize(16).setLearningRate(0.1).setOptimizer("sgd").build(), 4);
     assertThat(r.weights()).hasSize((int) spec.parameterCount());
     assertThat(r.samples()).isEqualTo(300);
     assertThat(r.localMetric()).isGreaterThan(0.9).isGreaterThan(before);
@@ -91,7 +91,7 @@ class DjlTrainerTest {
     float[] w0 = MlpParameters.initialize(spec, 6);
     double before = MlpEvaluator.evaluate(spec, w0, d).metric();
     TrainResult r = new DjlTrainer().train(spec, w0, d,
-        LocalTraining.newBuilder().setEpochs(30).setBatchSize(16).setLearningRate(0.05).build(), 7);
+        LocalTraining.newBuilder().setEpochs(30).setBatchSize(16).setLearningRate(0.05).setOptimizer("sgd").build(), 7);
     assertThat(r.localMetric()).isLessThan(before / 5).isLessThan(0.1);
     // the mean loss over the round's batches is an MSE: between the start's and the end's
     assertThat(r.trainLoss()).isLessThan(before).isGreaterThan(r.localMetric() * 0.5);
@@ -102,7 +102,7 @@ class DjlTrainerTest {
     MlpSpec spec = new MlpSpec(new int[] {4, 16, 3}, Activation.RELU, TaskKind.CLASSIFICATION);
     Dataset d = Blobs.of(150, 8);
     float[] w0 = MlpParameters.initialize(spec, 9);
-    LocalTraining.Builder cfg = LocalTraining.newBuilder().setEpochs(3).setBatchSize(16).setLearningRate(0.1);
+    LocalTraining.Builder cfg = LocalTraining.newBuilder().setEpochs(3).setBatchSize(16).setLearningRate(0.1).setOptimizer("sgd");
     TrainResult plain = new DjlTrainer().train(spec, w0, d, cfg.build(), 10);
     TrainResult prox = new DjlTrainer().train(spec, w0, d, cfg.setProximalMu(5.0).build(), 10);
     assertThat(distance(prox.weights(), w0)).isLessThan(distance(plain.weights(), w0) * 0.8);
@@ -139,7 +139,7 @@ class DjlTrainerTest {
     Dataset d = Blobs.of(150, 8);
     float[] w0 = MlpParameters.initialize(spec, 9);
     TrainResult r = new DjlTrainer().train(spec, w0, d,
-        LocalTraining.newBuilder().setEpochs(3).setBatchSize(16).setLearningRate(0.1).setClipNorm(0.05).build(), 10);
+        LocalTraining.newBuilder().setEpochs(3).setBatchSize(16).setLearningRate(0.1).setOptimizer("sgd").setClipNorm(0.05).build(), 10);
     assertThat(distance(r.weights(), w0)).isCloseTo(0.05, within(1e-4));
   }
 
