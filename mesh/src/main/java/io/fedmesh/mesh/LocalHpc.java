@@ -93,7 +93,7 @@ final class LocalHpc implements AutoCloseable {
    * built-in reference simulation over the whole parameter range (2 MPI ranks per task on Slurm),
    * otherwise a command burst of the blobs sampler.
    */
-  SimulationBurstSpec burstTemplate(long seed, boolean plume) {
+  static SimulationBurstSpec burstTemplate(String mode, long seed, boolean plume) {
     String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     SimulationBurstSpec s = new SimulationBurstSpec();
     s.tasks = TASKS;

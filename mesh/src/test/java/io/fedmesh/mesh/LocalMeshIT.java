@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fedmesh.common.data.CsvDatasetWriter;
 import io.fedmesh.common.data.Dataset;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,9 +16,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The local mesh for real: embedded API server, operator, edge agents as separate JVMs with DJL,
- * gRPC over loopback through the netcrusher WAN proxies.
+ * gRPC over loopback through the netcrusher WAN proxies. An integration test (failsafe, after
+ * packaging): the agents run on this JVM's java.class.path, which failsafe sets to the packaged
+ * jar and its dependencies.
  */
-class LocalMeshIntegrationTest {
+class LocalMeshIT {
   @TempDir Path tmp;
 
   static int run(String... args) {
@@ -89,15 +89,8 @@ class LocalMeshIntegrationTest {
     assertThat(burst.get("producedSamples").asLong()).as("8 runs of the built-in solver x 150 readings").isEqualTo(1200);
     JsonNode history = summary.get("history");
     assertThat(history.get(history.size() - 1).get("participants").asInt()).as("hpc-sim trained too").isEqualTo(3);
-    String header = java.nio.file.Files.readAllLines(out.resolve("data/test.csv")).get(0);
+    String header = Files.readAllLines(out.resolve("data/test.csv")).get(0);
     assertThat(header).isEqualTo("diffusivity,windX,windY,sourceX,sourceY,sourceStrength,sourceWidth,duration,x,y,t,label");
-  }
-
-  @Test
-  void plumeRefusesConflictingOptions() {
-    assertThat(run("local", "--problem", "plume", "--task", "classification", "--out", tmp.resolve("x").toString())).isEqualTo(2);
-    assertThat(run("local", "--problem", "plume", "--data", tmp.toString(), "--out", tmp.resolve("y").toString())).isEqualTo(2);
-    assertThat(run("local", "--problem", "waves", "--out", tmp.resolve("z").toString())).isEqualTo(2);
   }
 
   @Test
@@ -124,19 +117,5 @@ class LocalMeshIntegrationTest {
     // the label's variance is ~0.93: a model that learned nothing scores about that
     assertThat(summary.at("/metric/value").asDouble()).isLessThan(0.2);
     assertThat(summary.get("sites")).hasSize(2);
-  }
-
-  @Test
-  void badInputGetsOneClearLineNamingTheProblem() throws Exception {
-    Path data = tmp.resolve("no-test");
-    Files.createDirectories(data);
-    Files.writeString(data.resolve("site-0.csv"), "a,label\n1,0\n");
-    StringWriter err = new StringWriter();
-    var cli = FedmeshCli.commandLine();
-    cli.setErr(new PrintWriter(err));
-    assertThat(cli.execute("local", "--data", data.toString(), "--out", tmp.resolve("o").toString())).isEqualTo(2);
-    assertThat(err.toString()).contains("has no test.csv");
-    assertThat(run("local", "--rounds", "0")).isEqualTo(2);
-    assertThat(run("local", "--task", "clustering")).isEqualTo(2);
   }
 }

@@ -1,0 +1,188 @@
+package io.fedmesh.mesh;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fedmesh.api.v1alpha1.EdgeSite;
+import io.fedmesh.api.v1alpha1.EdgeSiteStatus;
+import io.fedmesh.api.v1alpha1.FederatedTraining;
+import io.fedmesh.mesh.wan.WanLink;
+import io.fedmesh.operator.FedmeshOperator;
+import io.fedmesh.operator.OperatorConfig;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import org.netcrusher.core.reactor.NioReactor;
+
+/**
+ * A running local mesh: the embedded API server, the operator, one agent process per site behind
+ * its emulated WAN link and, with --hpc, an hpc-bridge and its cloud-side learner. {@link #close}
+ * stops everything in the reverse order of starting, also after a start that failed half-way.
+ */
+final class LocalMesh implements AutoCloseable {
+  private final MeshPlan plan;
+  private final PrintStream console;
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private final List<AgentProcess> agents = new ArrayList<>();
+  // a Ctrl-C must not leave agent JVMs behind
+  private final Thread killAgentsOnExit = new Thread(() -> agents.forEach(AgentProcess::close));
+  private EmbeddedCluster cluster;
+  private FedmeshOperator operator;
+  private LocalHpc hpc;
+
+  private LocalMesh(MeshPlan plan, PrintStream console) {
+    this.plan = plan;
+    this.console = console;
+  }
+
+  /** Starts everything in the plan and prints the start-up block; does not wait for the agents. */
+  static LocalMesh start(MeshPlan plan, PrintStream console) throws IOException {
+    LocalMesh mesh = new LocalMesh(plan, console);
+    try {
+      mesh.startAll();
+      return mesh;
+    } catch (IOException | RuntimeException | Error e) {
+      mesh.close();
+      throw e;
+    }
+  }
+
+  private void startAll() throws IOException {
+    Runtime.getRuntime().addShutdownHook(killAgentsOnExit);
+    started.push(this::removeShutdownHook);
+    cluster = started(EmbeddedCluster.start());
+    operator = started(FedmeshOperator.start(cluster.client(),
+        OperatorConfig.local(plan.out().resolve("checkpoints")).withHeartbeatTimeout(Duration.ofSeconds(4))));
+    console.printf("  kubernetes API  %s (fabric8 mock server, CRUD)%n", cluster.url());
+    // load the engine once here: the first load extracts the PyTorch natives (~430 MB) into the
+    // DJL cache, and N agent processes must not all do it at the same time
+    long engineStart = System.nanoTime();
+    ai.djl.engine.Engine engine = ai.djl.engine.Engine.getEngine("PyTorch");
+    console.printf("  training engine %s %s (%.1f s)%n", engine.getEngineName(), engine.getVersion(),
+        (System.nanoTime() - engineStart) / 1e9);
+    console.printf("  coordinator     127.0.0.1:%d%n", operator.coordinatorPort());
+    NioReactor reactor = started(new NioReactor());
+    for (MeshPlan.Site site : plan.sites()) {
+      WanLink link = started(WanLink.open(reactor, freePort(), operator.coordinatorPort(), site.wan()));
+      launch(site, link.port());
+      console.printf("  %-15s agent process, WAN %s, %d samples, log logs/%s.log%n", site.name(), site.wan(), site.samples(),
+          site.name());
+    }
+    if (plan.withHpc()) {
+      hpc = started(LocalHpc.start(plan.hpc(), plan.out()));
+      hpc.applyCluster(client(), MeshPlan.NAMESPACE);
+      launch(plan.learner(), operator.coordinatorPort());
+      console.printf("  hpc-bridge      127.0.0.1:%d (%s backend), HpcCluster/%s; the training requests a burst of %d tasks"
+          + " (spec.adaptiveSimulation) whose samples train at site hpc-sim%n", hpc.port(), plan.hpc(), LocalHpc.CLUSTER,
+          LocalHpc.TASKS);
+    }
+  }
+
+  private void launch(MeshPlan.Site site, int port) throws IOException {
+    Files.createDirectories(site.workDir());
+    AgentProcess agent = started(AgentProcess.launch(site.name(), port, site.dataDir(), site.workDir(), site.log(), site.agentArgs()));
+    agents.add(agent);
+  }
+
+  private <T extends AutoCloseable> T started(T part) {
+    started.push(part);
+    return part;
+  }
+
+  KubernetesClient client() {
+    return cluster.client();
+  }
+
+  /** The bridge of --hpc; null without one. */
+  LocalHpc hpc() {
+    return hpc;
+  }
+
+  /** Waits until every site's agent registered and reports Ready; fails at once if one exited. */
+  void awaitSitesReady(Duration timeout) throws InterruptedException {
+    Instant deadline = Instant.now().plus(timeout);
+    int n = plan.sites().size();
+    Spinner spinner = new Spinner(console);
+    try {
+      while (Instant.now().isBefore(deadline)) {
+        long ready = client().resources(EdgeSite.class).inNamespace(MeshPlan.NAMESPACE).list().getItems().stream()
+            .filter(s -> s.getMetadata().getName().startsWith("site-"))
+            .filter(s -> s.getStatus() != null && s.getStatus().phase == EdgeSiteStatus.Phase.Ready).count();
+        spinner.show("waiting for edge agents to register: " + ready + "/" + n + " Ready");
+        if (ready >= n) {
+          return;
+        }
+        for (AgentProcess a : agents) {
+          if (!a.alive()) {
+            throw new IllegalStateException("the agent of " + a.site() + " exited during start-up; see " + a.log());
+          }
+        }
+        Thread.sleep(250);
+      }
+    } finally {
+      spinner.clear();
+    }
+    throw new IllegalStateException("edge agents did not all register within " + timeout.toSeconds() + " s; see " + plan.logsHint());
+  }
+
+  /** Applies the plan's DistributedModel and FederatedTraining, as kubectl would; returns the created training. */
+  FederatedTraining applyResources() {
+    client().resource(plan.model()).create();
+    FederatedTraining training = client().resource(plan.training()).create();
+    console.printf("  applied         DistributedModel/%s, FederatedTraining/%s%n%n", training.getSpec().modelRef,
+        training.getMetadata().getName());
+    return training;
+  }
+
+  /** Kills the last site's agent at once, as a crashed box would vanish; returns the site's name. */
+  String killLastSite() {
+    AgentProcess victim = agents.stream().filter(a -> a.site().startsWith("site-")).reduce((a, b) -> b).orElseThrow();
+    victim.kill();
+    return victim.site();
+  }
+
+  /** Stops the agents (the training ended) while the API server and bridge stay up for the report. */
+  void stopAgents() {
+    agents.forEach(AgentProcess::close);
+  }
+
+  @Override
+  public void close() {
+    RuntimeException failure = null;
+    while (!started.isEmpty()) {
+      try {
+        started.pop().close();
+      } catch (Exception e) {
+        // keep closing the rest: one part failing to stop must not leave the others running
+        if (failure == null) {
+          failure = new IllegalStateException("stopping the local mesh: " + e.getMessage(), e);
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private void removeShutdownHook() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(killAgentsOnExit);
+    } catch (IllegalStateException e) {
+      // already shutting down
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+}

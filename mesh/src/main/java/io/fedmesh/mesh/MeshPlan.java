@@ -1,0 +1,134 @@
+package io.fedmesh.mesh;
+
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fedmesh.api.v1alpha1.DistributedModel;
+import io.fedmesh.api.v1alpha1.DistributedModelSpec;
+import io.fedmesh.api.v1alpha1.FederatedTraining;
+import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
+import io.fedmesh.common.model.TaskKind;
+import io.fedmesh.mesh.wan.WanLink;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a local mesh run will start and apply, worked out from the options and the prepared data
+ * without starting anything: the sites (agent, WAN link, paths), the optional HPC backend and
+ * the DistributedModel and FederatedTraining to apply.
+ *
+ * @param hpc {@code none}, {@code local} or {@code slurm}
+ * @param learner the cloud-side learner of the burst's samples; null without an HPC backend
+ * @param logsHint where the logs are, as the user named the output directory (for error messages)
+ */
+public record MeshPlan(Path out, MeshData data, String dataDescription, List<Site> sites, String hpc, Site learner,
+    DistributedModel model, FederatedTraining training, int rounds, int killAfterRound, Path logsHint) {
+  static final String NAMESPACE = "default";
+
+  /** WAN profiles given to sites in turn: one-way latency (ms) and bandwidth (Mbit/s). */
+  static final List<WanLink.Profile> PROFILES = List.of(new WanLink.Profile(5, 200), new WanLink.Profile(15, 100),
+      new WanLink.Profile(25, 50), new WanLink.Profile(40, 20));
+
+  /**
+   * One agent process.
+   *
+   * @param wan the emulated link between agent and coordinator; null when it dials the coordinator directly
+   */
+  public record Site(String name, WanLink.Profile wan, Path dataDir, Path workDir, Path log, int samples, List<String> agentArgs) {}
+
+  /** @param out the absolute output directory; {@code data} already written under it */
+  static MeshPlan of(MeshOptions o, MeshData data, Path out) {
+    List<Site> sites = new ArrayList<>();
+    for (int i = 0; i < data.siteDirs().size(); i++) {
+      String name = "site-" + i;
+      sites.add(new Site(name, PROFILES.get(i % PROFILES.size()), data.siteDirs().get(i), out.resolve("agents").resolve(name),
+          out.resolve("logs/" + name + ".log"), data.samples().get(i),
+          List.of("--region", "region-" + (i % 2), "--label", "fedmesh.io/mesh=local")));
+    }
+    Site learner = null;
+    if (o.withHpc()) {
+      Path work = out.resolve("agents").resolve("hpc-sim");
+      // selected once the training has simulation samples, which it fetches from the coordinator
+      learner = new Site("hpc-sim", null, work.resolve("simulation-data"), work, out.resolve("logs/hpc-sim.log"), 0,
+          List.of("--region", "cloud", "--label", "fedmesh.io/mesh=local", "--simulation-learner"));
+    }
+    return new MeshPlan(out, data, describe(o, data), List.copyOf(sites), o.hpc, learner, model(o, data),
+        training(o, data, sites.size()), o.rounds, o.killAfterRound, o.out.resolve("logs"));
+  }
+
+  /** The first console line of a run. */
+  String heading() {
+    return String.format("fedmesh local: %d sites, %d rounds, %s, data %s", sites.size(), rounds,
+        data.task().name().toLowerCase(), dataDescription);
+  }
+
+  boolean withHpc() {
+    return learner != null;
+  }
+
+  private static String describe(MeshOptions o, MeshData d) {
+    if (o.data != null) {
+      return o.data.toString();
+    }
+    return o.plume() ? "built-in plume (reference advection-diffusion sensor readings, " + d.features()
+        + " features; each site saw one wind band and central sources only)"
+        : "built-in (non-IID Gaussian blobs, " + d.features() + " features, " + d.classes() + " classes)";
+  }
+
+  private static DistributedModel model(MeshOptions o, MeshData d) {
+    DistributedModel model = example("examples/local/distributedmodel.yaml", DistributedModel.class);
+    model.getMetadata().setNamespace(NAMESPACE);
+    boolean regression = d.task() == TaskKind.REGRESSION;
+    model.getSpec().task = regression ? DistributedModelSpec.Task.REGRESSION : DistributedModelSpec.Task.CLASSIFICATION;
+    model.getSpec().inputShape = List.of(d.features());
+    model.getSpec().outputShape = List.of(regression ? 1 : d.classes());
+    if (o.plume()) {
+      // a sharp plume over 11 inputs: two tanh layers of 64
+      model.getSpec().architecture.hiddenLayers = List.of(64, 64);
+      model.getSpec().architecture.activation = DistributedModelSpec.Architecture.Activation.TANH;
+    }
+    return model;
+  }
+
+  private static FederatedTraining training(MeshOptions o, MeshData d, int siteCount) {
+    FederatedTraining ft = example("examples/local/federatedtraining.yaml", FederatedTraining.class);
+    FederatedTrainingSpec spec = ft.getSpec();
+    ft.getMetadata().setNamespace(NAMESPACE);
+    spec.rounds = o.rounds;
+    spec.evaluation = new FederatedTrainingSpec.Evaluation();
+    spec.evaluation.dataPath = d.testCsv().toString();
+    // one below the site count leaves room for a killed site
+    spec.participants.minSites = Math.max(1, Math.min(spec.participants.minSites, siteCount - 1));
+    if (d.task() == TaskKind.REGRESSION) {
+      spec.target = null;
+    }
+    if (o.withHpc()) {
+      // adaptive simulation: the operator itself creates the burst (trigger always: at the start)
+      spec.adaptiveSimulation = new FederatedTrainingSpec.AdaptiveSimulation();
+      spec.adaptiveSimulation.clusterRef = LocalHpc.CLUSTER;
+      spec.adaptiveSimulation.trigger = FederatedTrainingSpec.AdaptiveSimulation.Trigger.ALWAYS;
+      spec.adaptiveSimulation.burstTemplate = LocalHpc.burstTemplate(o.hpc, o.seed, o.plume());
+    }
+    if (o.plume()) {
+      // inputs on very different scales (diffusivity ~0.01, sourceStrength 10): Adam's per-parameter steps cope, SGD stalls
+      spec.localTraining.optimizer = FederatedTrainingSpec.LocalTraining.Optimizer.ADAM;
+      spec.localTraining.learningRate = 0.003;
+      spec.localTraining.epochs = 4;
+    }
+    return ft;
+  }
+
+  /** An example resource shipped in the jar (examples/local/), read as kubectl would. */
+  private static <T> T example(String name, Class<T> type) {
+    try (InputStream in = MeshPlan.class.getClassLoader().getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException(name + " is missing from the fedmesh-mesh jar: rebuild with ./mvnw install");
+      }
+      return new KubernetesSerialization().unmarshal(in, type);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

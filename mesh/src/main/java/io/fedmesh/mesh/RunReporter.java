@@ -1,0 +1,73 @@
+package io.fedmesh.mesh;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fedmesh.api.v1alpha1.EdgeSite;
+import io.fedmesh.api.v1alpha1.FederatedTraining;
+import io.fedmesh.common.data.CsvDatasetReader;
+import io.fedmesh.common.model.TaskKind;
+import io.fedmesh.mesh.report.RunReport;
+import io.fedmesh.mesh.report.RunSummary;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** The end of a run: OUT/summary.json, OUT/report.html and the closing console lines. */
+final class RunReporter {
+  private final PrintStream console;
+
+  RunReporter(PrintStream console) {
+    this.console = console;
+  }
+
+  /** Writes and prints the outcome of the training {@code last}; the caller's exit code follows its phase. */
+  RunSummary report(LocalMesh mesh, MeshPlan plan, FederatedTraining last, double wallSeconds) throws IOException {
+    KubernetesClient client = mesh.client();
+    Path out = plan.out();
+    List<EdgeSite> sites = client.resources(EdgeSite.class).inNamespace(MeshPlan.NAMESPACE).list().getItems();
+    RunSummary summary = RunSummary.of(last, sites, wallSeconds);
+    LocalHpc hpc = mesh.hpc();
+    if (hpc != null) {
+      summary = summary.withBursts(LocalHpc.summaries(client, MeshPlan.NAMESPACE));
+      for (RunSummary.Burst b : summary.bursts()) {
+        console.printf("  burst %s: %s, %d/%d tasks succeeded, %d samples, makespan %.2f s, utilization %.2f (%s)%n", b.name(),
+            b.phase(), b.succeeded(), b.tasks(), b.producedSamples(), b.makespanSeconds(), b.utilization(), b.mode());
+      }
+    }
+    summary.write(out.resolve("summary.json"));
+    Path report = RunReport.write(out, "fedmesh local: " + last.getMetadata().getName(), summary,
+        last.getStatus() == null || last.getStatus().history == null ? List.of() : last.getStatus().history,
+        hpc == null ? Map.of() : hpc.timeline(client, MeshPlan.NAMESPACE));
+    var ready = last.getStatus() == null ? null : last.getStatus().condition("Ready");
+    console.printf("%n%s (%s): %d round(s), %,d bytes moved, %.1f s%n", summary.phase(),
+        ready == null ? "" : ready.getMessage(), summary.roundsCompleted(), summary.bytesMoved(), wallSeconds);
+    if (plan.data().task() == TaskKind.REGRESSION) {
+      // the yardstick for an MSE: what always predicting the test set's mean label would score
+      console.printf("  (test-set label variance, the MSE of predicting the mean: %.4f)%n", labelVariance(plan.data().testCsv()));
+    }
+    for (RunSummary.Site s : summary.sites()) {
+      console.printf("  %-10s %s%n", s.name(), s.phase());
+    }
+    console.printf("wrote %s and %s%n", out.resolve("summary.json"), report);
+    return summary;
+  }
+
+  static double labelVariance(Path csv) {
+    try {
+      float[] y = CsvDatasetReader.read(csv, "label", TaskKind.REGRESSION).y();
+      double mean = 0;
+      for (float v : y) {
+        mean += v;
+      }
+      mean /= Math.max(1, y.length);
+      double var = 0;
+      for (float v : y) {
+        var += (v - mean) * (v - mean);
+      }
+      return var / Math.max(1, y.length);
+    } catch (Exception e) {
+      return Double.NaN;
+    }
+  }
+}

@@ -1,0 +1,114 @@
+package io.fedmesh.mesh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+
+/** `fedmesh local` refuses bad and conflicting options with one message naming the option, before it creates anything. */
+class MeshOptionsTest {
+  @TempDir Path tmp;
+
+  /** The options as picocli parses them for `fedmesh local ARGS`, not yet validated. */
+  static MeshOptions parse(String... args) {
+    LocalMeshCommand command = new LocalMeshCommand();
+    new CommandLine(command).parseArgs(args);
+    return command.options;
+  }
+
+  static void assertRefused(String message, String... args) {
+    assertThatThrownBy(() -> parse(args).validate()).isInstanceOf(ParameterException.class).hasMessage(message);
+  }
+
+  @Test
+  void theDefaultsAndSensibleCombinationsPass() {
+    for (String[] args : new String[][] {{}, {"--sites", "3", "--rounds", "6", "--kill-site-after-round", "2"},
+        {"--problem", "plume", "--task", "regression"}, {"--problem", "plume", "--hpc", "local"}, {"--task", "REGRESSION"},
+        {"--sites", "32", "--rounds", "1000"}}) {
+      assertThatCode(() -> parse(args).validate()).as(String.join(" ", args)).doesNotThrowAnyException();
+    }
+  }
+
+  @Test
+  void outOfRangeValuesNameTheOptionAndTheRange() {
+    assertRefused("--task: unknown task 'clustering': use classification or regression", "--task", "clustering");
+    assertRefused("--sites must be between 1 and 32 (got 0)", "--sites", "0");
+    assertRefused("--sites must be between 1 and 32 (got 33)", "--sites", "33");
+    assertRefused("--rounds must be between 1 and 1000 (got 0)", "--rounds", "0");
+    assertRefused("--samples-per-site must be at least 10", "--samples-per-site", "9");
+    assertRefused("--hpc must be none, local or slurm (got cloud)", "--hpc", "cloud");
+    assertRefused("--problem must be blobs or plume (got waves)", "--problem", "waves");
+  }
+
+  @Test
+  void conflictingOptionsSayWhichToDrop() {
+    assertRefused("--kill-site-after-round 6 must be below --rounds 6", "--rounds", "6", "--kill-site-after-round", "6");
+    assertRefused("--kill-site-after-round needs at least 2 sites", "--sites", "1", "--kill-site-after-round", "0");
+    assertRefused("--problem plume generates its data: drop --data, or drop --problem", "--problem", "plume", "--data", "d");
+    assertRefused("--problem plume is a regression problem: drop --task or use --task regression",
+        "--problem", "plume", "--task", "classification");
+  }
+
+  @Test
+  void slurmWithoutAConfiguredSlurmPointsAtTheScriptThatStartsOne() {
+    assumeTrue(System.getenv("SLURM_CONF") == null, "SLURM_CONF is set here");
+    assertThatThrownBy(() -> parse("--hpc", "slurm").validate()).isInstanceOf(ParameterException.class)
+        .hasMessageStartingWith("--hpc slurm needs a Slurm: set SLURM_CONF").hasMessageContaining("or use --hpc local");
+  }
+
+  @Test
+  void refusedOptionsExitWith2AndCreateNothing() {
+    Path out = tmp.resolve("out");
+    for (String[] args : new String[][] {{"--rounds", "0"}, {"--task", "clustering"}, {"--problem", "plume", "--data", tmp.toString()},
+        {"--problem", "waves"}, {"--sites", "1", "--kill-site-after-round", "0"}}) {
+      StringWriter err = new StringWriter();
+      CommandLine cli = FedmeshCli.commandLine();
+      cli.setErr(new PrintWriter(err));
+      String[] full = new String[args.length + 3];
+      full[0] = "local";
+      System.arraycopy(args, 0, full, 1, args.length);
+      full[args.length + 1] = "--out";
+      full[args.length + 2] = out.toString();
+      assertThat(cli.execute(full)).as(String.join(" ", args)).isEqualTo(2);
+      assertThat(err.toString()).as(String.join(" ", args)).contains(args[0]).contains("Usage: fedmesh local");
+      assertThat(out).as("nothing created for " + String.join(" ", args)).doesNotExist();
+    }
+  }
+
+  @Test
+  void badDataGetsOneClearLineNamingTheProblem() throws Exception {
+    Path data = tmp.resolve("no-test");
+    Files.createDirectories(data);
+    Files.writeString(data.resolve("site-0.csv"), "a,label\n1,0\n");
+    StringWriter err = new StringWriter();
+    CommandLine cli = FedmeshCli.commandLine();
+    cli.setErr(new PrintWriter(err));
+    assertThat(cli.execute("local", "--data", data.toString(), "--out", tmp.resolve("o").toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("has no test.csv");
+  }
+
+  @Test
+  void killingTheOnlySiteOfTheUsersDataIsRefusedOnceTheSiteFilesAreCounted() throws Exception {
+    Path data = tmp.resolve("one-site");
+    Files.createDirectories(data);
+    String csv = "a,label\n" + "1,0\n2,1\n".repeat(10);
+    Files.writeString(data.resolve("site-0.csv"), csv);
+    Files.writeString(data.resolve("test.csv"), csv);
+    StringWriter err = new StringWriter();
+    CommandLine cli = FedmeshCli.commandLine();
+    cli.setErr(new PrintWriter(err));
+    assertThat(cli.execute("local", "--data", data.toString(), "--rounds", "3", "--kill-site-after-round", "1",
+        "--out", tmp.resolve("o").toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("--kill-site-after-round needs at least 2 sites");
+    assertThat(tmp.resolve("o/agents")).as("no agent started").doesNotExist();
+  }
+}
