@@ -26,6 +26,13 @@ public final class EmbeddedCluster implements AutoCloseable {
   static final List<String> PLURALS = List.of(EdgeSite.PLURAL, DistributedModel.PLURAL, FederatedTraining.PLURAL,
       HpcCluster.PLURAL, SimulationBurst.PLURAL);
 
+  /**
+   * The mock server logs every request at INFO through java.util.logging. Held here: JUL keeps
+   * loggers only weakly, and a collected logger forgets its level.
+   */
+  private static final List<java.util.logging.Logger> QUIET = List.of(java.util.logging.Logger.getLogger("io.fabric8.mockwebserver"),
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver.MockWebServer"));
+
   private final KubernetesMockServer server;
   private final KubernetesClient client;
 
@@ -35,11 +42,14 @@ public final class EmbeddedCluster implements AutoCloseable {
   }
 
   public static EmbeddedCluster start() {
-    // the mock server logs every request at INFO through java.util.logging
-    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
-    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver.MockWebServer").setLevel(java.util.logging.Level.WARNING);
-    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(List.of()), false);
+    return start(request -> { });
+  }
+
+  /** As {@link #start()}, telling {@code onRequest} of every request it serves (a benchmark counts them). */
+  public static EmbeddedCluster start(java.util.function.Consumer<io.fabric8.mockwebserver.http.RecordedRequest> onRequest) {
+    QUIET.forEach(l -> l.setLevel(java.util.logging.Level.WARNING));
+    KubernetesCrudDispatcher crud = new LockingCrudDispatcher(onRequest);
+    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), crud, false);
     try {
       server.init(InetAddress.getLoopbackAddress(), 0);
     } catch (RuntimeException e) {

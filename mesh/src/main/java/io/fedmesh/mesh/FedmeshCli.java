@@ -27,6 +27,8 @@ public final class FedmeshCli implements Runnable {
   /** The CLI with user errors (bad data, bad options) printed as one clear line instead of a stack trace. */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new FedmeshCli());
+    // the bench command lives in its own module; this one needs the embedded cluster, so it joins here
+    cli.getSubcommands().get("bench").addSubcommand(new io.fedmesh.mesh.bench.OperatorScaleBenchmark());
     cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
       if (ex instanceof IllegalArgumentException || ex instanceof IllegalStateException
           || ex instanceof io.fedmesh.common.data.DatasetException) {

@@ -10,7 +10,7 @@ import io.fedmesh.api.v1alpha1.SimulationBurstStatus;
 import io.fedmesh.common.grpc.GrpcServerRunner;
 import io.fedmesh.common.grpc.HostPort;
 import io.fedmesh.hpc.engine.LocalProcessLauncher;
-import io.fedmesh.hpc.grpc.LauncherFactory;
+import io.fedmesh.hpc.bursts.LauncherFactory;
 import io.fedmesh.hpc.grpc.HpcBridgeService;
 import io.fedmesh.hpc.slurm.SlurmLauncher;
 import io.fedmesh.hpc.slurm.SlurmPoller;

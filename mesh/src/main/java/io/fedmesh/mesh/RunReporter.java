@@ -42,6 +42,12 @@ final class RunReporter {
     var ready = last.getStatus() == null ? null : last.getStatus().condition("Ready");
     console.printf("%n%s (%s): %d round(s), %,d bytes moved, %.1f s%n", summary.phase(),
         ready == null ? "" : ready.getMessage(), summary.roundsCompleted(), summary.bytesMoved(), wallSeconds);
+    List<Double> overheads = summary.history().stream().map(RunSummary.Round::overheadSeconds).filter(java.util.Objects::nonNull)
+        .sorted().toList();
+    if (!overheads.isEmpty()) {
+      console.printf("  round overhead (round time beyond its slowest site's download, training and upload): median %.0f ms%n",
+          overheads.get(overheads.size() / 2) * 1000);
+    }
     if (plan.data().task() == TaskKind.REGRESSION) {
       // the yardstick for an MSE: what always predicting the test set's mean label would score
       console.printf("  (test-set label variance, the MSE of predicting the mean: %.4f)%n", labelVariance(plan.data().testCsv()));

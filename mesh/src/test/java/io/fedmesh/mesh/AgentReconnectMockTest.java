@@ -52,8 +52,8 @@ class AgentReconnectMockTest {
           EdgeSiteStatus st = sites.withName("site-r").get().getStatus();
           return st.phase == EdgeSiteStatus.Phase.Ready && Instant.parse(st.lastHeartbeat).isAfter(restarted);
         });
-        assertThat(cluster.client().v1().events().inNamespace("default").list().getItems().stream()
-            .filter(e -> "Registered".equals(e.getReason())).count()).isGreaterThanOrEqualTo(2);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(cluster.client().v1().events().inNamespace("default")
+            .list().getItems().stream().filter(e -> "Registered".equals(e.getReason())).count()).isGreaterThanOrEqualTo(2));
       } finally {
         operator.close();
       }

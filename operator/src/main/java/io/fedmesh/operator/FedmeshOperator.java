@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class FedmeshOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FedmeshOperator.class);
+  static final int RECONCILE_THREADS = Math.max(4, 4 * Runtime.getRuntime().availableProcessors());
 
   private final Operator operator;
   private final GrpcServerRunner coordinator;
@@ -74,7 +75,10 @@ public final class FedmeshOperator implements AutoCloseable {
       o.withKubernetesClient(client)
           .withUseSSAToPatchPrimaryResource(false)
           .withCloseClientOnStop(false)
-          .withStopOnInformerErrorDuringStartup(true);
+          .withStopOnInformerErrorDuringStartup(true)
+          // a reconcile is short (one step, then the next event): a few threads per core keep its
+          // latency low, where JOSDK's default of 200 would time-slice them all on a small node
+          .withConcurrentReconciliationThreads(RECONCILE_THREADS);
       if (config.leaderElection()) {
         o.withLeaderElectionConfiguration(new LeaderElectionConfiguration("fedmesh-operator-leader", config.namespace(),
             java.time.Duration.ofSeconds(15), java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(2), null,

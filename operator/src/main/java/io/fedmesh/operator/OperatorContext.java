@@ -77,7 +77,8 @@ public record OperatorContext(KubernetesClient client, OperatorConfig config, Fe
 
   @Override
   public void close() {
-    rounds.endAll();
+    rounds.close();
+    events.close();
     siteStatus.close();
     sites.close();
     models.close();

@@ -40,6 +40,8 @@ final class TestLearner implements AutoCloseable {
   final int port;
   final float target;
   final long samples;
+  final long heartbeatMs;
+  final AtomicInteger heartbeatsSent = new AtomicInteger();
   final AtomicInteger assignmentsSeen = new AtomicInteger();
   final List<UploadUpdateResponse> responses = new CopyOnWriteArrayList<>();
   private final Set<String> done = ConcurrentHashMap.newKeySet();
@@ -49,6 +51,12 @@ final class TestLearner implements AutoCloseable {
   private volatile boolean closed;
 
   TestLearner(String site, int port, float target, long samples) {
+    this(site, port, target, samples, 150);
+  }
+
+  /** @param heartbeatMs how often it heartbeats: far above a round's time, only pushed assignments can reach it in time */
+  TestLearner(String site, int port, float target, long samples, long heartbeatMs) {
+    this.heartbeatMs = heartbeatMs;
     this.site = site;
     this.port = port;
     this.target = target;
@@ -100,10 +108,13 @@ final class TestLearner implements AutoCloseable {
         long seq = 0;
         while (!closed && !broken.isDone()) {
           if (!paused) {
-            hb.onNext(HeartbeatRequest.newBuilder().setSiteName(site).setSessionId(session).setSeq(++seq)
-                .setSentUnixNanos(System.nanoTime()).build());
+            synchronized (hb) {
+              hb.onNext(HeartbeatRequest.newBuilder().setSiteName(site).setSessionId(session).setSeq(++seq)
+                  .setSentUnixNanos(System.nanoTime()).build());
+            }
+            heartbeatsSent.incrementAndGet();
           }
-          Thread.sleep(150);
+          Thread.sleep(heartbeatMs); // the heartbeat period, as an agent keeps it
         }
       } catch (InterruptedException e) {
         return;

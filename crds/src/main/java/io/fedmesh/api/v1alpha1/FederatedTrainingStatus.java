@@ -101,6 +101,9 @@ public class FederatedTrainingStatus extends FedmeshStatus {
     public Long bytes;
     @JsonPropertyDescription("Wall-clock seconds from round open to aggregation.")
     public Double seconds;
+    @JsonPropertyDescription("Seconds the round took beyond its slowest site's own work (download, training, upload as the"
+        + " sites and the coordinator measured them): the time the round itself added. Absent when a site did not report its work.")
+    public Double overheadSeconds;
     @JsonPropertyDescription("Attempts needed (1 unless the quorum was missed).")
     public Integer attempts;
     @JsonPropertyDescription("When the round closed (RFC 3339).")

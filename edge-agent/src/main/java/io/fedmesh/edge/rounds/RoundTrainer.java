@@ -56,6 +56,7 @@ public final class RoundTrainer {
 
   /** Downloads, trains and delivers one assignment; false when the local data cannot be used (Degraded). */
   public boolean train(TrainAssignment a, String key) {
+    long started = System.nanoTime();
     MlpSpec spec = MlpSpec.fromProto(a.getModel());
     Dataset d = health.usableFor(spec, () -> a.getSimulationDataVersion().isEmpty()
         ? data.load(spec.task())
@@ -76,13 +77,14 @@ public final class RoundTrainer {
         a.getTraining(), r.samples(), String.format("%.2f", r.seconds()), String.format("%.4f", r.trainLoss()),
         spec.task().metricName(), String.format("%.4f", r.localMetric()));
     // durable before it leaves: a failed upload is retried from the outbox, not retrained
-    Outbox.Pending stored = outbox.put(header(a, key, r, enc, bytes.length), bytes);
+    double work = (System.nanoTime() - started) / 1e9; // data, download, training: the coordinator adds the upload
+    Outbox.Pending stored = outbox.put(header(a, key, r, enc, bytes.length, work), bytes);
     health.trainingEnded();
     delivery.deliver(stored);
     return true;
   }
 
-  private UpdateHeader header(TrainAssignment a, String key, TrainResult r, UpdateEncoding enc, int totalBytes) {
+  private UpdateHeader header(TrainAssignment a, String key, TrainResult r, UpdateEncoding enc, int totalBytes, double work) {
     return UpdateHeader.newBuilder()
         .setIdempotencyKey(key)
         .setTraining(a.getTraining())
@@ -96,6 +98,7 @@ public final class RoundTrainer {
         .setNumParameters(r.weights().length)
         .setTotalBytes(totalBytes)
         .setTrainSeconds(r.seconds())
+        .setReceivedToUploadSeconds(work)
         .build();
   }
 }

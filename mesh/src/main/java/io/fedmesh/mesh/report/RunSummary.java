@@ -29,7 +29,8 @@ public record RunSummary(String phase, int roundsCompleted, Metric metric, List<
 
   /** One round: participants is the number of sites whose updates were aggregated. */
   @JsonPropertyOrder({"round", "participants", "loss", "metric", "bytes", "seconds"})
-  public record Round(int round, int participants, Double loss, Double metric, long bytes, double seconds) {}
+  /** One round; overheadSeconds: its time beyond the slowest site's own work (null when not measured). */
+  public record Round(int round, int participants, Double loss, Double metric, long bytes, double seconds, Double overheadSeconds) {}
 
   /** A site and its final phase. */
   public record Site(String name, String phase) {}
@@ -38,7 +39,7 @@ public record RunSummary(String phase, int roundsCompleted, Metric metric, List<
     FederatedTrainingStatus st = ft.getStatus() == null ? new FederatedTrainingStatus() : ft.getStatus();
     List<Round> rounds = st.history == null ? List.of() : st.history.stream()
         .map(h -> new Round(h.round, h.participants == null ? 0 : h.participants.size(), h.loss, h.metric,
-            h.bytes == null ? 0 : h.bytes, h.seconds == null ? 0 : h.seconds))
+            h.bytes == null ? 0 : h.bytes, h.seconds == null ? 0 : h.seconds, h.overheadSeconds))
         .toList();
     List<Site> siteList = sites.stream()
         .map(s -> new Site(s.getMetadata().getName(), s.getStatus() == null || s.getStatus().phase == null ? "Pending"

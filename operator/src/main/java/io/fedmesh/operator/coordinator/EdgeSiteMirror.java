@@ -74,8 +74,9 @@ public final class EdgeSiteMirror {
         });
       }
     }
-    status.report(s.key(), f -> f.withHeartbeat(facts(s)));
+    // the event first: whoever sees the status change can already find why
     events.normal(ref(s), "Registered", "agent " + s.agentVersion + " registered (session " + s.sessionId + ")");
+    status.report(s.key(), f -> f.withHeartbeat(facts(s)));
   }
 
   /** Hands a heartbeat's facts to the status owner (it decides when to write). */
@@ -84,21 +85,21 @@ public final class EdgeSiteMirror {
   }
 
   public void wentOffline(SiteSession s, Duration silence) {
-    status.report(s.key(), f -> f.withOffline(new SiteFacts.Offline(s.lastHeartbeat, silence.toSeconds(), false)));
     String message = "no heartbeat for " + silence.toSeconds() + "s; the site is left out of rounds until it returns";
     events.warning(ref(s), "SiteOffline", message);
+    status.report(s.key(), f -> f.withOffline(new SiteFacts.Offline(s.lastHeartbeat, silence.toSeconds(), false)));
     LOG.warn("{}: Offline ({})", s.key(), message);
   }
 
   /** Marks an EdgeSite Offline that has no session at all (e.g. after an operator restart). */
   public void offlineWithoutSession(EdgeSite site, Duration silence) {
-    status.report(ResourceCache.key(site), f -> f.withOffline(new SiteFacts.Offline(null, silence.toSeconds(), true)));
     events.warning(site, "SiteOffline", "no heartbeat for over " + silence.toSeconds() + "s");
+    status.report(ResourceCache.key(site), f -> f.withOffline(new SiteFacts.Offline(null, silence.toSeconds(), true)));
   }
 
   public void cameBack(SiteSession s) {
-    status.report(s.key(), f -> f.withHeartbeat(facts(s)));
     events.normal(ref(s), "SiteReady", "heartbeats resumed; the site can join the next round");
+    status.report(s.key(), f -> f.withHeartbeat(facts(s)));
     LOG.info("{}: back online", s.key());
   }
 

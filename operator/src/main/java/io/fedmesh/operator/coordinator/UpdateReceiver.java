@@ -27,6 +27,7 @@ final class UpdateReceiver implements StreamObserver<UpdateChunk> {
   private UpdateHeader header;
   private ByteArrayOutputStream buffer;
   private boolean failed;
+  private long firstChunkNanos;
 
   UpdateReceiver(Federation federation, StreamObserver<UploadUpdateResponse> response, ObjIntConsumer<String> received) {
     this.federation = federation;
@@ -45,6 +46,7 @@ final class UpdateReceiver implements StreamObserver<UpdateChunk> {
         return;
       }
       header = chunk.getHeader();
+      firstChunkNanos = System.nanoTime();
       if (header.getTotalBytes() < 0 || header.getTotalBytes() > MAX_UPDATE_BYTES) {
         fail(Status.INVALID_ARGUMENT.withDescription("total_bytes " + header.getTotalBytes() + " out of range"));
         return;
@@ -86,8 +88,10 @@ final class UpdateReceiver implements StreamObserver<UpdateChunk> {
       fail(Status.INVALID_ARGUMENT.withDescription("update " + expectedKey + ": " + e.getMessage()));
       return;
     }
+    double work = header.getReceivedToUploadSeconds() > 0
+        ? header.getReceivedToUploadSeconds() + (System.nanoTime() - firstChunkNanos) / 1e9 : Double.NaN;
     ClientUpdate update = new ClientUpdate(header.getSiteName(), weights, header.getSamples(), header.getTrainLoss(),
-        header.getLocalMetric(), data.length);
+        header.getLocalMetric(), data.length, work);
     // withdraw first: once the inbox accepts, the round may close and the next one publish anew
     String namespace = header.getTraining().substring(0, Math.max(0, header.getTraining().indexOf('/')));
     UpdateInbox.Result result = federation.inbox.offer(header.getTraining(), header.getRound(), expectedKey, update,

@@ -7,23 +7,22 @@ import io.fedmesh.operator.coordinator.Federation;
 import io.fedmesh.operator.sites.SiteStatusWriter;
 import io.fedmesh.operator.status.Conditions;
 import io.fedmesh.operator.status.StatusRecorder;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
 /**
- * What a round tells other kinds: a new DistributedModel version (through that kind's status
- * owner) and each site's reliability and assignments (handed to the EdgeSite status owner).
+ * What a round tells other kinds, handed to their status owners off the reconcile path: a new
+ * DistributedModel version and each site's reliability and assignments.
  */
 final class RoundRecorder {
   private final Federation federation;
-  private final StatusRecorder<DistributedModelStatus, DistributedModel> models;
+  private final ModelVersionWriter versions;
   private final SiteStatusWriter sites;
 
   /** @param sites null where no EdgeSite status is kept (benchmarks of the rounds alone) */
   RoundRecorder(Federation federation, StatusRecorder<DistributedModelStatus, DistributedModel> models, SiteStatusWriter sites) {
     this.federation = federation;
-    this.models = models;
+    this.versions = new ModelVersionWriter(models);
     this.sites = sites;
   }
 
@@ -49,6 +48,15 @@ final class RoundRecorder {
     }
   }
 
+  /** Model versions not yet written. */
+  int backlog() {
+    return versions.backlog();
+  }
+
+  void close() {
+    versions.close();
+  }
+
   void modelVersion(FederatedTraining ft, TrainingRun run, ModelStep.Result result, int round) {
     DistributedModelStatus.ModelVersion v = new DistributedModelStatus.ModelVersion();
     v.version = result.version();
@@ -58,18 +66,6 @@ final class RoundRecorder {
     v.producedBy = run.key + "#" + round;
     v.checkpoint = result.checkpoint().toString();
     v.createdAt = Conditions.now();
-    models.update(run.namespace, run.modelRef, st -> {
-      List<DistributedModelStatus.ModelVersion> versions = new ArrayList<>(st.versions == null ? List.of() : st.versions);
-      versions.removeIf(x -> v.version.equals(x.version));
-      versions.add(v);
-      while (versions.size() > DistributedModelStatus.MAX_HISTORY) {
-        versions.remove(0);
-      }
-      st.versions = versions;
-      st.latestVersion = v.version;
-      st.latestMetric = v.value;
-      st.parameters = run.model.parameterCount();
-      return st;
-    });
+    versions.add(new ModelVersionWriter.Version(run.namespace, run.modelRef, v, run.model.parameterCount()));
   }
 }

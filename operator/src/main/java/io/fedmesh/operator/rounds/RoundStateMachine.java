@@ -91,6 +91,11 @@ final class RoundStateMachine {
     FederatedTrainingSpec s = ft.getSpec();
     run.simulation.beforeRound(ft, run.model, st.history == null ? List.of() : st.history, round);
     st.burstsRequested = run.simulation.requested();
+    List<String> unfinished = round == s.rounds ? run.simulation.unfinishedRequested() : List.of();
+    if (!unfinished.isEmpty()) {
+      // the samples of bursts this training asked for join its last round rather than being wasted
+      return new Step(TrainingStatuses.waitingForBursts(st, previous, ft, round, unfinished), WAITING_RECHECK, false);
+    }
     Candidates.Eligible eligible = candidates.of(ft);
     int minSites = minSites(s);
     if (eligible.size() < minSites) {
@@ -205,6 +210,11 @@ final class RoundStateMachine {
     rec.bytes = bytes;
     rec.seconds = TrainingStatuses.round4(Duration.between(plan.openedAt(), now).toMillis() / 1000.0);
     rec.attempts = plan.attempt();
+    double slowest = updates.stream().mapToDouble(ClientUpdate::workSeconds).max().orElse(Double.NaN);
+    boolean allReported = updates.stream().allMatch(u -> Double.isFinite(u.workSeconds()));
+    if (allReported && plan.attempt() == 1) { // a retried round's time includes the failed attempt
+      rec.overheadSeconds = TrainingStatuses.round4(Math.max(0, rec.seconds - slowest));
+    }
     rec.completedAt = Conditions.now();
     return rec;
   }

@@ -66,6 +66,11 @@ final class SimulationFeed {
     publish(ft, round);
   }
 
+  /** Bursts this training requested that have not ended: the last round waits for their samples. */
+  List<String> unfinishedRequested() {
+    return sources.unfinished(requested);
+  }
+
   /** The training ended: its samples are no longer served. */
   void close() {
     federation.simulationData.remove(key);

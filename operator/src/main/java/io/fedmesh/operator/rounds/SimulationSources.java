@@ -36,6 +36,22 @@ final class SimulationSources {
   private List<String> lastInputs = List.of();
   private Optional<SimulationData.Published> last = Optional.empty();
 
+  /**
+   * The named bursts a bridge accepted that have not ended yet (their samples are still to come).
+   * A burst still Pending (its cluster unreachable, say) is not waited for.
+   */
+  List<String> unfinished(List<String> names) {
+    List<String> out = new ArrayList<>();
+    for (String name : new LinkedHashSet<>(names)) {
+      SimulationBurst b = bursts.apply(namespace + "/" + name).orElse(null);
+      SimulationBurstStatus.Phase phase = b == null || b.getStatus() == null ? null : b.getStatus().phase;
+      if (phase == SimulationBurstStatus.Phase.Submitted || phase == SimulationBurstStatus.Phase.Running) {
+        out.add(name);
+      }
+    }
+    return out;
+  }
+
   /** The joined data of every named burst that has produced samples; empty when none has yet. */
   Optional<SimulationData.Published> collect(List<String> names) {
     List<SimulationBurst> ready = new ArrayList<>();

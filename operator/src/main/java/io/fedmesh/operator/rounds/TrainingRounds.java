@@ -27,6 +27,7 @@ public final class TrainingRounds {
   public record Advanced(FederatedTrainingStatus status, Duration requeue, boolean ended) {}
 
   private final TrainingRuns runs;
+  private final RoundRecorder recorder;
   private final RoundStateMachine machine;
   private final EventRecorder events;
 
@@ -35,8 +36,9 @@ public final class TrainingRounds {
       SiteStatusWriter sites, Clock clock) {
     this.runs = runs;
     this.events = events;
+    this.recorder = new RoundRecorder(federation, models, sites);
     this.machine = new RoundStateMachine(federation, new Candidates(federation, sitesInNamespace), new ModelStep(checkpoints, metrics),
-        new RoundRecorder(federation, models, sites), events, metrics, clock);
+        recorder, events, metrics, clock);
   }
 
   public boolean isRunning(FederatedTraining ft) {
@@ -91,6 +93,17 @@ public final class TrainingRounds {
 
   public void endAll() {
     runs.endAll();
+  }
+
+  /** Model versions produced but not yet in their DistributedModel's status. */
+  public int modelVersionBacklog() {
+    return recorder.backlog();
+  }
+
+  /** Ends every run and stops the version writer. */
+  public void close() {
+    runs.endAll();
+    recorder.close();
   }
 
   private static String key(FederatedTraining ft) {

@@ -30,6 +30,15 @@ public final class TrainingStatuses {
     return st;
   }
 
+  static FederatedTrainingStatus waitingForBursts(FederatedTrainingStatus st, FederatedTrainingStatus previous, FederatedTraining ft,
+      int round, List<String> bursts) {
+    st.phase = Phase.Running;
+    st.currentParticipants = new ArrayList<>();
+    ready(st, previous, ft, true, "WaitingForBursts", "round " + round + " is the last: it opens when the SimulationBurst(s) this"
+        + " training requested end, so their samples join it: " + String.join(", ", bursts));
+    return st;
+  }
+
   static FederatedTrainingStatus opened(FederatedTrainingStatus st, FederatedTrainingStatus previous, FederatedTraining ft,
       RoundPlan plan, int eligible) {
     int rounds = ft.getSpec().rounds;

@@ -58,20 +58,21 @@ public final class EdgeSiteStatuses {
     EdgeSiteStatus previous = current;
     EdgeSiteStatus st = current;
     st.observedGeneration = generation;
+    var ready = st.condition(FedmeshApi.CONDITION_READY);
+    boolean wasInvalid = ready != null && "ValidationFailed".equals(ready.getReason());
     if (!problems.isEmpty()) {
+      if (st.phase == null) {
+        st.phase = EdgeSiteStatus.Phase.Pending;
+      }
       Conditions.set(st, previous, FedmeshApi.CONDITION_READY, false, "ValidationFailed", String.join("; ", problems), generation);
-    } else if (st.phase == null) {
+    } else if (st.phase == null || st.phase == EdgeSiteStatus.Phase.Pending) {
       st.phase = EdgeSiteStatus.Phase.Pending;
       st.message = "no agent has registered for this site yet: run the edge agent with --site " + siteName;
       Conditions.set(st, previous, FedmeshApi.CONDITION_READY, false, "AwaitingAgent", st.message, generation);
-    } else {
-      var ready = st.condition(FedmeshApi.CONDITION_READY);
-      if (ready != null && "ValidationFailed".equals(ready.getReason())) {
-        // fixed spec: the phase the facts gave stands again
-        boolean up = st.phase == EdgeSiteStatus.Phase.Ready;
-        Conditions.set(st, previous, FedmeshApi.CONDITION_READY, up, up ? "HeartbeatReceived" : st.phase.name(),
-            st.message == null || st.message.isEmpty() ? "spec is valid" : st.message, generation);
-      }
+    } else if (wasInvalid) { // spec fixed: the phase the heartbeats gave stands again
+      boolean up = st.phase == EdgeSiteStatus.Phase.Ready;
+      Conditions.set(st, previous, FedmeshApi.CONDITION_READY, up, up ? "HeartbeatReceived" : st.phase.name(),
+          up ? "agent heartbeats arrive" : st.message, generation);
     }
     return st;
   }

@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * The owner of EdgeSite status. Producers on gRPC and timer threads hand it facts
  * ({@link #report}) and return at once; one thread writes them through the kind's
  * {@link StatusRecorder}. Facts of one site coalesce: a site that heartbeats ten times between two
- * writes costs one write. A change of phase is written at once; link and resource figures at most
- * every {@code refresh}.
+ * writes costs one write. A change of phase is written at once; other facts at most every
+ * {@code refresh}, and then without fail (held-back facts are written when due).
  */
 public final class SiteStatusWriter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SiteStatusWriter.class);
@@ -30,8 +30,10 @@ public final class SiteStatusWriter implements AutoCloseable {
   private final Map<String, SiteFacts> facts = new ConcurrentHashMap<>();
   private final Map<String, Instant> lastWrite = new ConcurrentHashMap<>();
   private final Map<String, String> lastPhase = new ConcurrentHashMap<>();
-  /** Sites with facts not written yet, in arrival order. */
+  /** Sites with facts to write now, in arrival order. */
   private final Set<String> dirty = new LinkedHashSet<>();
+  /** Sites with facts held back by the refresh interval, and when they are due (guarded by dirty). */
+  private final Map<String, Instant> deferred = new java.util.HashMap<>();
   private final Thread thread;
   private volatile boolean closed;
 
@@ -49,10 +51,13 @@ public final class SiteStatusWriter implements AutoCloseable {
     SiteFacts now = facts.compute(key, (k, old) -> fact.apply(old == null ? SiteFacts.NONE : old));
     boolean phaseChanged = now.phase() != null && !now.phase().equals(lastPhase.get(key));
     Instant last = lastWrite.get(key);
-    if (phaseChanged || last == null || !clock.instant().isBefore(last.plus(refresh))) {
-      synchronized (dirty) {
+    synchronized (dirty) {
+      if (phaseChanged || last == null || !clock.instant().isBefore(last.plus(refresh))) {
+        deferred.remove(key);
         dirty.add(key);
         dirty.notifyAll();
+      } else {
+        deferred.putIfAbsent(key, last.plus(refresh)); // written when due: a fact is never dropped
       }
     }
   }
@@ -74,10 +79,10 @@ public final class SiteStatusWriter implements AutoCloseable {
     recorder.forget(key);
   }
 
-  /** Sites waiting to be written (0 when the writer keeps up). */
+  /** Sites with facts not yet written, due now or held back by the refresh interval. */
   public int backlog() {
     synchronized (dirty) {
-      return dirty.size();
+      return dirty.size() + deferred.size();
     }
   }
 
@@ -86,8 +91,22 @@ public final class SiteStatusWriter implements AutoCloseable {
       String key;
       synchronized (dirty) {
         while (dirty.isEmpty() && !closed) {
+          Instant now = clock.instant();
+          Instant next = null;
+          for (var it = deferred.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (!now.isBefore(e.getValue())) {
+              dirty.add(e.getKey());
+              it.remove();
+            } else if (next == null || e.getValue().isBefore(next)) {
+              next = e.getValue();
+            }
+          }
+          if (!dirty.isEmpty()) {
+            break;
+          }
           try {
-            dirty.wait();
+            dirty.wait(next == null ? 0 : Math.max(1, Duration.between(now, next).toMillis()));
           } catch (InterruptedException e) {
             return;
           }

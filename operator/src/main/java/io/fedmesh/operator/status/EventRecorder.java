@@ -13,9 +13,27 @@ public final class EventRecorder {
   private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
 
   private final KubernetesClient client;
+  /** Events go out in order from one thread: a reconcile never waits on them. */
+  private final java.util.concurrent.ExecutorService sender = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0,
+      java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(10_000), r -> {
+        Thread t = new Thread(r, "fedmesh-events");
+        t.setDaemon(true);
+        return t;
+      });
 
   public EventRecorder(KubernetesClient client) {
     this.client = client;
+  }
+
+  /** Events queued and not yet sent. */
+  public int backlog() {
+    return ((java.util.concurrent.ThreadPoolExecutor) sender).getQueue().size()
+        + ((java.util.concurrent.ThreadPoolExecutor) sender).getActiveCount();
+  }
+
+  /** Stops sending (events still queued are dropped: they are a courtesy, not state). */
+  public void close() {
+    sender.shutdownNow();
   }
 
   public void normal(HasMetadata about, String reason, String message) {
@@ -28,6 +46,15 @@ public final class EventRecorder {
 
   private void record(HasMetadata about, String type, String reason, String message) {
     String now = Conditions.now();
+    try {
+      sender.execute(() -> send(about, type, reason, message, now));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      LOG.warn("{}/{}: event {} not recorded: {} events queued or the operator is stopping", about.getMetadata().getNamespace(),
+          about.getMetadata().getName(), reason, 10_000);
+    }
+  }
+
+  private void send(HasMetadata about, String type, String reason, String message, String now) {
     try {
       client.v1().events().inNamespace(about.getMetadata().getNamespace()).resource(new EventBuilder()
           .withNewMetadata().withGenerateName(about.getMetadata().getName() + ".").withNamespace(about.getMetadata().getNamespace()).endMetadata()

@@ -2,6 +2,7 @@ package io.fedmesh.operator.status;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -19,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * The one writer of one kind's status (in the spirit of the Flink operator's StatusRecorder).
  * Every producer hands it a change, a function from the current status to the desired one; the
  * recorder applies it to the newest object it knows, writes only when the result differs, and
- * writes with the object's resourceVersion, so a concurrent write is a 409 and the change is
- * re-applied to a fresh read instead of overwriting what the other writer set. Writes of one
+ * writes with the resourceVersion it read, so a concurrent write is a conflict and the change is re-applied to a fresh
+ * read instead of overwriting what the other writer set. Writes of one
  * resource are serialised, so two producers in this process never race each other.
  *
  * <p>The newest object is the one our last write returned, else the caller's cache (an
@@ -77,10 +78,8 @@ public final class StatusRecorder<S, R extends CustomResource<?, S>> {
           skipped.incrementAndGet();
           return Optional.ofNullable(before);
         }
-        R desired = copyResource(current);
-        desired.setStatus(after);
         try {
-          R written = client.resource(desired).updateStatus();
+          R written = write(current, after);
           lastWritten.put(key, written);
           writes.incrementAndGet();
           return Optional.of(after);
@@ -89,7 +88,7 @@ public final class StatusRecorder<S, R extends CustomResource<?, S>> {
             forget(key);
             return Optional.empty();
           }
-          if (e.getCode() != 409 || attempt >= MAX_CONFLICTS) {
+          if (!isConflict(e) || attempt >= MAX_CONFLICTS) {
             throw e;
           }
           conflicts.incrementAndGet();
@@ -107,6 +106,21 @@ public final class StatusRecorder<S, R extends CustomResource<?, S>> {
   public R newest(R seen) {
     R mine = lastWritten.get(seen.getMetadata().getNamespace() + "/" + seen.getMetadata().getName());
     return mine == null || !mine.getMetadata().getUid().equals(seen.getMetadata().getUid()) ? seen : newer(mine, seen);
+  }
+
+  /**
+   * PUT /status of the object version the change was applied to: the API server refuses it with
+   * 409 when someone wrote in between (the local mesh's embedded server does the same, see
+   * io.fedmesh.mesh.LockingCrudDispatcher).
+   */
+  private R write(R current, S status) {
+    R desired = JSON.convertValue(current, type);
+    desired.setStatus(status);
+    return client.resource(desired).updateStatus();
+  }
+
+  private static boolean isConflict(KubernetesClientException e) {
+    return e.getCode() == 409;
   }
 
   /** Forgets what this recorder knew of a deleted resource. */
@@ -169,7 +183,4 @@ public final class StatusRecorder<S, R extends CustomResource<?, S>> {
     return JSON.convertValue(status, statusType);
   }
 
-  private R copyResource(R r) {
-    return JSON.convertValue(r, type);
-  }
 }

@@ -1,0 +1,61 @@
+package io.fedmesh.mesh;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.io.IOException;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The embedded API server's request handling: the fabric8 mock server's CRUD, plus what it leaves
+ * out that fedmesh relies on. A PUT of a status subresource carrying a stale resourceVersion is
+ * refused with 409, as a real API server does (the mock checks versions on the object itself but
+ * not on /status), so status owners' optimistic locks hold in the local mesh too. Every request
+ * is also handed to a listener (the operator-scale benchmark counts them).
+ */
+final class LockingCrudDispatcher extends KubernetesCrudDispatcher {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final Consumer<RecordedRequest> onRequest;
+
+  LockingCrudDispatcher(Consumer<RecordedRequest> onRequest) {
+    super(List.of());
+    this.onRequest = onRequest;
+  }
+
+  @Override
+  public MockResponse dispatch(RecordedRequest request) {
+    onRequest.accept(request);
+    return super.dispatch(request);
+  }
+
+  @Override
+  public synchronized MockResponse handleUpdate(RecordedRequest request) {
+    String path = request.getPath() == null ? "" : request.getPath().split("\\?")[0];
+    if (path.endsWith("/status")) {
+      String sent = version(request.getBody() == null ? null : new String(request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8));
+      String stored = version(super.handleGet(path.substring(0, path.length() - "/status".length())));
+      if (sent != null && stored != null && !sent.equals(stored)) {
+        return new MockResponse().setResponseCode(409).setBody("{\"apiVersion\":\"v1\",\"kind\":\"Status\",\"status\":\"Failure\","
+            + "\"reason\":\"Conflict\",\"code\":409,\"message\":\"Operation cannot be fulfilled: the object has been modified;"
+            + " please apply your changes to the latest version and try again\"}");
+      }
+    }
+    return super.handleUpdate(request);
+  }
+
+  private static String version(MockResponse stored) {
+    return stored == null || stored.code() != 200 || stored.getBody() == null ? null : version(new String(stored.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  private static String version(String json) {
+    try {
+      JsonNode rv = json == null || json.isBlank() ? null : JSON.readTree(json).path("metadata").path("resourceVersion");
+      return rv == null || rv.isMissingNode() || rv.isNull() ? null : rv.asText();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+}
