@@ -125,8 +125,8 @@ class AgentIntegrationTest {
       assertThat(last.getLink().getBandwidthMbps()).isPositive();
       assertThat(last.getDatasetsList()).singleElement().satisfies(d -> assertThat(d.getSamples()).isEqualTo(240));
       // the assignment is no longer listed once accepted: nothing more is sent
-      Thread.sleep(5 * TestCoordinator.HEARTBEAT_MS);
-      assertThat(coordinator.uploads.get()).isEqualTo(2);
+      await().during(Duration.ofMillis(5 * TestCoordinator.HEARTBEAT_MS)).atMost(Duration.ofSeconds(10))
+          .until(() -> coordinator.uploads.get() == 2);
       // metrics as Prometheus scrapes them: both uploads count; the resumed download fetched each byte once
       String scrape = ((PrometheusMeterRegistry) agent.meterRegistry()).scrape();
       long modelBytes = 4 * SPEC.parameterCount();

@@ -44,8 +44,7 @@ class AgentReconnectMockTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> sites.withName("site-r").get() != null
             && sites.withName("site-r").get().getStatus() != null
             && sites.withName("site-r").get().getStatus().phase == EdgeSiteStatus.Phase.Ready);
-        operator.close();
-        Thread.sleep(1500); // the agent sees the stream break and backs off
+        operator.close(); // the agent sees its stream end and reconnects, with backoff, to whoever listens next
         Instant restarted = Instant.now();
         operator = FedmeshOperator.start(cluster.client(), config);
         await().atMost(Duration.ofSeconds(30)).until(() -> {

@@ -102,7 +102,9 @@ public final class FederatedTrainingReconciler implements Reconciler<FederatedTr
       LOG.info("{}: starting rounds ({} rounds, model {})", key, ft.getSpec().rounds, model.spec());
     }
     TrainingRounds.Advanced step = rounds.advance(ft, dm.orElse(null));
-    status.update(ns, ft.getMetadata().getName(), current -> step.status());
+    if (step.status() != null) {
+      status.update(ns, ft.getMetadata().getName(), current -> step.status());
+    }
     if (step.ended()) {
       rounds.end(key);
     }

@@ -10,6 +10,7 @@ import io.fedmesh.common.model.Evaluation;
 import io.fedmesh.operator.OperatorMetrics;
 import io.fedmesh.operator.aggregation.ClientUpdate;
 import io.fedmesh.operator.coordinator.Federation;
+import io.fedmesh.operator.coordinator.SiteSession;
 import io.fedmesh.operator.placement.ParticipantSelector;
 import io.fedmesh.operator.status.Conditions;
 import io.fedmesh.operator.status.EventRecorder;
@@ -70,20 +71,43 @@ final class RoundStateMachine {
       return open(ft, st, previous, run, done + 1, attempt, Set.of());
     }
     RoundPlan plan = run.open;
-    Instant now = clock.instant();
+    Duration wait = stillWaiting(run);
+    if (wait != null) {
+      return new Step(st, wait, false);
+    }
     Set<String> received = federation.inbox.receivedSites(run.key, plan.round());
     Set<String> missing = new TreeSet<>(plan.participants());
     missing.removeAll(received);
-    boolean expired = !now.isBefore(plan.deadline());
-    boolean missingGone = missing.stream().allMatch(p -> federation.sites.get(run.namespace, p).map(x -> !x.available()).orElse(true));
-    if (!missing.isEmpty() && !expired && !missingGone) {
-      return new Step(st, Duration.between(now, plan.deadline()), false);
-    }
+    boolean expired = !clock.instant().isBefore(plan.deadline());
     if (!missing.isEmpty()) {
       LOG.info("{}: round {} closes {}: {} of {} delivered", run.key, plan.round(),
           expired ? "at its deadline" : "early: the missing sites are offline or degraded", received.size(), plan.participants().size());
     }
     return close(ft, st, previous, run, plan);
+  }
+
+  /**
+   * How long the open round still waits (null: it can close now, or no round is open): until its
+   * deadline, unless every selected site delivered or every one still missing is gone.
+   */
+  Duration stillWaiting(TrainingRun run) {
+    RoundPlan plan = run.open;
+    if (plan == null) {
+      return null;
+    }
+    Instant now = clock.instant();
+    if (!now.isBefore(plan.deadline())) {
+      return null;
+    }
+    Set<String> received = federation.inbox.receivedSites(run.key, plan.round());
+    boolean waitingForSomeone = false;
+    for (String p : plan.participants()) {
+      if (!received.contains(p) && federation.sites.get(run.namespace, p).map(SiteSession::available).orElse(false)) {
+        waitingForSomeone = true;
+        break;
+      }
+    }
+    return waitingForSomeone ? Duration.between(now, plan.deadline()) : null;
   }
 
   private Step open(FederatedTraining ft, FederatedTrainingStatus st, FederatedTrainingStatus previous, TrainingRun run, int round,

@@ -23,7 +23,7 @@ import java.util.function.Function;
  * strategy are refused, others apply from the next round), and advances the round state machine.
  */
 public final class TrainingRounds {
-  /** The status to record, when to look again (null: on the next event), whether the run ended. */
+  /** The status to record (null: unchanged), when to look again (null: on the next event), whether the run ended. */
   public record Advanced(FederatedTrainingStatus status, Duration requeue, boolean ended) {}
 
   private final TrainingRuns runs;
@@ -48,6 +48,14 @@ public final class TrainingRounds {
   /** One step; {@code dm} is the model to start with when the training has no run yet. */
   public Advanced advance(FederatedTraining ft, DistributedModel dm) {
     FederatedTrainingStatus previous = ft.getStatus();
+    TrainingRun known = runs.get(key(ft)).filter(r -> r.uid.equals(ft.getMetadata().getUid())).orElse(null);
+    if (known != null && previous != null && ft.getMetadata().getGeneration().equals(previous.specGeneration)) {
+      // most wake-ups are an update of a round that still waits for others: nothing to copy or write
+      Duration wait = machine.stillWaiting(known);
+      if (wait != null) {
+        return new Advanced(null, wait, false);
+      }
+    }
     FederatedTrainingStatus st = previous == null ? new FederatedTrainingStatus()
         : Serialization.jsonMapper().convertValue(previous, FederatedTrainingStatus.class);
     TrainingRuns.Started started = runs.obtain(ft, dm);

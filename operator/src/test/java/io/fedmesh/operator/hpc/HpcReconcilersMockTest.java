@@ -65,6 +65,12 @@ class HpcReconcilersMockTest {
     return client.resources(HpcCluster.class).inNamespace("default").withName(name).get();
   }
 
+  /** One read of the status (two reads could straddle a write that leaves it null for a moment). */
+  boolean has(String name, java.util.function.Predicate<SimulationBurstStatus> test) {
+    SimulationBurst b = getBurst(name);
+    return b != null && b.getStatus() != null && test.test(b.getStatus());
+  }
+
   SimulationBurst getBurst(String name) {
     return client.resources(SimulationBurst.class).inNamespace("default").withName(name).get();
   }
@@ -104,8 +110,7 @@ class HpcReconcilersMockTest {
     s.sweep = List.of(p);
     b.setSpec(s);
     client.resource(b).create();
-    await().atMost(Duration.ofSeconds(40)).until(() -> getBurst("sweep").getStatus() != null
-        && getBurst("sweep").getStatus().phase == SimulationBurstStatus.Phase.Succeeded);
+    await().atMost(Duration.ofSeconds(40)).until(() -> has("sweep", st -> st.phase == SimulationBurstStatus.Phase.Succeeded));
     SimulationBurstStatus st = getBurst("sweep").getStatus();
     assertThat(st.progress).isEqualTo("8/8");
     assertThat(st.succeeded).isEqualTo(8);
@@ -145,8 +150,7 @@ class HpcReconcilersMockTest {
     s.application.samplesPerTask = 8;
     s.sweep = List.of(sweep("windX", -1, 1), sweep("sourceY", 0.3, 0.7));
     burst("plume", s);
-    await().atMost(Duration.ofSeconds(90)).until(() -> getBurst("plume").getStatus() != null
-        && getBurst("plume").getStatus().phase == SimulationBurstStatus.Phase.Succeeded);
+    await().atMost(Duration.ofSeconds(90)).until(() -> has("plume", st -> st.phase == SimulationBurstStatus.Phase.Succeeded));
     SimulationBurstStatus st = getBurst("plume").getStatus();
     assertThat(st.producedSamples).isEqualTo(32);
     String header = Files.readAllLines(Path.of(st.datasetPath)).get(0);
@@ -161,8 +165,7 @@ class HpcReconcilersMockTest {
     s.tasks = 4;
     s.sweep = List.of(sweep("windX", -9, 1), sweep("wind", 0, 1));
     burst("bad-sweep", s);
-    await().atMost(Duration.ofSeconds(20)).until(() -> getBurst("bad-sweep").getStatus() != null
-        && getBurst("bad-sweep").getStatus().condition("Ready") != null);
+    await().atMost(Duration.ofSeconds(20)).until(() -> has("bad-sweep", st -> st.condition("Ready") != null));
     var ready = getBurst("bad-sweep").getStatus().condition("Ready");
     assertThat(ready.getReason()).isEqualTo("ValidationFailed");
     assertThat(ready.getMessage()).contains("spec.sweep[0] (windX): [-9, 1] leaves the valid range: windX must be in [-5, 5]")
@@ -180,8 +183,7 @@ class HpcReconcilersMockTest {
     s.application.type = SimulationBurstSpec.Application.Type.COMMAND;
     s.application.command = "sleep 120";
     burst("long", s);
-    await().atMost(Duration.ofSeconds(30)).until(() -> getBurst("long").getStatus() != null
-        && getBurst("long").getStatus().phase == SimulationBurstStatus.Phase.Running);
+    await().atMost(Duration.ofSeconds(30)).until(() -> has("long", st -> st.phase == SimulationBurstStatus.Phase.Running));
     String uid = getBurst("long").getMetadata().getUid();
     assertThat(getBurst("long").getMetadata().getFinalizers()).as("the operator's finalizer").isNotEmpty();
     client.resources(SimulationBurst.class).inNamespace("default").withName("long").delete();
