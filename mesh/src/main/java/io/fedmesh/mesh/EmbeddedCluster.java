@@ -42,11 +42,11 @@ public final class EmbeddedCluster implements AutoCloseable {
   }
 
   public static EmbeddedCluster start() {
-    return start(request -> { });
+    return start((request, nanos) -> { });
   }
 
-  /** As {@link #start()}, telling {@code onRequest} of every request it serves (a benchmark counts them). */
-  public static EmbeddedCluster start(java.util.function.Consumer<io.fabric8.mockwebserver.http.RecordedRequest> onRequest) {
+  /** As {@link #start()}, telling {@code onRequest} of every request it served and how long it took (a benchmark counts them). */
+  public static EmbeddedCluster start(java.util.function.BiConsumer<io.fabric8.mockwebserver.http.RecordedRequest, Long> onRequest) {
     QUIET.forEach(l -> l.setLevel(java.util.logging.Level.WARNING));
     KubernetesCrudDispatcher crud = new LockingCrudDispatcher(onRequest);
     KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), crud, false);

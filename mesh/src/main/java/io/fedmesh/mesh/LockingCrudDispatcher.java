@@ -7,28 +7,31 @@ import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * The embedded API server's request handling: the fabric8 mock server's CRUD, plus what it leaves
  * out that fedmesh relies on. A PUT of a status subresource carrying a stale resourceVersion is
  * refused with 409, as a real API server does (the mock checks versions on the object itself but
  * not on /status), so status owners' optimistic locks hold in the local mesh too. Every request
- * is also handed to a listener (the operator-scale benchmark counts them).
+ * is also handed to a listener with the time it took (the operator-scale benchmark counts them).
  */
 final class LockingCrudDispatcher extends KubernetesCrudDispatcher {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final Consumer<RecordedRequest> onRequest;
+  private final BiConsumer<RecordedRequest, Long> onRequest;
 
-  LockingCrudDispatcher(Consumer<RecordedRequest> onRequest) {
+  /** @param onRequest hears each request with the nanoseconds the server took to answer it */
+  LockingCrudDispatcher(BiConsumer<RecordedRequest, Long> onRequest) {
     super(List.of());
     this.onRequest = onRequest;
   }
 
   @Override
   public MockResponse dispatch(RecordedRequest request) {
-    onRequest.accept(request);
-    return super.dispatch(request);
+    long t0 = System.nanoTime();
+    MockResponse response = super.dispatch(request);
+    onRequest.accept(request, System.nanoTime() - t0);
+    return response;
   }
 
   @Override

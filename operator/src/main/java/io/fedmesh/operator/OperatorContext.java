@@ -7,7 +7,10 @@ import io.fedmesh.api.v1alpha1.EdgeSite;
 import io.fedmesh.api.v1alpha1.EdgeSiteStatus;
 import io.fedmesh.api.v1alpha1.FederatedTraining;
 import io.fedmesh.api.v1alpha1.FederatedTrainingStatus;
+import io.fedmesh.api.v1alpha1.HpcCluster;
+import io.fedmesh.api.v1alpha1.HpcClusterStatus;
 import io.fedmesh.api.v1alpha1.SimulationBurst;
+import io.fedmesh.api.v1alpha1.SimulationBurstStatus;
 import io.fedmesh.operator.checkpoint.CheckpointStore;
 import io.fedmesh.operator.coordinator.Federation;
 import io.fedmesh.operator.hpc.BridgeClient;
@@ -17,7 +20,6 @@ import io.fedmesh.operator.rounds.TrainingWakeups;
 import io.fedmesh.operator.sites.ResourceCache;
 import io.fedmesh.operator.sites.SiteStatusWriter;
 import io.fedmesh.operator.status.EventRecorder;
-import io.fedmesh.operator.status.StatusPatcher;
 import io.fedmesh.operator.status.StatusRecorder;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,12 +30,13 @@ import java.time.Duration;
  * state and the rounds.
  */
 public record OperatorContext(KubernetesClient client, OperatorConfig config, Federation federation, CheckpointStore checkpoints,
-    EventRecorder events, OperatorMetrics metrics, BridgeClient bridges, StatusPatcher patcher,
+    EventRecorder events, OperatorMetrics metrics, BridgeClient bridges,
     ResourceCache<EdgeSite> sites, ResourceCache<DistributedModel> models, ResourceCache<FederatedTraining> trainings,
     ResourceCache<SimulationBurst> bursts,
     StatusRecorder<FederatedTrainingStatus, FederatedTraining> trainingStatus,
     StatusRecorder<DistributedModelStatus, DistributedModel> modelStatus,
     StatusRecorder<EdgeSiteStatus, EdgeSite> siteRecorder, SiteStatusWriter siteStatus,
+    StatusRecorder<HpcClusterStatus, HpcCluster> clusterStatus, StatusRecorder<SimulationBurstStatus, SimulationBurst> burstStatus,
     TrainingRounds rounds, TrainingWakeups wakeups) implements AutoCloseable {
 
   /** How often link and resource figures of a site reach its status (phase changes go at once). */
@@ -71,8 +74,10 @@ public record OperatorContext(KubernetesClient client, OperatorConfig config, Fe
       rounds.end(key);
       trainingStatus.forget(key);
     });
-    return new OperatorContext(client, config, federation, checkpoints, events, metrics, new BridgeClient(), new StatusPatcher(client),
-        sites, models, trainings, bursts, trainingStatus, modelStatus, siteRecorder, siteStatus, rounds, wakeups);
+    var clusterStatus = new StatusRecorder<>(client, HpcCluster.class, HpcClusterStatus.class, k -> java.util.Optional.empty());
+    var burstStatus = new StatusRecorder<>(client, SimulationBurst.class, SimulationBurstStatus.class, bursts::get);
+    return new OperatorContext(client, config, federation, checkpoints, events, metrics, new BridgeClient(), sites, models, trainings,
+        bursts, trainingStatus, modelStatus, siteRecorder, siteStatus, clusterStatus, burstStatus, rounds, wakeups);
   }
 
   @Override

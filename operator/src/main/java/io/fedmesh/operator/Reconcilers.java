@@ -19,8 +19,8 @@ final class Reconcilers {
         new DistributedModelReconciler(ctx.modelStatus(), ctx.events(), ctx.metrics().reconcile("DistributedModel")),
         new FederatedTrainingReconciler(ctx.models()::get, ctx.rounds(), ctx.wakeups(), ctx.trainingStatus(), ctx.events(),
             ctx.metrics().reconcile("FederatedTraining")),
-        new HpcClusterReconciler(ctx.bridges(), ctx.patcher(), ctx.metrics().reconcile("HpcCluster")),
-        new SimulationBurstReconciler(ctx.client(), ctx.bridges(), ctx.patcher(), ctx.events(), ctx.config().checkpointDir(),
+        new HpcClusterReconciler(ctx.bridges(), ctx.clusterStatus(), ctx.metrics().reconcile("HpcCluster")),
+        new SimulationBurstReconciler(ctx.client(), ctx.bridges(), ctx.burstStatus(), ctx.events(), ctx.config().checkpointDir(),
             ctx.metrics().reconcile("SimulationBurst")));
   }
 

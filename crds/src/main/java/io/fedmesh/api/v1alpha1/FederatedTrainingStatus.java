@@ -101,8 +101,10 @@ public class FederatedTrainingStatus extends FedmeshStatus {
     public Long bytes;
     @JsonPropertyDescription("Wall-clock seconds from round open to aggregation.")
     public Double seconds;
-    @JsonPropertyDescription("Seconds the round took beyond its slowest site's own work (download, training, upload as the"
-        + " sites and the coordinator measured them): the time the round itself added. Absent when a site did not report its work.")
+    @JsonPropertyDescription("Seconds the round took beyond its slowest site's own work: the time the round itself added. A site's"
+        + " work is what it reports (from receiving the assignment to starting the upload), the upload as the coordinator saw it, and"
+        + " one round trip of its measured link for the legs nobody times (the pushed assignment out, the first chunk in). Absent"
+        + " when a site did not report its work, and for a retried round.")
     public Double overheadSeconds;
     @JsonPropertyDescription("Attempts needed (1 unless the quorum was missed).")
     public Integer attempts;

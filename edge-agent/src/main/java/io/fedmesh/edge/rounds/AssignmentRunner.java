@@ -45,10 +45,11 @@ public final class AssignmentRunner implements AutoCloseable {
     for (TrainAssignment a : assignments) {
       String key = AssignmentLedger.key(a, site);
       if (!closed && ledger.claim(key)) {
+        long received = System.nanoTime(); // the site's work on the round starts now, queue included
         // execute, not submit: a failure must reach the log, never vanish into an unread Future
         work.execute(() -> {
           try {
-            handle(a, key);
+            handle(a, key, received);
           } finally {
             ledger.release(key);
           }
@@ -65,9 +66,9 @@ public final class AssignmentRunner implements AutoCloseable {
     }
   }
 
-  private void handle(TrainAssignment a, String key) {
+  private void handle(TrainAssignment a, String key, long receivedNanos) {
     try {
-      if (resolvedWithoutTraining(a, key) || trainer.train(a, key)) {
+      if (resolvedWithoutTraining(a, key) || trainer.train(a, key, receivedNanos)) {
         ledger.finished(key);
       }
     } catch (StatusRuntimeException e) {

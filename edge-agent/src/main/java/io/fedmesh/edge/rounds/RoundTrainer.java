@@ -54,9 +54,11 @@ public final class RoundTrainer {
     this.trainTime = Timer.builder("fedmesh_agent_train").description("local training time per round").register(registry);
   }
 
-  /** Downloads, trains and delivers one assignment; false when the local data cannot be used (Degraded). */
-  public boolean train(TrainAssignment a, String key) {
-    long started = System.nanoTime();
+  /**
+   * Downloads, trains and delivers one assignment received at {@code receivedNanos}; false when the
+   * local data cannot be used (Degraded).
+   */
+  public boolean train(TrainAssignment a, String key, long receivedNanos) {
     MlpSpec spec = MlpSpec.fromProto(a.getModel());
     Dataset d = health.usableFor(spec, () -> a.getSimulationDataVersion().isEmpty()
         ? data.load(spec.task())
@@ -77,7 +79,7 @@ public final class RoundTrainer {
         a.getTraining(), r.samples(), String.format("%.2f", r.seconds()), String.format("%.4f", r.trainLoss()),
         spec.task().metricName(), String.format("%.4f", r.localMetric()));
     // durable before it leaves: a failed upload is retried from the outbox, not retrained
-    double work = (System.nanoTime() - started) / 1e9; // data, download, training: the coordinator adds the upload
+    double work = (System.nanoTime() - receivedNanos) / 1e9; // queue, data, download, training: the coordinator adds the upload
     Outbox.Pending stored = outbox.put(header(a, key, r, enc, bytes.length, work), bytes);
     health.trainingEnded();
     delivery.deliver(stored);

@@ -5,25 +5,35 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * Counts the API requests one client (told apart by its User-Agent) sends to the embedded API
- * server, by resource plural and method: what the operator costs the API server.
+ * server, by resource plural and method, and times the server's answers to its writes: what the
+ * operator costs the API server, and what the API server costs a reconcile.
  */
-final class RequestCounter implements Consumer<RecordedRequest> {
+final class RequestCounter implements BiConsumer<RecordedRequest, Long> {
   private final String userAgent;
   private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
+  /** How long the server took for each of the client's writes, in microseconds (guarded by itself). */
+  private final List<Long> writeMicros = new ArrayList<>();
 
   RequestCounter(String userAgent) {
     this.userAgent = userAgent;
   }
 
   @Override
-  public void accept(RecordedRequest r) {
+  public void accept(RecordedRequest r, Long nanos) {
     String ua = r.getHeader("User-Agent");
     if (ua == null || !ua.contains(userAgent)) {
       return;
+    }
+    if (!"GET".equals(r.getMethod())) {
+      synchronized (writeMicros) {
+        writeMicros.add(nanos / 1000);
+      }
     }
     counts.computeIfAbsent(plural(r.getPath()) + " " + r.getMethod(), k -> new AtomicLong()).incrementAndGet();
   }
@@ -38,6 +48,25 @@ final class RequestCounter implements Consumer<RecordedRequest> {
       }
     }
     return parts.length == 0 ? "" : parts[parts.length - 1];
+  }
+
+  /** The p-th percentile (0..1) of the server's time for this client's writes, in ms, from write {@code from} on. */
+  double writeMillis(double p, int from) {
+    List<Long> v;
+    synchronized (writeMicros) {
+      v = new ArrayList<>(writeMicros.subList(Math.min(from, writeMicros.size()), writeMicros.size()));
+    }
+    if (v.isEmpty()) {
+      return Double.NaN;
+    }
+    v.sort(Long::compare);
+    return v.get((int) Math.min(v.size() - 1, Math.floor(p * v.size()))) / 1000.0;
+  }
+
+  int writes() {
+    synchronized (writeMicros) {
+      return writeMicros.size();
+    }
   }
 
   /** A copy of the counts so far. */

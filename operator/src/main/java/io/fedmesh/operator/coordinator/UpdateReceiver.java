@@ -88,12 +88,16 @@ final class UpdateReceiver implements StreamObserver<UpdateChunk> {
       fail(Status.INVALID_ARGUMENT.withDescription("update " + expectedKey + ": " + e.getMessage()));
       return;
     }
+    String namespace = header.getTraining().substring(0, Math.max(0, header.getTraining().indexOf('/')));
+    // the site's time on the round: what it reports (queue, download, training), the upload as seen
+    // here, and one round trip over its link for the two legs nobody times (the pushed assignment
+    // out, the first chunk in)
+    double rttSeconds = federation.sites.get(namespace, header.getSiteName()).map(x -> x.link().getRttMs() / 1000.0).orElse(0.0);
     double work = header.getReceivedToUploadSeconds() > 0
-        ? header.getReceivedToUploadSeconds() + (System.nanoTime() - firstChunkNanos) / 1e9 : Double.NaN;
+        ? header.getReceivedToUploadSeconds() + (System.nanoTime() - firstChunkNanos) / 1e9 + rttSeconds : Double.NaN;
     ClientUpdate update = new ClientUpdate(header.getSiteName(), weights, header.getSamples(), header.getTrainLoss(),
         header.getLocalMetric(), data.length, work);
     // withdraw first: once the inbox accepts, the round may close and the next one publish anew
-    String namespace = header.getTraining().substring(0, Math.max(0, header.getTraining().indexOf('/')));
     UpdateInbox.Result result = federation.inbox.offer(header.getTraining(), header.getRound(), expectedKey, update,
         () -> federation.assignments.withdraw(namespace + "/" + header.getSiteName(), header.getTraining()));
     if (result.outcome() == UpdateInbox.Outcome.ACCEPTED) {

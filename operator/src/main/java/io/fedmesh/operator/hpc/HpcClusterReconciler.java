@@ -4,7 +4,7 @@ import io.fedmesh.api.v1alpha1.FedmeshApi;
 import io.fedmesh.api.v1alpha1.HpcCluster;
 import io.fedmesh.api.v1alpha1.HpcClusterStatus;
 import io.fedmesh.operator.status.Conditions;
-import io.fedmesh.operator.status.StatusPatcher;
+import io.fedmesh.operator.status.StatusRecorder;
 import io.fedmesh.proto.hpc.v1.ClusterInfo;
 import io.fedmesh.proto.hpc.v1.Partition;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -23,12 +23,12 @@ public final class HpcClusterReconciler implements Reconciler<HpcCluster> {
   private static final Pattern ENDPOINT = Pattern.compile("^[A-Za-z0-9.-]+:[0-9]{1,5}$");
 
   private final BridgeClient bridges;
-  private final StatusPatcher patcher;
+  private final StatusRecorder<HpcClusterStatus, HpcCluster> status;
   private final Timer latency;
 
-  public HpcClusterReconciler(BridgeClient bridges, StatusPatcher patcher, Timer latency) {
+  public HpcClusterReconciler(BridgeClient bridges, StatusRecorder<HpcClusterStatus, HpcCluster> status, Timer latency) {
     this.bridges = bridges;
-    this.patcher = patcher;
+    this.status = status;
     this.latency = latency;
   }
 
@@ -47,7 +47,7 @@ public final class HpcClusterReconciler implements Reconciler<HpcCluster> {
       st.reachable = false;
       Conditions.set(st, previous, FedmeshApi.CONDITION_READY, false, "ValidationFailed",
           "spec.bridge.endpoint must be host:port of the hpc-bridge (e.g. hpc-gw.example.org:7443)", st.observedGeneration);
-      patcher.patch(HpcCluster.class, cluster.getMetadata().getNamespace(), cluster.getMetadata().getName(), st);
+      status.merge(cluster.getMetadata().getNamespace(), cluster.getMetadata().getName(), st);
       return UpdateControl.noUpdate();
     }
     int timeout = spec.bridge.timeoutSeconds == null ? io.fedmesh.api.v1alpha1.TrainingDefaults.BRIDGE_TIMEOUT_SECONDS : spec.bridge.timeoutSeconds;
@@ -77,7 +77,7 @@ public final class HpcClusterReconciler implements Reconciler<HpcCluster> {
           "bridge at " + spec.bridge.endpoint + " did not answer: " + e.getMessage()
               + "; check that hpc-bridge runs there and the network path is open", st.observedGeneration);
     }
-    patcher.patch(HpcCluster.class, cluster.getMetadata().getNamespace(), cluster.getMetadata().getName(), st);
+    status.merge(cluster.getMetadata().getNamespace(), cluster.getMetadata().getName(), st);
     return UpdateControl.<HpcCluster>noUpdate().rescheduleAfter(PROBE_EVERY);
   }
 }

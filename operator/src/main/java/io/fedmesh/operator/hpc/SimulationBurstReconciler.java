@@ -10,7 +10,7 @@ import io.fedmesh.common.io.AtomicFiles;
 import io.fedmesh.common.sim.ReferenceSimulation;
 import io.fedmesh.operator.status.Conditions;
 import io.fedmesh.operator.status.EventRecorder;
-import io.fedmesh.operator.status.StatusPatcher;
+import io.fedmesh.operator.status.StatusRecorder;
 import io.fedmesh.proto.hpc.v1.BurstPhase;
 import io.fedmesh.proto.hpc.v1.BurstStatus;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -38,16 +38,16 @@ public final class SimulationBurstReconciler implements Reconciler<SimulationBur
 
   private final KubernetesClient client;
   private final BridgeClient bridges;
-  private final StatusPatcher patcher;
+  private final StatusRecorder<SimulationBurstStatus, SimulationBurst> status;
   private final EventRecorder events;
   private final Path checkpointDir;
   private final Timer latency;
 
-  public SimulationBurstReconciler(KubernetesClient client, BridgeClient bridges, StatusPatcher patcher, EventRecorder events,
+  public SimulationBurstReconciler(KubernetesClient client, BridgeClient bridges, StatusRecorder<SimulationBurstStatus, SimulationBurst> status, EventRecorder events,
       Path checkpointDir, Timer latency) {
     this.client = client;
     this.bridges = bridges;
-    this.patcher = patcher;
+    this.status = status;
     this.events = events;
     this.checkpointDir = checkpointDir;
     this.latency = latency;
@@ -100,7 +100,7 @@ public final class SimulationBurstReconciler implements Reconciler<SimulationBur
       if (!finished) {
         st.phase = bs.getRunning() + bs.getSucceeded() + bs.getFailed() > 0 ? SimulationBurstStatus.Phase.Running : st.phase;
         Conditions.set(st, prev, FedmeshApi.CONDITION_READY, true, "Running", st.progress + " tasks done", st.observedGeneration);
-        patcher.patch(SimulationBurst.class, ns, name, st);
+        status.merge(ns, name, st);
         return UpdateControl.<SimulationBurst>noUpdate().rescheduleAfter(POLL);
       }
       st.makespanSeconds = round(bs.getMakespanSeconds());
@@ -119,7 +119,7 @@ public final class SimulationBurstReconciler implements Reconciler<SimulationBur
       String summary = st.progress + " tasks, " + st.producedSamples + " samples, makespan " + st.makespanSeconds + " s";
       Conditions.set(st, prev, FedmeshApi.CONDITION_READY, ok, ok ? "Succeeded" : "TasksFailed",
           ok ? summary : bs.getFailed() + " task(s) failed (" + bs.getMessage() + "); " + summary, st.observedGeneration);
-      patcher.patch(SimulationBurst.class, ns, name, st);
+      status.merge(ns, name, st);
       if (ok) {
         events.normal(burst, "BurstSucceeded", summary);
       } else {
@@ -230,7 +230,7 @@ public final class SimulationBurstReconciler implements Reconciler<SimulationBur
     st.observedGeneration = burst.getMetadata().getGeneration();
     st.message = message;
     Conditions.set(st, burst.getStatus(), FedmeshApi.CONDITION_READY, false, reason, message, st.observedGeneration);
-    patcher.patch(SimulationBurst.class, burst.getMetadata().getNamespace(), burst.getMetadata().getName(), st);
+    status.merge(burst.getMetadata().getNamespace(), burst.getMetadata().getName(), st);
     return retry == null ? UpdateControl.noUpdate() : UpdateControl.<SimulationBurst>noUpdate().rescheduleAfter(retry);
   }
 

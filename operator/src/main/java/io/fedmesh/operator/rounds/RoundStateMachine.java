@@ -155,6 +155,7 @@ final class RoundStateMachine {
 
   private Step close(FederatedTraining ft, FederatedTrainingStatus st, FederatedTrainingStatus previous, TrainingRun run, RoundPlan plan) {
     FederatedTrainingSpec s = ft.getSpec();
+    Instant closedAt = clock.instant(); // a round lasts from its opening to its aggregation
     List<ClientUpdate> updates = federation.inbox.received(run.key, plan.round());
     federation.assignments.withdrawAll(run.key);
     Set<String> delivered = new HashSet<>();
@@ -188,11 +189,10 @@ final class RoundStateMachine {
     run.global = result.global();
     run.version = result.version();
     Evaluation eval = result.evaluation();
-    Instant now = clock.instant();
     long roundBytes = federation.drainBytes(run.key);
-    RoundRecord rec = record(plan, updates, missed, result, roundBytes, now);
+    RoundRecord rec = record(plan, updates, missed, result, roundBytes, closedAt);
     MetricValue metric = new MetricValue(eval.metricName(), TrainingStatuses.round4(eval.metric()));
-    metrics.roundCompleted(Duration.between(plan.openedAt(), now), updates.size());
+    metrics.roundCompleted(Duration.between(plan.openedAt(), closedAt), updates.size());
     recorder.modelVersion(ft, run, result, plan.round());
     LOG.info("{}: round {}/{} done: {} sites, {} samples, train loss {}, {} {}, {} bytes, {} s", run.key, plan.round(), s.rounds,
         updates.size(), result.samples(), fmt(result.trainLoss()), eval.metricName(), fmt(eval.metric()), roundBytes, fmt(rec.seconds));

@@ -61,6 +61,23 @@ public final class StatusRecorder<S, R extends CustomResource<?, S>> {
     return update(namespace, name, (resource, status) -> change.apply(status));
   }
 
+  /**
+   * Sets the top-level fields {@code partial} fills in (the others stay as they are), as a
+   * reconciler that owns only some fields of a status writes them.
+   */
+  public Optional<S> merge(String namespace, String name, S partial) {
+    com.fasterxml.jackson.databind.node.ObjectNode fields = JSON.valueToTree(partial);
+    return update(namespace, name, st -> {
+      com.fasterxml.jackson.databind.node.ObjectNode merged = JSON.valueToTree(st);
+      merged.setAll(fields);
+      try {
+        return JSON.treeToValue(merged, statusType);
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new IllegalStateException(statusType.getSimpleName() + " does not read back: " + e.getMessage(), e);
+      }
+    });
+  }
+
   /** A change that also reads the resource it applies to (its generation, say). */
   public interface Change<R, S> {
     S apply(R resource, S status);

@@ -40,7 +40,8 @@ class SimulationSourcesMockTest {
     }
     client.resource(b).create();
     // status is a subresource: written after the object, as the burst reconciler does
-    new io.fedmesh.operator.status.StatusPatcher(client).patch(SimulationBurst.class, "default", name, st);
+    new io.fedmesh.operator.status.StatusRecorder<>(client, SimulationBurst.class, SimulationBurstStatus.class, k -> java.util.Optional.empty())
+        .merge("default", name, st);
   }
 
   @Test
