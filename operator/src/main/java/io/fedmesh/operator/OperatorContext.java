@@ -19,6 +19,7 @@ import io.fedmesh.operator.rounds.TrainingRuns;
 import io.fedmesh.operator.rounds.TrainingWakeups;
 import io.fedmesh.operator.sites.ResourceCache;
 import io.fedmesh.operator.sites.SiteStatusWriter;
+import io.fedmesh.operator.status.CoalescingStatusWriter;
 import io.fedmesh.operator.status.EventRecorder;
 import io.fedmesh.operator.status.StatusRecorder;
 import java.time.Clock;
@@ -33,7 +34,7 @@ public record OperatorContext(KubernetesClient client, OperatorConfig config, Fe
     EventRecorder events, OperatorMetrics metrics, BridgeClient bridges,
     ResourceCache<EdgeSite> sites, ResourceCache<DistributedModel> models, ResourceCache<FederatedTraining> trainings,
     ResourceCache<SimulationBurst> bursts,
-    StatusRecorder<FederatedTrainingStatus, FederatedTraining> trainingStatus,
+    CoalescingStatusWriter<FederatedTrainingStatus, FederatedTraining> trainingStatus,
     StatusRecorder<DistributedModelStatus, DistributedModel> modelStatus,
     StatusRecorder<EdgeSiteStatus, EdgeSite> siteRecorder, SiteStatusWriter siteStatus,
     StatusRecorder<HpcClusterStatus, HpcCluster> clusterStatus, StatusRecorder<SimulationBurstStatus, SimulationBurst> burstStatus,
@@ -60,7 +61,9 @@ public record OperatorContext(KubernetesClient client, OperatorConfig config, Fe
     var forgetTraining = new java.util.concurrent.atomic.AtomicReference<java.util.function.Consumer<String>>(k -> { });
     ResourceCache<FederatedTraining> trainings = ResourceCache.start(client, FederatedTraining.class, ns, null,
         gone -> forgetTraining.get().accept(ResourceCache.key(gone)));
-    var trainingStatus = new StatusRecorder<>(client, FederatedTraining.class, FederatedTrainingStatus.class, trainings::get);
+    var trainingStatus = new CoalescingStatusWriter<>(
+        new StatusRecorder<>(client, FederatedTraining.class, FederatedTrainingStatus.class, trainings::get), FederatedTraining.class,
+        "fedmesh-training-status");
     var modelStatus = new StatusRecorder<>(client, DistributedModel.class, DistributedModelStatus.class, models::get);
     var siteRecorder = new StatusRecorder<>(client, EdgeSite.class, EdgeSiteStatus.class, sites::get);
     SiteStatusWriter siteStatus = new SiteStatusWriter(siteRecorder, siteRefresh, Clock.systemUTC());
@@ -83,6 +86,7 @@ public record OperatorContext(KubernetesClient client, OperatorConfig config, Fe
   @Override
   public void close() {
     rounds.close();
+    trainingStatus.close();
     events.close();
     siteStatus.close();
     sites.close();

@@ -144,8 +144,8 @@ public final class OperatorScaleBenchmark implements Callable<Integer> {
         }
         double max = timer.max(TimeUnit.MILLISECONDS);
         // what the rounds handed to writer threads belongs to them: wait for it before counting
-        await(() -> op.context().rounds().modelVersionBacklog() == 0 && op.context().events().backlog() == 0, Duration.ofSeconds(60),
-            "model versions and events to be written");
+        await(() -> op.context().rounds().modelVersionBacklog() == 0 && op.context().events().backlog() == 0
+            && op.context().trainingStatus().backlog() == 0, Duration.ofSeconds(60), "statuses, model versions and events to be written");
         Map<String, Long> after = counter.snapshot();
         fleet.pause(); // heartbeats stop, so the writer can drain what it holds back (sites go Offline only after 15 s)
         await(() -> op.context().siteStatus().backlog() == 0, Duration.ofSeconds(60), "the EdgeSite status writer to drain");

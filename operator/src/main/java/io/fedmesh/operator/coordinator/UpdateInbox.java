@@ -114,7 +114,10 @@ public final class UpdateInbox {
 
   /** Offers an update; {@code onAccept} runs before listeners hear of it (withdrawing the assignment, say). */
   public Result offer(String training, int round, String idempotencyKey, ClientUpdate update, Runnable onAccept) {
-    Seen s = seen.computeIfAbsent(training, k -> new Seen());
+    Seen s = seen.get(training);
+    if (s == null) { // a training with no round open since it started here, or one that ended: keep nothing of it
+      return new Result(Outcome.REJECTED, "round " + round + " of " + training + " is not open");
+    }
     synchronized (s) {
       if (s.contains(idempotencyKey)) {
         return new Result(Outcome.DUPLICATE, "already received " + idempotencyKey);

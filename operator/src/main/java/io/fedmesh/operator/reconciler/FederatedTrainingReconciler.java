@@ -7,7 +7,7 @@ import io.fedmesh.operator.rounds.TrainingRounds;
 import io.fedmesh.operator.rounds.TrainingStatuses;
 import io.fedmesh.operator.rounds.TrainingWakeups;
 import io.fedmesh.operator.status.EventRecorder;
-import io.fedmesh.operator.status.StatusRecorder;
+import io.fedmesh.operator.status.CoalescingStatusWriter;
 import io.fedmesh.operator.validation.ModelResolver;
 import io.fedmesh.operator.validation.TrainingValidator;
 import io.fedmesh.operator.validation.ValidationResult;
@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 /**
  * observe (the newest status; finished? nothing to do) -> validate (spec, then the
  * DistributedModel it names) -> advance the rounds one step ({@link TrainingRounds}) -> record
- * status (through the kind's one {@link StatusRecorder}). Woken by accepted updates and site
+ * status (handed to the kind's one writer, {@link CoalescingStatusWriter}, so a reconcile never waits on the API server). Woken by accepted updates and site
  * events ({@link TrainingWakeups}) and by a requeue at the open round's deadline.
  */
 @ControllerConfiguration(name = "federatedtraining")
@@ -40,14 +40,15 @@ public final class FederatedTrainingReconciler implements Reconciler<FederatedTr
   private final Function<String, Optional<DistributedModel>> models;
   private final TrainingRounds rounds;
   private final TrainingWakeups wakeups;
-  private final StatusRecorder<FederatedTrainingStatus, FederatedTraining> status;
+  private final CoalescingStatusWriter<FederatedTrainingStatus, FederatedTraining> status;
   private final io.micrometer.core.instrument.Timer latency;
   private final EventRecorder events;
   private final TrainingValidator validator = new TrainingValidator();
   private final ModelResolver resolver = new ModelResolver();
 
   public FederatedTrainingReconciler(Function<String, Optional<DistributedModel>> models, TrainingRounds rounds, TrainingWakeups wakeups,
-      StatusRecorder<FederatedTrainingStatus, FederatedTraining> status, EventRecorder events, io.micrometer.core.instrument.Timer latency) {
+      CoalescingStatusWriter<FederatedTrainingStatus, FederatedTraining> status, EventRecorder events,
+      io.micrometer.core.instrument.Timer latency) {
     this.models = models;
     this.rounds = rounds;
     this.wakeups = wakeups;
@@ -103,7 +104,7 @@ public final class FederatedTrainingReconciler implements Reconciler<FederatedTr
     }
     TrainingRounds.Advanced step = rounds.advance(ft, dm.orElse(null));
     if (step.status() != null) {
-      status.update(ns, ft.getMetadata().getName(), current -> step.status());
+      status.submit(ns, ft.getMetadata().getName(), step.status());
     }
     if (step.ended()) {
       rounds.end(key);
@@ -113,11 +114,12 @@ public final class FederatedTrainingReconciler implements Reconciler<FederatedTr
 
   private void notReady(FederatedTraining ft, String reason, String message) {
     FederatedTrainingStatus previous = ft.getStatus();
-    var written = status.update(ft.getMetadata().getNamespace(), ft.getMetadata().getName(),
-        st -> TrainingStatuses.notReady(st, previous, ft, reason, message));
+    FederatedTrainingStatus st = previous == null ? new FederatedTrainingStatus()
+        : io.fabric8.kubernetes.client.utils.Serialization.jsonMapper().convertValue(previous, FederatedTrainingStatus.class);
+    status.submit(ft.getMetadata().getNamespace(), ft.getMetadata().getName(), TrainingStatuses.notReady(st, previous, ft, reason, message));
     boolean changed = previous == null || previous.condition(io.fedmesh.api.v1alpha1.FedmeshApi.CONDITION_READY) == null
         || !message.equals(previous.condition(io.fedmesh.api.v1alpha1.FedmeshApi.CONDITION_READY).getMessage());
-    if (changed && written.isPresent()) {
+    if (changed) {
       events.warning(ft, reason, message);
       LOG.warn("{}/{}: {}: {}", ft.getMetadata().getNamespace(), ft.getMetadata().getName(), reason, message);
     }
