@@ -72,7 +72,7 @@ public record OperatorContext(KubernetesClient client, OperatorConfig config, Fe
         Clock.systemUTC());
     TrainingWakeups wakeups = new TrainingWakeups(runs);
     federation.inbox.onAccepted(wakeups::wake);
-    federation.onSiteChange(wakeups::wakeNamespace);
+    federation.onSiteChange(wakeups::siteChanged);
     forgetTraining.set(key -> {
       rounds.end(key);
       trainingStatus.forget(key);

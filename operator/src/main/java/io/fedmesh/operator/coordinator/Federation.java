@@ -13,15 +13,16 @@ public final class Federation {
   public final UpdateInbox inbox = new UpdateInbox();
   private final Map<String, AtomicLong> bytesByTraining = new ConcurrentHashMap<>();
   private final Map<String, Reliability> reliability = new ConcurrentHashMap<>();
-  private final java.util.List<java.util.function.Consumer<String>> siteListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final java.util.List<java.util.function.BiConsumer<String, String>> siteListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
-  /** Hears the namespace of every site that registered, came back, went Offline or changed Degraded. */
-  public void onSiteChange(java.util.function.Consumer<String> listener) {
+  /** Hears (namespace, site) of every site that registered, came back, went Offline or changed Degraded. */
+  public void onSiteChange(java.util.function.BiConsumer<String, String> listener) {
     siteListeners.add(listener);
   }
 
-  public void siteChanged(String namespace) {
-    siteListeners.forEach(l -> l.accept(namespace));
+  public void siteChanged(String namespace, String site) {
+    siteListeners.forEach(l -> l.accept(namespace, site));
   }
 
   /** Rounds a site delivered in time and rounds it missed (placement prefers reliable sites). */

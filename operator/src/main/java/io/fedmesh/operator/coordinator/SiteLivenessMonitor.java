@@ -73,7 +73,7 @@ public final class SiteLivenessMonitor implements AutoCloseable {
         if (!s.offline && silence.compareTo(timeout) > 0) {
           s.offline = true;
           mirror.wentOffline(s, silence);
-          federation.siteChanged(s.namespace()); // a round waiting for this site closes now
+          federation.siteChanged(s.namespace(), s.site()); // a round waiting for this site closes now
         }
       }
       // sites without a session: once per ~5 ticks, and only after one timeout since start so

@@ -65,7 +65,7 @@ final class SiteSessions {
       throw Status.UNAVAILABLE.withDescription("cannot record site " + session.key() + ": " + e.getMessage()).asRuntimeException();
     }
     LOG.info("{}: registered (agent {}, {} samples)", session.key(), request.getAgentVersion(), session.samples());
-    federation.siteChanged(namespace);
+    federation.siteChanged(namespace, session.site);
     return RegisterResponse.newBuilder()
         .setSiteName(session.site)
         .setSessionId(session.sessionId)
@@ -103,7 +103,7 @@ final class SiteSessions {
       }
     }
     if (wasOffline || degradedChanged) {
-      federation.siteChanged(s.namespace);
+      federation.siteChanged(s.namespace, s.site);
     }
     send(response, HeartbeatResponse.newBuilder()
         .setSeq(hb.getSeq())

@@ -14,15 +14,16 @@ import io.fedmesh.proto.federation.v1.TrainAssignment;
 final class AssignmentFactory {
   private AssignmentFactory() {}
 
-  static LocalTraining localTraining(FederatedTrainingSpec s) {
+  /** @param strategy the strategy the run keeps (its pinned one), not an edit it refused */
+  static LocalTraining localTraining(FederatedTrainingSpec s, FederatedTrainingSpec.Strategy strategy) {
     FederatedTrainingSpec.LocalTraining lt = s.localTraining == null ? new FederatedTrainingSpec.LocalTraining() : s.localTraining;
     LocalTraining.Builder local = LocalTraining.newBuilder()
         .setEpochs(lt.epochs == null ? TrainingDefaults.EPOCHS : lt.epochs)
         .setBatchSize(lt.batchSize == null ? TrainingDefaults.BATCH_SIZE : lt.batchSize)
         .setLearningRate(learningRate(s))
         .setOptimizer(lt.optimizer == FederatedTrainingSpec.LocalTraining.Optimizer.ADAM ? "adam" : "sgd");
-    if (s.strategy != null && s.strategy.type == FederatedTrainingSpec.Strategy.Type.FedProx) {
-      local.setProximalMu(s.strategy.proximalMu == null ? TrainingDefaults.PROXIMAL_MU : s.strategy.proximalMu);
+    if (strategy != null && strategy.type == FederatedTrainingSpec.Strategy.Type.FedProx) {
+      local.setProximalMu(strategy.proximalMu == null ? TrainingDefaults.PROXIMAL_MU : strategy.proximalMu);
     }
     if (s.privacy != null) {
       local.setClipNorm(s.privacy.clipNorm == null ? 0 : s.privacy.clipNorm);

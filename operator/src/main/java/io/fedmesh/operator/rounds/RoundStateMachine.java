@@ -138,7 +138,7 @@ final class RoundStateMachine {
     }
     federation.inbox.open(run.key, round, participants);
     run.open = plan;
-    var local = AssignmentFactory.localTraining(s);
+    var local = AssignmentFactory.localTraining(s, run.strategy);
     String simVersion = federation.simulationData.get(run.key).map(d -> d.version()).orElse(null);
     Set<String> delivered = federation.inbox.receivedSites(run.key, round);
     for (String site : participants) {
@@ -179,7 +179,7 @@ final class RoundStateMachine {
       return open(ft, st, previous, run, plan.round(), plan.attempt() + 1, plan.participants());
     }
     federation.inbox.close(run.key);
-    ModelStep.Result result = modelStep.apply(run, pinnedStrategy(run, s), plan.round(), updates);
+    ModelStep.Result result = modelStep.apply(run, run.strategy, plan.round(), updates);
     if (result.diverged() != null) {
       // keep the last good model and checkpoint: a retry with the same settings would diverge again
       return fail(ft, st, previous, run, "Diverged", "round " + plan.round() + ": " + result.diverged() + "; the model stays at "
@@ -247,16 +247,6 @@ final class RoundStateMachine {
   private static int resumedAttempt(FederatedTrainingStatus st, int round) {
     boolean wasOpen = st.roundAttempt != null && st.roundStartedAt != null && st.round != null && st.round == round - 1;
     return wasOpen ? st.roundAttempt : 1;
-  }
-
-  private static FederatedTrainingSpec.Strategy pinnedStrategy(TrainingRun run, FederatedTrainingSpec live) {
-    try {
-      var node = io.fabric8.kubernetes.client.utils.Serialization.jsonMapper().readTree(run.pinnedSpec).get("strategy");
-      return node == null || node.isNull() ? live.strategy
-          : io.fabric8.kubernetes.client.utils.Serialization.jsonMapper().treeToValue(node, FederatedTrainingSpec.Strategy.class);
-    } catch (java.io.IOException e) {
-      return live.strategy;
-    }
   }
 
   static int minSites(FederatedTrainingSpec s) {

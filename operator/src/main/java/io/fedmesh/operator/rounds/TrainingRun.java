@@ -1,6 +1,7 @@
 package io.fedmesh.operator.rounds;
 
 import io.fedmesh.api.v1alpha1.FederatedTraining;
+import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
 import io.fedmesh.common.data.Dataset;
 import io.fedmesh.common.model.MlpSpec;
 
@@ -21,6 +22,8 @@ final class TrainingRun {
   final String pinnedSpec;
   /** The DistributedModel this run trains (spec.modelRef as it started). */
   final String modelRef;
+  /** How updates aggregate, as the run started (from {@link #pinnedSpec}). */
+  final FederatedTrainingSpec.Strategy strategy;
   float[] global;
   String version;
   /** The open round, or null between rounds (and right after a restart). */
@@ -37,7 +40,18 @@ final class TrainingRun {
     this.simulation = simulation;
     this.pinnedSpec = pinnedSpec;
     this.modelRef = ft.getSpec().modelRef;
+    this.strategy = strategyOf(pinnedSpec, ft.getSpec().strategy);
     this.global = global;
     this.version = version;
+  }
+
+  private static FederatedTrainingSpec.Strategy strategyOf(String pinnedSpec, FederatedTrainingSpec.Strategy fallback) {
+    try {
+      var node = io.fabric8.kubernetes.client.utils.Serialization.jsonMapper().readTree(pinnedSpec).get("strategy");
+      return node == null || node.isNull() ? fallback
+          : io.fabric8.kubernetes.client.utils.Serialization.jsonMapper().treeToValue(node, FederatedTrainingSpec.Strategy.class);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("status.pinnedSpec does not read back: " + e.getMessage(), e);
+    }
   }
 }

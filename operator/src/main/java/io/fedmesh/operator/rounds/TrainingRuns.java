@@ -58,9 +58,15 @@ public final class TrainingRuns {
     return Optional.ofNullable(runs.get(key));
   }
 
-  /** Runs in a namespace (a site event there wakes them). */
-  public Collection<String> keysIn(String namespace) {
-    return runs.keySet().stream().filter(k -> k.startsWith(namespace + "/")).toList();
+  /**
+   * The runs a change of {@code site} concerns: those waiting for sites to open a round, and those
+   * whose open round selected it. Others would wake for nothing (after an operator restart every
+   * agent registers again, and a training mid-round does not care).
+   */
+  public Collection<String> concernedBy(String namespace, String site) {
+    return runs.values().stream()
+        .filter(r -> r.namespace.equals(namespace) && (r.open == null || r.open.participants().contains(site)))
+        .map(r -> r.key).toList();
   }
 
   /** The run of {@code ft}, built if this operator has none for its uid. */

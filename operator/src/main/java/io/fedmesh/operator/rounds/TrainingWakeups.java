@@ -36,8 +36,8 @@ public final class TrainingWakeups {
     }
   }
 
-  /** Wakes every training with a run in {@code namespace} (a site there changed). */
-  public void wakeNamespace(String namespace) {
-    runs.keysIn(namespace).forEach(this::wake);
+  /** Wakes the trainings a change of {@code site} concerns. */
+  public void siteChanged(String namespace, String site) {
+    runs.concernedBy(namespace, site).forEach(this::wake);
   }
 }
