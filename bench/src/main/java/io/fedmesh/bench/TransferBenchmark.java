@@ -62,6 +62,10 @@ public final class TransferBenchmark implements Callable<Integer> {
     try (GrpcServerRunner server = GrpcServerRunner.start("bench", new HostPort("127.0.0.1", 0), null, List.of(service));
         CoordinatorClient client = new CoordinatorClient(new AgentConfig(new HostPort("127.0.0.1", server.port()), SITE, "bench",
             Path.of("."), "label", null, null, Map.of(), Path.of("."), null, -1, 1, 1, 0))) {
+      // the coordinator admits only updates shaped like the round's model: a one-layer model of the payload's size
+      var model = new io.fedmesh.common.model.MlpSpec(new int[] {floats - 1, 1}, io.fedmesh.common.model.Activation.RELU,
+          io.fedmesh.common.model.TaskKind.REGRESSION);
+      federation.models.publish(TRAINING, "bench-r0", model, new float[floats]);
       for (int r = 1; r <= repeats + 1; r++) {
         federation.inbox.open(TRAINING, r, Set.of(SITE));
         UpdateHeader header = UpdateHeader.newBuilder().setIdempotencyKey(TRAINING + "/" + r + "/" + SITE).setTraining(TRAINING)

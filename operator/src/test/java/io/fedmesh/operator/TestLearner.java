@@ -44,6 +44,13 @@ final class TestLearner implements AutoCloseable {
   final AtomicInteger heartbeatsSent = new AtomicInteger();
   final AtomicInteger assignmentsSeen = new AtomicInteger();
   final List<UploadUpdateResponse> responses = new CopyOnWriteArrayList<>();
+  /** Why the coordinator refused this learner's uploads (gRPC status descriptions). */
+  final List<String> refusals = new CopyOnWriteArrayList<>();
+
+  /** How a hostile learner breaks its updates. */
+  enum Tamper { NONE, NAN_WEIGHT, WRONG_SHAPE, HUGE_TOTAL, HUGE_SAMPLES, NAN_LOSS }
+
+  volatile Tamper tamper = Tamper.NONE;
   private final Set<String> done = ConcurrentHashMap.newKeySet();
   private final ExecutorService work = Executors.newSingleThreadExecutor();
   private final Thread loop;
@@ -142,15 +149,28 @@ final class TestLearner implements AutoCloseable {
       for (int i = 0; i < n; i++) {
         w[i] += 0.5f * (target - w[i]);
       }
+      Tamper t = tamper;
+      if (t == Tamper.NAN_WEIGHT) {
+        w[n / 2] = Float.NaN;
+      }
+      if (t == Tamper.WRONG_SHAPE) {
+        w = java.util.Arrays.copyOf(w, n + 7);
+      }
       byte[] data = UpdateCodec.encode(w, UpdateEncoding.F32);
       UpdateHeader h = UpdateHeader.newBuilder().setIdempotencyKey(a.getTraining() + "/" + a.getRound() + "/" + site)
-          .setTraining(a.getTraining()).setRound(a.getRound()).setSiteName(site).setSamples(samples).setTrainLoss(1.0 / a.getRound())
-          .setLocalMetric(Math.min(1.0, 0.5 + 0.1 * a.getRound())).setEncoding(UpdateEncoding.F32.toProto()).setNumParameters(n)
-          .setTotalBytes(data.length).build();
+          .setTraining(a.getTraining()).setRound(a.getRound()).setSiteName(site)
+          .setSamples(t == Tamper.HUGE_SAMPLES ? Long.MAX_VALUE : samples)
+          .setTrainLoss(t == Tamper.NAN_LOSS ? Double.NaN : 1.0 / a.getRound())
+          .setLocalMetric(Math.min(1.0, 0.5 + 0.1 * a.getRound())).setEncoding(UpdateEncoding.F32.toProto()).setNumParameters(w.length)
+          .setTotalBytes(t == Tamper.HUGE_TOTAL ? 1L << 40 : data.length).build();
       for (int attempt = 0; attempt < 2; attempt++) {
         responses.add(upload(channel, h, data));
       }
     } catch (RuntimeException e) {
+      Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+      if (cause instanceof io.grpc.StatusRuntimeException sre) {
+        refusals.add(sre.getStatus().getCode() + ": " + sre.getStatus().getDescription());
+      }
       done.remove(a.getTraining() + "/" + a.getRound());
     }
   }

@@ -25,7 +25,18 @@ public final class UpdateDelivery {
 
   /** Sends one update; a transient failure throws and leaves it in the outbox for a later try. */
   public void deliver(Outbox.Pending p) {
-    UploadUpdateResponse resp = client.upload(p.header(), p.data());
+    UploadUpdateResponse resp;
+    try {
+      resp = client.upload(p.header(), p.data());
+    } catch (io.grpc.StatusRuntimeException e) {
+      if (e.getStatus().getCode() != io.grpc.Status.Code.INVALID_ARGUMENT) {
+        throw e; // transient: it stays for a later try
+      }
+      // the coordinator's admission refused this update for good (its shape, values or counts): sending it again changes nothing
+      LOG.error("site {}: update {} refused by the coordinator: {}", site, p.header().getIdempotencyKey(), e.getStatus().getDescription());
+      outbox.remove(p);
+      return;
+    }
     if (!resp.getAccepted()) {
       LOG.warn("site {}: update {} refused: {}", site, p.header().getIdempotencyKey(), resp.getMessage());
     } else if (resp.getDuplicate()) {

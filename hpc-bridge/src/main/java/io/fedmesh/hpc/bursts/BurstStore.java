@@ -63,7 +63,17 @@ public final class BurstStore {
     return dir(uid).resolve("output");
   }
 
+  private static final java.util.regex.Pattern UID = java.util.regex.Pattern.compile("^[a-z0-9]([-a-z0-9]{0,62}[a-z0-9])?$");
+
+  /** A Kubernetes uid's shape: what may name a burst's directory. */
+  public static boolean validUid(String uid) {
+    return uid != null && UID.matcher(uid).matches();
+  }
+
   Path dir(String uid) {
+    if (!validUid(uid)) { // the gRPC service refuses such uids first; this keeps every path under the root
+      throw new IllegalArgumentException("burst uid '" + uid + "' is not a Kubernetes uid");
+    }
     return root.resolve(uid);
   }
 

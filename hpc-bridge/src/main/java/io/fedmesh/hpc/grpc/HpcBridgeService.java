@@ -68,8 +68,7 @@ public final class HpcBridgeService extends HpcBridgeGrpc.HpcBridgeImplBase impl
   @Override
   public void submit(SubmitBurstRequest request, StreamObserver<SubmitBurstResponse> response) {
     String uid = request.getBurstUid();
-    if (uid.isBlank()) {
-      response.onError(Status.INVALID_ARGUMENT.withDescription("burst_uid is required (the SimulationBurst's metadata.uid)").asRuntimeException());
+    if (badUid(uid, response)) {
       return;
     }
     Optional<BurstExecution> created;
@@ -86,6 +85,9 @@ public final class HpcBridgeService extends HpcBridgeGrpc.HpcBridgeImplBase impl
   @Override
   public void cancel(CancelBurstRequest request, StreamObserver<CancelBurstResponse> response) {
     String uid = request.getBurstUid();
+    if (badUid(uid, response)) {
+      return;
+    }
     if (!store.knows(uid)) {
       response.onError(notFound(uid));
       return;
@@ -97,6 +99,9 @@ public final class HpcBridgeService extends HpcBridgeGrpc.HpcBridgeImplBase impl
   @Override
   public void watch(WatchBurstRequest request, StreamObserver<TaskEvent> response) {
     String uid = request.getBurstUid();
+    if (badUid(uid, response)) {
+      return;
+    }
     Optional<BurstExecution> live = store.live(uid);
     if (live.isPresent()) {
       live.get().watch(response);
@@ -113,6 +118,9 @@ public final class HpcBridgeService extends HpcBridgeGrpc.HpcBridgeImplBase impl
 
   @Override
   public void get(GetBurstRequest request, StreamObserver<BurstStatus> response) {
+    if (badUid(request.getBurstUid(), response)) {
+      return;
+    }
     BurstStatus s = store.status(request.getBurstUid());
     if (s == null) {
       response.onError(notFound(request.getBurstUid()));
@@ -151,6 +159,9 @@ public final class HpcBridgeService extends HpcBridgeGrpc.HpcBridgeImplBase impl
   @Override
   public void fetchData(FetchDataRequest request, StreamObserver<DataChunk> response) {
     String uid = request.getBurstUid();
+    if (badUid(uid, response)) {
+      return;
+    }
     if (store.status(uid) == null) {
       response.onError(notFound(uid));
       return;
@@ -172,6 +183,19 @@ public final class HpcBridgeService extends HpcBridgeGrpc.HpcBridgeImplBase impl
   /** The current status of a burst with its tasks' events, or null when unknown. */
   public BurstStatus describe(String uid) {
     return store.status(uid);
+  }
+
+  /**
+   * A burst's uid names its directory under the work dir: only a Kubernetes uid's characters are
+   * accepted, so no uid (an absolute path, {@code ../x}) can reach outside it.
+   */
+  private static boolean badUid(String uid, StreamObserver<?> response) {
+    if (BurstStore.validUid(uid)) {
+      return false;
+    }
+    response.onError(Status.INVALID_ARGUMENT.withDescription("burst_uid must be the SimulationBurst's metadata.uid: lowercase letters,"
+        + " digits and '-', 1 to 64 characters").asRuntimeException());
+    return true;
   }
 
   private static StatusRuntimeException notFound(String uid) {

@@ -115,6 +115,14 @@ class HpcBridgeServiceTest {
           .addTasks(TaskSpec.newBuilder().setName("a").setCommand("true").addDependsOn("ghost")).build()))
           .hasMessageContaining("INVALID_ARGUMENT").hasMessageContaining("task a depends on unknown task ghost");
       assertThatThrownBy(() -> stub.get(GetBurstRequest.newBuilder().setBurstUid("nope").build())).hasMessageContaining("NOT_FOUND");
+      // a uid names a directory: nothing that could leave the work dir gets that far
+      for (String uid : List.of("../../x", "/abs/path", "a/b", "", "UPPER")) {
+        assertThatThrownBy(() -> stub.submit(SubmitBurstRequest.newBuilder().setBurstUid(uid).setBurstName("b")
+            .addTasks(TaskSpec.newBuilder().setName("a").setCommand("true")).build()))
+            .as(uid).hasMessageContaining("INVALID_ARGUMENT").hasMessageContaining("burst_uid");
+        assertThatThrownBy(() -> stub.get(GetBurstRequest.newBuilder().setBurstUid(uid).build())).hasMessageContaining("INVALID_ARGUMENT");
+      }
+      assertThat(Files.exists(work.getParent().getParent().resolve("x"))).isFalse();
       ch.shutdownNow();
     }
   }

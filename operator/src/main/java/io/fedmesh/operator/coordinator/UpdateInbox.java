@@ -89,6 +89,23 @@ public final class UpdateInbox {
     open.remove(training);
   }
 
+  /** True when {@code site} was selected for the open {@code round} of {@code training}, or already delivered to it. */
+  public boolean expects(String training, int round, String site) {
+    OpenRound r = open.get(training);
+    return r != null && r.round == round && r.participants.contains(site);
+  }
+
+  /** True when the update with this key was accepted before (a resend is acknowledged, not read). */
+  public boolean seen(String training, String idempotencyKey) {
+    Seen s = seen.get(training);
+    if (s == null) {
+      return false;
+    }
+    synchronized (s) {
+      return s.contains(idempotencyKey);
+    }
+  }
+
   /** The round open for a training, if any. */
   public Optional<Integer> openRound(String training) {
     OpenRound r = open.get(training);

@@ -9,28 +9,34 @@ import io.fedmesh.proto.federation.v1.UploadUpdateResponse;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayOutputStream;
+import java.util.Optional;
 import java.util.function.ObjIntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One update upload: reassembles the chunks in order, decodes the update and offers it to the
- * inbox, which accepts it once per training/round/site.
+ * One update upload: admits its header before reading any payload ({@link UpdateAdmission}),
+ * reassembles the chunks in order within the declared size, decodes and checks the weights, and
+ * offers the update to the inbox, which accepts it once per training/round/site. A resend of an
+ * accepted update is acknowledged without reading it.
  */
 final class UpdateReceiver implements StreamObserver<UpdateChunk> {
   private static final Logger LOG = LoggerFactory.getLogger(UpdateReceiver.class);
-  private static final long MAX_UPDATE_BYTES = 1L << 31;
 
   private final Federation federation;
+  private final UpdateAdmission admission;
   private final StreamObserver<UploadUpdateResponse> response;
   private final ObjIntConsumer<String> received;
   private UpdateHeader header;
   private ByteArrayOutputStream buffer;
+  private boolean duplicate;
+  private long receivedBytes;
   private boolean failed;
   private long firstChunkNanos;
 
   UpdateReceiver(Federation federation, StreamObserver<UploadUpdateResponse> response, ObjIntConsumer<String> received) {
     this.federation = federation;
+    this.admission = new UpdateAdmission(federation);
     this.response = response;
     this.received = received;
   }
@@ -40,24 +46,43 @@ final class UpdateReceiver implements StreamObserver<UpdateChunk> {
     if (failed) {
       return;
     }
-    if (header == null) {
-      if (!chunk.hasHeader()) {
-        fail(Status.INVALID_ARGUMENT.withDescription("the first chunk of an update must carry its header"));
-        return;
-      }
-      header = chunk.getHeader();
-      firstChunkNanos = System.nanoTime();
-      if (header.getTotalBytes() < 0 || header.getTotalBytes() > MAX_UPDATE_BYTES) {
-        fail(Status.INVALID_ARGUMENT.withDescription("total_bytes " + header.getTotalBytes() + " out of range"));
-        return;
-      }
-      buffer = new ByteArrayOutputStream((int) header.getTotalBytes());
+    if (header == null && !start(chunk)) {
+      return;
+    }
+    receivedBytes += chunk.getData().size();
+    if (duplicate) {
+      return; // acknowledged at the end, never stored twice
     }
     if (chunk.getOffset() != buffer.size()) {
-      fail(Status.INVALID_ARGUMENT.withDescription("chunk at offset " + chunk.getOffset() + " but " + buffer.size() + " bytes received"));
+      fail("chunk at offset " + chunk.getOffset() + " but " + buffer.size() + " bytes received");
+      return;
+    }
+    if (buffer.size() + (long) chunk.getData().size() > header.getTotalBytes()) {
+      fail("the update is longer than its total_bytes " + header.getTotalBytes());
       return;
     }
     buffer.writeBytes(chunk.getData().toByteArray());
+  }
+
+  /** The first chunk: its header decides whether anything is read at all. */
+  private boolean start(UpdateChunk chunk) {
+    if (!chunk.hasHeader()) {
+      fail("the first chunk of an update must carry its header");
+      return false;
+    }
+    header = chunk.getHeader();
+    firstChunkNanos = System.nanoTime();
+    if (federation.inbox.seen(header.getTraining(), header.getIdempotencyKey())) {
+      duplicate = true;
+      return true;
+    }
+    Optional<String> refused = admission.header(header);
+    if (refused.isPresent()) {
+      fail(refused.get());
+      return false;
+    }
+    buffer = new ByteArrayOutputStream((int) header.getTotalBytes()); // admitted: at most the model's size
+    return true;
   }
 
   @Override
@@ -71,23 +96,35 @@ final class UpdateReceiver implements StreamObserver<UpdateChunk> {
       return;
     }
     if (header == null) {
-      fail(Status.INVALID_ARGUMENT.withDescription("empty upload"));
+      fail("empty upload");
       return;
     }
-    byte[] data = buffer.toByteArray();
-    received.accept(header.getTraining(), data.length);
-    String expectedKey = header.getTraining() + "/" + header.getRound() + "/" + header.getSiteName();
-    if (!expectedKey.equals(header.getIdempotencyKey())) {
-      fail(Status.INVALID_ARGUMENT.withDescription("idempotency_key must be training/round/site: expected " + expectedKey));
+    received.accept(header.getTraining(), (int) Math.min(Integer.MAX_VALUE, receivedBytes));
+    if (duplicate) {
+      respond(UpdateInbox.Outcome.DUPLICATE, "already received " + header.getIdempotencyKey());
+      return;
+    }
+    if (buffer.size() != header.getTotalBytes()) {
+      fail("the update ended after " + buffer.size() + " of its total_bytes " + header.getTotalBytes());
       return;
     }
     float[] weights;
     try {
-      weights = UpdateCodec.decode(data, UpdateEncoding.fromProto(header.getEncoding()), (int) header.getNumParameters());
+      weights = UpdateCodec.decode(buffer.toByteArray(), UpdateEncoding.fromProto(header.getEncoding()), (int) header.getNumParameters());
     } catch (IllegalArgumentException e) {
-      fail(Status.INVALID_ARGUMENT.withDescription("update " + expectedKey + ": " + e.getMessage()));
+      fail("update " + header.getIdempotencyKey() + ": " + e.getMessage());
       return;
     }
+    Optional<String> bad = UpdateAdmission.weights(weights);
+    if (bad.isPresent()) {
+      fail(bad.get());
+      return;
+    }
+    offer(weights);
+  }
+
+  private void offer(float[] weights) {
+    String key = header.getIdempotencyKey();
     String namespace = header.getTraining().substring(0, Math.max(0, header.getTraining().indexOf('/')));
     // the site's time on the round: what it reports (queue, download, training), the upload as seen
     // here, and one round trip over its link for the two legs nobody times (the pushed assignment
@@ -96,25 +133,30 @@ final class UpdateReceiver implements StreamObserver<UpdateChunk> {
     double work = header.getReceivedToUploadSeconds() > 0
         ? header.getReceivedToUploadSeconds() + (System.nanoTime() - firstChunkNanos) / 1e9 + rttSeconds : Double.NaN;
     ClientUpdate update = new ClientUpdate(header.getSiteName(), weights, header.getSamples(), header.getTrainLoss(),
-        header.getLocalMetric(), data.length, work);
+        header.getLocalMetric(), buffer.size(), work);
     // withdraw first: once the inbox accepts, the round may close and the next one publish anew
-    UpdateInbox.Result result = federation.inbox.offer(header.getTraining(), header.getRound(), expectedKey, update,
+    UpdateInbox.Result result = federation.inbox.offer(header.getTraining(), header.getRound(), key, update,
         () -> federation.assignments.withdraw(namespace + "/" + header.getSiteName(), header.getTraining()));
     if (result.outcome() == UpdateInbox.Outcome.ACCEPTED) {
       LOG.info("{}: update for round {} received from {} ({} bytes, {} samples, loss {})", header.getTraining(),
-          header.getRound(), header.getSiteName(), data.length, header.getSamples(), String.format("%.4f", header.getTrainLoss()));
+          header.getRound(), header.getSiteName(), buffer.size(), header.getSamples(), String.format("%.4f", header.getTrainLoss()));
     }
+    respond(result.outcome(), result.message());
+  }
+
+  private void respond(UpdateInbox.Outcome outcome, String message) {
     response.onNext(UploadUpdateResponse.newBuilder()
-        .setAccepted(result.outcome() != UpdateInbox.Outcome.REJECTED)
-        .setDuplicate(result.outcome() == UpdateInbox.Outcome.DUPLICATE)
-        .setMessage(result.message())
-        .setReceivedBytes(data.length)
+        .setAccepted(outcome != UpdateInbox.Outcome.REJECTED)
+        .setDuplicate(outcome == UpdateInbox.Outcome.DUPLICATE)
+        .setMessage(message)
+        .setReceivedBytes(receivedBytes)
         .build());
     response.onCompleted();
   }
 
-  private void fail(Status status) {
+  private void fail(String why) {
     failed = true;
-    response.onError(status.asRuntimeException());
+    LOG.warn("update refused{}: {}", header == null ? "" : " (" + header.getSiteName() + ")", why);
+    response.onError(Status.INVALID_ARGUMENT.withDescription(why).asRuntimeException());
   }
 }

@@ -1,0 +1,82 @@
+package io.fedmesh.operator.coordinator;
+
+import io.fedmesh.api.v1alpha1.FedmeshApi;
+import io.fedmesh.common.codec.UpdateCodec;
+import io.fedmesh.common.codec.UpdateEncoding;
+import io.fedmesh.proto.federation.v1.UpdateHeader;
+import java.util.Optional;
+
+/**
+ * What an update must be before the coordinator spends memory on it or lets it near an aggregate:
+ * expected (its site was selected for that open round), shaped like the round's model, declaring
+ * exactly the bytes that shape takes in its encoding, and after decoding finite everywhere, with a
+ * sample count the site can have. A refusal names the field and is the sender's alone: the round
+ * goes on with the others, and a refusal to a stranger says nothing about rounds or versions.
+ */
+final class UpdateAdmission {
+  /** More samples than any one site holds: a claim above it would take over a weighted average. */
+  static final long MAX_SAMPLES = 1_000_000_000L;
+
+  private final Federation federation;
+
+  UpdateAdmission(Federation federation) {
+    this.federation = federation;
+  }
+
+  /** Why the header is refused before any payload is read, or empty when the payload may come. */
+  Optional<String> header(UpdateHeader h) {
+    String expectedKey = h.getTraining() + "/" + h.getRound() + "/" + h.getSiteName();
+    if (!expectedKey.equals(h.getIdempotencyKey())) {
+      return Optional.of("idempotency_key must be training/round/site: expected " + expectedKey);
+    }
+    if (!federation.inbox.expects(h.getTraining(), h.getRound(), h.getSiteName())) {
+      return Optional.of("update " + expectedKey + " is not expected: site " + h.getSiteName() + " has no open assignment for it");
+    }
+    PublishedModels.Published model = federation.models.get(h.getTraining()).orElse(null);
+    if (model == null) {
+      return Optional.of("update " + expectedKey + " is not expected: no model is published for it");
+    }
+    long parameters = model.spec().parameterCount();
+    if (h.getNumParameters() != parameters) {
+      return Optional.of("num_parameters " + h.getNumParameters() + " does not match the round's model (" + parameters
+          + " parameters): train the model the assignment names");
+    }
+    if (!h.getBaseModelVersion().isEmpty() && !h.getBaseModelVersion().equals(model.version())) {
+      return Optional.of("base_model_version " + h.getBaseModelVersion() + " is not the model this round trains");
+    }
+    UpdateEncoding encoding;
+    try {
+      encoding = UpdateEncoding.fromProto(h.getEncoding());
+    } catch (IllegalArgumentException e) {
+      return Optional.of("encoding: " + e.getMessage());
+    }
+    long expectedBytes = UpdateCodec.encodedSize((int) parameters, encoding);
+    if (h.getTotalBytes() != expectedBytes) {
+      return Optional.of("total_bytes " + h.getTotalBytes() + " is not what " + parameters + " parameters take in " + encoding
+          + " (" + expectedBytes + ")");
+    }
+    if (h.getSamples() < 1 || h.getSamples() > MAX_SAMPLES) {
+      return Optional.of("samples " + h.getSamples() + " must be between 1 and " + MAX_SAMPLES);
+    }
+    String namespace = h.getTraining().substring(0, Math.max(0, h.getTraining().indexOf('/')));
+    SiteSession site = federation.sites.get(namespace, h.getSiteName()).orElse(null);
+    boolean learner = site != null && FedmeshApi.ROLE_SIMULATION_LEARNER.equals(site.labels.get(FedmeshApi.LABEL_ROLE));
+    if (site != null && !learner && site.samples() > 0 && h.getSamples() > site.samples()) {
+      return Optional.of("samples " + h.getSamples() + " exceed the " + site.samples() + " the site reports in its data sets");
+    }
+    if (!Double.isFinite(h.getTrainLoss()) || !Double.isFinite(h.getLocalMetric())) {
+      return Optional.of("train_loss and local_metric must be finite (got " + h.getTrainLoss() + ", " + h.getLocalMetric() + ")");
+    }
+    return Optional.empty();
+  }
+
+  /** Why the decoded weights are refused (a NaN or infinity would poison the aggregate), or empty. */
+  static Optional<String> weights(float[] w) {
+    for (int i = 0; i < w.length; i++) {
+      if (!Float.isFinite(w[i])) {
+        return Optional.of("weights must be finite: parameter " + i + " is " + w[i]);
+      }
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,108 @@
+package io.fedmesh.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fedmesh.api.v1alpha1.DistributedModel;
+import io.fedmesh.api.v1alpha1.DistributedModelSpec;
+import io.fedmesh.api.v1alpha1.FederatedTraining;
+import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
+import io.fedmesh.api.v1alpha1.FederatedTrainingStatus;
+import io.fedmesh.common.grpc.HostPort;
+import io.fedmesh.operator.checkpoint.CheckpointStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A site that sends broken updates (a NaN, the wrong shape, a huge declared size or sample count,
+ * a NaN loss) is refused with the field named, and the training goes on and succeeds with the
+ * honest sites: one misbehaving site never fails a training nor poisons its model.
+ */
+@EnableKubernetesMockClient(crud = true)
+class UpdateAdmissionMockTest {
+  KubernetesClient client;
+  @TempDir Path checkpoints;
+  FedmeshOperator operator;
+  final List<TestLearner> learners = new ArrayList<>();
+
+  @BeforeEach
+  void setUp() throws Exception {
+    CrdFixtures.install(client);
+  }
+
+  @AfterEach
+  void tearDown() {
+    learners.forEach(TestLearner::close);
+    if (operator != null) {
+      operator.close();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = TestLearner.Tamper.class, names = "NONE", mode = EnumSource.Mode.EXCLUDE)
+  void aBrokenUpdateIsRefusedNamingTheFieldAndTheTrainingSucceedsWithoutIt(TestLearner.Tamper tamper) throws Exception {
+    int port = FederationMockTest.freePort();
+    operator = FedmeshOperator.start(client, new OperatorConfig("default", false, new HostPort("127.0.0.1", port), checkpoints,
+        Duration.ofMillis(200), Duration.ofSeconds(5), null, null, -1, false));
+    DistributedModel dm = new DistributedModel();
+    dm.setMetadata(new ObjectMetaBuilder().withName("m").withNamespace("default").build());
+    dm.setSpec(new DistributedModelSpec());
+    dm.getSpec().architecture = new DistributedModelSpec.Architecture();
+    dm.getSpec().architecture.hiddenLayers = List.of(3);
+    dm.getSpec().inputShape = List.of(2);
+    dm.getSpec().outputShape = List.of(2);
+    client.resource(dm).create();
+    for (String s : List.of("site-a", "site-b", "site-x")) {
+      learners.add(new TestLearner(s, port, 0.25f, 100));
+    }
+    TestLearner hostile = learners.get(2);
+    hostile.tamper = tamper;
+    await().atMost(Duration.ofSeconds(20)).until(() -> client.resources(io.fedmesh.api.v1alpha1.EdgeSite.class).inNamespace("default")
+        .list().getItems().stream().filter(e -> e.getStatus() != null
+            && e.getStatus().phase == io.fedmesh.api.v1alpha1.EdgeSiteStatus.Phase.Ready).count() == 3);
+    FederatedTraining ft = new FederatedTraining();
+    ft.setMetadata(new ObjectMetaBuilder().withName("guarded").withNamespace("default").build());
+    ft.setSpec(new FederatedTrainingSpec());
+    ft.getSpec().modelRef = "m";
+    ft.getSpec().rounds = 2;
+    ft.getSpec().participants.minSites = 2;
+    ft.getSpec().roundDeadline.initialSeconds = 3; // the hostile site never delivers: each round waits for it this long
+    ft.getSpec().roundDeadline.adaptive = false;
+    client.resource(ft).create();
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> {
+      var st = client.resources(FederatedTraining.class).inNamespace("default").withName("guarded").get().getStatus();
+      return st != null && st.phase == FederatedTrainingStatus.Phase.Succeeded;
+    });
+    FederatedTrainingStatus st = client.resources(FederatedTraining.class).inNamespace("default").withName("guarded").get().getStatus();
+    assertThat(st.history).hasSize(2).allSatisfy(h -> {
+      assertThat(h.participants).containsExactly("site-a", "site-b");
+      assertThat(h.missed).containsExactly("site-x");
+    });
+    String field = switch (tamper) {
+      case NAN_WEIGHT -> "weights must be finite";
+      case WRONG_SHAPE -> "num_parameters";
+      case HUGE_TOTAL -> "total_bytes";
+      case HUGE_SAMPLES -> "samples";
+      case NAN_LOSS -> "train_loss";
+      case NONE -> throw new AssertionError();
+    };
+    // its first refusal names the field; later tries, after the round closed, are refused as unexpected
+    assertThat(hostile.refusals).isNotEmpty().allSatisfy(r -> assertThat(r).startsWith("INVALID_ARGUMENT"));
+    assertThat(hostile.refusals.get(0)).contains(field);
+    float[] model = new CheckpointStore(checkpoints).load("default", "guarded", "guarded-r2").orElseThrow();
+    for (float w : model) {
+      assertThat(w).isFinite();
+    }
+  }
+}
