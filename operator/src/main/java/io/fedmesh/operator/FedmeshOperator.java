@@ -44,8 +44,8 @@ public final class FedmeshOperator implements AutoCloseable {
     OperatorContext ctx = OperatorContext.create(client, config, new OperatorMetrics(metrics.registry()));
     Federation federation = ctx.federation();
     EdgeSiteMirror mirror = new EdgeSiteMirror(client, ctx.events(), ctx.siteStatus(), ctx.sites()::get);
-    CoordinatorService service = new CoordinatorService(federation, mirror, config.namespace(), config.bootstrapToken(),
-        config.heartbeatInterval(), metrics.registry());
+    CoordinatorService service = new CoordinatorService(federation, mirror, config.namespace(), config.watchAllNamespaces(),
+        config.bootstrapToken(), config.heartbeatInterval(), metrics.registry());
     GrpcServerRunner grpc = GrpcServerRunner.start("coordinator", config.coordinatorListen(), config.tls(), List.of(service));
     SiteLivenessMonitor liveness = new SiteLivenessMonitor(ctx.sites()::all, federation, mirror, config.heartbeatTimeout(),
         config.watchAllNamespaces() ? null : config.namespace(), metrics.registry());

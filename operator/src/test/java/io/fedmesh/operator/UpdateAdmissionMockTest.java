@@ -48,6 +48,26 @@ class UpdateAdmissionMockTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void aSiteCannotRegisterInANamespaceTheOperatorDoesNotServe() throws Exception {
+    int port = FederationMockTest.freePort();
+    operator = FedmeshOperator.start(client, new OperatorConfig("default", false, new HostPort("127.0.0.1", port), checkpoints,
+        Duration.ofMillis(200), Duration.ofSeconds(5), null, null, -1, false));
+    var channel = io.grpc.ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    try {
+      var stub = io.fedmesh.proto.federation.v1.CoordinatorGrpc.newBlockingStub(channel).withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> stub.register(io.fedmesh.proto.federation.v1.RegisterRequest.newBuilder()
+              .setSiteName("intruder").setNamespace("kube-system").build()))
+          .hasMessageContaining("PERMISSION_DENIED").hasMessageContaining("namespace 'kube-system' is not served");
+      assertThat(client.resources(io.fedmesh.api.v1alpha1.EdgeSite.class).inAnyNamespace().list().getItems()).isEmpty();
+      // its own namespace, named or left out, is fine
+      assertThat(stub.register(io.fedmesh.proto.federation.v1.RegisterRequest.newBuilder().setSiteName("site-a").setNamespace("default")
+          .build()).getSessionId()).isNotEmpty();
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(value = TestLearner.Tamper.class, names = "NONE", mode = EnumSource.Mode.EXCLUDE)
   void aBrokenUpdateIsRefusedNamingTheFieldAndTheTrainingSucceedsWithoutIt(TestLearner.Tamper tamper) throws Exception {

@@ -35,10 +35,17 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
   private final Counter bytesOut;
   private volatile boolean leading = true;
 
+  /** A coordinator that accepts sites only in {@code defaultNamespace}. */
   public CoordinatorService(Federation federation, EdgeSiteMirror mirror, String defaultNamespace, String bootstrapToken,
       Duration heartbeatInterval, MeterRegistry registry) {
+    this(federation, mirror, defaultNamespace, false, bootstrapToken, heartbeatInterval, registry);
+  }
+
+  /** @param allNamespaces accept sites in any namespace (an operator that watches them all) */
+  public CoordinatorService(Federation federation, EdgeSiteMirror mirror, String defaultNamespace, boolean allNamespaces,
+      String bootstrapToken, Duration heartbeatInterval, MeterRegistry registry) {
     this.federation = federation;
-    this.sessions = new SiteSessions(federation, mirror, defaultNamespace, bootstrapToken, heartbeatInterval);
+    this.sessions = new SiteSessions(federation, mirror, defaultNamespace, allNamespaces, bootstrapToken, heartbeatInterval);
     this.bytesIn = Counter.builder("fedmesh_bytes_received_total").description("update bytes received from sites").register(registry);
     this.bytesOut = Counter.builder("fedmesh_bytes_sent_total").description("model bytes sent to sites").register(registry);
     this.serving = new ModelServing(federation, (training, bytes) -> {

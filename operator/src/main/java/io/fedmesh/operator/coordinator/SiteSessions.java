@@ -29,15 +29,19 @@ final class SiteSessions {
   private final Federation federation;
   private final EdgeSiteMirror mirror;
   private final String defaultNamespace;
+  /** Every namespace (an operator watching all), or only the default one. */
+  private final boolean allNamespaces;
   private final String bootstrapToken;
   private final Duration heartbeatInterval;
   /** The open heartbeat stream of each session; writes to one stream are serialised on it. */
   private final Map<String, StreamObserver<HeartbeatResponse>> streams = new ConcurrentHashMap<>();
 
-  SiteSessions(Federation federation, EdgeSiteMirror mirror, String defaultNamespace, String bootstrapToken, Duration heartbeatInterval) {
+  SiteSessions(Federation federation, EdgeSiteMirror mirror, String defaultNamespace, boolean allNamespaces, String bootstrapToken,
+      Duration heartbeatInterval) {
     this.federation = federation;
     this.mirror = mirror;
     this.defaultNamespace = defaultNamespace;
+    this.allNamespaces = allNamespaces;
     this.bootstrapToken = bootstrapToken;
     this.heartbeatInterval = heartbeatInterval;
     federation.assignments.onPublish(this::push);
@@ -53,6 +57,11 @@ final class SiteSessions {
           + "' is not a DNS-1123 label: use lowercase letters, digits and '-', at most 63 characters").asRuntimeException();
     }
     String namespace = request.getNamespace().isBlank() ? defaultNamespace : request.getNamespace();
+    if (!allNamespaces && !namespace.equals(defaultNamespace)) {
+      // a site lives where the operator looks: never an EdgeSite in a namespace nobody reconciles (kube-system, say)
+      throw Status.PERMISSION_DENIED.withDescription("namespace '" + namespace + "' is not served by this coordinator:"
+          + " register without a namespace (the agent's --namespace) to join the operator's").asRuntimeException();
+    }
     SiteSession session = new SiteSession(namespace, request.getSiteName(), UUID.randomUUID().toString(),
         request.getAgentVersion(), request.getRegion(), request.getLabelsMap(), request.getCapacity(), request.getDatasetsList());
     try {
