@@ -81,6 +81,24 @@ public final class BurstStore {
     live.put(burst.uid, burst);
   }
 
+  /**
+   * Whether {@code request} is the one this uid was first submitted with (journaled as
+   * request.json); a uid is one burst, so a different spec under it is refused, not ignored.
+   */
+  public boolean sameAsJournaled(SubmitBurstRequest request) {
+    Path file = dir(request.getBurstUid()).resolve("request.json");
+    if (!Files.exists(file)) {
+      return true; // nothing journaled to differ from (an ended burst's journal may be gone)
+    }
+    try {
+      SubmitBurstRequest.Builder first = SubmitBurstRequest.newBuilder();
+      JsonFormat.parser().merge(Files.readString(file), first);
+      return first.build().equals(request);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
   void recordRequest(SubmitBurstRequest request) {
     AtomicFiles.write(dir(request.getBurstUid()).resolve("request.json"), json(request));
   }

@@ -76,6 +76,10 @@ public final class BurstSupervisor implements AutoCloseable {
    */
   public synchronized Optional<BurstExecution> submit(SubmitBurstRequest request) {
     if (store.knows(request.getBurstUid())) {
+      if (!store.sameAsJournaled(request)) {
+        throw new SpecConflictException("burst uid " + request.getBurstUid() + " was submitted before with a different spec; a uid"
+            + " is one burst: create a new SimulationBurst for a new spec");
+      }
       return Optional.empty();
     }
     BurstExecution burst = execution(request);
@@ -83,6 +87,13 @@ public final class BurstSupervisor implements AutoCloseable {
     start(burst);
     LOG.info("burst {} ({}): {} tasks submitted, {} mode", request.getBurstName(), burst.uid, burst.graph.tasks().size(), burst.mode);
     return Optional.of(burst);
+  }
+
+  /** A resubmit of a known uid with another spec. */
+  public static final class SpecConflictException extends IllegalStateException {
+    SpecConflictException(String message) {
+      super(message);
+    }
   }
 
   /** Cancels a live burst's unfinished tasks; returns how many there were (0 when it had ended or is not live). */

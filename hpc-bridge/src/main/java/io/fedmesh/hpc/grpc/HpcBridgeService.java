@@ -77,6 +77,9 @@ public final class HpcBridgeService extends HpcBridgeGrpc.HpcBridgeImplBase impl
     } catch (IllegalArgumentException e) {
       response.onError(Status.INVALID_ARGUMENT.withDescription("burst " + request.getBurstName() + ": " + e.getMessage()).asRuntimeException());
       return;
+    } catch (BurstSupervisor.SpecConflictException e) {
+      response.onError(Status.ALREADY_EXISTS.withDescription(e.getMessage()).asRuntimeException());
+      return;
     }
     response.onNext(SubmitBurstResponse.newBuilder().setBurstUid(uid).setCreated(created.isPresent()).setStatus(store.status(uid)).build());
     response.onCompleted();

@@ -61,6 +61,9 @@ class HpcBridgeServiceTest {
       var stub = HpcBridgeGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS);
       assertThat(stub.submit(burst(runs)).getCreated()).isTrue();
       assertThat(stub.submit(burst(runs)).getCreated()).as("a resubmit creates nothing").isFalse();
+      // the same uid with another spec is refused, not silently taken for the first
+      SubmitBurstRequest other = burst(runs).toBuilder().setTasks(0, burst(runs).getTasks(0).toBuilder().setCommand("id")).build();
+      assertThatThrownBy(() -> stub.submit(other)).hasMessageContaining("ALREADY_EXISTS").hasMessageContaining("different spec");
 
       List<TaskEvent> events = new ArrayList<>();
       stub.watch(WatchBurstRequest.newBuilder().setBurstUid("uid-1").build()).forEachRemaining(events::add);

@@ -126,7 +126,12 @@ public final class SimulationBurstReconciler implements Reconciler<SimulationBur
         events.warning(burst, "BurstFailed", st.condition(FedmeshApi.CONDITION_READY).getMessage());
       }
       return UpdateControl.noUpdate();
-    } catch (io.grpc.StatusRuntimeException | io.github.resilience4j.circuitbreaker.CallNotPermittedException e) {
+    } catch (io.grpc.StatusRuntimeException e) {
+      if (e.getStatus().getCode() == io.grpc.Status.Code.ALREADY_EXISTS) {
+        return notReady(burst, "SpecConflict", "bridge " + endpoint + ": " + e.getStatus().getDescription(), Duration.ofMinutes(1));
+      }
+      return notReady(burst, "Unreachable", "bridge " + endpoint + ": " + e.getMessage(), Duration.ofSeconds(10));
+    } catch (io.github.resilience4j.circuitbreaker.CallNotPermittedException e) {
       return notReady(burst, "Unreachable", "bridge " + endpoint + ": " + e.getMessage(), Duration.ofSeconds(10));
     }
   }
