@@ -16,7 +16,6 @@ import io.fedmesh.hpc.slurm.SlurmLauncher;
 import io.fedmesh.hpc.slurm.SlurmPoller;
 import io.fedmesh.mesh.data.PlumeData;
 import io.fedmesh.mesh.report.RunSummary;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -48,7 +48,7 @@ public final class FedmeshOperator implements AutoCloseable {
         config.bootstrapToken(), config.heartbeatInterval(), metrics.registry());
     GrpcServerRunner grpc = GrpcServerRunner.start("coordinator", config.coordinatorListen(), config.tls(), List.of(service));
     SiteLivenessMonitor liveness = new SiteLivenessMonitor(ctx.sites()::all, federation, mirror, config.heartbeatTimeout(),
-        config.watchAllNamespaces() ? null : config.namespace(), metrics.registry());
+        metrics.registry());
     // With leader election only the leader coordinates: a standby reports NOT_SERVING (the gRPC
     // readiness probe keeps agents on the leader) and neither accepts agents nor judges liveness.
     LeaderPodLabel podLabel = config.leaderElection() ? LeaderPodLabel.fromEnvironment(client) : null;

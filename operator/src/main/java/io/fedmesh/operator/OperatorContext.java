@@ -36,6 +36,7 @@ public record OperatorContext(KubernetesClient client, OperatorConfig config, Fe
     ResourceCache<SimulationBurst> bursts,
     CoalescingStatusWriter<FederatedTrainingStatus, FederatedTraining> trainingStatus,
     StatusRecorder<DistributedModelStatus, DistributedModel> modelStatus,
+    CoalescingStatusWriter<DistributedModelStatus, DistributedModel> modelVersions,
     StatusRecorder<EdgeSiteStatus, EdgeSite> siteRecorder, SiteStatusWriter siteStatus,
     StatusRecorder<HpcClusterStatus, HpcCluster> clusterStatus, StatusRecorder<SimulationBurstStatus, SimulationBurst> burstStatus,
     TrainingRounds rounds, TrainingWakeups wakeups) implements AutoCloseable {
@@ -67,8 +68,10 @@ public record OperatorContext(KubernetesClient client, OperatorConfig config, Fe
     var modelStatus = new StatusRecorder<>(client, DistributedModel.class, DistributedModelStatus.class, models::get);
     var siteRecorder = new StatusRecorder<>(client, EdgeSite.class, EdgeSiteStatus.class, sites::get);
     SiteStatusWriter siteStatus = new SiteStatusWriter(siteRecorder, siteRefresh, Clock.systemUTC());
+    // versions from many trainings of one model coalesce into one write, off the reconcile path
+    var modelVersions = new CoalescingStatusWriter<>(modelStatus, DistributedModel.class, "fedmesh-model-versions");
     TrainingRuns runs = new TrainingRuns(client, federation, checkpoints, events, bursts::get);
-    TrainingRounds rounds = new TrainingRounds(runs, federation, checkpoints, events, metrics, sites::inNamespace, modelStatus, siteStatus,
+    TrainingRounds rounds = new TrainingRounds(runs, federation, checkpoints, events, metrics, sites::inNamespace, modelVersions, siteStatus,
         Clock.systemUTC());
     TrainingWakeups wakeups = new TrainingWakeups(runs);
     federation.inbox.onAccepted(wakeups::wake);
@@ -80,13 +83,14 @@ public record OperatorContext(KubernetesClient client, OperatorConfig config, Fe
     var clusterStatus = new StatusRecorder<>(client, HpcCluster.class, HpcClusterStatus.class, k -> java.util.Optional.empty());
     var burstStatus = new StatusRecorder<>(client, SimulationBurst.class, SimulationBurstStatus.class, bursts::get);
     return new OperatorContext(client, config, federation, checkpoints, events, metrics, new BridgeClient(), sites, models, trainings,
-        bursts, trainingStatus, modelStatus, siteRecorder, siteStatus, clusterStatus, burstStatus, rounds, wakeups);
+        bursts, trainingStatus, modelStatus, modelVersions, siteRecorder, siteStatus, clusterStatus, burstStatus, rounds, wakeups);
   }
 
   @Override
   public void close() {
-    rounds.close();
+    rounds.endAll();
     trainingStatus.close();
+    modelVersions.close();
     events.close();
     siteStatus.close();
     sites.close();

@@ -7,13 +7,11 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fedmesh.api.v1alpha1.DistributedModel;
-import io.fedmesh.api.v1alpha1.DistributedModelSpec;
 import io.fedmesh.api.v1alpha1.EdgeSite;
 import io.fedmesh.api.v1alpha1.EdgeSiteStatus;
 import io.fedmesh.api.v1alpha1.FederatedTraining;
 import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
 import io.fedmesh.api.v1alpha1.FederatedTrainingStatus;
-import io.fedmesh.common.grpc.HostPort;
 import io.fedmesh.common.model.MlpParameters;
 import io.fedmesh.operator.checkpoint.CheckpointStore;
 import io.fedmesh.operator.validation.ModelResolver;
@@ -46,9 +44,7 @@ class FederationMockTest {
   }
 
   OperatorConfig config() {
-    OperatorConfig local = OperatorConfig.local(checkpoints).withHeartbeatTimeout(Duration.ofSeconds(2));
-    return new OperatorConfig(local.namespace(), false, new HostPort("127.0.0.1", port), checkpoints, Duration.ofMillis(200),
-        local.heartbeatTimeout(), null, null, -1, false);
+    return CrdFixtures.config(checkpoints, port, Duration.ofMillis(200), Duration.ofSeconds(2));
   }
 
   @AfterEach
@@ -66,15 +62,7 @@ class FederationMockTest {
   }
 
   void model(String name) {
-    DistributedModel dm = new DistributedModel();
-    dm.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("default").build());
-    DistributedModelSpec s = new DistributedModelSpec();
-    s.architecture = new DistributedModelSpec.Architecture();
-    s.architecture.hiddenLayers = List.of(3);
-    s.inputShape = List.of(2);
-    s.outputShape = List.of(2);
-    dm.setSpec(s);
-    client.resource(dm).create();
+    CrdFixtures.model(client, name);
   }
 
   FederatedTraining training(String name, String model, int rounds) {

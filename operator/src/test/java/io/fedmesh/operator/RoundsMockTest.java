@@ -6,12 +6,9 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fedmesh.api.v1alpha1.DistributedModel;
-import io.fedmesh.api.v1alpha1.DistributedModelSpec;
 import io.fedmesh.api.v1alpha1.FederatedTraining;
 import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
 import io.fedmesh.api.v1alpha1.FederatedTrainingStatus;
-import io.fedmesh.common.grpc.HostPort;
 import io.fedmesh.operator.rounds.TrainingStatuses;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,8 +43,7 @@ class RoundsMockTest {
   }
 
   void start(Duration heartbeat, Duration timeout) {
-    operator = FedmeshOperator.start(client, new OperatorConfig("default", false, new HostPort("127.0.0.1", port), checkpoints,
-        heartbeat, timeout, null, null, -1, false));
+    operator = FedmeshOperator.start(client, CrdFixtures.config(checkpoints, port, heartbeat, timeout));
   }
 
   TestLearner learner(String site, long heartbeatMs) {
@@ -57,15 +53,7 @@ class RoundsMockTest {
   }
 
   void model() {
-    DistributedModel dm = new DistributedModel();
-    dm.setMetadata(new ObjectMetaBuilder().withName("m").withNamespace("default").build());
-    DistributedModelSpec s = new DistributedModelSpec();
-    s.architecture = new DistributedModelSpec.Architecture();
-    s.architecture.hiddenLayers = List.of(3);
-    s.inputShape = List.of(2);
-    s.outputShape = List.of(2);
-    dm.setSpec(s);
-    client.resource(dm).create();
+    CrdFixtures.model(client, "m");
   }
 
   FederatedTraining training(String name, int rounds) {

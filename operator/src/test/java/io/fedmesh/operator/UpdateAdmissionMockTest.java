@@ -6,12 +6,9 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fedmesh.api.v1alpha1.DistributedModel;
-import io.fedmesh.api.v1alpha1.DistributedModelSpec;
 import io.fedmesh.api.v1alpha1.FederatedTraining;
 import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
 import io.fedmesh.api.v1alpha1.FederatedTrainingStatus;
-import io.fedmesh.common.grpc.HostPort;
 import io.fedmesh.operator.checkpoint.CheckpointStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,8 +48,7 @@ class UpdateAdmissionMockTest {
   @org.junit.jupiter.api.Test
   void aSiteCannotRegisterInANamespaceTheOperatorDoesNotServe() throws Exception {
     int port = FederationMockTest.freePort();
-    operator = FedmeshOperator.start(client, new OperatorConfig("default", false, new HostPort("127.0.0.1", port), checkpoints,
-        Duration.ofMillis(200), Duration.ofSeconds(5), null, null, -1, false));
+    operator = FedmeshOperator.start(client, CrdFixtures.config(checkpoints, port, Duration.ofMillis(200), Duration.ofSeconds(5)));
     var channel = io.grpc.ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
     try {
       var stub = io.fedmesh.proto.federation.v1.CoordinatorGrpc.newBlockingStub(channel).withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS);
@@ -72,16 +68,8 @@ class UpdateAdmissionMockTest {
   @EnumSource(value = TestLearner.Tamper.class, names = "NONE", mode = EnumSource.Mode.EXCLUDE)
   void aBrokenUpdateIsRefusedNamingTheFieldAndTheTrainingSucceedsWithoutIt(TestLearner.Tamper tamper) throws Exception {
     int port = FederationMockTest.freePort();
-    operator = FedmeshOperator.start(client, new OperatorConfig("default", false, new HostPort("127.0.0.1", port), checkpoints,
-        Duration.ofMillis(200), Duration.ofSeconds(5), null, null, -1, false));
-    DistributedModel dm = new DistributedModel();
-    dm.setMetadata(new ObjectMetaBuilder().withName("m").withNamespace("default").build());
-    dm.setSpec(new DistributedModelSpec());
-    dm.getSpec().architecture = new DistributedModelSpec.Architecture();
-    dm.getSpec().architecture.hiddenLayers = List.of(3);
-    dm.getSpec().inputShape = List.of(2);
-    dm.getSpec().outputShape = List.of(2);
-    client.resource(dm).create();
+    operator = FedmeshOperator.start(client, CrdFixtures.config(checkpoints, port, Duration.ofMillis(200), Duration.ofSeconds(5)));
+    CrdFixtures.model(client, "m");
     for (String s : List.of("site-a", "site-b", "site-x")) {
       learners.add(new TestLearner(s, port, 0.25f, 100));
     }

@@ -81,7 +81,8 @@ public final class CoordinatorSession implements AutoCloseable {
         listener.sessionStarted();
         heartbeat(reg.getSessionId(), intervalMs);
       } catch (StatusRuntimeException e) {
-        if (e.getStatus().getCode() == Status.Code.UNAUTHENTICATED || e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT) {
+        Status.Code code = e.getStatus().getCode();
+        if (code == Status.Code.UNAUTHENTICATED || code == Status.Code.PERMISSION_DENIED || code == Status.Code.INVALID_ARGUMENT) {
           LOG.error("site {}: the coordinator refused registration: {}", site, e.getStatus().getDescription());
         } else {
           LOG.warn("site {}: coordinator {} unreachable ({}); retrying in {} ms", site, coordinator, e.getStatus().getCode(),

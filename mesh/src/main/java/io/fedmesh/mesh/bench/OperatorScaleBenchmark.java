@@ -72,6 +72,10 @@ public final class OperatorScaleBenchmark implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    String bad = problem();
+    if (bad != null) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), bad);
+    }
     if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext ctx) {
       ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.WARN); // one line per run, not per round
       ctx.getLogger("io.fabric8.kubernetes.client.utils.internal.VersionUsageUtils").setLevel(ch.qos.logback.classic.Level.ERROR);
@@ -92,6 +96,25 @@ public final class OperatorScaleBenchmark implements Callable<Integer> {
     }
     System.out.println(line);
     return f.lost == 0 ? 0 : 1;
+  }
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  /** What is wrong with the options, naming the option and the fix, or null. */
+  String problem() {
+    if (perRound < 1) {
+      return "--per-round must be at least 1 (got " + perRound + ")";
+    }
+    if (sites < perRound) {
+      return "--sites (" + sites + ") must be at least --per-round (" + perRound + "): a round selects that many sites";
+    }
+    if (baselineSites != 0 && baselineSites < perRound) {
+      return "--baseline-sites (" + baselineSites + ") must be 0 (no baseline) or at least --per-round (" + perRound + ")";
+    }
+    if (trainings < 1 || rounds < 1 || heartbeatSeconds < 1) {
+      return "--trainings, --rounds and --heartbeat must be at least 1";
+    }
+    return null;
   }
 
   private static void print(Figures f) {
@@ -144,7 +167,7 @@ public final class OperatorScaleBenchmark implements Callable<Integer> {
         }
         double max = timer.max(TimeUnit.MILLISECONDS);
         // what the rounds handed to writer threads belongs to them: wait for it before counting
-        await(() -> op.context().rounds().modelVersionBacklog() == 0 && op.context().events().backlog() == 0
+        await(() -> op.context().modelVersions().backlog() == 0 && op.context().events().backlog() == 0
             && op.context().trainingStatus().backlog() == 0, Duration.ofSeconds(60), "statuses, model versions and events to be written");
         Map<String, Long> after = counter.snapshot();
         fleet.pause(); // heartbeats stop, so the writer can drain what it holds back (sites go Offline only after 15 s)

@@ -79,8 +79,8 @@ public final class EdgeSiteMirror {
     status.report(s.key(), f -> f.withHeartbeat(facts(s)));
   }
 
-  /** Hands a heartbeat's facts to the status owner (it decides when to write). */
-  public void heartbeat(SiteSession s, boolean phaseChanged) {
+  /** Hands a heartbeat's facts to the status owner (it decides when to write: a phase change at once). */
+  public void heartbeat(SiteSession s) {
     status.report(s.key(), f -> f.withHeartbeat(facts(s)));
   }
 

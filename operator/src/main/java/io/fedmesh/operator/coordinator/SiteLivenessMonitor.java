@@ -26,7 +26,6 @@ public final class SiteLivenessMonitor implements AutoCloseable {
   private final Federation federation;
   private final EdgeSiteMirror mirror;
   private final Duration timeout;
-  private final String namespace;
   private final MeterRegistry registry;
   private final Set<String> gauged = ConcurrentHashMap.newKeySet();
   private final Instant startedAt = Instant.now();
@@ -38,14 +37,13 @@ public final class SiteLivenessMonitor implements AutoCloseable {
   private long ticks;
   private boolean started;
 
-  /** @param namespace null to watch EdgeSites in every namespace */
+  /** @param sitesInScope the EdgeSites this operator serves, from its informer cache */
   public SiteLivenessMonitor(java.util.function.Supplier<java.util.List<EdgeSite>> sitesInScope, Federation federation,
-      EdgeSiteMirror mirror, Duration timeout, String namespace, MeterRegistry registry) {
+      EdgeSiteMirror mirror, Duration timeout, MeterRegistry registry) {
     this.sitesInScope = sitesInScope;
     this.federation = federation;
     this.mirror = mirror;
     this.timeout = timeout;
-    this.namespace = namespace;
     this.registry = registry;
   }
 

@@ -108,7 +108,7 @@ final class SiteSessions {
       if (wasOffline) {
         mirror.cameBack(s);
       } else {
-        mirror.heartbeat(s, degradedChanged);
+        mirror.heartbeat(s);
       }
     }
     if (wasOffline || degradedChanged) {

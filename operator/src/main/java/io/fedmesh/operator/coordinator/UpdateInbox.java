@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -104,12 +103,6 @@ public final class UpdateInbox {
     synchronized (s) {
       return s.contains(idempotencyKey);
     }
-  }
-
-  /** The round open for a training, if any. */
-  public Optional<Integer> openRound(String training) {
-    OpenRound r = open.get(training);
-    return r == null ? Optional.empty() : Optional.of(r.round);
   }
 
   /** The training ended or was deleted: nothing of it is kept. */

@@ -104,7 +104,7 @@ public final class FederatedTrainingReconciler implements Reconciler<FederatedTr
     }
     TrainingRounds.Advanced step = rounds.advance(ft, dm.orElse(null));
     if (step.status() != null) {
-      status.submit(ns, ft.getMetadata().getName(), step.status());
+      status.replace(ns, ft.getMetadata().getName(), step.status());
     }
     if (step.ended()) {
       rounds.end(key);
@@ -116,7 +116,7 @@ public final class FederatedTrainingReconciler implements Reconciler<FederatedTr
     FederatedTrainingStatus previous = ft.getStatus();
     FederatedTrainingStatus st = previous == null ? new FederatedTrainingStatus()
         : io.fabric8.kubernetes.client.utils.Serialization.jsonMapper().convertValue(previous, FederatedTrainingStatus.class);
-    status.submit(ft.getMetadata().getNamespace(), ft.getMetadata().getName(), TrainingStatuses.notReady(st, previous, ft, reason, message));
+    status.replace(ft.getMetadata().getNamespace(), ft.getMetadata().getName(), TrainingStatuses.notReady(st, previous, ft, reason, message));
     boolean changed = previous == null || previous.condition(io.fedmesh.api.v1alpha1.FedmeshApi.CONDITION_READY) == null
         || !message.equals(previous.condition(io.fedmesh.api.v1alpha1.FedmeshApi.CONDITION_READY).getMessage());
     if (changed) {

@@ -2,11 +2,11 @@ package io.fedmesh.operator.rounds;
 
 import io.fedmesh.api.v1alpha1.DistributedModel;
 import io.fedmesh.api.v1alpha1.DistributedModelStatus;
-import io.fedmesh.api.v1alpha1.FederatedTraining;
 import io.fedmesh.operator.coordinator.Federation;
 import io.fedmesh.operator.sites.SiteStatusWriter;
 import io.fedmesh.operator.status.Conditions;
-import io.fedmesh.operator.status.StatusRecorder;
+import io.fedmesh.operator.status.CoalescingStatusWriter;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
@@ -16,13 +16,12 @@ import java.util.List;
  */
 final class RoundRecorder {
   private final Federation federation;
-  private final ModelVersionWriter versions;
+  private final CoalescingStatusWriter<DistributedModelStatus, DistributedModel> models;
   private final SiteStatusWriter sites;
 
-  /** @param sites null where no EdgeSite status is kept (benchmarks of the rounds alone) */
-  RoundRecorder(Federation federation, StatusRecorder<DistributedModelStatus, DistributedModel> models, SiteStatusWriter sites) {
+  RoundRecorder(Federation federation, CoalescingStatusWriter<DistributedModelStatus, DistributedModel> models, SiteStatusWriter sites) {
     this.federation = federation;
-    this.versions = new ModelVersionWriter(models);
+    this.models = models;
     this.sites = sites;
   }
 
@@ -32,15 +31,10 @@ final class RoundRecorder {
   }
 
   private void report(String siteKey, Federation.Reliability r) {
-    if (sites != null) {
-      sites.report(siteKey, f -> f.withReliability(r.completed(), r.missed()));
-    }
+    sites.report(siteKey, f -> f.withReliability(r.completed(), r.missed()));
   }
 
   void assigned(String namespace, Collection<String> siteNames) {
-    if (sites == null) {
-      return;
-    }
     for (String s : siteNames) {
       String key = namespace + "/" + s;
       List<String> trainings = federation.assignments.trainingsOf(key);
@@ -48,16 +42,7 @@ final class RoundRecorder {
     }
   }
 
-  /** Model versions not yet written. */
-  int backlog() {
-    return versions.backlog();
-  }
-
-  void close() {
-    versions.close();
-  }
-
-  void modelVersion(FederatedTraining ft, TrainingRun run, ModelStep.Result result, int round) {
+  void modelVersion(TrainingRun run, ModelStep.Result result, int round) {
     DistributedModelStatus.ModelVersion v = new DistributedModelStatus.ModelVersion();
     v.version = result.version();
     v.digest = result.digest();
@@ -66,6 +51,22 @@ final class RoundRecorder {
     v.producedBy = run.key + "#" + round;
     v.checkpoint = result.checkpoint().toString();
     v.createdAt = Conditions.now();
-    versions.add(new ModelVersionWriter.Version(run.namespace, run.modelRef, v, run.model.parameterCount()));
+    long parameters = run.model.parameterCount();
+    models.submit(run.namespace, run.modelRef, st -> withVersion(st, v, parameters));
+  }
+
+  /** The status with {@code v} as its latest version (again if it was there: the change may be applied twice). */
+  static DistributedModelStatus withVersion(DistributedModelStatus st, DistributedModelStatus.ModelVersion v, long parameters) {
+    List<DistributedModelStatus.ModelVersion> versions = new ArrayList<>(st.versions == null ? List.of() : st.versions);
+    versions.removeIf(x -> v.version.equals(x.version));
+    versions.add(v);
+    while (versions.size() > DistributedModelStatus.MAX_HISTORY) {
+      versions.remove(0);
+    }
+    st.versions = versions;
+    st.latestVersion = v.version;
+    st.latestMetric = v.value;
+    st.parameters = parameters;
+    return st;
   }
 }

@@ -59,9 +59,11 @@ final class RoundStateMachine {
     this.clock = clock;
   }
 
-  /** One step from {@code st} (a copy of the newest status, changed and returned in the step). */
-  Step advance(FederatedTraining ft, FederatedTrainingStatus st, TrainingRun run) {
-    FederatedTrainingStatus previous = copyOf(st);
+  /**
+   * One step from {@code st} (a copy of the newest status, changed and returned in the step);
+   * {@code previous} is that status as observed, for condition transition times.
+   */
+  Step advance(FederatedTraining ft, FederatedTrainingStatus st, FederatedTrainingStatus previous, TrainingRun run) {
     int done = st.round == null ? 0 : st.round;
     if (run.open == null) {
       if (done >= ft.getSpec().rounds) { // spec.rounds lowered below the rounds already done
@@ -193,7 +195,7 @@ final class RoundStateMachine {
     RoundRecord rec = record(plan, updates, missed, result, roundBytes, closedAt);
     MetricValue metric = new MetricValue(eval.metricName(), TrainingStatuses.round4(eval.metric()));
     metrics.roundCompleted(Duration.between(plan.openedAt(), closedAt), updates.size());
-    recorder.modelVersion(ft, run, result, plan.round());
+    recorder.modelVersion(run, result, plan.round());
     LOG.info("{}: round {}/{} done: {} sites, {} samples, train loss {}, {} {}, {} bytes, {} s", run.key, plan.round(), s.rounds,
         updates.size(), result.samples(), fmt(result.trainLoss()), eval.metricName(), fmt(eval.metric()), roundBytes, fmt(rec.seconds));
     events.normal(ft, "RoundCompleted", "round " + plan.round() + ": " + updates.size() + " sites, " + eval.metricName() + " "
@@ -262,10 +264,6 @@ final class RoundStateMachine {
       case MSE -> "mse".equals(eval.metricName()) && eval.metric() <= target.value;
       case LOSS -> eval.loss() <= target.value;
     };
-  }
-
-  private static FederatedTrainingStatus copyOf(FederatedTrainingStatus st) {
-    return io.fabric8.kubernetes.client.utils.Serialization.jsonMapper().convertValue(st, FederatedTrainingStatus.class);
   }
 
   private static String fmt(double v) {

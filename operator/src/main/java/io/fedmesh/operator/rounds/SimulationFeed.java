@@ -39,6 +39,8 @@ final class SimulationFeed {
   private final String key;
   /** status.burstsRequested: carried by every status write, so kept here. */
   private final List<String> requested = new CopyOnWriteArrayList<>();
+  /** The last round the trigger was asked about. */
+  private int triggerCheckedFor;
 
   SimulationFeed(KubernetesClient client, Federation federation, EventRecorder events, FederatedTraining training,
       java.util.function.Function<String, java.util.Optional<SimulationBurst>> bursts) {
@@ -60,9 +62,15 @@ final class SimulationFeed {
     return List.copyOf(requested);
   }
 
-  /** Before a round: request a burst if the trigger fires, then publish any new samples. */
+  /**
+   * Before a round opens: request a burst if the trigger fires (once per round, however often the
+   * round tries to open while it waits for sites or bursts), then publish any new samples.
+   */
   void beforeRound(FederatedTraining ft, MlpSpec spec, List<RoundRecord> history, int round) {
-    requestIfTriggered(ft, spec, history);
+    if (round > triggerCheckedFor) {
+      triggerCheckedFor = round;
+      requestIfTriggered(ft, spec, history);
+    }
     publish(ft, round);
   }
 

@@ -11,7 +11,7 @@ import io.fedmesh.operator.checkpoint.CheckpointStore;
 import io.fedmesh.operator.coordinator.Federation;
 import io.fedmesh.operator.sites.SiteStatusWriter;
 import io.fedmesh.operator.status.EventRecorder;
-import io.fedmesh.operator.status.StatusRecorder;
+import io.fedmesh.operator.status.CoalescingStatusWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -27,18 +27,16 @@ public final class TrainingRounds {
   public record Advanced(FederatedTrainingStatus status, Duration requeue, boolean ended) {}
 
   private final TrainingRuns runs;
-  private final RoundRecorder recorder;
   private final RoundStateMachine machine;
   private final EventRecorder events;
 
   public TrainingRounds(TrainingRuns runs, Federation federation, CheckpointStore checkpoints, EventRecorder events, OperatorMetrics metrics,
-      Function<String, List<EdgeSite>> sitesInNamespace, StatusRecorder<DistributedModelStatus, DistributedModel> models,
+      Function<String, List<EdgeSite>> sitesInNamespace, CoalescingStatusWriter<DistributedModelStatus, DistributedModel> models,
       SiteStatusWriter sites, Clock clock) {
     this.runs = runs;
     this.events = events;
-    this.recorder = new RoundRecorder(federation, models, sites);
     this.machine = new RoundStateMachine(federation, new Candidates(federation, sitesInNamespace), new ModelStep(checkpoints, metrics),
-        recorder, events, metrics, clock);
+        new RoundRecorder(federation, models, sites), events, metrics, clock);
   }
 
   public boolean isRunning(FederatedTraining ft) {
@@ -66,7 +64,7 @@ public final class TrainingRounds {
     TrainingRun run = started.run();
     st.pinnedSpec = run.pinnedSpec;
     checkSpec(ft, st, previous, run);
-    RoundStateMachine.Step step = machine.advance(ft, st, run);
+    RoundStateMachine.Step step = machine.advance(ft, st, previous, run);
     return new Advanced(step.status(), step.requeue(), step.ended());
   }
 
@@ -101,17 +99,6 @@ public final class TrainingRounds {
 
   public void endAll() {
     runs.endAll();
-  }
-
-  /** Model versions produced but not yet in their DistributedModel's status. */
-  public int modelVersionBacklog() {
-    return recorder.backlog();
-  }
-
-  /** Ends every run and stops the version writer. */
-  public void close() {
-    runs.endAll();
-    recorder.close();
   }
 
   private static String key(FederatedTraining ft) {

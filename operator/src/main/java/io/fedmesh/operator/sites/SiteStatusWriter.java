@@ -62,11 +62,6 @@ public final class SiteStatusWriter implements AutoCloseable {
     }
   }
 
-  /** What is known of a site (the benchmark and tests read it). */
-  public SiteFacts facts(String key) {
-    return facts.getOrDefault(key, SiteFacts.NONE);
-  }
-
   /** Writes a site's facts now, on the caller's thread (a reconciler that owns this thread anyway). */
   public void writeNow(String key, UnaryOperator<EdgeSiteStatus> extra) {
     write(key, extra);

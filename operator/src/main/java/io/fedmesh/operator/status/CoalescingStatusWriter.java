@@ -4,30 +4,33 @@ import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes a kind's status from one thread, the newest desired status per object: a reconcile
- * hands over what the status should be and returns, without waiting on the API server, and an
- * object whose status changed three times before the writer came to it is written once. Readers
- * see the desired status at once ({@link #newest}), so the next reconcile builds on it.
+ * Writes a kind's status from one thread, off the reconcile path: a producer hands over a change
+ * and returns without waiting on the API server. Changes to one object that arrive before the
+ * writer comes to it are composed and written once (a training whose status changed three times,
+ * a model that got versions from ten trainings). Readers see the changes at once
+ * ({@link #newest}), so the next reconcile builds on them.
  *
- * <p>For a kind whose status is a projection of progress kept elsewhere (a training's is its
- * checkpoints): a status lost in a crash before it was written makes the next operator redo work,
- * never skip it. Writes go through the kind's {@link StatusRecorder}, so they lock on
- * resourceVersion and skip what changed nothing.
+ * <p>Changes must be pure and idempotent (a replacement, an append of a named entry): one may be
+ * applied again after a conflict, or twice in a reader's view while it is being written. For a
+ * status that projects progress kept elsewhere (a training's is its checkpoints), a change lost in
+ * a crash makes the next operator redo work, never skip it. Writes go through the kind's
+ * {@link StatusRecorder}, so they lock on resourceVersion and skip what changed nothing.
  */
 public final class CoalescingStatusWriter<S, R extends CustomResource<?, S>> implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CoalescingStatusWriter.class);
 
   private final StatusRecorder<S, R> recorder;
   private final Class<R> type;
-  /** Desired statuses not yet written, by namespace/name, oldest first (guarded by itself). */
-  private final Map<String, S> pending = new LinkedHashMap<>();
-  /** The status being written now, visible to readers until the recorder knows it (guarded by pending). */
+  /** Changes not yet written, by namespace/name, the longest waiting first (guarded by itself). */
+  private final Map<String, UnaryOperator<S>> pending = new LinkedHashMap<>();
+  /** The change being written now, visible to readers until the recorder knows its result (guarded by pending). */
   private String writingKey;
-  private S writingStatus;
+  private UnaryOperator<S> writingChange;
   private final Thread thread;
   private volatile boolean closed;
 
@@ -39,36 +42,45 @@ public final class CoalescingStatusWriter<S, R extends CustomResource<?, S>> imp
     thread.start();
   }
 
-  /** The status {@code namespace/name} should have; replaces one not yet written. */
-  public void submit(String namespace, String name, S status) {
+  /** The status {@code namespace/name} should have, whatever it has now. */
+  public void replace(String namespace, String name, S status) {
+    submit(namespace, name, current -> status);
+  }
+
+  /** A change of {@code namespace/name}'s status, applied after those still waiting. */
+  public void submit(String namespace, String name, UnaryOperator<S> change) {
     synchronized (pending) {
-      String key = namespace + "/" + name;
-      pending.remove(key); // re-queued at the end: the oldest waiting object goes first
-      pending.put(key, status);
+      pending.merge(namespace + "/" + name, change, (earlier, later) -> st -> later.apply(earlier.apply(st)));
       pending.notifyAll();
     }
   }
 
-  /** {@code seen} with the status this writer will write, if one is waiting. */
+  /** {@code seen} with the changes this writer has yet to write applied. */
   public R newest(R seen) {
     R base = recorder.newest(seen);
-    S desired;
     String key = base.getMetadata().getNamespace() + "/" + base.getMetadata().getName();
+    UnaryOperator<S> writing;
+    UnaryOperator<S> waiting;
     synchronized (pending) {
-      desired = pending.get(key);
-      if (desired == null && key.equals(writingKey)) {
-        desired = writingStatus;
-      }
+      writing = key.equals(writingKey) ? writingChange : null;
+      waiting = pending.get(key);
     }
-    if (desired == null) {
+    if (writing == null && waiting == null) {
       return base;
     }
     R copy = Serialization.jsonMapper().convertValue(base, type);
-    copy.setStatus(desired);
+    S st = recorder.copy(base.getStatus());
+    if (writing != null) {
+      st = writing.apply(st);
+    }
+    if (waiting != null) {
+      st = waiting.apply(st);
+    }
+    copy.setStatus(st);
     return copy;
   }
 
-  /** A deleted object: its waiting status is dropped. */
+  /** A deleted object: its waiting changes are dropped. */
   public void forget(String key) {
     synchronized (pending) {
       pending.remove(key);
@@ -76,7 +88,7 @@ public final class CoalescingStatusWriter<S, R extends CustomResource<?, S>> imp
     recorder.forget(key);
   }
 
-  /** Statuses waiting or being written. */
+  /** Objects with changes waiting or being written. */
   public int backlog() {
     synchronized (pending) {
       return pending.size() + (writingKey != null ? 1 : 0);
@@ -86,7 +98,7 @@ public final class CoalescingStatusWriter<S, R extends CustomResource<?, S>> imp
   private void run() {
     while (true) {
       String key;
-      S status;
+      UnaryOperator<S> change;
       synchronized (pending) {
         while (pending.isEmpty() && !closed) {
           try {
@@ -100,18 +112,20 @@ public final class CoalescingStatusWriter<S, R extends CustomResource<?, S>> imp
         }
         var first = pending.entrySet().iterator().next();
         key = first.getKey();
-        status = first.getValue();
+        change = first.getValue();
         pending.remove(key);
         writingKey = key;
-        writingStatus = status;
+        writingChange = change;
       }
       try {
         int slash = key.indexOf('/');
-        recorder.update(key.substring(0, slash), key.substring(slash + 1), current -> status);
+        recorder.update(key.substring(0, slash), key.substring(slash + 1), change);
       } catch (RuntimeException e) {
         LOG.warn("{} {}: status not written ({}); trying again", type.getSimpleName(), key, e.getMessage());
         synchronized (pending) {
-          pending.putIfAbsent(key, status); // unless a newer one came meanwhile
+          // before any change that came meanwhile
+          UnaryOperator<S> later = pending.remove(key);
+          pending.put(key, later == null ? change : st -> later.apply(change.apply(st)));
           if (!closed) {
             try {
               pending.wait(500); // the API server is in trouble: do not spin on it
@@ -123,14 +137,14 @@ public final class CoalescingStatusWriter<S, R extends CustomResource<?, S>> imp
       } finally {
         synchronized (pending) {
           writingKey = null;
-          writingStatus = null;
+          writingChange = null;
           pending.notifyAll();
         }
       }
     }
   }
 
-  /** Writes what is waiting (at most {@code 5 s}), then stops. */
+  /** Writes what is waiting (at most 5 s), then stops. */
   @Override
   public void close() {
     closed = true;

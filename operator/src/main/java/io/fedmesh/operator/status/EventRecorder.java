@@ -14,7 +14,7 @@ public final class EventRecorder {
 
   private final KubernetesClient client;
   /** Events go out in order from one thread: a reconcile never waits on them. */
-  private final java.util.concurrent.ExecutorService sender = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0,
+  private final java.util.concurrent.ThreadPoolExecutor sender = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0,
       java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(10_000), r -> {
         Thread t = new Thread(r, "fedmesh-events");
         t.setDaemon(true);
@@ -27,8 +27,7 @@ public final class EventRecorder {
 
   /** Events queued and not yet sent. */
   public int backlog() {
-    return ((java.util.concurrent.ThreadPoolExecutor) sender).getQueue().size()
-        + ((java.util.concurrent.ThreadPoolExecutor) sender).getActiveCount();
+    return sender.getQueue().size() + sender.getActiveCount();
   }
 
   /** Stops sending (events still queued are dropped: they are a courtesy, not state). */

@@ -189,7 +189,8 @@ public final class StatusRecorder<S, R extends CustomResource<?, S>> {
     return y.equals(x);
   }
 
-  private S copy(S status) {
+  /** A deep copy of {@code status} a change may alter (a new, empty one for null). */
+  public S copy(S status) {
     if (status == null) {
       try {
         return statusType.getDeclaredConstructor().newInstance();
