@@ -66,6 +66,7 @@ public final class TransferBenchmark implements Callable<Integer> {
       var model = new io.fedmesh.common.model.MlpSpec(new int[] {floats - 1, 1}, io.fedmesh.common.model.Activation.RELU,
           io.fedmesh.common.model.TaskKind.REGRESSION);
       federation.models.publish(TRAINING, "bench-r0", model, new float[floats]);
+      client.register(io.fedmesh.proto.federation.v1.RegisterRequest.newBuilder().setSiteName(SITE).build()); // uploads carry its session
       for (int r = 1; r <= repeats + 1; r++) {
         federation.inbox.open(TRAINING, r, Set.of(SITE));
         UpdateHeader header = UpdateHeader.newBuilder().setIdempotencyKey(TRAINING + "/" + r + "/" + SITE).setTraining(TRAINING)

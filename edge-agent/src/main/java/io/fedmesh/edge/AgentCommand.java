@@ -1,7 +1,7 @@
 package io.fedmesh.edge;
 
 import io.fedmesh.common.grpc.HostPort;
-import io.fedmesh.common.grpc.TlsFiles;
+import io.fedmesh.common.security.TransportSecurity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -56,8 +56,11 @@ public final class AgentCommand implements Callable<Integer> {
   @Option(names = "--work-dir", description = "Where the durable outbox lives (default: ./fedmesh-agent-<site>).")
   Path workDir;
 
-  @Option(names = "--tls-dir", description = "Directory with tls.crt, tls.key, ca.crt for mutual TLS.")
+  @Option(names = "--tls-dir", description = "Directory with tls.crt, tls.key, ca.crt (`fedmesh certs issue` writes them): mutual TLS 1.3, required unless --insecure.")
   Path tlsDir;
+
+  @Option(names = "--insecure", description = "Run gRPC in PLAINTEXT with no peer authentication (a private test machine only; logs a warning).")
+  boolean insecure;
 
   @Option(names = "--metrics-port", defaultValue = "-1", description = "Prometheus /metrics port, -1 for none (default: ${DEFAULT-VALUE}).")
   int metricsPort;
@@ -111,7 +114,7 @@ public final class AgentCommand implements Callable<Integer> {
       labels.put(EdgeAgent.LABEL_ROLE, EdgeAgent.ROLE_SIMULATION_LEARNER);
     }
     AgentConfig config = new AgentConfig(endpoint, site, namespace, data, labelColumn, secret, region, labels,
-        workDir != null ? workDir : Path.of("fedmesh-agent-" + site), TlsFiles.fromDirectory(tlsDir), metricsPort,
+        workDir != null ? workDir : Path.of("fedmesh-agent-" + site), TransportSecurity.choose("edge-agent", tlsDir, insecure), metricsPort,
         cpu != null ? cpu : rt.availableProcessors(), memoryMiB != null ? memoryMiB : rt.maxMemory() / (1024 * 1024),
         gpus != null ? gpus : machineGpus());
     CountDownLatch stopped = new CountDownLatch(1);

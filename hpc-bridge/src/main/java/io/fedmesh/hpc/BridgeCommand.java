@@ -2,7 +2,8 @@ package io.fedmesh.hpc;
 
 import io.fedmesh.common.grpc.GrpcServerRunner;
 import io.fedmesh.common.grpc.HostPort;
-import io.fedmesh.common.grpc.TlsFiles;
+import io.fedmesh.common.security.PeerIdentity;
+import io.fedmesh.common.security.TransportSecurity;
 import io.fedmesh.hpc.engine.LocalProcessLauncher;
 import io.fedmesh.hpc.bursts.LauncherFactory;
 import io.fedmesh.hpc.slurm.SlurmCluster;
@@ -41,8 +42,11 @@ public final class BridgeCommand implements Callable<Integer> {
   @Option(names = "--partition", description = "Slurm partition (default: the cluster's default).")
   String partition;
 
-  @Option(names = "--tls-dir", description = "Directory with tls.crt, tls.key, ca.crt for mutual TLS.")
+  @Option(names = "--tls-dir", description = "Directory with tls.crt, tls.key, ca.crt (`fedmesh certs issue` writes them): mutual TLS 1.3, required unless --insecure.")
   Path tlsDir;
+
+  @Option(names = "--insecure", description = "Run gRPC in PLAINTEXT with no peer authentication (a private test machine only; logs a warning).")
+  boolean insecure;
 
   @Option(names = "--metrics-port", defaultValue = "-1", description = "Prometheus /metrics and /healthz port, -1 for none (default: ${DEFAULT-VALUE}).")
   int metricsPort;
@@ -70,8 +74,8 @@ public final class BridgeCommand implements Callable<Integer> {
         io.fedmesh.common.metrics.MetricsServer metrics = io.fedmesh.common.metrics.MetricsServer.start("0.0.0.0", metricsPort);
         HpcBridgeService service = new HpcBridgeService(workDir.toAbsolutePath(), slots, backend, launchers(poller),
             metrics.registry()).withClusterProbe(poller == null ? null : new SlurmCluster(Duration.ofSeconds(10))::describe);
-        GrpcServerRunner server = GrpcServerRunner.start("hpc-bridge", HostPort.parse(listen), TlsFiles.fromDirectory(tlsDir),
-            List.of(service))) {
+        GrpcServerRunner server = GrpcServerRunner.start("hpc-bridge", HostPort.parse(listen), TransportSecurity.choose("hpc-bridge", tlsDir, insecure),
+            List.of(service), PeerIdentity.Kind.OPERATOR)) {
       System.err.printf("hpc-bridge: %s backend, %d slots, listening on %s, journal in %s%n", backend, slots, listen, workDir);
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
       stop.await();

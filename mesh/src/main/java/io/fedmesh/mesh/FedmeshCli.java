@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 /** The `fedmesh` command. */
 @Command(name = "fedmesh", mixinStandardHelpOptions = true, version = "fedmesh 0.1.0",
     description = "Federated edge-to-cloud orchestration mesh on Kubernetes.",
-    subcommands = {LocalMeshCommand.class, OperatorCommand.class, AgentCommand.class, io.fedmesh.hpc.BridgeCommand.class, BenchCommand.class,
+    subcommands = {LocalMeshCommand.class, OperatorCommand.class, AgentCommand.class, io.fedmesh.hpc.BridgeCommand.class, CertsCommand.class,
+        BenchCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "  test      Run the whole test suite (the launcher runs scripts/test.sh)."})
 public final class FedmeshCli implements Runnable {
@@ -29,6 +30,7 @@ public final class FedmeshCli implements Runnable {
     CommandLine cli = new CommandLine(new FedmeshCli());
     // the bench command lives in its own module; this one needs the embedded cluster, so it joins here
     cli.getSubcommands().get("bench").addSubcommand(new io.fedmesh.mesh.bench.OperatorScaleBenchmark());
+    cli.getSubcommands().get("bench").addSubcommand(new io.fedmesh.mesh.bench.AttackBenchmark());
     cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
       if (ex instanceof IllegalArgumentException || ex instanceof IllegalStateException
           || ex instanceof io.fedmesh.common.data.DatasetException) {

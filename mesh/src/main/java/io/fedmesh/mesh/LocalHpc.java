@@ -56,7 +56,8 @@ final class LocalHpc implements AutoCloseable {
   }
 
   /** Starts the bridge; call {@link #problem} first. */
-  static LocalHpc start(String mode, Path out) {
+  /** @param tls the bridge's certificate (only the operator may call it); null for plaintext */
+  static LocalHpc start(String mode, Path out, io.fedmesh.common.grpc.TlsFiles tls) {
     LauncherFactory launchers;
     SlurmPoller poller = null;
     if (mode.equals("slurm")) {
@@ -68,7 +69,8 @@ final class LocalHpc implements AutoCloseable {
     }
     HpcBridgeService service = new HpcBridgeService(out.resolve("bridge"), mode.equals("slurm") ? 4 : 2, mode, launchers)
         .withClusterProbe(poller == null ? null : new io.fedmesh.hpc.slurm.SlurmCluster(Duration.ofSeconds(10))::describe);
-    GrpcServerRunner server = GrpcServerRunner.start("hpc-bridge", new HostPort("127.0.0.1", 0), null, List.of(service));
+    GrpcServerRunner server = GrpcServerRunner.start("hpc-bridge", new HostPort("127.0.0.1", 0), tls, List.of(service),
+        io.fedmesh.common.security.PeerIdentity.Kind.OPERATOR);
     return new LocalHpc(service, server, mode, poller);
   }
 

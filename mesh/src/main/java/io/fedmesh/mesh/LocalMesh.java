@@ -35,6 +35,7 @@ final class LocalMesh implements AutoCloseable {
   private EmbeddedCluster cluster;
   private FedmeshOperator operator;
   private LocalHpc hpc;
+  private MeshCertificates certs;
 
   private LocalMesh(MeshPlan plan, PrintStream console) {
     this.plan = plan;
@@ -57,9 +58,16 @@ final class LocalMesh implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(killAgentsOnExit);
     started.push(this::removeShutdownHook);
     cluster = started(EmbeddedCluster.start());
-    operator = started(FedmeshOperator.start(cluster.client(),
-        OperatorConfig.local(plan.out().resolve("checkpoints")).withHeartbeatTimeout(Duration.ofSeconds(4))));
+    List<String> names = new ArrayList<>(plan.sites().stream().map(MeshPlan.Site::name).toList());
+    if (plan.withHpc()) {
+      names.add(plan.learner().name());
+    }
+    certs = plan.insecure() ? null : MeshCertificates.issue(plan.out().resolve("certs"), MeshPlan.NAMESPACE, names);
+    operator = started(FedmeshOperator.start(cluster.client(), OperatorConfig.local(plan.out().resolve("checkpoints"))
+        .withHeartbeatTimeout(Duration.ofSeconds(4)).withTls(certs == null ? null : certs.operator())));
     console.printf("  kubernetes API  %s (fabric8 mock server, CRUD)%n", cluster.url());
+    console.printf("  links           %s%n", certs == null ? "PLAINTEXT, unauthenticated (--insecure)"
+        : "mutual TLS 1.3, a certificate per site, operator and bridge (CA in " + plan.logsHint().resolveSibling("certs") + ")");
     // load the engine once here: the first load extracts the PyTorch natives (~430 MB) into the
     // DJL cache, and N agent processes must not all do it at the same time
     long engineStart = System.nanoTime();
@@ -75,7 +83,7 @@ final class LocalMesh implements AutoCloseable {
           site.name());
     }
     if (plan.withHpc()) {
-      hpc = started(LocalHpc.start(plan.hpc(), plan.out()));
+      hpc = started(LocalHpc.start(plan.hpc(), plan.out(), certs == null ? null : certs.bridge()));
       hpc.applyCluster(client(), MeshPlan.NAMESPACE);
       launch(plan.learner(), operator.coordinatorPort());
       console.printf("  hpc-bridge      127.0.0.1:%d (%s backend), HpcCluster/%s; the training requests a burst of %d tasks"
@@ -86,7 +94,9 @@ final class LocalMesh implements AutoCloseable {
 
   private void launch(MeshPlan.Site site, int port) throws IOException {
     Files.createDirectories(site.workDir());
-    AgentProcess agent = started(AgentProcess.launch(site.name(), port, site.dataDir(), site.workDir(), site.log(), site.agentArgs()));
+    List<String> args = new ArrayList<>(site.agentArgs());
+    args.addAll(certs == null ? List.of("--insecure") : certs.agentArgs(site.name()));
+    AgentProcess agent = started(AgentProcess.launch(site.name(), port, site.dataDir(), site.workDir(), site.log(), args));
     agents.add(agent);
   }
 

@@ -55,6 +55,10 @@ public final class MeshOptions {
       description = "none, local or slurm: also run a simulation burst on an hpc-bridge whose samples join training (default: ${DEFAULT-VALUE}).")
   String hpc;
 
+  @Option(names = "--insecure",
+      description = "Run every gRPC link in plaintext without certificates (default: mutual TLS with a fresh CA under OUT/certs).")
+  boolean insecure;
+
   @Option(names = "--verbose", description = "Show operator logs on the terminal (they always go to OUT/logs/operator.log).")
   boolean verbose;
 

@@ -22,9 +22,10 @@ import java.util.List;
  * @param hpc {@code none}, {@code local} or {@code slurm}
  * @param learner the cloud-side learner of the burst's samples; null without an HPC backend
  * @param logsHint where the logs are, as the user named the output directory (for error messages)
+ * @param insecure plaintext links (--insecure) instead of mutual TLS
  */
 public record MeshPlan(Path out, MeshData data, String dataDescription, List<Site> sites, String hpc, Site learner,
-    DistributedModel model, FederatedTraining training, int rounds, int killAfterRound, Path logsHint) {
+    DistributedModel model, FederatedTraining training, int rounds, int killAfterRound, Path logsHint, boolean insecure) {
   static final String NAMESPACE = "default";
 
   /** WAN profiles given to sites in turn: one-way latency (ms) and bandwidth (Mbit/s). */
@@ -55,7 +56,7 @@ public record MeshPlan(Path out, MeshData data, String dataDescription, List<Sit
           List.of("--region", "cloud", "--label", "fedmesh.io/mesh=local", "--simulation-learner"));
     }
     return new MeshPlan(out, data, describe(o, data), List.copyOf(sites), o.hpc, learner, model(o, data),
-        training(o, data, sites.size()), o.rounds, o.killAfterRound, o.out.resolve("logs"));
+        training(o, data, sites.size()), o.rounds, o.killAfterRound, o.out.resolve("logs"), o.insecure);
   }
 
   /** The first console line of a run. */

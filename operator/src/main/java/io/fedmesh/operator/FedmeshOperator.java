@@ -2,6 +2,7 @@ package io.fedmesh.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fedmesh.common.grpc.GrpcServerRunner;
+import io.fedmesh.common.security.PeerIdentity;
 import io.fedmesh.common.metrics.MetricsServer;
 import io.fedmesh.operator.coordinator.CoordinatorService;
 import io.fedmesh.operator.coordinator.EdgeSiteMirror;
@@ -46,7 +47,7 @@ public final class FedmeshOperator implements AutoCloseable {
     EdgeSiteMirror mirror = new EdgeSiteMirror(client, ctx.events(), ctx.siteStatus(), ctx.sites()::get);
     CoordinatorService service = new CoordinatorService(federation, mirror, config.namespace(), config.watchAllNamespaces(),
         config.bootstrapToken(), config.heartbeatInterval(), metrics.registry());
-    GrpcServerRunner grpc = GrpcServerRunner.start("coordinator", config.coordinatorListen(), config.tls(), List.of(service));
+    GrpcServerRunner grpc = GrpcServerRunner.start("coordinator", config.coordinatorListen(), config.tls(), List.of(service), PeerIdentity.Kind.SITE);
     SiteLivenessMonitor liveness = new SiteLivenessMonitor(ctx.sites()::all, federation, mirror, config.heartbeatTimeout(),
         metrics.registry());
     // With leader election only the leader coordinates: a standby reports NOT_SERVING (the gRPC

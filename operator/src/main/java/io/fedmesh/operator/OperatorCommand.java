@@ -3,7 +3,7 @@ package io.fedmesh.operator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fedmesh.common.grpc.HostPort;
-import io.fedmesh.common.grpc.TlsFiles;
+import io.fedmesh.common.security.TransportSecurity;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,8 +36,11 @@ public final class OperatorCommand implements Callable<Integer> {
   @Option(names = "--bootstrap-token-file", description = "File holding the token agents must present to register.")
   Path tokenFile;
 
-  @Option(names = "--tls-dir", description = "Directory with tls.crt, tls.key, ca.crt for mutual TLS on the coordinator.")
+  @Option(names = "--tls-dir", description = "Directory with tls.crt, tls.key, ca.crt (`fedmesh certs issue` writes them): mutual TLS 1.3, required unless --insecure.")
   Path tlsDir;
+
+  @Option(names = "--insecure", description = "Run gRPC in PLAINTEXT with no peer authentication (a private test machine only; logs a warning).")
+  boolean insecure;
 
   @Option(names = "--metrics-port", defaultValue = "9090", description = "Prometheus /metrics and /healthz port, -1 to disable (default: ${DEFAULT-VALUE}).")
   int metricsPort;
@@ -51,7 +54,7 @@ public final class OperatorCommand implements Callable<Integer> {
     KubernetesClient client = new KubernetesClientBuilder().build();
     String ns = namespace != null ? namespace : client.getNamespace() == null ? "default" : client.getNamespace();
     OperatorConfig config = new OperatorConfig(ns, namespace == null, HostPort.parse(listen), checkpointDir, heartbeatInterval,
-        heartbeatTimeout, token, TlsFiles.fromDirectory(tlsDir), metricsPort, !noLeaderElection);
+        heartbeatTimeout, token, TransportSecurity.choose("operator", tlsDir, insecure), metricsPort, !noLeaderElection);
     CountDownLatch stop = new CountDownLatch(1);
     try (FedmeshOperator operator = FedmeshOperator.start(client, config)) {
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));

@@ -37,6 +37,12 @@ public record OperatorConfig(
         Duration.ofSeconds(1), Duration.ofSeconds(10), null, null, -1, false);
   }
 
+  /** @param tls the operator's certificate (coordinator server, bridge client); null for plaintext */
+  public OperatorConfig withTls(TlsFiles tls) {
+    return new OperatorConfig(namespace, watchAllNamespaces, coordinatorListen, checkpointDir, heartbeatInterval, heartbeatTimeout,
+        bootstrapToken, tls, metricsPort, leaderElection);
+  }
+
   public OperatorConfig withHeartbeatTimeout(Duration timeout) {
     return new OperatorConfig(namespace, watchAllNamespaces, coordinatorListen, checkpointDir, heartbeatInterval, timeout,
         bootstrapToken, tls, metricsPort, leaderElection);

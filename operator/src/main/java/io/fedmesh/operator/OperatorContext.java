@@ -82,7 +82,7 @@ public record OperatorContext(KubernetesClient client, OperatorConfig config, Fe
     });
     var clusterStatus = new StatusRecorder<>(client, HpcCluster.class, HpcClusterStatus.class, k -> java.util.Optional.empty());
     var burstStatus = new StatusRecorder<>(client, SimulationBurst.class, SimulationBurstStatus.class, bursts::get);
-    return new OperatorContext(client, config, federation, checkpoints, events, metrics, new BridgeClient(), sites, models, trainings,
+    return new OperatorContext(client, config, federation, checkpoints, events, metrics, new BridgeClient(config.tls()), sites, models, trainings,
         bursts, trainingStatus, modelStatus, modelVersions, siteRecorder, siteStatus, clusterStatus, burstStatus, rounds, wakeups);
   }
 

@@ -15,7 +15,6 @@ import io.fedmesh.proto.federation.v1.UpdateChunk;
 import io.fedmesh.proto.federation.v1.UpdateHeader;
 import io.fedmesh.proto.federation.v1.UploadUpdateResponse;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayOutputStream;
 import java.util.Iterator;
@@ -56,6 +55,9 @@ final class TestLearner implements AutoCloseable {
   private final Thread loop;
   private volatile boolean paused;
   private volatile boolean closed;
+  private final io.fedmesh.common.grpc.TlsFiles tls;
+  /** The session of the current registration; uploads carry it. */
+  volatile String session = "";
 
   TestLearner(String site, int port, float target, long samples) {
     this(site, port, target, samples, 150);
@@ -63,6 +65,12 @@ final class TestLearner implements AutoCloseable {
 
   /** @param heartbeatMs how often it heartbeats: far above a round's time, only pushed assignments can reach it in time */
   TestLearner(String site, int port, float target, long samples, long heartbeatMs) {
+    this(site, port, target, samples, heartbeatMs, null);
+  }
+
+  /** @param tls the site's certificate for a coordinator with mutual TLS; null for a plaintext one */
+  TestLearner(String site, int port, float target, long samples, long heartbeatMs, io.fedmesh.common.grpc.TlsFiles tls) {
+    this.tls = tls;
     this.heartbeatMs = heartbeatMs;
     this.site = site;
     this.port = port;
@@ -84,10 +92,10 @@ final class TestLearner implements AutoCloseable {
 
   private void run() {
     while (!closed) {
-      ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+      ManagedChannel channel = io.fedmesh.common.security.MutualTls.channel("127.0.0.1:" + port, tls).build();
       try {
         var blocking = CoordinatorGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
-        String session = blocking.register(RegisterRequest.newBuilder().setSiteName(site).putLabels("fedmesh.io/test", "yes")
+        session = blocking.register(RegisterRequest.newBuilder().setSiteName(site).putLabels("fedmesh.io/test", "yes")
             .addDatasets(Dataset.newBuilder().setName("local").setSamples(samples).setFeatures(2).setClasses(2)).build()).getSessionId();
         done.clear(); // as the real agent: a new session re-delivers what is still assigned
         CompletableFuture<Void> broken = new CompletableFuture<>();
@@ -142,7 +150,8 @@ final class TestLearner implements AutoCloseable {
     try {
       ByteArrayOutputStream buf = new ByteArrayOutputStream();
       Iterator<ModelChunk> chunks = CoordinatorGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-          .downloadModel(DownloadModelRequest.newBuilder().setTraining(a.getTraining()).setModelVersion(a.getModelVersion()).build());
+          .downloadModel(DownloadModelRequest.newBuilder().setTraining(a.getTraining()).setModelVersion(a.getModelVersion())
+              .setSiteName(site).build());
       chunks.forEachRemaining(c -> buf.writeBytes(c.getData().toByteArray()));
       int n = (int) a.getModel().getNumParameters();
       float[] w = UpdateCodec.decode(buf.toByteArray(), UpdateEncoding.F32, n);
@@ -158,7 +167,7 @@ final class TestLearner implements AutoCloseable {
       }
       byte[] data = UpdateCodec.encode(w, UpdateEncoding.F32);
       UpdateHeader h = UpdateHeader.newBuilder().setIdempotencyKey(a.getTraining() + "/" + a.getRound() + "/" + site)
-          .setTraining(a.getTraining()).setRound(a.getRound()).setSiteName(site)
+          .setTraining(a.getTraining()).setRound(a.getRound()).setSiteName(site).setSessionId(session)
           .setSamples(t == Tamper.HUGE_SAMPLES ? Long.MAX_VALUE : samples)
           .setTrainLoss(t == Tamper.NAN_LOSS ? Double.NaN : 1.0 / a.getRound())
           .setLocalMetric(Math.min(1.0, 0.5 + 0.1 * a.getRound())).setEncoding(UpdateEncoding.F32.toProto()).setNumParameters(w.length)

@@ -2,7 +2,7 @@ package io.fedmesh.edge.client;
 
 import com.google.protobuf.ByteString;
 import io.fedmesh.common.grpc.Chunks;
-import io.fedmesh.common.grpc.TlsFiles;
+import io.fedmesh.common.security.MutualTls;
 import io.fedmesh.common.resilience.CallGuard;
 import io.fedmesh.edge.AgentConfig;
 import io.fedmesh.proto.federation.v1.CoordinatorGrpc;
@@ -41,9 +41,11 @@ public final class CoordinatorClient implements AutoCloseable {
   private final CallGuard guard;
   private final AtomicLong bytesSent = new AtomicLong();
   private final AtomicLong bytesReceived = new AtomicLong();
+  /** The session of the last registration; uploads carry it. */
+  private volatile String sessionId = "";
 
   public CoordinatorClient(AgentConfig config) {
-    this.channel = Grpc.newChannelBuilder(config.coordinator().toString(), TlsFiles.channelCredentials(config.tls()))
+    this.channel = MutualTls.channel(config.coordinator().toString(), config.tls())
         .maxInboundMessageSize(16 * 1024 * 1024)
         .keepAliveTime(30, TimeUnit.SECONDS)
         .build();
@@ -53,7 +55,9 @@ public final class CoordinatorClient implements AutoCloseable {
   }
 
   public RegisterResponse register(RegisterRequest request) {
-    return guard.idempotent(() -> blocking.withDeadlineAfter(15, TimeUnit.SECONDS).register(request));
+    RegisterResponse response = guard.idempotent(() -> blocking.withDeadlineAfter(15, TimeUnit.SECONDS).register(request));
+    sessionId = response.getSessionId();
+    return response;
   }
 
   /** Opens the heartbeat stream; acks go to {@code acks}. */
@@ -139,7 +143,9 @@ public final class CoordinatorClient implements AutoCloseable {
 
   /** Uploads an encoded update in chunks; retried on transient errors (the coordinator dedups by key). */
   public UploadUpdateResponse upload(UpdateHeader header, byte[] data) {
-    return guard.idempotent(() -> uploadOnce(header, data));
+    // the session is the one held at sending time: an update left in the outbox by an earlier session goes under the new one
+    UpdateHeader current = header.toBuilder().setSessionId(sessionId).build();
+    return guard.idempotent(() -> uploadOnce(current, data));
   }
 
   private UploadUpdateResponse uploadOnce(UpdateHeader header, byte[] data) {

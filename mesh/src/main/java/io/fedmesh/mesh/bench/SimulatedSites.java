@@ -54,6 +54,12 @@ final class SimulatedSites implements AutoCloseable {
   private final ExecutorService work = Executors.newFixedThreadPool(8, daemon("bench-sites"));
   private final Map<String, StreamObserver<HeartbeatRequest>> streams = new ConcurrentHashMap<>();
   private final Set<String> taken = ConcurrentHashMap.newKeySet();
+  private final Map<String, String> sessions = new ConcurrentHashMap<>();
+  private final Set<String> idle = ConcurrentHashMap.newKeySet();
+  private final Map<String, TrainAssignment> held = new ConcurrentHashMap<>();
+  private final java.util.function.Function<String, ManagedChannel> perSite;
+  /** Idempotency keys of the updates the coordinator acknowledged as new: each must land in its round. */
+  private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
   private final AtomicLong uploads = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
   private volatile boolean closed;
@@ -62,19 +68,37 @@ final class SimulatedSites implements AutoCloseable {
     for (int i = 0; i < channelCount; i++) {
       channels.add(ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build());
     }
+    this.perSite = null;
+  }
+
+  /** Sites with a channel each, made by {@code channelFor} (one certificate per site for mutual TLS). */
+  SimulatedSites(java.util.function.Function<String, ManagedChannel> channelFor) {
+    this.perSite = channelFor;
   }
 
   /** Registers {@code site} and starts its heartbeats. */
   void start(String namespace, String site, int index, Duration interval) {
-    ManagedChannel ch = channels.get(index % channels.size());
-    var reg = CoordinatorGrpc.newBlockingStub(ch).withDeadlineAfter(60, TimeUnit.SECONDS).register(RegisterRequest.newBuilder()
+    ManagedChannel ch;
+    if (perSite != null) {
+      ch = perSite.apply(site);
+      synchronized (channels) {
+        channels.add(ch);
+      }
+    } else {
+      ch = channels.get(index % channels.size());
+    }
+    String session = register(ch, RegisterRequest.newBuilder()
         .setSiteName(site).setNamespace(namespace).setAgentVersion("bench").putLabels("fedmesh.io/bench", "yes")
         .addDatasets(Dataset.newBuilder().setName("local").setSamples(100 + index % 50).setFeatures(8).setClasses(3)).build());
-    String session = reg.getSessionId();
+    sessions.put(site, session);
     StreamObserver<HeartbeatRequest> stream = CoordinatorGrpc.newStub(ch).heartbeat(new StreamObserver<>() {
       @Override
       public void onNext(HeartbeatResponse ack) {
         for (TrainAssignment a : ack.getAssignmentsList()) {
+          if (idle.contains(site)) {
+            held.put(site, a); // a site that takes assignments and never trains: an attacker in the cohort
+            continue;
+          }
           if (taken.add(a.getTraining() + "/" + a.getRound() + "/" + site)) {
             long received = System.nanoTime();
             work.execute(() -> train(ch, site, a, received));
@@ -108,10 +132,24 @@ final class SimulatedSites implements AutoCloseable {
     }, offset, interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** Registers as an agent does: a RESOURCE_EXHAUSTED (the coordinator's rate limit) is retried after a jittered pause. */
+  private static String register(ManagedChannel ch, RegisterRequest request) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return CoordinatorGrpc.newBlockingStub(ch).withDeadlineAfter(60, TimeUnit.SECONDS).register(request).getSessionId();
+      } catch (io.grpc.StatusRuntimeException e) {
+        if (e.getStatus().getCode() != io.grpc.Status.Code.RESOURCE_EXHAUSTED || attempt > 100) {
+          throw e;
+        }
+        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50 + ThreadLocalRandom.current().nextLong(200)));
+      }
+    }
+  }
+
   private void train(ManagedChannel ch, String site, TrainAssignment a, long receivedNanos) {
     try {
       Iterator<ModelChunk> chunks = CoordinatorGrpc.newBlockingStub(ch).withDeadlineAfter(60, TimeUnit.SECONDS)
-          .downloadModel(DownloadModelRequest.newBuilder().setTraining(a.getTraining()).setModelVersion(a.getModelVersion()).build());
+          .downloadModel(DownloadModelRequest.newBuilder().setTraining(a.getTraining()).setModelVersion(a.getModelVersion()).setSiteName(site).build());
       ByteArrayOutputStream model = new ByteArrayOutputStream();
       chunks.forEachRemaining(c -> model.writeBytes(c.getData().toByteArray()));
       int n = (int) a.getModel().getNumParameters();
@@ -139,12 +177,15 @@ final class SimulatedSites implements AutoCloseable {
       double beforeUpload = (System.nanoTime() - receivedNanos) / 1e9;
       up.onNext(UpdateChunk.newBuilder().setHeader(UpdateHeader.newBuilder()
           .setIdempotencyKey(a.getTraining() + "/" + a.getRound() + "/" + site).setTraining(a.getTraining()).setRound(a.getRound())
-          .setSiteName(site).setBaseModelVersion(a.getModelVersion()).setSamples(100).setTrainLoss(0.5).setLocalMetric(0.9)
+          .setSiteName(site).setSessionId(sessions.get(site)).setBaseModelVersion(a.getModelVersion()).setSamples(100).setTrainLoss(0.5).setLocalMetric(0.9)
           .setEncoding(UpdateEncoding.F32.toProto()).setNumParameters(n).setTotalBytes(data.length)
           .setReceivedToUploadSeconds(beforeUpload))
           .setOffset(0).setData(ByteString.copyFrom(data)).setLast(true).build());
       up.onCompleted();
-      done.get(60, TimeUnit.SECONDS);
+      UploadUpdateResponse answer = done.get(60, TimeUnit.SECONDS);
+      if (answer.getAccepted() && !answer.getDuplicate()) {
+        acknowledged.add(a.getTraining() + "/" + a.getRound() + "/" + site);
+      }
       uploads.incrementAndGet();
     } catch (Exception e) {
       if (!closed) {
@@ -155,6 +196,26 @@ final class SimulatedSites implements AutoCloseable {
 
   long uploads() {
     return uploads.get();
+  }
+
+  /** training/round/site of every update acknowledged as new. */
+  Set<String> acknowledged() {
+    return Set.copyOf(acknowledged);
+  }
+
+  /** Makes {@code site} (before its start) one that holds its assignments instead of training. */
+  void idle(String site) {
+    idle.add(site);
+  }
+
+  /** The last assignment an idle site was given, or null. */
+  TrainAssignment heldAssignment(String site) {
+    return held.get(site);
+  }
+
+  /** The session a site holds now. */
+  String session(String site) {
+    return sessions.get(site);
   }
 
   long failures() {

@@ -1,5 +1,6 @@
 package io.fedmesh.operator.coordinator;
 
+import io.fedmesh.common.security.PeerIdentity;
 import io.fedmesh.proto.federation.v1.CoordinatorGrpc;
 import io.fedmesh.proto.federation.v1.DownloadModelRequest;
 import io.fedmesh.proto.federation.v1.FetchSimulationDataRequest;
@@ -114,19 +115,58 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
 
   @Override
   public void downloadModel(DownloadModelRequest request, StreamObserver<ModelChunk> response) {
+    try {
+      requireAssigned(request.getTraining(), request.getSiteName(), "download a model");
+    } catch (StatusRuntimeException e) {
+      response.onError(e);
+      return;
+    }
     serving.downloadModel(request, response);
   }
 
   @Override
   public void fetchSimulationData(FetchSimulationDataRequest request, StreamObserver<SimulationDataChunk> response) {
+    try {
+      requireAssigned(request.getTraining(), request.getSiteName(), "fetch simulation data");
+    } catch (StatusRuntimeException e) {
+      response.onError(e);
+      return;
+    }
     serving.fetchSimulationData(request, response);
+  }
+
+  /** A model or its data goes only to a site, acting as itself, that holds an open assignment of that training. */
+  private void requireAssigned(String training, String site, String action) {
+    String namespace = Callers.namespaceOf(training);
+    Callers.requireSite(Callers.current(), namespace, site, action);
+    boolean assigned = federation.assignments.forSite(namespace + "/" + site).stream().anyMatch(a -> a.getTraining().equals(training));
+    if (!assigned) {
+      LOG.warn("refused site {}/{} to {} of {}: it holds no assignment of that training", namespace, site, action, training);
+      throw Callers.denied();
+    }
   }
 
   @Override
   public StreamObserver<UpdateChunk> uploadUpdate(StreamObserver<UploadUpdateResponse> response) {
-    return new UpdateReceiver(federation, response, (training, bytes) -> {
+    PeerIdentity caller;
+    try {
+      caller = Callers.current();
+    } catch (StatusRuntimeException e) {
+      response.onError(e);
+      return new StreamObserver<>() { // refused already: the rest of the stream is dropped unread
+        @Override
+        public void onNext(UpdateChunk chunk) {}
+
+        @Override
+        public void onError(Throwable t) {}
+
+        @Override
+        public void onCompleted() {}
+      };
+    }
+    return new CallerCheckedUpload(federation, caller, response, new UpdateReceiver(federation, response, (training, bytes) -> {
       bytesIn.increment(bytes);
       federation.addBytes(training, bytes);
-    });
+    }));
   }
 }

@@ -1,5 +1,6 @@
 package io.fedmesh.operator.coordinator;
 
+import io.fedmesh.common.security.PeerIdentity;
 import io.fedmesh.proto.federation.v1.HeartbeatRequest;
 import io.fedmesh.proto.federation.v1.HeartbeatResponse;
 import io.fedmesh.proto.federation.v1.RegisterRequest;
@@ -33,6 +34,7 @@ final class SiteSessions {
   private final boolean allNamespaces;
   private final String bootstrapToken;
   private final Duration heartbeatInterval;
+  private final RegistrationLimiter limiter = RegistrationLimiter.defaults();
   /** The open heartbeat stream of each session; writes to one stream are serialised on it. */
   private final Map<String, StreamObserver<HeartbeatResponse>> streams = new ConcurrentHashMap<>();
 
@@ -48,6 +50,12 @@ final class SiteSessions {
   }
 
   RegisterResponse register(RegisterRequest request) {
+    PeerIdentity caller = Callers.current();
+    // the certificate says where a site lives; a site without a namespace of its own joins the operator's
+    String namespace = !request.getNamespace().isBlank() ? request.getNamespace()
+        : caller.kind() == PeerIdentity.Kind.SITE ? caller.namespace() : defaultNamespace;
+    Callers.requireSite(caller, namespace, request.getSiteName(), "register");
+    limiter.admit(namespace + "/" + request.getSiteName());
     if (bootstrapToken != null && !bootstrapToken.equals(request.getBootstrapToken())) {
       throw Status.UNAUTHENTICATED.withDescription("bootstrap token rejected for site '" + request.getSiteName()
           + "': pass the token from the operator's bootstrap Secret (--token-file)").asRuntimeException();
@@ -56,7 +64,6 @@ final class SiteSessions {
       throw Status.INVALID_ARGUMENT.withDescription("site_name '" + request.getSiteName()
           + "' is not a DNS-1123 label: use lowercase letters, digits and '-', at most 63 characters").asRuntimeException();
     }
-    String namespace = request.getNamespace().isBlank() ? defaultNamespace : request.getNamespace();
     if (!allNamespaces && !namespace.equals(defaultNamespace)) {
       // a site lives where the operator looks: never an EdgeSite in a namespace nobody reconciles (kube-system, say)
       throw Status.PERMISSION_DENIED.withDescription("namespace '" + namespace + "' is not served by this coordinator:"
@@ -84,7 +91,13 @@ final class SiteSessions {
 
   /** One heartbeat: records its facts and acknowledges it with the site's open assignments. */
   void heartbeat(HeartbeatRequest hb, StreamObserver<HeartbeatResponse> response) {
+    PeerIdentity caller = Callers.current();
     SiteSession s = federation.sites.bySession(hb.getSessionId()).orElse(null);
+    if (s != null && (!s.site.equals(hb.getSiteName()) || !caller.mayActAsSite(s.namespace, s.site))) {
+      // another site's session: the same refusal as any other, and the session stays its owner's
+      ended(response);
+      throw Callers.denied();
+    }
     if (s == null) {
       ended(response);
       throw Status.FAILED_PRECONDITION

@@ -1,6 +1,8 @@
 package io.fedmesh.operator.hpc;
 
 import io.fedmesh.common.grpc.HostPort;
+import io.fedmesh.common.grpc.TlsFiles;
+import io.fedmesh.common.security.MutualTls;
 import io.fedmesh.common.resilience.CallGuard;
 import io.fedmesh.proto.hpc.v1.BurstStatus;
 import io.fedmesh.proto.hpc.v1.ClusterInfo;
@@ -11,8 +13,6 @@ import io.fedmesh.proto.hpc.v1.GetBurstRequest;
 import io.fedmesh.proto.hpc.v1.HpcBridgeGrpc;
 import io.fedmesh.proto.hpc.v1.SubmitBurstRequest;
 import io.fedmesh.proto.hpc.v1.SubmitBurstResponse;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import java.io.ByteArrayOutputStream;
 import java.util.Map;
@@ -27,10 +27,16 @@ public final class BridgeClient implements AutoCloseable {
   private record Endpoint(ManagedChannel channel, CallGuard guard) {}
 
   private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
+  /** The operator's own certificate, which the bridges know it by; null on a plaintext (--insecure) mesh. */
+  private final TlsFiles tls;
+
+  public BridgeClient(TlsFiles tls) {
+    this.tls = tls;
+  }
 
   private Endpoint endpoint(String hostPort) {
     return endpoints.computeIfAbsent(hostPort, hp -> new Endpoint(
-        Grpc.newChannelBuilder(HostPort.parse(hp).toString(), InsecureChannelCredentials.create()).build(),
+        MutualTls.channel(HostPort.parse(hp).toString(), tls).build(),
         new CallGuard("hpc-bridge " + hp, 3, java.time.Duration.ofMillis(200))));
   }
 
