@@ -203,6 +203,15 @@ public class FederatedTrainingSpec {
     @Min(0)
     @JsonPropertyDescription("Gaussian noise multiplier applied after clipping; 0 disables.")
     public Double noiseMultiplier;
+
+    @JsonPropertyDescription("Stop before a round would make the spent epsilon (site-level, at delta) exceed this: the training then"
+        + " Succeeds with reason PrivacyBudgetExhausted. Needs clipNorm and noiseMultiplier above 0. Absent: no limit (epsilon is"
+        + " still reported).")
+    public Double epsilonBudget;
+
+    @Default(TrainingDefaults.PRIVACY_DELTA_TEXT)
+    @JsonPropertyDescription("The delta of the (epsilon, delta) guarantee that status.privacy reports, in (0, 1); below 1/sites.")
+    public Double delta;
   }
 
   /** Early stop. */
