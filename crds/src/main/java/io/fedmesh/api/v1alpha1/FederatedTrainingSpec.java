@@ -195,6 +195,10 @@ public class FederatedTrainingSpec {
 
   /** Privacy at the sites. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(value = "!has(self.epsilonBudget) || (self.epsilonBudget > 0.0 && has(self.clipNorm) && self.clipNorm > 0.0"
+      + " && has(self.noiseMultiplier) && self.noiseMultiplier > 0.0)",
+      message = "epsilonBudget must be above 0 and needs clipNorm and noiseMultiplier above 0")
+  @ValidationRule(value = "!has(self.delta) || (self.delta > 0.0 && self.delta < 1.0)", message = "delta must be in (0, 1), e.g. 1e-5")
   public static class Privacy {
     @Min(0)
     @JsonPropertyDescription("Clip each update's L2 norm (relative to the global model) to this; 0 disables.")
