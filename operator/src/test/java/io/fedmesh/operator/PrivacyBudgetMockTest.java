@@ -121,7 +121,7 @@ class PrivacyBudgetMockTest {
     assertThat(st.phase).isEqualTo(FederatedTrainingStatus.Phase.Failed);
     var ready = st.condition(FedmeshApi.CONDITION_READY);
     assertThat(ready.getReason()).isEqualTo(TrainingStatuses.PRIVACY_BUDGET_EXHAUSTED);
-    assertThat(ready.getMessage()).contains("0 round(s) spent").contains("Raise spec.privacy.epsilonBudget");
+    assertThat(ready.getMessage()).contains("0 round(s) spent epsilon 0.0000").contains("Raise spec.privacy.epsilonBudget");
     assertThat(st.history).isEmpty();
   }
 }

@@ -1,5 +1,6 @@
 package io.fedmesh.operator.privacy;
 
+import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
@@ -63,6 +64,9 @@ public final class RdpAccountant {
     }
     if (orders.length != rdp.length || orders.length == 0) {
       throw new IllegalArgumentException("one RDP value per order is needed (" + orders.length + " orders, " + rdp.length + " values)");
+    }
+    if (Arrays.stream(rdp).allMatch(r -> r == 0)) {
+      return new Epsilon(0, orders[0]); // nothing released (no steps, or q = 0): (0, 0)-DP
     }
     double best = Double.POSITIVE_INFINITY;
     int bestOrder = orders[0];

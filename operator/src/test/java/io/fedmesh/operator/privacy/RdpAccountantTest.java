@@ -100,7 +100,8 @@ class RdpAccountantTest {
     assertThat(RdpAccountant.rdp(0.5, 0.01, 1024)).isFinite().isPositive();
     int[] o = RdpAccountant.DEFAULT_ORDERS;
     assertThat(RdpAccountant.epsilon(o, RdpAccountant.rdp(0.5, 0, 3, o), 1e-5).epsilon()).isInfinite();
-    assertThat(RdpAccountant.epsilon(o, RdpAccountant.rdp(0.5, 1, 0, o), 1e-5).epsilon()).isPositive(); // log(1/δ)/(α−1) alone
+    assertThat(RdpAccountant.epsilon(o, RdpAccountant.rdp(0.5, 1, 0, o), 1e-5).epsilon()).as("no step, nothing spent").isZero();
+    assertThat(RdpAccountant.epsilon(o, RdpAccountant.rdp(0, 1, 10, o), 1e-5).epsilon()).as("never sampled").isZero();
   }
 
   @Test
