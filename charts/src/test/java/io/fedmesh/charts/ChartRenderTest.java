@@ -27,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -60,21 +61,41 @@ class ChartRenderTest {
   }
 
   static UnaryOperator<com.marcnuri.helm.TemplateCommand> agentValues() {
-    return t -> t.set("site", "factory-berlin").set("coordinator", "fm-fedmesh-operator.fedmesh.svc:7070").set("data.type", "emptyDir");
+    return t -> t.set("site", "factory-berlin").set("coordinator", "fm-fedmesh-operator.fedmesh.svc:7070").set("data.type", "emptyDir")
+        .set("tls.secretName", "site-tls");
+  }
+
+  /** mTLS is the default and needs a certificate: the smallest values a user must give. */
+  static UnaryOperator<com.marcnuri.helm.TemplateCommand> operatorValues() {
+    return t -> t.set("tls.secretName", "operator-tls");
+  }
+
+  static UnaryOperator<com.marcnuri.helm.TemplateCommand> bridgeValues() {
+    return t -> t.set("tls.secretName", "bridge-tls");
   }
 
   @Test
   void chartsPassStrictLint(@TempDir Path tmp) throws IOException {
-    // the edge-agent chart has no defaults for site and coordinator (its schema requires them):
-    // lint a copy whose values.yaml sets them, as a user's values file would
-    Path agent = copy(AGENT, tmp.resolve("fedmesh-edge-agent"));
-    Path values = agent.resolve("values.yaml");
-    Files.writeString(values, Files.readString(values).replace("site: \"\"", "site: factory-berlin")
-        .replace("coordinator: \"\"", "coordinator: fm-fedmesh-operator.fedmesh.svc:7070"));
-    for (Path chart : List.of(OPERATOR, BRIDGE, agent)) {
+    // no chart has a default certificate (tls.secretName) and the edge agent none for site and
+    // coordinator: lint copies whose values.yaml sets them, as a user's values file would
+    Path agent = withValues(AGENT, tmp, Map.of("site: \"\"", "site: factory-berlin",
+        "coordinator: \"\"", "coordinator: fm-fedmesh-operator.fedmesh.svc:7070"));
+    for (Path chart : List.of(withValues(OPERATOR, tmp, Map.of()), withValues(BRIDGE, tmp, Map.of()), agent)) {
       LintResult r = new Helm(chart).lint().strict().call();
       assertThat(r.isFailed()).as(chart + ": " + String.join("\n", r.getMessages())).isFalse();
     }
+  }
+
+  /** A copy of the chart with a certificate Secret and the given replacements in its values.yaml. */
+  static Path withValues(Path chart, Path tmp, Map<String, String> replacements) throws IOException {
+    Path copy = copy(chart, tmp.resolve(chart.getFileName().toString()));
+    Path values = copy.resolve("values.yaml");
+    String text = Files.readString(values).replace("  secretName: \"\"", "  secretName: mesh-tls");
+    for (var e : replacements.entrySet()) {
+      text = text.replace(e.getKey(), e.getValue());
+    }
+    Files.writeString(values, text);
+    return copy;
   }
 
   static Path copy(Path from, Path to) throws IOException {
@@ -112,22 +133,22 @@ class ChartRenderTest {
 
   @Test
   void bridgeRendersForBothBackendsAndExplainsWhatSlurmNeeds() {
-    List<HasMetadata> local = render(BRIDGE, t -> t.set("backend", "local"));
+    List<HasMetadata> local = render(BRIDGE, t -> bridgeValues().apply(t).set("backend", "local"));
     Deployment d = ofType(local, Deployment.class).get(0);
     assertRestricted(d);
     assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).contains("--backend=local", "--listen=0.0.0.0:7443");
-    List<HasMetadata> slurm = render(BRIDGE, t -> t.set("backend", "slurm").set("slurm.confConfigMap", "slurm-conf")
+    List<HasMetadata> slurm = render(BRIDGE, t -> bridgeValues().apply(t).set("backend", "slurm").set("slurm.confConfigMap", "slurm-conf")
         .set("slurm.mungeKeySecret", "munge"));
     var c = ofType(slurm, Deployment.class).get(0).getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(c.getEnv()).anySatisfy(e -> assertThat(e.getName()).isEqualTo("SLURM_CONF"));
     assertThat(c.getArgs()).contains("--backend=slurm");
-    assertThatThrownBy(() -> render(BRIDGE, t -> t.set("backend", "slurm"))).hasMessageContaining("slurm.confConfigMap");
-    assertThatThrownBy(() -> render(BRIDGE, t -> t.set("backend", "pbs"))).hasMessageContaining("backend");
+    assertThatThrownBy(() -> render(BRIDGE, t -> bridgeValues().apply(t).set("backend", "slurm"))).hasMessageContaining("slurm.confConfigMap");
+    assertThatThrownBy(() -> render(BRIDGE, t -> bridgeValues().apply(t).set("backend", "pbs"))).hasMessageContaining("backend");
   }
 
   @Test
   void operatorDefaultsAreLeastPrivilegeAndRestricted() {
-    List<HasMetadata> objs = render(OPERATOR, UnaryOperator.identity());
+    List<HasMetadata> objs = render(OPERATOR, operatorValues());
     List<PolicyRule> rules = ofType(objs, ClusterRole.class).get(0).getRules();
     for (PolicyRule r : rules) {
       assertThat(r.getVerbs()).doesNotContain("*");
@@ -193,17 +214,18 @@ class ChartRenderTest {
 
   @Test
   void checkpointsOnSharedStorageLetReplicasSpread() {
-    Deployment rwx = ofType(render(OPERATOR, t -> t.set("checkpoints.persistence.accessModes[0]", "ReadWriteMany")), Deployment.class).get(0);
+    Deployment rwx = ofType(render(OPERATOR, t -> operatorValues().apply(t).set("checkpoints.persistence.accessModes[0]", "ReadWriteMany")),
+        Deployment.class).get(0);
     assertThat(rwx.getSpec().getTemplate().getSpec().getAffinity()).isNull();
-    Deployment single = ofType(render(OPERATOR, t -> t.set("replicaCount", 1)), Deployment.class).get(0);
+    Deployment single = ofType(render(OPERATOR, t -> operatorValues().apply(t).set("replicaCount", 1)), Deployment.class).get(0);
     assertThat(single.getSpec().getTemplate().getSpec().getAffinity()).isNull();
-    assertThatThrownBy(() -> render(OPERATOR, t -> t.set("checkpoints.persistence.accessModes[0]", "ReadWriteOncePod")))
+    assertThatThrownBy(() -> render(OPERATOR, t -> operatorValues().apply(t).set("checkpoints.persistence.accessModes[0]", "ReadWriteOncePod")))
         .hasMessageContaining("accessModes");
   }
 
   @Test
   void operatorNonDefaultValuesRender() {
-    List<HasMetadata> objs = render(OPERATOR, t -> t.set("replicaCount", 1).set("watchAllNamespaces", false)
+    List<HasMetadata> objs = render(OPERATOR, t -> operatorValues().apply(t).set("replicaCount", 1).set("watchAllNamespaces", false)
         .set("metrics.serviceMonitor.enabled", true).set("checkpoints.persistence.existingClaim", "ckpt")
         .set("coordinator.bootstrapTokenSecret", "fedmesh-token").set("coordinator.service.type", "LoadBalancer"));
     assertThat(ofType(objs, Role.class)).singleElement().satisfies(r -> assertThat(r.getMetadata().getNamespace()).isEqualTo("fedmesh"));
@@ -221,16 +243,16 @@ class ChartRenderTest {
 
   @Test
   void valuesSchemaRejectsAnUnknownKey() {
-    assertThatThrownBy(() -> render(OPERATOR, t -> t.set("replicas", 3)))
+    assertThatThrownBy(() -> render(OPERATOR, t -> operatorValues().apply(t).set("replicas", 3)))
         .hasMessageContaining("replicas");
     assertThatThrownBy(() -> render(AGENT, t -> agentValues().apply(t).set("sitename", "x")))
         .hasMessageContaining("sitename");
-    assertThatThrownBy(() -> render(BRIDGE, t -> t.set("slurmConf", "x")))
+    assertThatThrownBy(() -> render(BRIDGE, t -> bridgeValues().apply(t).set("slurmConf", "x")))
         .hasMessageContaining("slurmConf");
     // strict below the top level too: a misspelt nested key is named, not silently ignored
-    assertThatThrownBy(() -> render(OPERATOR, t -> t.set("metrics.serviceMonitor.intervall", "10s")))
+    assertThatThrownBy(() -> render(OPERATOR, t -> operatorValues().apply(t).set("metrics.serviceMonitor.intervall", "10s")))
         .hasMessageContaining("intervall");
-    assertThatThrownBy(() -> render(OPERATOR, t -> t.set("resources.request.cpu", "1")))
+    assertThatThrownBy(() -> render(OPERATOR, t -> operatorValues().apply(t).set("resources.request.cpu", "1")))
         .hasMessageContaining("request");
   }
 
@@ -261,7 +283,7 @@ class ChartRenderTest {
   @Test
   void edgeAgentTakesAnExistingTokenTlsHostDataAndAPersistentOutbox() {
     List<HasMetadata> objs = render(AGENT, t -> agentValues().apply(t).set("data.type", "hostPath").set("data.hostPath", "/srv/csv")
-        .set("token.existingSecret", "site-token").set("tlsSecret", "agent-tls").set("outbox.existingClaim", "outbox")
+        .set("token.existingSecret", "site-token").set("tls.secretName", "agent-tls").set("outbox.existingClaim", "outbox")
         .set("siteNamespace", "edge"));
     assertThat(ofType(objs, Secret.class)).as("an existing token Secret is used, not created").isEmpty();
     var pod = ofType(objs, Deployment.class).get(0).getSpec().getTemplate().getSpec();
@@ -280,7 +302,7 @@ class ChartRenderTest {
         Deployment.class).get(0).getSpec().getTemplate().getSpec();
     assertThat(volume(pvc.getVolumes(), "data").getPersistentVolumeClaim().getClaimName()).isEqualTo("site-data");
     assertThat(volume(pvc.getVolumes(), "work").getEmptyDir()).isNotNull();
-    assertThat(pvc.getVolumes()).extracting(Volume::getName).doesNotContain("token", "tls");
+    assertThat(pvc.getVolumes()).extracting(Volume::getName).doesNotContain("token");
     assertThatThrownBy(() -> render(AGENT, t -> agentValues().apply(t).set("data.type", "pvc")))
         .hasMessageContaining("data.existingClaim");
   }

@@ -195,6 +195,10 @@ public class FederatedTrainingSpec {
 
   /** Privacy at the sites. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(value = "!has(self.epsilonBudget) || (self.epsilonBudget > 0.0 && has(self.clipNorm) && self.clipNorm > 0.0"
+      + " && has(self.noiseMultiplier) && self.noiseMultiplier > 0.0)",
+      message = "epsilonBudget must be above 0 and needs clipNorm and noiseMultiplier above 0")
+  @ValidationRule(value = "!has(self.delta) || (self.delta > 0.0 && self.delta < 1.0)", message = "delta must be in (0, 1), e.g. 1e-5")
   public static class Privacy {
     @Min(0)
     @JsonPropertyDescription("Clip each update's L2 norm (relative to the global model) to this; 0 disables.")
@@ -203,6 +207,15 @@ public class FederatedTrainingSpec {
     @Min(0)
     @JsonPropertyDescription("Gaussian noise multiplier applied after clipping; 0 disables.")
     public Double noiseMultiplier;
+
+    @JsonPropertyDescription("Stop before a round would make the spent epsilon (site-level, at delta) exceed this: the training then"
+        + " Succeeds with reason PrivacyBudgetExhausted. Needs clipNorm and noiseMultiplier above 0. Absent: no limit (epsilon is"
+        + " still reported).")
+    public Double epsilonBudget;
+
+    @Default(TrainingDefaults.PRIVACY_DELTA_TEXT)
+    @JsonPropertyDescription("The delta of the (epsilon, delta) guarantee that status.privacy reports, in (0, 1); below 1/sites.")
+    public Double delta;
   }
 
   /** Early stop. */

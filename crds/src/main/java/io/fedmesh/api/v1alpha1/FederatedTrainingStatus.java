@@ -66,6 +66,43 @@ public class FederatedTrainingStatus extends FedmeshStatus {
   @JsonPropertyDescription("When the training finished (RFC 3339).")
   public String completionTime;
 
+  @JsonPropertyDescription("Differential privacy spent so far (when spec.privacy clips and adds noise).")
+  public PrivacySpent privacy;
+
+  /** The privacy accountant's ledger: what the rounds spent, and the (epsilon, delta) it adds up to. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class PrivacySpent {
+    @JsonPropertyDescription("Epsilon spent by the completed rounds at delta (RDP accounting of the sampled Gaussian mechanism).")
+    public Double epsilon;
+    @JsonPropertyDescription("The delta epsilon is reported at (spec.privacy.delta).")
+    public Double delta;
+    @JsonPropertyDescription("spec.privacy.epsilonBudget when set.")
+    public Double epsilonBudget;
+    @JsonPropertyDescription("Rounds accounted.")
+    public Integer rounds;
+    @JsonPropertyDescription("The completed rounds grouped by mechanism, from which epsilon is recomputed at any delta.")
+    public List<PrivacyRounds> mechanisms = new ArrayList<>();
+  }
+
+  /** Rounds that ran the same mechanism: a sampling rate and a noise multiplier. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class PrivacyRounds {
+    @JsonPropertyDescription("Sites selected / eligible sites in those rounds.")
+    public Double samplingRate;
+    @JsonPropertyDescription("Noise standard deviation / clip norm (spec.privacy.noiseMultiplier).")
+    public Double noiseMultiplier;
+    @JsonPropertyDescription("How many rounds ran this mechanism.")
+    public Integer rounds;
+
+    public PrivacyRounds() {}
+
+    public PrivacyRounds(double samplingRate, double noiseMultiplier, int rounds) {
+      this.samplingRate = samplingRate;
+      this.noiseMultiplier = noiseMultiplier;
+      this.rounds = rounds;
+    }
+  }
+
   /** A metric and its value. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class MetricValue {
@@ -108,6 +145,8 @@ public class FederatedTrainingStatus extends FedmeshStatus {
     public Double overheadSeconds;
     @JsonPropertyDescription("Attempts needed (1 unless the quorum was missed).")
     public Integer attempts;
+    @JsonPropertyDescription("Privacy spent after this round: epsilon at status.privacy.delta (absent without clipping and noise).")
+    public Double epsilon;
     @JsonPropertyDescription("When the round closed (RFC 3339).")
     public String completedAt;
   }

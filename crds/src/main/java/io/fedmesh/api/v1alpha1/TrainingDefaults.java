@@ -23,6 +23,9 @@ public final class TrainingDefaults {
   public static final String DEADLINE_SECONDS_TEXT = "120";
   public static final int MAX_RETRIES = 3;
   public static final String MAX_RETRIES_TEXT = "3";
+  /** The delta at which the privacy accountant reports epsilon. */
+  public static final double PRIVACY_DELTA = 1e-5;
+  public static final String PRIVACY_DELTA_TEXT = "1e-5";
   /** Deadline of one call from the operator to an hpc-bridge (HpcCluster spec.bridge.timeoutSeconds). */
   public static final int BRIDGE_TIMEOUT_SECONDS = 10;
   public static final String BRIDGE_TIMEOUT_SECONDS_TEXT = "10";

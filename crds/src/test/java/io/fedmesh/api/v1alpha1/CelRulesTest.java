@@ -41,6 +41,11 @@ class CelRulesTest {
         new Cases(Map.of("metric", "accuracy", "value", 0.9), Map.of("metric", "accuracy", "value", 1.5)));
     CASES.put("self.type != 'command' || has(self.command)",
         new Cases(Map.of("type", "command", "command", "./sim"), Map.of("type", "command")));
+    CASES.put("!has(self.epsilonBudget) || (self.epsilonBudget > 0.0 && has(self.clipNorm) && self.clipNorm > 0.0"
+        + " && has(self.noiseMultiplier) && self.noiseMultiplier > 0.0)",
+        new Cases(Map.of("epsilonBudget", 8.0, "clipNorm", 1.0, "noiseMultiplier", 1.1), Map.of("epsilonBudget", 8.0, "clipNorm", 1.0)));
+    CASES.put("!has(self.delta) || (self.delta > 0.0 && self.delta < 1.0)",
+        new Cases(Map.of("delta", 1e-5), Map.of("delta", 1.0)));
     CASES.put("self.min <= self.max", new Cases(Map.of("min", 0.0, "max", 1.0), Map.of("min", 2.0, "max", 1.0)));
   }
 

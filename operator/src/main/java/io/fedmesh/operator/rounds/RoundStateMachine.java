@@ -12,6 +12,7 @@ import io.fedmesh.operator.aggregation.ClientUpdate;
 import io.fedmesh.operator.coordinator.Federation;
 import io.fedmesh.operator.coordinator.SiteSession;
 import io.fedmesh.operator.placement.ParticipantSelector;
+import io.fedmesh.operator.privacy.TrainingPrivacy;
 import io.fedmesh.operator.status.Conditions;
 import io.fedmesh.operator.status.EventRecorder;
 import java.time.Clock;
@@ -131,6 +132,10 @@ final class RoundStateMachine {
     Integer maxSites = s.participants == null ? null : s.participants.maxSites;
     Set<String> participants = new TreeSet<>(carried);
     participants.addAll(selector.select(eligible.sites(), minSites, maxSites, fraction, run.uid.hashCode() * 31L + round * 7L + attempt));
+    var overBudget = TrainingPrivacy.overBudget(s, st.privacy, participants.size(), eligible.size());
+    if (overBudget.isPresent()) {
+      return privacyBudgetExhausted(ft, st, previous, run, overBudget.get());
+    }
     List<Double> recent = st.history == null ? List.of() : st.history.stream().filter(h -> h.seconds != null).map(h -> h.seconds).toList();
     double deadlineSeconds = RoundDeadlinePolicy.nextDeadlineSeconds(s.roundDeadline, recent);
     Instant now = clock.instant();
@@ -193,6 +198,9 @@ final class RoundStateMachine {
     Evaluation eval = result.evaluation();
     long roundBytes = federation.drainBytes(run.key);
     RoundRecord rec = record(plan, updates, missed, result, roundBytes, closedAt);
+    // q as the round was opened: its participants among the eligible sites counted then (status.activeSites)
+    st.privacy = TrainingPrivacy.afterRound(s, st.privacy, plan.participants().size(), st.activeSites == null ? 0 : st.activeSites);
+    rec.epsilon = st.privacy == null ? null : st.privacy.epsilon;
     MetricValue metric = new MetricValue(eval.metricName(), TrainingStatuses.round4(eval.metric()));
     metrics.roundCompleted(Duration.between(plan.openedAt(), closedAt), updates.size());
     recorder.modelVersion(run, result, plan.round());
@@ -214,6 +222,24 @@ final class RoundStateMachine {
     String message = TrainingStatuses.successMessage(ft, st, target);
     events.normal(ft, reason, message);
     LOG.info("{}/{}: {}", ft.getMetadata().getNamespace(), ft.getMetadata().getName(), message);
+    return new Step(st, null, true);
+  }
+
+  /**
+   * The next round would spend more privacy than spec.privacy.epsilonBudget: the model of the rounds
+   * done is the result (Succeeded, as when the rounds run out); with no round done there is none.
+   */
+  private Step privacyBudgetExhausted(FederatedTraining ft, FederatedTrainingStatus st, FederatedTrainingStatus previous,
+      TrainingRun run, String why) {
+    federation.inbox.close(run.key); // a retried round's updates are never aggregated
+    run.open = null;
+    if (st.round == null || st.round == 0) {
+      return fail(ft, st, previous, run, TrainingStatuses.PRIVACY_BUDGET_EXHAUSTED, why
+          + ". Raise spec.privacy.epsilonBudget or spec.privacy.noiseMultiplier, or select fewer sites per round");
+    }
+    TrainingStatuses.privacyBudgetExhausted(st, previous, ft, why);
+    events.normal(ft, TrainingStatuses.PRIVACY_BUDGET_EXHAUSTED, why);
+    LOG.info("{}: stopped: {}", run.key, why);
     return new Step(st, null, true);
   }
 

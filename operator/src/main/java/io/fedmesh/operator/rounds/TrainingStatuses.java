@@ -16,6 +16,8 @@ import java.util.List;
 public final class TrainingStatuses {
   /** The second condition a training carries: whether the spec it runs with is the one in the resource. */
   public static final String CONDITION_SPEC_ACCEPTED = "SpecAccepted";
+  /** Why a training stopped before spec.rounds: the next round would exceed spec.privacy.epsilonBudget. */
+  public static final String PRIVACY_BUDGET_EXHAUSTED = "PrivacyBudgetExhausted";
 
   private TrainingStatuses() {}
 
@@ -88,6 +90,20 @@ public final class TrainingStatuses {
     st.currentParticipants = new ArrayList<>();
     String reason = targetReached ? "TargetReached" : "Succeeded";
     ready(st, previous, ft, true, reason, successMessage(ft, st, targetReached));
+    return st;
+  }
+
+  /** Succeeded with the rounds done: one more would spend more privacy than the budget allows. */
+  static FederatedTrainingStatus privacyBudgetExhausted(FederatedTrainingStatus st, FederatedTrainingStatus previous,
+      FederatedTraining ft, String why) {
+    st.phase = Phase.Succeeded;
+    st.completionTime = Conditions.now();
+    st.currentParticipants = new ArrayList<>();
+    st.roundAttempt = null;
+    st.roundStartedAt = null;
+    st.roundDeadlineSeconds = null;
+    ready(st, previous, ft, true, PRIVACY_BUDGET_EXHAUSTED, "stopped after round " + st.round + " of " + ft.getSpec().rounds + ": "
+        + why);
     return st;
   }
 

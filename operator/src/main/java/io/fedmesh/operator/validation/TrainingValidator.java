@@ -86,6 +86,7 @@ public final class TrainingValidator {
       if (spec.privacy.noiseMultiplier != null && spec.privacy.noiseMultiplier < 0) {
         p.add("spec.privacy.noiseMultiplier must be >= 0");
       }
+      p.addAll(PrivacyValidation.problems(spec.privacy));
     }
     if (spec.adaptiveSimulation != null) {
       var a = spec.adaptiveSimulation;
