@@ -20,7 +20,7 @@ spiffe://fedmesh.io/ns/{{ include "fedmesh-edge-agent.identityNamespace" . }}/si
 {{- $tls := .Values.tls -}}
 {{- if eq $tls.mode "secret" -}}
 {{- if not $tls.secretName -}}
-{{- fail (printf "tls.secretName is required when tls.mode is secret (the default): issue the site's certificate with `fedmesh certs issue site %[1]s --namespace %[2]s --out certs/` (with the mesh CA), store it with `kubectl create secret generic fedmesh-site-%[1]s-tls --from-file=certs/tls.crt --from-file=certs/tls.key --from-file=certs/ca.crt` and set tls.secretName=fedmesh-site-%[1]s-tls; or set tls.mode=certManager (with tls.certManager.issuerRef.name), or tls.mode=insecure for plaintext" .Values.site (include "fedmesh-edge-agent.identityNamespace" .)) -}}
+{{- fail (printf "tls.secretName is required when tls.mode is secret (the default): issue the site's certificate with `fedmesh certs issue --site %[1]s --namespace %[2]s --out certs/` (with the mesh CA), store it with `kubectl create secret generic fedmesh-site-%[1]s-tls --from-file=certs/tls.crt --from-file=certs/tls.key --from-file=certs/ca.crt` and set tls.secretName=fedmesh-site-%[1]s-tls; or set tls.mode=certManager (with tls.certManager.issuerRef.name), or tls.mode=insecure for plaintext" .Values.site (include "fedmesh-edge-agent.identityNamespace" .)) -}}
 {{- end -}}
 {{- $tls.secretName -}}
 {{- else if eq $tls.mode "certManager" -}}

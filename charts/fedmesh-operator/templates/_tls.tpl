@@ -11,7 +11,7 @@ so it is mounted once. Modes: secret (default), certManager, insecure.
 {{- $tls := .Values.tls -}}
 {{- if eq $tls.mode "secret" -}}
 {{- if not $tls.secretName -}}
-{{- fail (printf "tls.secretName is required when tls.mode is secret (the default): issue a certificate with `fedmesh certs issue operator --namespace %[1]s --dns %[2]s.%[1]s.svc --out certs/`, store it with `kubectl -n %[1]s create secret generic %[2]s-tls --from-file=certs/tls.crt --from-file=certs/tls.key --from-file=certs/ca.crt` and set tls.secretName=%[2]s-tls; or set tls.mode=certManager (with tls.certManager.issuerRef.name), or tls.mode=insecure for plaintext" .Release.Namespace (include "fedmesh-operator.fullname" .)) -}}
+{{- fail (printf "tls.secretName is required when tls.mode is secret (the default): issue a certificate with `fedmesh certs issue --operator --namespace %[1]s --host %[2]s.%[1]s.svc --out certs/`, store it with `kubectl -n %[1]s create secret generic %[2]s-tls --from-file=certs/tls.crt --from-file=certs/tls.key --from-file=certs/ca.crt` and set tls.secretName=%[2]s-tls; or set tls.mode=certManager (with tls.certManager.issuerRef.name), or tls.mode=insecure for plaintext" .Release.Namespace (include "fedmesh-operator.fullname" .)) -}}
 {{- end -}}
 {{- $tls.secretName -}}
 {{- else if eq $tls.mode "certManager" -}}

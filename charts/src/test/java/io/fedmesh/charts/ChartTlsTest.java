@@ -104,7 +104,7 @@ class ChartTlsTest {
   void operatorWithoutACertificateFailsSayingHowToGetOne() {
     assertThatThrownBy(() -> render(OPERATOR, UnaryOperator.identity()))
         .hasMessageContaining("tls.secretName is required when tls.mode is secret")
-        .hasMessageContaining("fedmesh certs issue operator --namespace fedmesh")
+        .hasMessageContaining("fedmesh certs issue --operator --namespace fedmesh")
         .hasMessageContaining("tls.mode=certManager").hasMessageContaining("tls.mode=insecure");
   }
 
@@ -157,7 +157,7 @@ class ChartTlsTest {
     assertMountsCertificate(render(BRIDGE, t -> t.set("tls.secretName", "bridge-tls")), "bridge-tls");
     assertThatThrownBy(() -> render(BRIDGE, UnaryOperator.identity()))
         .hasMessageContaining("tls.secretName is required when tls.mode is secret")
-        .hasMessageContaining("fedmesh certs issue bridge fm --namespace fedmesh");
+        .hasMessageContaining("fedmesh certs issue --bridge fm --namespace fedmesh");
   }
 
   @Test
@@ -231,7 +231,7 @@ class ChartTlsTest {
     assertMountsCertificate(render(AGENT, agentValues()), "site-tls");
     assertThatThrownBy(() -> render(AGENT, t -> agentValues().apply(t).set("tls.secretName", "")))
         .hasMessageContaining("tls.secretName is required when tls.mode is secret")
-        .hasMessageContaining("fedmesh certs issue site factory-berlin --namespace fedmesh");
+        .hasMessageContaining("fedmesh certs issue --site factory-berlin --namespace fedmesh");
   }
 
   @Test
