@@ -72,7 +72,12 @@ public final class RoundTrainer {
     link.downloaded(model.f32().length, model.seconds());
     float[] global = UpdateCodec.decode(model.f32(), UpdateEncoding.F32, (int) spec.parameterCount());
     TrainResult r = trainTime.record(() -> trainer.train(spec, global, d, a.getLocal(), key.hashCode()));
-    UpdateEncoding enc = UpdateEncoding.fromProto(a.getEncoding());
+    UpdateEncoding asked = UpdateEncoding.fromProto(a.getEncoding());
+    UpdateEncoding enc = io.fedmesh.common.codec.EncodingFallback.forValues(r.weights(), asked);
+    if (enc != asked) {
+      LOG.warn("site {}: round {} of {}: the weights do not fit {} (they would overflow to infinity); sending {} instead", site,
+          a.getRound(), a.getTraining(), asked, enc);
+    }
     byte[] bytes = UpdateCodec.encode(r.weights(), enc);
     roundsTrained.increment();
     LOG.info("site {}: trained round {} of {} on {} samples in {} s (loss {}, local {} {})", site, a.getRound(),
