@@ -104,6 +104,7 @@ class AgentIntegrationTest {
       assertThat(h.getIdempotencyKey()).isEqualTo("default/blobs/1/site-a");
       assertThat(h.getSamples()).isEqualTo(240);
       assertThat(h.getBaseModelVersion()).isEqualTo("v1");
+      assertThat(coordinator.hasSession(h.getSessionId())).as("the upload carries the session it registered").isTrue();
       assertThat(h.getEncoding()).isEqualTo(Encoding.ENCODING_F16);
       assertThat(h.getNumParameters()).isEqualTo(SPEC.parameterCount());
       assertThat(h.getTotalBytes()).isEqualTo(SPEC.parameterCount() * 2);
@@ -144,6 +145,8 @@ class AgentIntegrationTest {
         assertThat(restarted.registrations).isNotEmpty();
         assertThat(restarted.downloadOffsets).isEmpty();
         assertThat(restarted.weights.get(key)).containsExactly(coordinator.weights.get(key));
+        assertThat(restarted.hasSession(restarted.accepted.get(key).getSessionId()))
+            .as("an update left from the old session goes under the new one").isTrue();
 
         // a coordinator that lost the session answers FAILED_PRECONDITION: the agent registers again
         int registered = restarted.registrations.size();

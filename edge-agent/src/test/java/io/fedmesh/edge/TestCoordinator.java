@@ -44,6 +44,10 @@ final class TestCoordinator extends CoordinatorGrpc.CoordinatorImplBase implemen
   private final TrainAssignment assignment;
   private final GrpcServerRunner server;
   private final Set<String> sessions = ConcurrentHashMap.newKeySet();
+
+  boolean hasSession(String session) {
+    return sessions.contains(session);
+  }
   private final Set<StreamObserver<HeartbeatResponse>> streams = ConcurrentHashMap.newKeySet();
 
   final List<RegisterRequest> registrations = new CopyOnWriteArrayList<>();
