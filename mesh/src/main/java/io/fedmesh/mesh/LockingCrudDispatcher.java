@@ -19,6 +19,7 @@ import java.util.function.BiConsumer;
 final class LockingCrudDispatcher extends KubernetesCrudDispatcher {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final BiConsumer<RecordedRequest, Long> onRequest;
+  private final io.fedmesh.mesh.apiserver.ApiServerFront front = new io.fedmesh.mesh.apiserver.ApiServerFront(this::handleGet);
 
   /** @param onRequest hears each request with the nanoseconds the server took to answer it */
   LockingCrudDispatcher(BiConsumer<RecordedRequest, Long> onRequest) {
@@ -29,7 +30,7 @@ final class LockingCrudDispatcher extends KubernetesCrudDispatcher {
   @Override
   public MockResponse dispatch(RecordedRequest request) {
     long t0 = System.nanoTime();
-    MockResponse response = super.dispatch(request);
+    MockResponse response = front.answer(request).orElseGet(() -> super.dispatch(request));
     onRequest.accept(request, System.nanoTime() - t0);
     return response;
   }
