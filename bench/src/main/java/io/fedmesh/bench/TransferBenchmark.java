@@ -57,7 +57,9 @@ public final class TransferBenchmark implements Callable<Integer> {
     for (int r = 0; r < repeats; r++) {
       raw = Math.max(raw, rawMbps(payload));
     }
-    Federation federation = new Federation();
+    // accepted updates are persisted before the ack, as in the operator: the figure includes that fsync
+    Path inboxDir = java.nio.file.Files.createTempDirectory("fedmesh-bench-inbox");
+    Federation federation = new Federation(new io.fedmesh.operator.checkpoint.AcceptedUpdateStore(inboxDir));
     CoordinatorService service = new CoordinatorService(federation, null, "bench", null, Duration.ofSeconds(1), new SimpleMeterRegistry());
     try (GrpcServerRunner server = GrpcServerRunner.start("bench", new HostPort("127.0.0.1", 0), null, List.of(service));
         CoordinatorClient client = new CoordinatorClient(new AgentConfig(new HostPort("127.0.0.1", server.port()), SITE, "bench",
@@ -67,7 +69,7 @@ public final class TransferBenchmark implements Callable<Integer> {
           io.fedmesh.common.model.TaskKind.REGRESSION);
       federation.models.publish(TRAINING, "bench-r0", model, new float[floats]);
       for (int r = 1; r <= repeats + 1; r++) {
-        federation.inbox.open(TRAINING, r, Set.of(SITE));
+        federation.inbox.open(TRAINING, r, "bench-r0", Set.of(SITE));
         UpdateHeader header = UpdateHeader.newBuilder().setIdempotencyKey(TRAINING + "/" + r + "/" + SITE).setTraining(TRAINING)
             .setRound(r).setSiteName(SITE).setSamples(1).setEncoding(Encoding.ENCODING_F32).setNumParameters(floats)
             .setTotalBytes(payload.length).build();
@@ -81,6 +83,7 @@ public final class TransferBenchmark implements Callable<Integer> {
           throw new IllegalStateException("the coordinator did not file the update");
         }
         federation.inbox.close(TRAINING);
+        federation.inbox.removePersisted(TRAINING, r);
         if (r > 1) { // the first upload warms up the JIT and the channel
           grpc = Math.max(grpc, payload.length * 8 / 1e6 / s);
         }

@@ -72,7 +72,7 @@ public final class FederatedTrainingReconciler implements Reconciler<FederatedTr
     String key = ns + "/" + ft.getMetadata().getName();
     FederatedTrainingStatus st = ft.getStatus();
     if (st != null && (st.phase == FederatedTrainingStatus.Phase.Succeeded || st.phase == FederatedTrainingStatus.Phase.Failed)) {
-      rounds.end(key);
+      rounds.discard(key);
       return UpdateControl.noUpdate();
     }
     ValidationResult v = validator.validate(ft.getSpec());
@@ -107,7 +107,7 @@ public final class FederatedTrainingReconciler implements Reconciler<FederatedTr
       status.replace(ns, ft.getMetadata().getName(), step.status());
     }
     if (step.ended()) {
-      rounds.end(key);
+      rounds.discard(key);
     }
     return step.requeue() == null ? UpdateControl.noUpdate() : UpdateControl.<FederatedTraining>noUpdate().rescheduleAfter(step.requeue());
   }

@@ -70,7 +70,8 @@ final class RoundStateMachine {
         return finish(ft, st, previous, false);
       }
       int attempt = resumedAttempt(st, done + 1);
-      return open(ft, st, previous, run, done + 1, attempt, Set.of());
+      Set<String> carried = run.recovery != null && run.recovery.round() == done + 1 ? run.recovery.participants() : Set.of();
+      return open(ft, st, previous, run, done + 1, attempt, carried);
     }
     RoundPlan plan = run.open;
     Duration wait = stillWaiting(run);
@@ -138,7 +139,12 @@ final class RoundStateMachine {
     if (!federation.models.get(run.key).map(p -> p.version().equals(run.version)).orElse(false)) {
       federation.models.publish(run.key, run.version, run.model, run.global);
     }
-    federation.inbox.open(run.key, round, participants);
+    federation.inbox.open(run.key, round, run.version, participants);
+    if (run.recovery != null && run.recovery.round() == round) {
+      Set<String> restored = federation.inbox.restore(run.key, round, run.recovery.updates());
+      LOG.info("{}: round {} reopened after a restart with the updates of {}", run.key, round, restored);
+      run.recovery = null;
+    }
     run.open = plan;
     var local = AssignmentFactory.localTraining(s, run.strategy);
     String simVersion = federation.simulationData.get(run.key).map(d -> d.version()).orElse(null);
@@ -188,6 +194,7 @@ final class RoundStateMachine {
           + run.version + ". Lower spec.localTraining.learningRate (now " + AssignmentFactory.learningRate(s)
           + "), or use spec.localTraining.optimizer adam or privacy.clipNorm");
     }
+    federation.inbox.removePersisted(run.key, plan.round()); // the round is in its checkpoint now
     run.global = result.global();
     run.version = result.version();
     Evaluation eval = result.evaluation();
