@@ -111,6 +111,38 @@ class DurableInboxMockTest {
     assertThat(checkpoints.resolve("default/durable/durable-r1.bin")).exists();
   }
 
+  @Test
+  void aSiteSelectedBeforeTheRestartThatNeverDeliversIsRecordedAsMissed() throws Exception {
+    int port = FederationMockTest.freePort();
+    OperatorConfig config = CrdFixtures.config(checkpoints, port, Duration.ofMillis(200), Duration.ofSeconds(10));
+    operator = FedmeshOperator.start(client, config);
+    CrdFixtures.model(client, "m");
+    learners = Map.of("site-a", new TestLearner("site-a", port, 0.25f, 100), "site-b", new TestLearner("site-b", port, 0.25f, 100),
+        "site-c", new TestLearner("site-c", port, 0.25f, 100));
+    learners.get("site-c").withhold = true;
+    await().atMost(Duration.ofSeconds(20)).until(() -> client.resources(EdgeSite.class).inNamespace("default").list().getItems()
+        .stream().filter(e -> e.getStatus() != null && e.getStatus().phase == EdgeSiteStatus.Phase.Ready).count() == 3);
+    FederatedTraining ft = new FederatedTraining();
+    ft.setMetadata(new ObjectMetaBuilder().withName("durable").withNamespace("default").build());
+    ft.setSpec(new FederatedTrainingSpec());
+    ft.getSpec().modelRef = "m";
+    ft.getSpec().rounds = 1;
+    ft.getSpec().participants.minSites = 2;
+    ft.getSpec().roundDeadline.initialSeconds = 120; // the round waits for site-c, which is still heartbeating
+    ft.getSpec().roundDeadline.adaptive = false;
+    client.resource(ft).create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> accepted(learners.get("site-a")) && accepted(learners.get("site-b"))
+        && get().getStatus() != null && get().getStatus().currentParticipants.contains("site-c"));
+    learners.get("site-c").close(); // site-c is gone with the old operator: after the restart it is no candidate
+    operator.close();
+    operator = FedmeshOperator.start(client, config);
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> get().getStatus().phase == FederatedTrainingStatus.Phase.Succeeded);
+    var round = get().getStatus().history.get(0);
+    assertThat(round.participants).containsExactly("site-a", "site-b");
+    assertThat(round.missed).as("site-c was selected before the restart and never delivered").containsExactly("site-c");
+  }
+
   private static boolean accepted(TestLearner l) {
     return l.responses.stream().anyMatch(r -> r.getAccepted() && !r.getDuplicate());
   }

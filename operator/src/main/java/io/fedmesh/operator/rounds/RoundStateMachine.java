@@ -35,8 +35,8 @@ final class RoundStateMachine {
   private static final Logger LOG = LoggerFactory.getLogger(RoundStateMachine.class);
   /** How often a training waiting for sites looks again (site events wake it sooner). */
   static final Duration WAITING_RECHECK = Duration.ofSeconds(2);
-  /** When a round opens complete: close it in the next reconcile, at once. */
-  private static final Duration ALL_DELIVERED = Duration.ofMillis(10);
+  /** When a round opens with nobody to wait for: close it in the next reconcile, at once. */
+  private static final Duration NOTHING_TO_WAIT_FOR = Duration.ofMillis(10);
 
   /** The status to record, when to look again (null: only on an event), whether the run ended. */
   record Step(FederatedTrainingStatus status, Duration requeue, boolean ended) {}
@@ -160,8 +160,9 @@ final class RoundStateMachine {
     }
     recorder.assigned(run.namespace, participants);
     LOG.info("{}: round {} open: {} (deadline {} s)", run.key, round, participants, Math.round(deadlineSeconds));
-    // a round reopened with every update already in (recovered after a restart) has no upload left to wake it
-    Duration requeue = delivered.containsAll(participants) ? ALL_DELIVERED : Duration.between(now, plan.deadline());
+    // a round reopened after a restart may have nobody left to wait for (every update recovered, the
+    // rest of its sites gone): no upload or site event would wake it, so it closes in the next step
+    Duration requeue = stillWaiting(run) == null ? NOTHING_TO_WAIT_FOR : Duration.between(now, plan.deadline());
     return new Step(TrainingStatuses.opened(st, previous, ft, plan, eligible.size()), requeue, false);
   }
 
