@@ -2,13 +2,14 @@ package io.fedmesh.operator.checkpoint;
 
 import io.fedmesh.common.io.AtomicFiles;
 import io.fedmesh.operator.aggregation.ClientUpdate;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -82,7 +83,7 @@ public final class AcceptedUpdateStore {
             continue;
           }
           found.add(s);
-        } catch (IllegalArgumentException | IOException | java.nio.BufferUnderflowException e) {
+        } catch (IllegalArgumentException | IOException e) { // EOFException: cut short
           LOG.warn("{}: ignoring {} in the durable inbox, it is not aggregated: {}", training, f, e.getMessage());
         }
       }
@@ -169,7 +170,7 @@ public final class AcceptedUpdateStore {
       w.asFloatBuffer().put(u.weights());
       out.write(w.array());
     } catch (IOException e) {
-      throw new UncheckedIOException(e); // in memory: cannot happen
+      throw new UncheckedIOException(e); // in memory, with short texts (admission fixes the key to training/round/site)
     }
     CRC32C crc = new CRC32C();
     crc.update(bytes.toByteArray());
@@ -179,11 +180,11 @@ public final class AcceptedUpdateStore {
   }
 
   /** Reads a file back; every field is checked, as a file on a shared volume may be anything. */
-  static Stored decode(byte[] data, int round, int parameters) {
+  static Stored decode(byte[] data, int round, int parameters) throws IOException {
     if (data == null) {
       throw new IllegalArgumentException("larger than an update of " + parameters + " parameters");
     }
-    if (data.length < 8 + 12) {
+    if (data.length < 8) {
       throw new IllegalArgumentException("truncated (" + data.length + " bytes)");
     }
     CRC32C crc = new CRC32C();
@@ -191,31 +192,33 @@ public final class AcceptedUpdateStore {
     if (crc.getValue() != ByteBuffer.wrap(data, data.length - 8, 8).getLong()) {
       throw new IllegalArgumentException("checksum mismatch (torn or changed file)");
     }
-    ByteBuffer in = ByteBuffer.wrap(data, 0, data.length - 8);
-    if (in.getInt() != MAGIC || in.getInt() != FORMAT) {
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(data, 0, data.length - 8));
+    if (in.readInt() != MAGIC || in.readInt() != FORMAT) {
       throw new IllegalArgumentException("not a fedmesh update file of format " + FORMAT);
     }
-    int fileRound = in.getInt();
+    int fileRound = in.readInt();
     if (fileRound != round) {
       throw new IllegalArgumentException("holds round " + fileRound + ", not " + round);
     }
-    String key = utf(in);
-    String base = utf(in);
-    String site = utf(in);
-    long samples = in.getLong();
-    double loss = in.getDouble();
-    double metric = in.getDouble();
-    long bytes = in.getLong();
-    double work = in.getDouble();
-    int n = in.getInt();
-    if (n != parameters || in.remaining() != 4L * n) {
-      throw new IllegalArgumentException("holds " + n + " weights in " + in.remaining() + " bytes; the model has " + parameters);
+    String key = in.readUTF();
+    String base = in.readUTF();
+    String site = in.readUTF();
+    long samples = in.readLong();
+    double loss = in.readDouble();
+    double metric = in.readDouble();
+    long bytes = in.readLong();
+    double work = in.readDouble();
+    int n = in.readInt();
+    if (n != parameters || in.available() != 4L * n) {
+      throw new IllegalArgumentException("holds " + n + " weights in " + in.available() + " bytes; the model has " + parameters);
     }
     if (samples < 1 || !Double.isFinite(loss)) {
       throw new IllegalArgumentException("samples " + samples + " or loss " + loss + " out of range");
     }
+    byte[] raw = new byte[4 * n];
+    in.readFully(raw);
     float[] weights = new float[n];
-    in.slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(weights);
+    ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(weights);
     for (float w : weights) {
       if (!Float.isFinite(w)) {
         throw new IllegalArgumentException("holds a non-finite weight");
@@ -224,13 +227,4 @@ public final class AcceptedUpdateStore {
     return new Stored(key, base, new ClientUpdate(site, weights, samples, loss, metric, bytes, work));
   }
 
-  private static String utf(ByteBuffer in) {
-    int len = Short.toUnsignedInt(in.getShort());
-    if (len > in.remaining()) {
-      throw new IllegalArgumentException("a text field runs past the end");
-    }
-    byte[] b = new byte[len];
-    in.get(b);
-    return new String(b, StandardCharsets.UTF_8); // writeUTF's modified UTF-8 equals UTF-8 for Kubernetes names and keys
-  }
 }

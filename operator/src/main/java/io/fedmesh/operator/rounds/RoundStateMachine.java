@@ -141,7 +141,7 @@ final class RoundStateMachine {
     if (!federation.models.get(run.key).map(p -> p.version().equals(run.version)).orElse(false)) {
       federation.models.publish(run.key, run.version, run.model, run.global);
     }
-    federation.inbox.open(run.key, round, run.version, participants);
+    federation.inbox.open(run.key, round, run.base(), participants);
     if (run.recovery != null && run.recovery.round() == round) {
       Set<String> restored = federation.inbox.restore(run.key, round, run.recovery.updates());
       LOG.info("{}: round {} reopened after a restart with the updates of {}", run.key, round, restored);

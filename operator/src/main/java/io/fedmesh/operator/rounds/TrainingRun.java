@@ -31,6 +31,14 @@ final class TrainingRun {
   /** After a restart: the round that was open and what it had received, until that round opens again (then null). */
   Recovery recovery;
 
+  /**
+   * What this round's updates are trained from: the model version of this training object (its
+   * uid), so updates persisted for an earlier training of the same name are never taken.
+   */
+  String base() {
+    return uid + "/" + version;
+  }
+
   TrainingRun(FederatedTraining ft, MlpSpec model, Dataset evaluation, SimulationFeed simulation, String pinnedSpec, float[] global,
       String version) {
     this.namespace = ft.getMetadata().getNamespace();

@@ -137,7 +137,7 @@ public final class TrainingRuns {
   private Recovery recover(FederatedTraining ft, TrainingRun run, int done) {
     federation.inbox.removePersisted(run.key, done);
     int round = done + 1;
-    List<AcceptedUpdateStore.Stored> updates = federation.inbox.persisted(run.key, round, Math.toIntExact(run.model.parameterCount()), run.version);
+    List<AcceptedUpdateStore.Stored> updates = federation.inbox.persisted(run.key, round, Math.toIntExact(run.model.parameterCount()), run.base());
     FederatedTrainingStatus st = ft.getStatus();
     Set<String> participants = new TreeSet<>();
     if (st != null && st.roundStartedAt != null && st.currentParticipants != null) {

@@ -50,4 +50,23 @@ class UpdateInboxTest {
     assertThat(inbox.offer("ns/ft", 4, "ns/ft/4/c", u("c")).outcome()).isEqualTo(UpdateInbox.Outcome.ACCEPTED);
     assertThat(inbox.received("ns/ft", 4)).hasSize(2);
   }
+
+  @Test
+  void aNewInboxOverTheSameVolumeGetsTheAcceptedUpdatesBackWithTheirKeys() {
+    UpdateInbox before = new UpdateInbox(new AcceptedUpdateStore(dir));
+    before.open("ns/ft", 2, "uid-1/ft-r1", Set.of("a", "b"));
+    before.offer("ns/ft", 2, "ns/ft/2/a", u("a"));
+    // the process is gone; a new one opens the same round of the same training object
+    UpdateInbox after = new UpdateInbox(new AcceptedUpdateStore(dir));
+    after.open("ns/ft", 2, "uid-1/ft-r1", Set.of("a", "b"));
+    var persisted = after.persisted("ns/ft", 2, 1, "uid-1/ft-r1");
+    assertThat(after.restore("ns/ft", 2, persisted)).containsExactly("a");
+    assertThat(after.received("ns/ft", 2)).extracting(ClientUpdate::site).containsExactly("a");
+    assertThat(after.seen("ns/ft", "ns/ft/2/a")).isTrue();
+    assertThat(after.offer("ns/ft", 2, "ns/ft/2/a", u("a")).outcome()).isEqualTo(UpdateInbox.Outcome.DUPLICATE);
+    // a training re-created under the same name (another uid) starts from other weights: nothing of the old one is taken
+    assertThat(after.persisted("ns/ft", 2, 1, "uid-2/ft-r1")).isEmpty();
+    after.removePersisted("ns/ft", 2);
+    assertThat(new UpdateInbox(new AcceptedUpdateStore(dir)).persisted("ns/ft", 2, 1, "uid-1/ft-r1")).isEmpty();
+  }
 }
