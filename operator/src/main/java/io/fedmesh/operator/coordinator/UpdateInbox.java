@@ -27,7 +27,7 @@ public final class UpdateInbox {
 
   private static final class OpenRound {
     final int round;
-    /** The global model version the round's updates are trained from. */
+    /** What the round's updates are trained from: the training object's uid and global model version. */
     final String baseVersion;
     final Set<String> participants;
     final Map<String, ClientUpdate> updates = new HashMap<>();
