@@ -48,19 +48,43 @@ public final class OperatorCommand implements Callable<Integer> {
   @Option(names = "--no-leader-election", description = "Disable leader election (only with a single replica).")
   boolean noLeaderElection;
 
+  @Option(names = "--memory-budget", converter = ByteSizeConverter.class,
+      description = "Memory a training's rounds may hold (updates, model, aggregation), e.g. 2g or 512m; trainings that need more are"
+          + " refused with a condition (default: half the JVM's maximum heap).")
+  Long memoryBudget;
+
   @Override
   public Integer call() throws Exception {
     String token = tokenFile == null ? null : Files.readString(tokenFile).trim();
     KubernetesClient client = new KubernetesClientBuilder().build();
     String ns = namespace != null ? namespace : client.getNamespace() == null ? "default" : client.getNamespace();
     OperatorConfig config = new OperatorConfig(ns, namespace == null, HostPort.parse(listen), checkpointDir, heartbeatInterval,
-        heartbeatTimeout, token, TransportSecurity.choose("operator", tlsDir, insecure), metricsPort, !noLeaderElection);
+        heartbeatTimeout, token, TransportSecurity.choose("operator", tlsDir, insecure), metricsPort, !noLeaderElection,
+        memoryBudget != null ? memoryBudget : io.fedmesh.operator.validation.MemoryBudget.defaultBytes());
     CountDownLatch stop = new CountDownLatch(1);
     try (FedmeshOperator operator = FedmeshOperator.start(client, config)) {
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
       stop.await();
     }
     return 0;
+  }
+
+  /** Accepts bytes (1048576) or a size with k, m, g (1024-based): 512m, 2g. */
+  public static final class ByteSizeConverter implements picocli.CommandLine.ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      String v = value.trim().toLowerCase(java.util.Locale.ROOT).replaceFirst("i?b$", "");
+      int shift = v.endsWith("k") ? 10 : v.endsWith("m") ? 20 : v.endsWith("g") ? 30 : 0;
+      try {
+        long n = Long.parseLong(shift == 0 ? v : v.substring(0, v.length() - 1));
+        if (n < 1 || n > (Long.MAX_VALUE >> shift)) {
+          throw new NumberFormatException();
+        }
+        return n << shift;
+      } catch (NumberFormatException e) {
+        throw new picocli.CommandLine.TypeConversionException("--memory-budget '" + value + "' is not a positive size: use e.g. 512m or 2g");
+      }
+    }
   }
 
   /** Accepts 500ms, 15s, 2m or ISO-8601 (PT15S). */

@@ -18,6 +18,7 @@ import java.time.Duration;
  * @param tls mutual TLS files for the coordinator (null: plaintext)
  * @param metricsPort Prometheus endpoint port (-1: off)
  * @param leaderElection run JOSDK leader election on a Lease (real deployments with replicas)
+ * @param memoryBudgetBytes memory a training's rounds may hold (updates, model, aggregation); trainings that need more are refused
  */
 public record OperatorConfig(
     String namespace,
@@ -29,7 +30,15 @@ public record OperatorConfig(
     String bootstrapToken,
     TlsFiles tls,
     int metricsPort,
-    boolean leaderElection) {
+    boolean leaderElection,
+    long memoryBudgetBytes) {
+
+  /** Settings with the default memory budget (half the JVM's maximum heap). */
+  public OperatorConfig(String namespace, boolean watchAllNamespaces, HostPort coordinatorListen, Path checkpointDir,
+      Duration heartbeatInterval, Duration heartbeatTimeout, String bootstrapToken, TlsFiles tls, int metricsPort, boolean leaderElection) {
+    this(namespace, watchAllNamespaces, coordinatorListen, checkpointDir, heartbeatInterval, heartbeatTimeout, bootstrapToken, tls,
+        metricsPort, leaderElection, io.fedmesh.operator.validation.MemoryBudget.defaultBytes());
+  }
 
   /** Defaults of the local mesh and tests: one namespace, ephemeral port, no TLS, no leader election. */
   public static OperatorConfig local(Path checkpointDir) {
@@ -40,16 +49,21 @@ public record OperatorConfig(
   /** @param tls the operator's certificate (coordinator server, bridge client); null for plaintext */
   public OperatorConfig withTls(TlsFiles tls) {
     return new OperatorConfig(namespace, watchAllNamespaces, coordinatorListen, checkpointDir, heartbeatInterval, heartbeatTimeout,
-        bootstrapToken, tls, metricsPort, leaderElection);
+        bootstrapToken, tls, metricsPort, leaderElection, memoryBudgetBytes);
   }
 
   public OperatorConfig withHeartbeatTimeout(Duration timeout) {
     return new OperatorConfig(namespace, watchAllNamespaces, coordinatorListen, checkpointDir, heartbeatInterval, timeout,
-        bootstrapToken, tls, metricsPort, leaderElection);
+        bootstrapToken, tls, metricsPort, leaderElection, memoryBudgetBytes);
   }
 
   public OperatorConfig withBootstrapToken(String token) {
     return new OperatorConfig(namespace, watchAllNamespaces, coordinatorListen, checkpointDir, heartbeatInterval,
-        heartbeatTimeout, token, tls, metricsPort, leaderElection);
+        heartbeatTimeout, token, tls, metricsPort, leaderElection, memoryBudgetBytes);
+  }
+
+  public OperatorConfig withMemoryBudget(long bytes) {
+    return new OperatorConfig(namespace, watchAllNamespaces, coordinatorListen, checkpointDir, heartbeatInterval,
+        heartbeatTimeout, bootstrapToken, tls, metricsPort, leaderElection, bytes);
   }
 }

@@ -52,7 +52,7 @@ public record OperatorContext(KubernetesClient client, OperatorConfig config, Fe
 
   public static OperatorContext create(KubernetesClient client, OperatorConfig config, OperatorMetrics metrics, Duration siteRefresh) {
     String ns = config.watchAllNamespaces() ? null : config.namespace();
-    Federation federation = new Federation();
+    Federation federation = new Federation(new io.fedmesh.operator.checkpoint.AcceptedUpdateStore(config.checkpointDir()));
     EventRecorder events = new EventRecorder(client);
     CheckpointStore checkpoints = new CheckpointStore(config.checkpointDir());
     ResourceCache<EdgeSite> sites = ResourceCache.start(client, EdgeSite.class, ns, null, null);
@@ -77,7 +77,7 @@ public record OperatorContext(KubernetesClient client, OperatorConfig config, Fe
     federation.inbox.onAccepted(wakeups::wake);
     federation.onSiteChange(wakeups::siteChanged);
     forgetTraining.set(key -> {
-      rounds.end(key);
+      rounds.discard(key);
       trainingStatus.forget(key);
     });
     var clusterStatus = new StatusRecorder<>(client, HpcCluster.class, HpcClusterStatus.class, k -> java.util.Optional.empty());

@@ -18,7 +18,8 @@ final class Reconcilers {
         new EdgeSiteReconciler(ctx.siteStatus(), ctx.metrics().reconcile("EdgeSite")),
         new DistributedModelReconciler(ctx.modelStatus(), ctx.events(), ctx.metrics().reconcile("DistributedModel")),
         new FederatedTrainingReconciler(ctx.models()::get, ctx.rounds(), ctx.wakeups(), ctx.trainingStatus(), ctx.events(),
-            ctx.metrics().reconcile("FederatedTraining")),
+            ctx.metrics().reconcile("FederatedTraining"), new io.fedmesh.operator.validation.MemoryBudget(ctx.config().memoryBudgetBytes()),
+            ns -> ctx.sites().inNamespace(ns).size()),
         new HpcClusterReconciler(ctx.bridges(), ctx.clusterStatus(), ctx.metrics().reconcile("HpcCluster")),
         new SimulationBurstReconciler(ctx.client(), ctx.bridges(), ctx.burstStatus(), ctx.events(), ctx.config().checkpointDir(),
             ctx.metrics().reconcile("SimulationBurst")));

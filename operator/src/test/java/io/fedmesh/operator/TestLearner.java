@@ -50,6 +50,8 @@ final class TestLearner implements AutoCloseable {
   enum Tamper { NONE, NAN_WEIGHT, WRONG_SHAPE, HUGE_TOTAL, HUGE_SAMPLES, NAN_LOSS }
 
   volatile Tamper tamper = Tamper.NONE;
+  /** Trains but keeps its updates to itself while set (a site that is slow to deliver, or would not deliver again). */
+  volatile boolean withhold;
   private final Set<String> done = ConcurrentHashMap.newKeySet();
   private final ExecutorService work = Executors.newSingleThreadExecutor();
   private final Thread loop;
@@ -172,6 +174,10 @@ final class TestLearner implements AutoCloseable {
           .setTrainLoss(t == Tamper.NAN_LOSS ? Double.NaN : 1.0 / a.getRound())
           .setLocalMetric(Math.min(1.0, 0.5 + 0.1 * a.getRound())).setEncoding(UpdateEncoding.F32.toProto()).setNumParameters(w.length)
           .setTotalBytes(t == Tamper.HUGE_TOTAL ? 1L << 40 : data.length).build();
+      if (withhold) {
+        done.remove(a.getTraining() + "/" + a.getRound()); // the next heartbeat that still carries it trains again
+        return;
+      }
       for (int attempt = 0; attempt < 2; attempt++) {
         responses.add(upload(channel, h, data));
       }
@@ -184,7 +190,7 @@ final class TestLearner implements AutoCloseable {
     }
   }
 
-  private static UploadUpdateResponse upload(ManagedChannel channel, UpdateHeader h, byte[] data) {
+  static UploadUpdateResponse upload(ManagedChannel channel, UpdateHeader h, byte[] data) {
     CompletableFuture<UploadUpdateResponse> f = new CompletableFuture<>();
     StreamObserver<UpdateChunk> out = CoordinatorGrpc.newStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
         .uploadUpdate(new StreamObserver<>() {

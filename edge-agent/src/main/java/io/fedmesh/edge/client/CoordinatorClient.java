@@ -1,7 +1,7 @@
 package io.fedmesh.edge.client;
 
 import com.google.protobuf.ByteString;
-import io.fedmesh.common.grpc.Chunks;
+import io.fedmesh.common.grpc.ChunkPump;
 import io.fedmesh.common.security.MutualTls;
 import io.fedmesh.common.resilience.CallGuard;
 import io.fedmesh.edge.AgentConfig;
@@ -20,6 +20,8 @@ import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayOutputStream;
 import java.util.Iterator;
@@ -151,7 +153,23 @@ public final class CoordinatorClient implements AutoCloseable {
   private UploadUpdateResponse uploadOnce(UpdateHeader header, byte[] data) {
     CompletableFuture<UploadUpdateResponse> result = new CompletableFuture<>();
     long deadlineSeconds = 60 + data.length / (1 << 20);
-    StreamObserver<UpdateChunk> out = async.withDeadlineAfter(deadlineSeconds, TimeUnit.SECONDS).uploadUpdate(new StreamObserver<>() {
+    ChunkPump.Chunk<UpdateChunk> chunk = (offset, len, last) -> {
+      UpdateChunk.Builder c = UpdateChunk.newBuilder().setOffset(offset).setData(ByteString.copyFrom(data, offset, len)).setLast(last);
+      if (offset == 0) {
+        c.setHeader(header);
+      }
+      return c.build();
+    };
+    // chunks go out as the link takes them (flow control), not all queued at once: a large update over a slow link
+    async.withDeadlineAfter(deadlineSeconds, TimeUnit.SECONDS).uploadUpdate(new ClientResponseObserver<UpdateChunk, UploadUpdateResponse>() {
+      private ChunkPump<UpdateChunk> pump;
+
+      @Override
+      public void beforeStart(ClientCallStreamObserver<UpdateChunk> requests) {
+        pump = new ChunkPump<>(requests, data, 0, chunk, bytesSent::addAndGet);
+        requests.setOnReadyHandler(pump);
+      }
+
       @Override
       public void onNext(UploadUpdateResponse r) {
         result.complete(r);
@@ -159,6 +177,7 @@ public final class CoordinatorClient implements AutoCloseable {
 
       @Override
       public void onError(Throwable t) {
+        pump.stop(); // refused early (admission): the rest is not sent
         result.completeExceptionally(t);
       }
 
@@ -167,16 +186,6 @@ public final class CoordinatorClient implements AutoCloseable {
         result.complete(UploadUpdateResponse.getDefaultInstance());
       }
     });
-    Chunks.send(data, 0, (offset, len, last) -> {
-      UpdateChunk.Builder c = UpdateChunk.newBuilder().setOffset(offset).setData(ByteString.copyFrom(data, offset, len))
-          .setLast(last);
-      if (offset == 0) {
-        c.setHeader(header);
-      }
-      out.onNext(c.build());
-      bytesSent.addAndGet(len);
-    });
-    out.onCompleted();
     try {
       return result.get(deadlineSeconds + 5, TimeUnit.SECONDS);
     } catch (ExecutionException e) {

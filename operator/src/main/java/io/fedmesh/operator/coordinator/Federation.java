@@ -10,11 +10,16 @@ public final class Federation {
   public final AssignmentBoard assignments = new AssignmentBoard();
   public final PublishedModels models = new PublishedModels();
   public final SimulationData simulationData = new SimulationData();
-  public final UpdateInbox inbox = new UpdateInbox();
+  public final UpdateInbox inbox;
   private final Map<String, AtomicLong> bytesByTraining = new ConcurrentHashMap<>();
   private final Map<String, Reliability> reliability = new ConcurrentHashMap<>();
   private final java.util.List<java.util.function.BiConsumer<String, String>> siteListeners =
       new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** @param acceptedUpdates where acknowledged updates are persisted before the ack (the checkpoint volume) */
+  public Federation(io.fedmesh.operator.checkpoint.AcceptedUpdateStore acceptedUpdates) {
+    this.inbox = new UpdateInbox(acceptedUpdates);
+  }
 
   /** Hears (namespace, site) of every site that registered, came back, went Offline or changed Degraded. */
   public void onSiteChange(java.util.function.BiConsumer<String, String> listener) {

@@ -1,7 +1,7 @@
 package io.fedmesh.operator.coordinator;
 
 import com.google.protobuf.ByteString;
-import io.fedmesh.common.grpc.Chunks;
+import io.fedmesh.common.grpc.ChunkPump;
 import io.fedmesh.proto.federation.v1.DownloadModelRequest;
 import io.fedmesh.proto.federation.v1.FetchSimulationDataRequest;
 import io.fedmesh.proto.federation.v1.ModelChunk;
@@ -10,7 +10,10 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.function.ObjIntConsumer;
 
-/** Serves the published global models and simulation samples to agents, in resumable chunks. */
+/**
+ * Serves the published global models and simulation samples to agents, in resumable chunks, as
+ * fast as each agent reads them (gRPC flow control: a slow link never queues a whole model here).
+ */
 final class ModelServing {
   private final Federation federation;
   /** Counts bytes sent per training. */
@@ -31,7 +34,7 @@ final class ModelServing {
     }
     byte[] data = p.f32();
     long from = Math.max(0, Math.min(request.getOffset(), data.length));
-    Chunks.send(data, from, (offset, len, last) -> {
+    ChunkPump.serve(response, data, from, (offset, len, last) -> {
       ModelChunk.Builder chunk = ModelChunk.newBuilder()
           .setModelVersion(p.version())
           .setOffset(offset)
@@ -41,10 +44,8 @@ final class ModelServing {
       if (offset == from) {
         chunk.setModel(p.spec().toProto()); // the first chunk of this stream carries the architecture
       }
-      response.onNext(chunk.build());
-      sent.accept(request.getTraining(), len);
-    });
-    response.onCompleted();
+      return chunk.build();
+    }, len -> sent.accept(request.getTraining(), len));
   }
 
   /** The training's simulation samples for its simulation learner, from {@code offset}, in chunks. */
@@ -57,12 +58,8 @@ final class ModelServing {
       return;
     }
     byte[] data = p.csv();
-    Chunks.send(data, request.getOffset(), (offset, len, last) -> {
-      response.onNext(SimulationDataChunk.newBuilder().setDataVersion(p.version())
-          .setOffset(offset).setTotalBytes(data.length).setSamples(p.samples())
-          .setData(ByteString.copyFrom(data, offset, len)).setLast(last).build());
-      sent.accept(request.getTraining(), len);
-    });
-    response.onCompleted();
+    ChunkPump.serve(response, data, request.getOffset(), (offset, len, last) -> SimulationDataChunk.newBuilder()
+        .setDataVersion(p.version()).setOffset(offset).setTotalBytes(data.length).setSamples(p.samples())
+        .setData(ByteString.copyFrom(data, offset, len)).setLast(last).build(), len -> sent.accept(request.getTraining(), len));
   }
 }

@@ -1,6 +1,7 @@
 package io.fedmesh.operator.coordinator;
 
 import io.fedmesh.operator.aggregation.ClientUpdate;
+import io.fedmesh.operator.checkpoint.AcceptedUpdateStore;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -14,7 +15,8 @@ import java.util.function.Consumer;
  * Updates received for the open round of each training. The idempotency key
  * (training/round/site) is remembered for the open round and the one before it, so a resend is
  * acknowledged but never counted twice, even just after its round closed; a training that ends
- * is forgotten whole.
+ * is forgotten whole. An accepted update is on disk ({@link AcceptedUpdateStore}) before the
+ * offer returns, so what the coordinator acknowledges survives a crash of the operator.
  */
 public final class UpdateInbox {
   /** What happened to an offered update. */
@@ -25,11 +27,14 @@ public final class UpdateInbox {
 
   private static final class OpenRound {
     final int round;
+    /** What the round's updates are trained from: the training object's uid and global model version. */
+    final String baseVersion;
     final Set<String> participants;
     final Map<String, ClientUpdate> updates = new HashMap<>();
 
-    OpenRound(int round, Set<String> participants) {
+    OpenRound(int round, String baseVersion, Set<String> participants) {
       this.round = round;
+      this.baseVersion = baseVersion;
       this.participants = Set.copyOf(participants);
     }
   }
@@ -55,6 +60,11 @@ public final class UpdateInbox {
   private final Map<String, OpenRound> open = new ConcurrentHashMap<>();
   private final Map<String, Seen> seen = new ConcurrentHashMap<>();
   private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+  private final AcceptedUpdateStore durable;
+
+  public UpdateInbox(AcceptedUpdateStore durable) {
+    this.durable = durable;
+  }
 
   /** Hears the training of every accepted update (the reconciler closes a complete round at once). */
   public void onAccepted(Consumer<String> listener) {
@@ -65,18 +75,18 @@ public final class UpdateInbox {
    * Opens a round. Re-opening the same round (a retry after a missed quorum) keeps the updates
    * already received: they were trained from the same global model and stay valid.
    */
-  public void open(String training, int round, Set<String> participants) {
+  public void open(String training, int round, String baseVersion, Set<String> participants) {
     Seen s = seen.computeIfAbsent(training, k -> new Seen());
     synchronized (s) {
       s.keepFrom(round);
     }
     open.compute(training, (k, previous) -> {
-      if (previous == null || previous.round != round) {
-        return new OpenRound(round, participants);
+      if (previous == null || previous.round != round || !previous.baseVersion.equals(baseVersion)) {
+        return new OpenRound(round, baseVersion, participants);
       }
       Set<String> all = new HashSet<>(previous.participants);
       all.addAll(participants);
-      OpenRound merged = new OpenRound(round, all);
+      OpenRound merged = new OpenRound(round, baseVersion, all);
       synchronized (previous) {
         merged.updates.putAll(previous.updates);
       }
@@ -105,10 +115,52 @@ public final class UpdateInbox {
     }
   }
 
-  /** The training ended or was deleted: nothing of it is kept. */
+  /** This process lets go of a training (it stops or no longer runs it here): the persisted updates stay for the next run. */
   public void forget(String training) {
     open.remove(training);
     seen.remove(training);
+  }
+
+  /** The training ended or was deleted: nothing of it is kept, in memory or on disk. */
+  public void discard(String training) {
+    forget(training);
+    durable.removeAll(training);
+  }
+
+  /** The updates persisted for {@code round} that were trained from {@code baseVersion} (a restarted operator resumes with them). */
+  public List<AcceptedUpdateStore.Stored> persisted(String training, int round, int parameters, String baseVersion) {
+    return durable.load(training, round, parameters, baseVersion);
+  }
+
+  /**
+   * Puts updates read back from disk into the open round, with their keys, so the round counts
+   * them and a resend is a duplicate; returns the sites restored. Only updates of the open round,
+   * its model version and its participants are taken.
+   */
+  public Set<String> restore(String training, int round, List<AcceptedUpdateStore.Stored> stored) {
+    Seen s = seen.get(training);
+    OpenRound r = open.get(training);
+    Set<String> restored = new HashSet<>();
+    if (s == null || r == null || r.round != round) {
+      return restored;
+    }
+    synchronized (s) {
+      synchronized (r) {
+        for (AcceptedUpdateStore.Stored u : stored) {
+          if (u.baseVersion().equals(r.baseVersion) && r.participants.contains(u.update().site()) && !s.contains(u.idempotencyKey())) {
+            r.updates.put(u.update().site(), u.update());
+            s.add(round, u.idempotencyKey());
+            restored.add(u.update().site());
+          }
+        }
+      }
+    }
+    return restored;
+  }
+
+  /** The checkpoint of {@code round} is written: its persisted updates (and any older) are no longer needed. */
+  public void removePersisted(String training, int round) {
+    durable.removeUpTo(training, round);
   }
 
   /** Trainings the inbox holds anything for (tests check that ended ones are forgotten). */
@@ -122,7 +174,11 @@ public final class UpdateInbox {
     return offer(training, round, idempotencyKey, update, () -> { });
   }
 
-  /** Offers an update; {@code onAccept} runs before listeners hear of it (withdrawing the assignment, say). */
+  /**
+   * Offers an update; {@code onAccept} runs before listeners hear of it (withdrawing the assignment, say).
+   * An accepted update is persisted first: when that fails, the offer throws {@link java.io.UncheckedIOException}
+   * and the update is not taken (the sender tries again later).
+   */
   public Result offer(String training, int round, String idempotencyKey, ClientUpdate update, Runnable onAccept) {
     Seen s = seen.get(training);
     if (s == null) { // a training with no round open since it started here, or one that ended: keep nothing of it
@@ -141,6 +197,7 @@ public final class UpdateInbox {
         if (!r.participants.contains(update.site())) {
           return new Result(Outcome.REJECTED, update.site() + " was not selected for round " + round);
         }
+        durable.save(training, round, idempotencyKey, r.baseVersion, update); // on disk before it counts and before the ack
         r.updates.put(update.site(), update);
       }
       s.add(round, idempotencyKey);

@@ -135,8 +135,18 @@ final class UpdateReceiver implements StreamObserver<UpdateChunk> {
     ClientUpdate update = new ClientUpdate(header.getSiteName(), weights, header.getSamples(), header.getTrainLoss(),
         header.getLocalMetric(), buffer.size(), work);
     // withdraw first: once the inbox accepts, the round may close and the next one publish anew
-    UpdateInbox.Result result = federation.inbox.offer(header.getTraining(), header.getRound(), key, update,
-        () -> federation.assignments.withdraw(namespace + "/" + header.getSiteName(), header.getTraining()));
+    UpdateInbox.Result result;
+    try {
+      result = federation.inbox.offer(header.getTraining(), header.getRound(), key, update,
+          () -> federation.assignments.withdraw(namespace + "/" + header.getSiteName(), header.getTraining()));
+    } catch (java.io.UncheckedIOException e) {
+      // not on disk, so not acknowledged: the agent keeps it in its outbox and sends it again
+      failed = true;
+      LOG.error("{}: update {} not persisted, not acknowledged: {}", header.getTraining(), key, e.getMessage());
+      response.onError(Status.UNAVAILABLE.withDescription("the coordinator could not persist update " + key
+          + " (checkpoint volume full or read-only?); send it again later").asRuntimeException());
+      return;
+    }
     if (result.outcome() == UpdateInbox.Outcome.ACCEPTED) {
       LOG.info("{}: update for round {} received from {} ({} bytes, {} samples, loss {})", header.getTraining(),
           header.getRound(), header.getSiteName(), buffer.size(), header.getSamples(), String.format("%.4f", header.getTrainLoss()));

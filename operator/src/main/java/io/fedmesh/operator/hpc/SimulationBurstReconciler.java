@@ -224,6 +224,7 @@ public final class SimulationBurstReconciler implements Reconciler<SimulationBur
       p.add("spec.application.grid " + spec.application.grid + " is too small for ranksPerTask " + ranks
           + ": every rank needs at least one row of the grid; raise grid or lower ranksPerTask");
     }
+    p.addAll(io.fedmesh.operator.validation.BurstSpecBounds.problems(spec));
     return p;
   }
 

@@ -36,6 +36,8 @@ final class RoundStateMachine {
   private static final Logger LOG = LoggerFactory.getLogger(RoundStateMachine.class);
   /** How often a training waiting for sites looks again (site events wake it sooner). */
   static final Duration WAITING_RECHECK = Duration.ofSeconds(2);
+  /** When a round opens with nobody to wait for: close it in the next reconcile, at once. */
+  private static final Duration NOTHING_TO_WAIT_FOR = Duration.ofMillis(10);
 
   /** The status to record, when to look again (null: only on an event), whether the run ended. */
   record Step(FederatedTrainingStatus status, Duration requeue, boolean ended) {}
@@ -71,7 +73,8 @@ final class RoundStateMachine {
         return finish(ft, st, previous, false);
       }
       int attempt = resumedAttempt(st, done + 1);
-      return open(ft, st, previous, run, done + 1, attempt, Set.of());
+      Set<String> carried = run.recovery != null && run.recovery.round() == done + 1 ? run.recovery.participants() : Set.of();
+      return open(ft, st, previous, run, done + 1, attempt, carried);
     }
     RoundPlan plan = run.open;
     Duration wait = stillWaiting(run);
@@ -143,7 +146,12 @@ final class RoundStateMachine {
     if (!federation.models.get(run.key).map(p -> p.version().equals(run.version)).orElse(false)) {
       federation.models.publish(run.key, run.version, run.model, run.global);
     }
-    federation.inbox.open(run.key, round, participants);
+    federation.inbox.open(run.key, round, run.base(), participants);
+    if (run.recovery != null && run.recovery.round() == round) {
+      Set<String> restored = federation.inbox.restore(run.key, round, run.recovery.updates());
+      LOG.info("{}: round {} reopened after a restart with the updates of {}", run.key, round, restored);
+      run.recovery = null;
+    }
     run.open = plan;
     var local = AssignmentFactory.localTraining(s, run.strategy);
     String simVersion = federation.simulationData.get(run.key).map(d -> d.version()).orElse(null);
@@ -157,7 +165,10 @@ final class RoundStateMachine {
     }
     recorder.assigned(run.namespace, participants);
     LOG.info("{}: round {} open: {} (deadline {} s)", run.key, round, participants, Math.round(deadlineSeconds));
-    return new Step(TrainingStatuses.opened(st, previous, ft, plan, eligible.size()), Duration.between(now, plan.deadline()), false);
+    // a round reopened after a restart may have nobody left to wait for (every update recovered, the
+    // rest of its sites gone): no upload or site event would wake it, so it closes in the next step
+    Duration requeue = stillWaiting(run) == null ? NOTHING_TO_WAIT_FOR : Duration.between(now, plan.deadline());
+    return new Step(TrainingStatuses.opened(st, previous, ft, plan, eligible.size()), requeue, false);
   }
 
   private Step close(FederatedTraining ft, FederatedTrainingStatus st, FederatedTrainingStatus previous, TrainingRun run, RoundPlan plan) {
@@ -193,6 +204,7 @@ final class RoundStateMachine {
           + run.version + ". Lower spec.localTraining.learningRate (now " + AssignmentFactory.learningRate(s)
           + "), or use spec.localTraining.optimizer adam or privacy.clipNorm");
     }
+    federation.inbox.removePersisted(run.key, plan.round()); // the round is in its checkpoint now
     run.global = result.global();
     run.version = result.version();
     Evaluation eval = result.evaluation();

@@ -92,7 +92,12 @@ public final class TrainingRounds {
     TrainingStatuses.specAccepted(st, previous, ft, true, message);
   }
 
-  /** The training ended or is gone. */
+  /** The training ended or is gone: its run and its persisted updates go. */
+  public void discard(String key) {
+    runs.discard(key);
+  }
+
+  /** This process stops running the training for now (its persisted updates stay for a later run). */
   public void end(String key) {
     runs.end(key);
   }

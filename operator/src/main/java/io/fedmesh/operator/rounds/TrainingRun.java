@@ -8,7 +8,7 @@ import io.fedmesh.common.model.MlpSpec;
 /**
  * What a training's rounds keep in memory between reconciles: the global model, its version, the
  * evaluation data and the open round. Everything else lives in status; a new operator builds
- * this again from status and the checkpoint volume ({@link TrainingRuns#resume}).
+ * this again from status and the checkpoint volume ({@link TrainingRuns}).
  */
 final class TrainingRun {
   final String namespace;
@@ -28,6 +28,16 @@ final class TrainingRun {
   String version;
   /** The open round, or null between rounds (and right after a restart). */
   RoundPlan open;
+  /** After a restart: the round that was open and what it had received, until that round opens again (then null). */
+  Recovery recovery;
+
+  /**
+   * What this round's updates are trained from: the model version of this training object (its
+   * uid), so updates persisted for an earlier training of the same name are never taken.
+   */
+  String base() {
+    return uid + "/" + version;
+  }
 
   TrainingRun(FederatedTraining ft, MlpSpec model, Dataset evaluation, SimulationFeed simulation, String pinnedSpec, float[] global,
       String version) {

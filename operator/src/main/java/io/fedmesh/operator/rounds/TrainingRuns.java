@@ -14,12 +14,16 @@ import io.fedmesh.common.data.DatasetException;
 import io.fedmesh.common.model.MlpParameters;
 import io.fedmesh.common.model.MlpSpec;
 import io.fedmesh.common.model.TaskKind;
+import io.fedmesh.operator.checkpoint.AcceptedUpdateStore;
 import io.fedmesh.operator.checkpoint.CheckpointStore;
 import io.fedmesh.operator.coordinator.Federation;
 import io.fedmesh.operator.status.EventRecorder;
 import io.fedmesh.operator.validation.ModelResolver;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -77,7 +81,7 @@ public final class TrainingRuns {
       return new Started(existing, null, null);
     }
     if (existing != null) {
-      end(key); // a training of the same name was deleted and created again
+      discard(key); // a training of the same name was deleted and created again
     }
     Started s = build(ft, dm);
     if (s.run() != null) {
@@ -120,7 +124,36 @@ public final class TrainingRuns {
     String pinned = st != null && st.pinnedSpec != null ? st.pinnedSpec : pinnedSpec(ft.getSpec());
     SimulationFeed feed = new SimulationFeed(client, federation, events, ft, bursts);
     federation.drainBytes(ns + "/" + name);
-    return new Started(new TrainingRun(ft, spec, evaluation, feed, pinned, global, version), null, null);
+    TrainingRun run = new TrainingRun(ft, spec, evaluation, feed, pinned, global, version);
+    run.recovery = recover(ft, run, done);
+    return new Started(run, null, null);
+  }
+
+  /**
+   * The round after {@code done} as the previous process left it: the updates it acknowledged
+   * (trained from this run's model version) and the sites it had selected. Files of rounds
+   * already in a checkpoint are removed.
+   */
+  private Recovery recover(FederatedTraining ft, TrainingRun run, int done) {
+    federation.inbox.removePersisted(run.key, done);
+    int round = done + 1;
+    List<AcceptedUpdateStore.Stored> updates = federation.inbox.persisted(run.key, round, Math.toIntExact(run.model.parameterCount()), run.base());
+    FederatedTrainingStatus st = ft.getStatus();
+    Set<String> participants = new TreeSet<>();
+    if (st != null && st.roundStartedAt != null && st.currentParticipants != null) {
+      participants.addAll(st.currentParticipants); // the round was open: who it waited for
+    }
+    updates.forEach(u -> participants.add(u.update().site()));
+    if (participants.isEmpty()) {
+      return null;
+    }
+    if (!updates.isEmpty()) {
+      String sites = updates.stream().map(u -> u.update().site()).sorted().toList().toString();
+      LOG.info("{}: round {} resumes with {} update(s) acknowledged before the restart: {}", run.key, round, updates.size(), sites);
+      events.normal(ft, "UpdatesRecovered", "round " + round + " resumes with the updates of " + sites
+          + " acknowledged before the operator restarted");
+    }
+    return new Recovery(round, updates, participants);
   }
 
   /** The fields a run keeps from its start: the model it trains and how updates aggregate. */
@@ -131,7 +164,13 @@ public final class TrainingRuns {
     return n.toString();
   }
 
-  /** The training ended or is gone: nothing of it stays on the coordinator. */
+  /** The training ended or is gone: nothing of it stays, in memory or in the durable inbox. */
+  public void discard(String key) {
+    end(key);
+    federation.inbox.discard(key);
+  }
+
+  /** This process lets go of the run (shutdown, or a spec that no longer validates): acknowledged updates stay on disk. */
   public void end(String key) {
     TrainingRun run = runs.remove(key);
     federation.assignments.withdrawAll(key);

@@ -21,6 +21,9 @@ public final class ModelResolver {
     if (spec.architecture.type == DistributedModelSpec.Architecture.Type.DJL) {
       p.add("spec.architecture.type djl is not supported by this operator version: use mlp");
     }
+    Bounds.items(p, "spec.inputShape", spec.inputShape, 1, 4);
+    Bounds.items(p, "spec.outputShape", spec.outputShape, 1, 4);
+    Bounds.items(p, "spec.architecture.hiddenLayers", spec.architecture.hiddenLayers, 0, 16);
     int in = product(spec.inputShape, "spec.inputShape", p);
     int out = product(spec.outputShape, "spec.outputShape", p);
     TaskKind task = spec.task == DistributedModelSpec.Task.REGRESSION ? TaskKind.REGRESSION : TaskKind.CLASSIFICATION;

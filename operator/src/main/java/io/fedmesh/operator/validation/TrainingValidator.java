@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
  */
 public final class TrainingValidator {
   private static final Pattern DNS1123 = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
+  private static final Pattern LABEL_COLUMN = Pattern.compile("^[A-Za-z_][A-Za-z0-9_.-]*$");
 
   public ValidationResult validate(FederatedTrainingSpec spec) {
     List<String> p = new ArrayList<>();
@@ -23,90 +24,100 @@ public final class TrainingValidator {
     } else if (!DNS1123.matcher(spec.modelRef).matches()) {
       p.add("spec.modelRef '" + spec.modelRef + "' is not a valid resource name (lowercase letters, digits, '-')");
     }
-    if (spec.rounds == null || spec.rounds < 1 || spec.rounds > 10000) {
-      p.add("spec.rounds must be between 1 and 10000 (got " + spec.rounds + ")");
+    if (spec.rounds == null) {
+      p.add("spec.rounds is required: how many federation rounds to run (1 to 10000)");
     }
-    FederatedTrainingSpec.Participants part = spec.participants;
-    if (part != null) {
-      int min = part.minSites == null ? 1 : part.minSites;
-      if (min < 1) {
-        p.add("spec.participants.minSites must be at least 1 (got " + min + ")");
-      }
-      if (part.maxSites != null && part.maxSites < min) {
-        p.add("spec.participants.minSites (" + min + ") must not exceed maxSites (" + part.maxSites + ")");
-      }
-      if (part.fraction != null && (part.fraction <= 0 || part.fraction > 1)) {
-        p.add("spec.participants.fraction must be in (0, 1] (got " + part.fraction + ")");
-      }
-    }
+    Bounds.between(p, "spec.rounds", spec.rounds, 1, 10000);
+    Bounds.items(p, "spec.simulationDataFrom", spec.simulationDataFrom, 0, 16);
+    participants(spec.participants, p);
     FederatedTrainingSpec.LocalTraining lt = spec.localTraining;
     if (lt != null) {
-      if (lt.epochs != null && (lt.epochs < 1 || lt.epochs > 1000)) {
-        p.add("spec.localTraining.epochs must be between 1 and 1000 (got " + lt.epochs + ")");
-      }
-      if (lt.batchSize != null && (lt.batchSize < 1 || lt.batchSize > 65536)) {
-        p.add("spec.localTraining.batchSize must be between 1 and 65536 (got " + lt.batchSize + ")");
-      }
-      if (lt.learningRate != null && !(lt.learningRate > 0 && lt.learningRate <= 10)) {
-        p.add("spec.localTraining.learningRate must be > 0 and <= 10 (got " + lt.learningRate + ")");
+      Bounds.between(p, "spec.localTraining.epochs", lt.epochs, 1, 1000);
+      Bounds.between(p, "spec.localTraining.batchSize", lt.batchSize, 1, 65536);
+      Bounds.between(p, "spec.localTraining.learningRate", lt.learningRate, 0.000001, 10);
+      if (lt.labelColumn != null && !LABEL_COLUMN.matcher(lt.labelColumn).matches()) {
+        p.add("spec.localTraining.labelColumn '" + lt.labelColumn + "' is not a column name: a letter or '_' first, then letters,"
+            + " digits, '_', '.' or '-'");
       }
     }
     FederatedTrainingSpec.RoundDeadline rd = spec.roundDeadline;
     if (rd != null) {
-      if (rd.initialSeconds != null && (rd.initialSeconds < 1 || rd.initialSeconds > 86400)) {
-        p.add("spec.roundDeadline.initialSeconds must be between 1 and 86400 (got " + rd.initialSeconds + ")");
-      }
+      Bounds.between(p, "spec.roundDeadline.initialSeconds", rd.initialSeconds, 1, 86400);
+      Bounds.atLeast(p, "spec.roundDeadline.minSeconds", rd.minSeconds, 1);
+      Bounds.atLeast(p, "spec.roundDeadline.maxSeconds", rd.maxSeconds, 1);
       if (rd.minSeconds != null && rd.maxSeconds != null && rd.minSeconds > rd.maxSeconds) {
         p.add("spec.roundDeadline.minSeconds (" + rd.minSeconds + ") must not exceed maxSeconds (" + rd.maxSeconds + ")");
       }
-      if (rd.maxRetries != null && (rd.maxRetries < 0 || rd.maxRetries > 100)) {
-        p.add("spec.roundDeadline.maxRetries must be between 0 and 100 (got " + rd.maxRetries + ")");
-      }
+      Bounds.between(p, "spec.roundDeadline.maxRetries", rd.maxRetries, 0, 100);
     }
     FederatedTrainingSpec.Strategy st = spec.strategy;
-    if (st != null && st.type != null) {
-      if (st.type == FederatedTrainingSpec.Strategy.Type.TrimmedMean && (st.trimFraction == null || st.trimFraction < 0 || st.trimFraction >= 0.5)) {
-        p.add("spec.strategy.trimFraction must be set in [0, 0.5) for TrimmedMean");
+    if (st != null) {
+      Bounds.atLeast(p, "spec.strategy.proximalMu", st.proximalMu, 0);
+      Bounds.between(p, "spec.strategy.trimFraction", st.trimFraction, 0, 0.49);
+      if (st.type == FederatedTrainingSpec.Strategy.Type.TrimmedMean && st.trimFraction == null) {
+        p.add("spec.strategy.trimFraction must be set (between 0 and 0.49) for TrimmedMean");
       }
-      if (st.type == FederatedTrainingSpec.Strategy.Type.FedProx && st.proximalMu != null && st.proximalMu < 0) {
-        p.add("spec.strategy.proximalMu must be >= 0");
-      }
+    }
+    if (spec.wan != null) {
+      Bounds.atLeast(p, "spec.wan.byteBudgetPerRound", spec.wan.byteBudgetPerRound, 0);
     }
     if (spec.target != null) {
       if (spec.target.metric == null || spec.target.value == null) {
         p.add("spec.target needs both metric and value");
-      } else if (spec.target.metric == FederatedTrainingSpec.Target.Metric.ACCURACY && (spec.target.value < 0 || spec.target.value > 1)) {
-        p.add("spec.target.value must be between 0 and 1 for accuracy (got " + spec.target.value + ")");
+      } else if (spec.target.metric == FederatedTrainingSpec.Target.Metric.ACCURACY) {
+        Bounds.between(p, "spec.target.value", spec.target.value, 0, 1);
+      } else {
+        Bounds.finite(p, "spec.target.value", spec.target.value);
       }
     }
     if (spec.privacy != null) {
-      if (spec.privacy.clipNorm != null && spec.privacy.clipNorm < 0) {
-        p.add("spec.privacy.clipNorm must be >= 0");
-      }
-      if (spec.privacy.noiseMultiplier != null && spec.privacy.noiseMultiplier < 0) {
-        p.add("spec.privacy.noiseMultiplier must be >= 0");
-      }
+      Bounds.atLeast(p, "spec.privacy.clipNorm", spec.privacy.clipNorm, 0);
+      Bounds.atLeast(p, "spec.privacy.noiseMultiplier", spec.privacy.noiseMultiplier, 0);
       p.addAll(PrivacyValidation.problems(spec.privacy));
     }
     if (spec.adaptiveSimulation != null) {
       var a = spec.adaptiveSimulation;
       if (a.clusterRef == null || a.clusterRef.isBlank()) {
         p.add("spec.adaptiveSimulation.clusterRef is required: name the HpcCluster to burst to");
+      } else if (!DNS1123.matcher(a.clusterRef).matches()) {
+        p.add("spec.adaptiveSimulation.clusterRef '" + a.clusterRef + "' is not a valid resource name (lowercase letters, digits, '-')");
       }
       if (a.burstTemplate == null) {
         p.add("spec.adaptiveSimulation.burstTemplate is required: the SimulationBurst spec to create when the trigger fires");
       } else {
         var template = io.fabric8.kubernetes.client.utils.Serialization.jsonMapper()
             .convertValue(a.burstTemplate, io.fedmesh.api.v1alpha1.SimulationBurstSpec.class);
-        template.clusterRef = a.clusterRef == null || a.clusterRef.isBlank() ? "placeholder" : a.clusterRef;
+        if (template.clusterRef == null || template.clusterRef.isBlank()) { // filled in from adaptiveSimulation.clusterRef
+          template.clusterRef = a.clusterRef == null || a.clusterRef.isBlank() ? "placeholder" : a.clusterRef;
+        }
         for (String problem : io.fedmesh.operator.hpc.SimulationBurstReconciler.validate(template)) {
-          p.add("spec.adaptiveSimulation.burstTemplate: " + problem.replaceFirst("^spec\\.", ""));
+          p.add(problem.startsWith("spec.") ? "spec.adaptiveSimulation.burstTemplate." + problem.substring("spec.".length())
+              : "spec.adaptiveSimulation.burstTemplate: " + problem);
         }
       }
+      Bounds.atLeast(p, "spec.adaptiveSimulation.patience", a.patience, 1);
+      Bounds.atLeast(p, "spec.adaptiveSimulation.minDelta", a.minDelta, 0);
+      Bounds.atLeast(p, "spec.adaptiveSimulation.minSamples", a.minSamples, 0);
+      Bounds.between(p, "spec.adaptiveSimulation.maxBursts", a.maxBursts, 0, 100);
       if (a.trigger == io.fedmesh.api.v1alpha1.FederatedTrainingSpec.AdaptiveSimulation.Trigger.LOW_DATA && a.minSamples == null) {
         p.add("spec.adaptiveSimulation.trigger lowData needs minSamples: the cohort size below which a burst is requested");
       }
     }
     return new ValidationResult(p);
+  }
+
+  /** Quorum and cohort: minSites can never exceed the most sites a round selects (maxSites). */
+  private static void participants(FederatedTrainingSpec.Participants part, List<String> p) {
+    if (part == null) {
+      return;
+    }
+    Bounds.atLeast(p, "spec.participants.minSites", part.minSites, 1);
+    Bounds.atLeast(p, "spec.participants.maxSites", part.maxSites, 1);
+    int min = part.minSites == null ? 1 : part.minSites;
+    if (part.maxSites != null && part.maxSites < min) {
+      p.add("spec.participants.minSites (" + min + ") must not exceed maxSites (" + part.maxSites + "): no round could reach"
+          + " its quorum; lower minSites or raise maxSites");
+    }
+    Bounds.between(p, "spec.participants.fraction", part.fraction, 0.01, 1);
   }
 }

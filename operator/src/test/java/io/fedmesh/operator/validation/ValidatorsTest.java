@@ -34,7 +34,7 @@ class ValidatorsTest {
     assertThat(r.message())
         .contains("spec.rounds must be between 1 and 10000 (got 0)")
         .contains("spec.participants.minSites (5) must not exceed maxSites (2)")
-        .contains("spec.localTraining.learningRate must be > 0")
+        .contains("spec.localTraining.learningRate must be a number between 1.0E-6 and 10 (got -1.0)")
         .contains("spec.strategy.trimFraction");
   }
 
@@ -74,12 +74,12 @@ class ValidatorsTest {
     s.adaptiveSimulation.burstTemplate.tasks = 8;
     SimulationBurstSpecSweep.add(s.adaptiveSimulation.burstTemplate, "windX", -9, 1);
     assertThat(new TrainingValidator().validate(s).message())
-        .contains("spec.adaptiveSimulation.burstTemplate: sweep[0] (windX): [-9, 1] leaves the valid range");
+        .contains("spec.adaptiveSimulation.burstTemplate.sweep[0] (windX): [-9, 1] leaves the valid range");
     s.adaptiveSimulation.burstTemplate.sweep = List.of();
     SimulationBurstSpecSweep.add(s.adaptiveSimulation.burstTemplate, "windX", -1, 1);
     SimulationBurstSpecSweep.add(s.adaptiveSimulation.burstTemplate, "windX", 0, 1);
     assertThat(new TrainingValidator().validate(s).message())
-        .contains("spec.adaptiveSimulation.burstTemplate: sweep[1] (windX): 'windX' is swept twice; list each parameter once");
+        .contains("spec.adaptiveSimulation.burstTemplate.sweep[1] (windX): 'windX' is swept twice; list each parameter once");
     s.adaptiveSimulation.burstTemplate.sweep = List.of();
     s.adaptiveSimulation.trigger = FederatedTrainingSpec.AdaptiveSimulation.Trigger.LOW_DATA;
     assertThat(new TrainingValidator().validate(s).message()).isEqualTo(

@@ -1,0 +1,55 @@
+package io.fedmesh.operator.validation;
+
+import io.fedmesh.api.v1alpha1.SimulationBurstSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The ranges and name patterns of a SimulationBurst spec as its CRD schema has them, beyond
+ * spec.tasks (also a training's burstTemplate): the local cluster does not enforce the schema.
+ */
+public final class BurstSpecBounds {
+  private static final java.util.regex.Pattern SWEEP_NAME = java.util.regex.Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
+  private static final java.util.regex.Pattern DNS1123 = java.util.regex.Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
+
+  private BurstSpecBounds() {}
+
+  public static List<String> problems(SimulationBurstSpec spec) {
+    List<String> p = new ArrayList<>();
+    if (spec == null) {
+      return p;
+    }
+    name(p, "spec.clusterRef", spec.clusterRef, "HpcCluster");
+    name(p, "spec.outputDataset", spec.outputDataset, "data set");
+    Bounds.between(p, "spec.ranksPerTask", spec.ranksPerTask, 1, 1024);
+    Bounds.between(p, "spec.gpusPerTask", spec.gpusPerTask, 0, 16);
+    Bounds.between(p, "spec.walltimeSeconds", spec.walltimeSeconds, 10, 604800);
+    Bounds.items(p, "spec.sweep", spec.sweep, 0, 8);
+    if (spec.application != null) {
+      Bounds.between(p, "spec.application.grid", spec.application.grid, 8, 8192);
+      Bounds.between(p, "spec.application.steps", spec.application.steps, 1, 1_000_000);
+      Bounds.between(p, "spec.application.samplesPerTask", spec.application.samplesPerTask, 1, 10000);
+    }
+    if (spec.sweep != null) {
+      for (int i = 0; i < spec.sweep.size(); i++) {
+        String name = spec.sweep.get(i).name;
+        if (name != null && !SWEEP_NAME.matcher(name).matches()) {
+          p.add("spec.sweep[" + i + "].name '" + name + "' is not a parameter name: a letter or '_' first, then letters, digits or '_'");
+        }
+        Bounds.finite(p, "spec.sweep[" + i + "].min", spec.sweep.get(i).min);
+        Bounds.finite(p, "spec.sweep[" + i + "].max", spec.sweep.get(i).max);
+      }
+    }
+    if (spec.pipeline != null) {
+      Bounds.between(p, "spec.pipeline.trainTasks", spec.pipeline.trainTasks, 0, 64);
+      Bounds.between(p, "spec.pipeline.evaluateTasks", spec.pipeline.evaluateTasks, 0, 64);
+    }
+    return p;
+  }
+
+  private static void name(List<String> p, String field, String value, String what) {
+    if (value != null && !value.isBlank() && !DNS1123.matcher(value).matches()) {
+      p.add(field + " '" + value + "' is not a valid " + what + " name (lowercase letters, digits, '-')");
+    }
+  }
+}

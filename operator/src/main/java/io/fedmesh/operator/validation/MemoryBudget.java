@@ -1,0 +1,80 @@
+package io.fedmesh.operator.validation;
+
+import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
+import io.fedmesh.common.model.MlpSpec;
+import java.util.Optional;
+
+/**
+ * Whether a training's rounds fit the operator's memory budget ({@code --memory-budget}, by
+ * default half the JVM's maximum heap). A round holds every update it receives as float32 (4
+ * bytes a parameter), and while an update streams in its bytes are buffered once more; beside
+ * them live the global model, its published bytes, the aggregate and the checkpoint's encoding.
+ * The cohort is spec.participants.maxSites, or, without it, every EdgeSite the namespace has now.
+ */
+public final class MemoryBudget {
+  /** Copies of the model a round keeps besides its updates: global, published bytes, aggregate, checkpoint encoding. */
+  static final int MODEL_COPIES = 4;
+  /** Copies per update: as received and decoded, and its upload buffer. */
+  static final int COPIES_PER_UPDATE = 2;
+
+  private final long budgetBytes;
+
+  public MemoryBudget(long budgetBytes) {
+    if (budgetBytes < 1) {
+      throw new IllegalArgumentException("--memory-budget must be positive (got " + budgetBytes + " bytes)");
+    }
+    this.budgetBytes = budgetBytes;
+  }
+
+  /** Half the heap the JVM may grow to: the rest is for the informer caches, gRPC and everything else. */
+  public static long defaultBytes() {
+    return Runtime.getRuntime().maxMemory() / 2;
+  }
+
+  public long budgetBytes() {
+    return budgetBytes;
+  }
+
+  /** Bytes the rounds of a model of {@code parameters} hold with {@code cohort} updates at once. */
+  static long needed(long parameters, int cohort) {
+    return 4L * parameters * ((long) COPIES_PER_UPDATE * cohort + MODEL_COPIES);
+  }
+
+  /**
+   * Why the training does not fit (how much it needs and what to change), or empty when it does.
+   *
+   * @param sitesNow EdgeSites in the training's namespace (the cohort when maxSites is unset)
+   */
+  public Optional<String> check(FederatedTrainingSpec spec, MlpSpec model, int sitesNow) {
+    Integer maxSites = spec.participants == null ? null : spec.participants.maxSites;
+    int minSites = spec.participants == null || spec.participants.minSites == null ? 1 : spec.participants.minSites;
+    // the cloud-side simulation learner is one more participant
+    int learner = spec.adaptiveSimulation != null || (spec.simulationDataFrom != null && !spec.simulationDataFrom.isEmpty()) ? 1 : 0;
+    int cohort = (maxSites != null ? maxSites : Math.max(minSites, sitesNow)) + learner;
+    long need = needed(model.parameterCount(), cohort);
+    if (need <= budgetBytes) {
+      return Optional.empty();
+    }
+    long perSite = needed(model.parameterCount(), 1) - needed(model.parameterCount(), 0);
+    long fits = Math.max(0, (budgetBytes - needed(model.parameterCount(), 0)) / perSite) - learner;
+    String cohortText = maxSites != null ? "spec.participants.maxSites " + maxSites : sitesNow + " EdgeSites (no spec.participants.maxSites)";
+    String fix = fits >= minSites
+        ? "set spec.participants.maxSites to at most " + fits + ", or raise the operator's --memory-budget (and its memory limit)"
+        : "use a smaller model in the DistributedModel, or raise the operator's --memory-budget (and its memory limit)";
+    return Optional.of("a round of this training needs about " + size(need) + " of operator memory (" + model.parameterCount()
+        + " parameters x 4 bytes x (" + COPIES_PER_UPDATE + " x " + cohort + " updates of " + cohortText
+        + (learner == 1 ? " + the simulation learner" : "") + " + " + MODEL_COPIES + " model copies)) but the operator's memory"
+        + " budget is " + size(budgetBytes) + "; " + fix);
+  }
+
+  /** Bytes in the largest unit that keeps a whole number, rounded up (a need is never understated). */
+  static String size(long bytes) {
+    if (bytes < 1024) {
+      return bytes + " bytes";
+    }
+    if (bytes < 1L << 20) {
+      return ((bytes + 1023) >> 10) + " KiB";
+    }
+    return ((bytes + (1L << 20) - 1) >> 20) + " MiB";
+  }
+}

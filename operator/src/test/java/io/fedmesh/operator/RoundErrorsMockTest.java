@@ -1,0 +1,124 @@
+package io.fedmesh.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fedmesh.api.v1alpha1.EdgeSite;
+import io.fedmesh.api.v1alpha1.EdgeSiteStatus;
+import io.fedmesh.api.v1alpha1.FederatedTraining;
+import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
+import io.fedmesh.api.v1alpha1.FederatedTrainingStatus;
+import io.fedmesh.api.v1alpha1.FedmeshApi;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What goes wrong in the round loop shows on the FederatedTraining: a training that does not fit
+ * the memory budget does not start, and a round step that throws (here a checkpoint that cannot be
+ * written) becomes a condition, after which the run is rebuilt and resumes with its updates.
+ */
+@EnableKubernetesMockClient(crud = true)
+class RoundErrorsMockTest {
+  KubernetesClient client;
+  @TempDir Path checkpoints;
+  FedmeshOperator operator;
+  final List<TestLearner> learners = new ArrayList<>();
+
+  @BeforeEach
+  void setUp() throws Exception {
+    CrdFixtures.install(client);
+  }
+
+  @AfterEach
+  void tearDown() {
+    learners.forEach(TestLearner::close);
+    if (operator != null) {
+      operator.close();
+    }
+  }
+
+  @Test
+  void aTrainingBeyondTheMemoryBudgetIsRefusedWithWhatItNeeds() throws Exception {
+    int port = FederationMockTest.freePort();
+    // the 2-3-2 model has 17 parameters (68 bytes a copy): 500 bytes hold the model's copies and one update, not three
+    operator = FedmeshOperator.start(client, CrdFixtures.config(checkpoints, port, Duration.ofMillis(200), Duration.ofSeconds(5))
+        .withMemoryBudget(500));
+    CrdFixtures.model(client, "m");
+    FederatedTraining ft = training("big");
+    ft.getSpec().participants.minSites = 1;
+    ft.getSpec().participants.maxSites = 3;
+    client.resource(ft).create();
+    Condition ready = awaitReady("big", "MemoryBudgetExceeded");
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getMessage()).contains("needs about 680 bytes").contains("17 parameters").contains("budget is 500 bytes")
+        .contains("set spec.participants.maxSites to at most 1");
+  }
+
+  @Test
+  void anErrorInARoundStepBecomesAConditionAndTheRebuiltRunResumes() throws Exception {
+    int port = FederationMockTest.freePort();
+    operator = FedmeshOperator.start(client, CrdFixtures.config(checkpoints, port, Duration.ofMillis(200), Duration.ofSeconds(5)));
+    CrdFixtures.model(client, "m");
+    for (String s : List.of("site-a", "site-b")) {
+      learners.add(new TestLearner(s, port, 0.25f, 100));
+    }
+    await().atMost(Duration.ofSeconds(20)).until(() -> client.resources(EdgeSite.class).inNamespace("default").list().getItems()
+        .stream().filter(e -> e.getStatus() != null && e.getStatus().phase == EdgeSiteStatus.Phase.Ready).count() == 2);
+    // a directory where round 1's checkpoint goes: writing the checkpoint fails inside the round step
+    Path blocker = Files.createDirectories(checkpoints.resolve("default/faulty/faulty-r1.bin/blocked"));
+    client.resource(training("faulty")).create();
+
+    Condition ready = awaitReady("faulty", "RoundError");
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getMessage()).contains("the round step failed").contains("cannot write").contains("faulty-r1.bin");
+    assertThat(checkpoints.resolve("default/faulty/inbox/round-1")).as("the acknowledged updates are kept").isDirectoryContaining(
+        p -> p.getFileName().toString().endsWith(".update"));
+
+    Files.delete(blocker);
+    Files.delete(blocker.getParent());
+    // an edit wakes the training at once (it would retry by itself after the error delay)
+    client.resources(FederatedTraining.class).inNamespace("default").withName("faulty").patch(
+        io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+        "{\"spec\":{\"localTraining\":{\"epochs\":2}}}");
+    await().atMost(Duration.ofSeconds(60)).until(() -> status("faulty") != null && status("faulty").phase == FederatedTrainingStatus.Phase.Succeeded);
+    assertThat(status("faulty").history).hasSize(1);
+    assertThat(status("faulty").history.get(0).participants).containsExactly("site-a", "site-b");
+    assertThat(status("faulty").history.get(0).missed).isEmpty();
+  }
+
+  private FederatedTraining training(String name) {
+    FederatedTraining ft = new FederatedTraining();
+    ft.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("default").build());
+    ft.setSpec(new FederatedTrainingSpec());
+    ft.getSpec().modelRef = "m";
+    ft.getSpec().rounds = 1;
+    ft.getSpec().participants.minSites = 2;
+    ft.getSpec().roundDeadline.initialSeconds = 60;
+    ft.getSpec().roundDeadline.adaptive = false;
+    return ft;
+  }
+
+  private Condition awaitReady(String name, String reason) {
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      FederatedTrainingStatus st = status(name);
+      return st != null && st.condition(FedmeshApi.CONDITION_READY) != null && reason.equals(st.condition(FedmeshApi.CONDITION_READY).getReason());
+    });
+    return status(name).condition(FedmeshApi.CONDITION_READY);
+  }
+
+  private FederatedTrainingStatus status(String name) {
+    FederatedTraining ft = client.resources(FederatedTraining.class).inNamespace("default").withName(name).get();
+    return ft == null ? null : ft.getStatus();
+  }
+}
