@@ -3,7 +3,9 @@ package io.fedmesh.hpc;
 import io.fedmesh.common.grpc.GrpcServerRunner;
 import io.fedmesh.common.grpc.HostPort;
 import io.fedmesh.common.grpc.TlsFiles;
+import io.fedmesh.hpc.apps.ApplicationAllowlist;
 import io.fedmesh.hpc.engine.LocalProcessLauncher;
+import io.fedmesh.hpc.sim.SimulationLauncher;
 import io.fedmesh.hpc.bursts.LauncherFactory;
 import io.fedmesh.hpc.slurm.SlurmCluster;
 import io.fedmesh.hpc.slurm.SlurmPoller;
@@ -44,6 +46,10 @@ public final class BridgeCommand implements Callable<Integer> {
   @Option(names = "--tls-dir", description = "Directory with tls.crt, tls.key, ca.crt for mutual TLS.")
   Path tlsDir;
 
+  @Option(names = "--applications", description = "YAML allowlist of the applications bursts may run (docs/hpc.md);"
+      + " without it only the built-in advection-diffusion simulation runs.")
+  Path applications;
+
   @Option(names = "--metrics-port", defaultValue = "-1", description = "Prometheus /metrics and /healthz port, -1 for none (default: ${DEFAULT-VALUE}).")
   int metricsPort;
 
@@ -64,19 +70,34 @@ public final class BridgeCommand implements Callable<Integer> {
       io.fedmesh.hpc.slurm.SlurmHealth.problem(Duration.ofSeconds(10))
           .ifPresent(p -> System.err.println("hpc-bridge: warning: " + p + "; bursts fail with Slurm's message until it is up"));
     }
+    ApplicationAllowlist allowed = allowlist();
     CountDownLatch stop = new CountDownLatch(1);
     // one poll of squeue/sacct per tick serves every burst of this bridge
     try (SlurmPoller poller = backend.equals("slurm") ? new SlurmPoller(Duration.ofMillis(500)) : null;
         io.fedmesh.common.metrics.MetricsServer metrics = io.fedmesh.common.metrics.MetricsServer.start("0.0.0.0", metricsPort);
         HpcBridgeService service = new HpcBridgeService(workDir.toAbsolutePath(), slots, backend, launchers(poller),
-            metrics.registry()).withClusterProbe(poller == null ? null : new SlurmCluster(Duration.ofSeconds(10))::describe);
+            metrics.registry(), allowed).withClusterProbe(poller == null ? null : new SlurmCluster(Duration.ofSeconds(10))::describe);
         GrpcServerRunner server = GrpcServerRunner.start("hpc-bridge", HostPort.parse(listen), TlsFiles.fromDirectory(tlsDir),
             List.of(service))) {
-      System.err.printf("hpc-bridge: %s backend, %d slots, listening on %s, journal in %s%n", backend, slots, listen, workDir);
+      System.err.printf("hpc-bridge: %s backend, %d slots, listening on %s, journal in %s, applications %s (%s)%n", backend, slots,
+          listen, workDir, allowed.names(), allowed.source());
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
       stop.await();
     }
     return 0;
+  }
+
+  /** The built-in simulation plus the --applications file; a bad file stops the bridge at start, naming the entry. */
+  private ApplicationAllowlist allowlist() {
+    SimulationLauncher simulation = new SimulationLauncher();
+    if (applications == null) {
+      return ApplicationAllowlist.builtIn(simulation);
+    }
+    try {
+      return ApplicationAllowlist.load(applications, simulation);
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--applications " + applications + ": " + e.getMessage());
+    }
   }
 
   private LauncherFactory launchers(SlurmPoller poller) {
