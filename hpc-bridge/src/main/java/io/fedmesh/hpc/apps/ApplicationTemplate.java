@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -27,7 +26,7 @@ public record ApplicationTemplate(String name, Path executable, List<String> arg
   /** Placeholders the bridge fills itself. */
   public static final Set<String> RESERVED = Set.of("task", "taskIndex", "output", "workDir");
   static final Path ENV = Path.of("/usr/bin/env");
-  private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z][a-zA-Z0-9_]{0,63})\\}");
+  private static final Pattern PLACEHOLDER_NAME = Pattern.compile("^[a-z][a-zA-Z0-9_]{0,63}$");
   private static final Pattern ENV_NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]{0,127}$");
 
   /** @throws IllegalArgumentException naming the application and field at fault */
@@ -42,6 +41,10 @@ public record ApplicationTemplate(String name, Path executable, List<String> arg
     }
     args = List.copyOf(args);
     env = Map.copyOf(new LinkedHashMap<>(env));
+    if (!env.isEmpty() && executable.toString().contains("=")) {
+      // env(1) would take such a path for one more NAME=value
+      throw new IllegalArgumentException("application " + name + ": with env, the executable's path must not contain '='");
+    }
     for (int i = 0; i < args.size(); i++) {
       placeholders(name + ": args[" + i + "]", args.get(i));
     }
@@ -115,22 +118,53 @@ public record ApplicationTemplate(String name, Path executable, List<String> arg
   }
 
   private static String fill(String template, Map<String, String> values) {
-    Matcher m = PLACEHOLDER.matcher(template);
-    return m.replaceAll(r -> Matcher.quoteReplacement(values.get(r.group(1))));
+    return render("", template, values, new ArrayList<>());
   }
 
-  /** The placeholders of one template string; braces that form no placeholder are refused (they are reserved). */
+  /** The placeholders of one template string. */
   private static List<String> placeholders(String where, String template) {
     List<String> names = new ArrayList<>();
-    Matcher m = PLACEHOLDER.matcher(template);
-    while (m.find()) {
-      names.add(m.group(1));
-    }
-    String rest = PLACEHOLDER.matcher(template).replaceAll("");
-    if (rest.indexOf('{') >= 0 || rest.indexOf('}') >= 0) {
-      throw new IllegalArgumentException("application " + where + ": '" + template + "' has a '{' or '}' that is no {param}"
-          + " placeholder (names: a lowercase letter, then letters, digits, '_')");
-    }
+    render(where, template, null, names);
     return names;
+  }
+
+  /**
+   * Walks a template once: a brace-enclosed name is a placeholder (filled from {@code values}
+   * unless null), a doubled brace is a literal one (for an admin's sh wrapper: "${{HOME}}"), any
+   * other brace is refused, so a template never silently keeps or loses a placeholder.
+   */
+  private static String render(String where, String template, Map<String, String> values, List<String> names) {
+    StringBuilder out = new StringBuilder();
+    int i = 0;
+    while (i < template.length()) {
+      char c = template.charAt(i);
+      boolean doubled = i + 1 < template.length() && template.charAt(i + 1) == c;
+      if ((c == '{' || c == '}') && doubled) {
+        out.append(c);
+        i += 2;
+      } else if (c == '{') {
+        int close = template.indexOf('}', i + 1);
+        String name = close < 0 ? "" : template.substring(i + 1, close);
+        if (!PLACEHOLDER_NAME.matcher(name).matches()) {
+          throw badBrace(where, template);
+        }
+        names.add(name);
+        if (values != null) {
+          out.append(values.get(name));
+        }
+        i = close + 1;
+      } else if (c == '}') {
+        throw badBrace(where, template);
+      } else {
+        out.append(c);
+        i++;
+      }
+    }
+    return out.toString();
+  }
+
+  private static IllegalArgumentException badBrace(String where, String template) {
+    return new IllegalArgumentException("application " + where + ": '" + template + "' has a '{' or '}' that is no {param}"
+        + " placeholder (names: a lowercase letter, then letters, digits, '_'); write {{ and }} for literal braces");
   }
 }

@@ -59,16 +59,12 @@ public final class ConfinedPath {
         existing = existing.getParent();
       }
       if (!existing.toRealPath().startsWith(realBase)) {
-        throw new IllegalArgumentException("'" + printable(relative) + "' leads out of " + root(base) + " through a symbolic link");
+        throw new IllegalArgumentException("'" + printable(relative) + "' leads out of " + base + " through a symbolic link");
       }
     } catch (IOException e) {
       // a dangling link, or one we may not follow: refused like one that leads out
-      throw new IllegalArgumentException("'" + printable(relative) + "' under " + root(base) + " cannot be resolved: " + e.getMessage());
+      throw new IllegalArgumentException("'" + printable(relative) + "' under " + base + " cannot be resolved: " + e.getMessage());
     }
-  }
-
-  private static String root(Path base) {
-    return base.toString();
   }
 
   private static String printable(String s) {

@@ -61,6 +61,15 @@ class ApplicationTemplateTest {
   }
 
   @Test
+  void doubledBracesAreLiteralSoAnAdminsShWrapperCanUseThem() throws Exception {
+    ApplicationTemplate t = new ApplicationTemplate("wrap", Path.of("/bin/sh"),
+        List.of("-c", "echo \"${{1:-none}}\" {{x}}", "wrap", "{label}"), Map.of(), 0);
+    List<String> argv = t.command(task(Map.of("label", "{task}"), Map.of()));
+    assertThat(argv).containsExactly("/bin/sh", "-c", "echo \"${1:-none}\" {x}", "wrap", "{task}");
+    assertThat(run(argv)).as("a value is never expanded again").isEqualTo("{task} {x}\n");
+  }
+
+  @Test
   void parametersThatDoNotFitTheTemplateAreRefusedNamingThem() {
     ApplicationTemplate t = new ApplicationTemplate("plume", Path.of("/opt/plume"), List.of("--d={diffusivity}"), Map.of(), 0);
     assertThatThrownBy(() -> t.command(task(Map.of(), Map.of())))

@@ -48,8 +48,9 @@ class BridgeOnSlurmIT {
    */
   static final io.fedmesh.hpc.apps.ApplicationAllowlist APPLICATIONS = io.fedmesh.hpc.apps.ApplicationAllowlist
       .builtIn(new SimulationLauncher())
-      .with(io.fedmesh.hpc.apps.TestApplications.script("job-id", "id=${SLURM_ARRAY_JOB_ID:+${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}};"
-          + " echo \"$2 ${id:-$SLURM_JOB_ID}\" >> \"$1\"; sleep 4", "{runs}", "{task}"))
+      .with(io.fedmesh.hpc.apps.TestApplications.script("job-id",
+          "id=${{SLURM_ARRAY_JOB_ID:+${{SLURM_ARRAY_JOB_ID}}_${{SLURM_ARRAY_TASK_ID}}}};"
+          + " echo \"$2 ${{id:-$SLURM_JOB_ID}}\" >> \"$1\"; sleep 4", "{runs}", "{task}"))
       .with(io.fedmesh.hpc.apps.TestApplications.script("sleeper", "echo \"$2\" >> \"$1\"; exec sleep \"$3\"", "{runs}", "{task}",
           "{seconds}"))
       .with(new io.fedmesh.hpc.apps.ApplicationTemplate("sleep", Path.of("/bin/sleep"), List.of("{seconds}"), java.util.Map.of(), 0));
