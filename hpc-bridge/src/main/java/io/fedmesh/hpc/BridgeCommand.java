@@ -2,9 +2,12 @@ package io.fedmesh.hpc;
 
 import io.fedmesh.common.grpc.GrpcServerRunner;
 import io.fedmesh.common.grpc.HostPort;
+import io.fedmesh.common.grpc.TlsFiles;
 import io.fedmesh.common.security.PeerIdentity;
 import io.fedmesh.common.security.TransportSecurity;
+import io.fedmesh.hpc.apps.ApplicationAllowlist;
 import io.fedmesh.hpc.engine.LocalProcessLauncher;
+import io.fedmesh.hpc.sim.SimulationLauncher;
 import io.fedmesh.hpc.bursts.LauncherFactory;
 import io.fedmesh.hpc.slurm.SlurmCluster;
 import io.fedmesh.hpc.slurm.SlurmPoller;
@@ -48,6 +51,10 @@ public final class BridgeCommand implements Callable<Integer> {
   @Option(names = "--insecure", description = "Run gRPC in PLAINTEXT with no peer authentication (a private test machine only; logs a warning).")
   boolean insecure;
 
+  @Option(names = "--applications", description = "YAML allowlist of the applications bursts may run (docs/hpc.md);"
+      + " without it only the built-in advection-diffusion simulation runs.")
+  Path applications;
+
   @Option(names = "--metrics-port", defaultValue = "-1", description = "Prometheus /metrics and /healthz port, -1 for none (default: ${DEFAULT-VALUE}).")
   int metricsPort;
 
@@ -68,19 +75,35 @@ public final class BridgeCommand implements Callable<Integer> {
       io.fedmesh.hpc.slurm.SlurmHealth.problem(Duration.ofSeconds(10))
           .ifPresent(p -> System.err.println("hpc-bridge: warning: " + p + "; bursts fail with Slurm's message until it is up"));
     }
+    ApplicationAllowlist allowed = allowlist();
+    TlsFiles tls = TransportSecurity.choose("hpc-bridge", tlsDir, insecure); // before anything starts: no certificate, no bridge
     CountDownLatch stop = new CountDownLatch(1);
     // one poll of squeue/sacct per tick serves every burst of this bridge
     try (SlurmPoller poller = backend.equals("slurm") ? new SlurmPoller(Duration.ofMillis(500)) : null;
         io.fedmesh.common.metrics.MetricsServer metrics = io.fedmesh.common.metrics.MetricsServer.start("0.0.0.0", metricsPort);
         HpcBridgeService service = new HpcBridgeService(workDir.toAbsolutePath(), slots, backend, launchers(poller),
-            metrics.registry()).withClusterProbe(poller == null ? null : new SlurmCluster(Duration.ofSeconds(10))::describe);
-        GrpcServerRunner server = GrpcServerRunner.start("hpc-bridge", HostPort.parse(listen), TransportSecurity.choose("hpc-bridge", tlsDir, insecure),
+            metrics.registry(), allowed).withClusterProbe(poller == null ? null : new SlurmCluster(Duration.ofSeconds(10))::describe);
+        GrpcServerRunner server = GrpcServerRunner.start("hpc-bridge", HostPort.parse(listen), tls,
             List.of(service), PeerIdentity.Kind.OPERATOR)) {
-      System.err.printf("hpc-bridge: %s backend, %d slots, listening on %s, journal in %s%n", backend, slots, listen, workDir);
+      System.err.printf("hpc-bridge: %s backend, %d slots, listening on %s, journal in %s, applications %s (%s)%n", backend, slots,
+          listen, workDir, allowed.names(), allowed.source());
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
       stop.await();
     }
     return 0;
+  }
+
+  /** The built-in simulation plus the --applications file; a bad file stops the bridge at start, naming the entry. */
+  private ApplicationAllowlist allowlist() {
+    SimulationLauncher simulation = new SimulationLauncher();
+    if (applications == null) {
+      return ApplicationAllowlist.builtIn(simulation);
+    }
+    try {
+      return ApplicationAllowlist.load(applications, simulation);
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--applications " + applications + ": " + e.getMessage());
+    }
   }
 
   private LauncherFactory launchers(SlurmPoller poller) {

@@ -9,7 +9,10 @@ import io.fedmesh.api.v1alpha1.SimulationBurstSpec;
 import io.fedmesh.api.v1alpha1.SimulationBurstStatus;
 import io.fedmesh.common.grpc.GrpcServerRunner;
 import io.fedmesh.common.grpc.HostPort;
+import io.fedmesh.hpc.apps.ApplicationAllowlist;
+import io.fedmesh.hpc.apps.ApplicationTemplate;
 import io.fedmesh.hpc.engine.LocalProcessLauncher;
+import io.fedmesh.hpc.sim.SimulationLauncher;
 import io.fedmesh.hpc.bursts.LauncherFactory;
 import io.fedmesh.hpc.grpc.HpcBridgeService;
 import io.fedmesh.hpc.slurm.SlurmLauncher;
@@ -19,6 +22,7 @@ import io.fedmesh.mesh.report.RunSummary;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The HPC side of `./fedmesh local --hpc local|slurm`: an hpc-bridge on loopback (local process
@@ -67,7 +71,9 @@ final class LocalHpc implements AutoCloseable {
     } else {
       launchers = (uid, o) -> new LocalProcessLauncher(o.resolveSibling("logs"), o);
     }
-    HpcBridgeService service = new HpcBridgeService(out.resolve("bridge"), mode.equals("slurm") ? 4 : 2, mode, launchers)
+    ApplicationAllowlist applications = ApplicationAllowlist.builtIn(new SimulationLauncher()).with(blobsSampler());
+    HpcBridgeService service = new HpcBridgeService(out.resolve("bridge"), mode.equals("slurm") ? 4 : 2, mode, launchers,
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), applications)
         .withClusterProbe(poller == null ? null : new io.fedmesh.hpc.slurm.SlurmCluster(Duration.ofSeconds(10))::describe);
     GrpcServerRunner server = GrpcServerRunner.start("hpc-bridge", new HostPort("127.0.0.1", 0), tls, List.of(service),
         io.fedmesh.common.security.PeerIdentity.Kind.OPERATOR);
@@ -89,13 +95,23 @@ final class LocalHpc implements AutoCloseable {
     client.resource(cluster).create();
   }
 
+  /** The local bridge's one application besides the built-in: the blobs sampler on this JVM's class path. */
+  static final String BLOBS_SAMPLER = "blobs-sampler";
+
+  static ApplicationTemplate blobsSampler() {
+    Path javaBin = Path.of(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString())).toAbsolutePath().normalize();
+    return new ApplicationTemplate(BLOBS_SAMPLER, javaBin, List.of("-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp",
+        System.getProperty("java.class.path"), "io.fedmesh.mesh.data.SampleTask", "--seed", "{seed}", "--task", "{taskIndex}",
+        "--out", "{output}"), Map.of(), 0);
+  }
+
   /**
    * The burst the FederatedTraining's adaptive simulation requests: for the plume problem the
    * built-in reference simulation over the whole parameter range (2 MPI ranks per task on Slurm),
-   * otherwise a command burst of the blobs sampler.
+   * otherwise the local bridge's allowlisted blobs sampler.
    */
   static SimulationBurstSpec burstTemplate(String mode, long seed, boolean plume) {
-    String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     SimulationBurstSpec s = new SimulationBurstSpec();
     s.tasks = TASKS;
     s.ranksPerTask = 1;
@@ -113,9 +129,9 @@ final class LocalHpc implements AutoCloseable {
         return p;
       }).toList();
     } else {
-      s.application.type = SimulationBurstSpec.Application.Type.COMMAND;
-      s.application.command = "'" + java + "' -Xmx128m -XX:TieredStopAtLevel=1 -cp '" + System.getProperty("java.class.path")
-          + "' io.fedmesh.mesh.data.SampleTask --seed " + seed + " --task $FEDMESH_TASK_INDEX --out $FEDMESH_OUTPUT";
+      s.application.type = SimulationBurstSpec.Application.Type.APPLICATION;
+      s.application.name = BLOBS_SAMPLER;
+      s.application.params = Map.of("seed", Long.toString(seed));
     }
     return s;
   }

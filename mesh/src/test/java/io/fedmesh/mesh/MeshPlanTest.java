@@ -126,8 +126,10 @@ class MeshPlanTest {
     assertThat(sim.trigger).isEqualTo(FederatedTrainingSpec.AdaptiveSimulation.Trigger.ALWAYS);
     assertThat(sim.burstTemplate.tasks).isEqualTo(LocalHpc.TASKS);
     assertThat(sim.burstTemplate.mode).isEqualTo(SimulationBurstSpec.Mode.ASYNC);
-    assertThat(sim.burstTemplate.application.type).isEqualTo(SimulationBurstSpec.Application.Type.COMMAND);
-    assertThat(sim.burstTemplate.application.command).contains("io.fedmesh.mesh.data.SampleTask --seed 7");
+    assertThat(sim.burstTemplate.application.type).isEqualTo(SimulationBurstSpec.Application.Type.APPLICATION);
+    assertThat(sim.burstTemplate.application.name).isEqualTo(LocalHpc.BLOBS_SAMPLER);
+    assertThat(sim.burstTemplate.application.params).containsEntry("seed", "7");
+    assertThat(LocalHpc.blobsSampler().args()).contains("io.fedmesh.mesh.data.SampleTask", "{seed}", "{taskIndex}", "{output}");
   }
 
   @Test

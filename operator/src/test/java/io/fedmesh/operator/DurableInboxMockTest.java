@@ -81,15 +81,18 @@ class DurableInboxMockTest {
     // asked again after the restart, site-a and site-b would not deliver: only the persisted updates can count
     learners.get("site-a").withhold = true;
     learners.get("site-b").withhold = true;
+    String sessionBefore = learners.get("site-a").session;
     operator.close(); // nothing of the old process is reused; only the checkpoint volume and the API server stay
     operator = FedmeshOperator.start(client, config);
 
     var inbox = operator.context().federation().inbox;
     await().atMost(Duration.ofSeconds(30)).until(() -> inbox.receivedSites("default/durable", 1).containsAll(List.of("site-a", "site-b")));
+    // the resend goes under the session site-a holds with the new operator, as an agent's outbox does
+    await().atMost(Duration.ofSeconds(30)).until(() -> !learners.get("site-a").session.equals(sessionBefore));
     ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
     try {
       UploadUpdateResponse resend = TestLearner.upload(channel, UpdateHeader.newBuilder().setIdempotencyKey("default/durable/1/site-a")
-          .setTraining("default/durable").setRound(1).setSiteName("site-a").build(), new byte[0]);
+          .setTraining("default/durable").setRound(1).setSiteName("site-a").setSessionId(learners.get("site-a").session).build(), new byte[0]);
       assertThat(resend.getDuplicate()).as("a resend after the restart is a duplicate").isTrue();
     } finally {
       channel.shutdownNow();

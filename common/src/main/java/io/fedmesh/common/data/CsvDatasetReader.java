@@ -17,6 +17,9 @@ import java.util.stream.Stream;
  * Every problem is reported with file, line and column; nothing half-read is returned.
  */
 public final class CsvDatasetReader {
+  /** Classification labels are class indices below this. */
+  public static final int MAX_CLASSES = 10_000;
+
   private CsvDatasetReader() {}
 
   public static Dataset read(Path file, String labelColumn, TaskKind task) throws DatasetException {
@@ -69,6 +72,11 @@ public final class CsvDatasetReader {
               if (v < 0 || v != Math.rint(v)) {
                 throw new DatasetException(file, lineNo, names[i], "'" + cells[i].trim()
                     + "' is not a class index; classification labels must be 0, 1, 2, ...");
+              }
+              if (v >= MAX_CLASSES) {
+                // one label must not decide how many classes (and so how much memory) the model has
+                throw new DatasetException(file, lineNo, names[i], "class index " + cells[i].trim() + " is too large; labels"
+                    + " must be below " + MAX_CLASSES);
               }
               maxClass = Math.max(maxClass, (int) v);
             }

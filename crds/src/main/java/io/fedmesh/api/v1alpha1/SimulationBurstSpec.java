@@ -72,19 +72,32 @@ public class SimulationBurstSpec {
   /** The simulation each task runs. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @ValidationRule(value = "self.type != 'command' || has(self.command)", message = "an application of type command needs command")
+  @ValidationRule(value = "self.type != 'application' || has(self.name)", message = "an application of type application needs name")
   public static class Application {
     /** Kinds of application. */
     public enum Type {
       @JsonProperty("advection-diffusion") ADVECTION_DIFFUSION,
-      @JsonProperty("command") COMMAND
+      /** Refused since the bridge runs only allowlisted applications; kept so old objects still read. */
+      @JsonProperty("command") COMMAND,
+      @JsonProperty("application") APPLICATION
     }
 
     @Default("advection-diffusion")
-    @JsonPropertyDescription("advection-diffusion: the built-in 2-D MPI solver; command: any program that writes CSV samples to $FEDMESH_OUTPUT.")
+    @JsonPropertyDescription("advection-diffusion: the built-in 2-D MPI solver; application: a program the bridge's admin allowlists"
+        + " (name, params); command: no longer run (refused, use application).")
     public Type type = Type.ADVECTION_DIFFUSION;
 
-    @JsonPropertyDescription("Command line for type command.")
+    @JsonPropertyDescription("No longer run: bridges pass nothing to a shell. Use type application with name and params.")
     public String command;
+
+    @Pattern("^[a-z][a-z0-9-]{0,62}$")
+    @JsonPropertyDescription("For type application: the application's name in the bridge's allowlist (its --applications file).")
+    public String name;
+
+    @Size(max = 32)
+    @JsonPropertyDescription("For type application: values of the application's {param} placeholders, the same for every task"
+        + " (swept parameters and taskIndex are added per task). Names [a-z][a-zA-Z0-9_]*, values without control characters.")
+    public java.util.Map<String, String> params;
 
     @Min(8)
     @Max(8192)

@@ -6,6 +6,7 @@ import io.fedmesh.common.grpc.Chunks;
 import io.fedmesh.proto.hpc.v1.DataChunk;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
@@ -34,12 +35,16 @@ public final class BurstOutputs {
     }
   }
 
-  /** The CSV files in {@code outputDir} joined; an empty table when there is no such directory. */
+  /**
+   * The CSV files in {@code outputDir} joined; an empty table when there is no such directory. Only
+   * regular files count: a task that leaves a symbolic link there (to /etc/shadow, say) cannot make
+   * the bridge serve what lies outside its work dir.
+   */
   public static Joined join(Path outputDir) throws IOException, HeaderMismatchException {
     CsvJoiner data = new CsvJoiner();
     if (Files.isDirectory(outputDir)) {
       try (Stream<Path> files = Files.list(outputDir)) {
-        for (Path f : files.filter(p -> p.toString().endsWith(".csv")).sorted().toList()) {
+        for (Path f : files.filter(p -> p.toString().endsWith(".csv") && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).sorted().toList()) {
           List<String> lines = Files.readAllLines(f);
           if (!data.append(lines)) {
             throw new HeaderMismatchException(f.getFileName() + " has header '" + lines.get(0)

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
 import io.fedmesh.common.io.AtomicFiles;
+import io.fedmesh.hpc.engine.ConfinedPath;
 import io.fedmesh.proto.hpc.v1.BurstStatus;
 import io.fedmesh.proto.hpc.v1.SubmitBurstRequest;
 import java.io.IOException;
@@ -74,7 +75,7 @@ public final class BurstStore {
     if (!validUid(uid)) { // the gRPC service refuses such uids first; this keeps every path under the root
       throw new IllegalArgumentException("burst uid '" + uid + "' is not a Kubernetes uid");
     }
-    return root.resolve(uid);
+    return ConfinedPath.resolve(root, uid);
   }
 
   void add(BurstExecution burst) {

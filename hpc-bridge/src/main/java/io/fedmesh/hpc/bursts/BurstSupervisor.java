@@ -6,7 +6,7 @@ import io.fedmesh.hpc.engine.TaskGraph;
 import io.fedmesh.hpc.engine.TaskLauncher;
 import io.fedmesh.hpc.engine.TaskNode;
 import io.fedmesh.hpc.engine.TaskRecord;
-import io.fedmesh.hpc.sim.SimulationLauncher;
+import io.fedmesh.hpc.apps.ApplicationAllowlist;
 import io.fedmesh.proto.hpc.v1.BurstStatus;
 import io.fedmesh.proto.hpc.v1.ExecutionMode;
 import io.fedmesh.proto.hpc.v1.SubmitBurstRequest;
@@ -48,14 +48,14 @@ public final class BurstSupervisor implements AutoCloseable {
   /**
    * @param cores how many cores the bursts' tasks may occupy at once, per burst
    * @param launchers builds the launcher of a burst (local slots or Slurm)
-   * @param simulation builds the command line of the built-in reference simulation
+   * @param applications what tasks may run
    */
-  public BurstSupervisor(BurstStore store, int cores, LauncherFactory launchers, SimulationLauncher simulation,
+  public BurstSupervisor(BurstStore store, int cores, LauncherFactory launchers, ApplicationAllowlist applications,
       MeterRegistry registry) {
     this.store = store;
     this.cores = cores;
     this.launchers = launchers;
-    this.commands = new TaskCommands(simulation);
+    this.commands = new TaskCommands(applications);
     this.registry = registry;
     Gauge.builder("fedmesh_bridge_bursts_running", store, BurstStore::running).description("bursts in progress").register(registry);
   }
@@ -63,7 +63,15 @@ public final class BurstSupervisor implements AutoCloseable {
   /** Resumes the unfinished bursts in the store's journal (call once, before serving). */
   public void resumeJournaled() {
     store.reload(request -> {
-      BurstExecution burst = execution(request);
+      BurstExecution burst;
+      try {
+        burst = execution(request);
+      } catch (IllegalArgumentException e) {
+        // e.g. its application left the allowlist: the bridge still starts and serves the others
+        LOG.error("burst {} ({}) not resumed, its jobs are no longer followed: {}", request.getBurstName(), request.getBurstUid(),
+            e.getMessage());
+        return;
+      }
       start(burst);
       LOG.info("burst {} ({}): resumed after a bridge restart", burst.name, burst.uid);
     });

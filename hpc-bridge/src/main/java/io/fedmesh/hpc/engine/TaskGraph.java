@@ -46,32 +46,47 @@ public final class TaskGraph {
     return tasks.get(name);
   }
 
-  /** Tasks in an order where every task follows its dependencies; throws on a cycle. */
+  /**
+   * Tasks in an order where every task follows its dependencies; throws on a cycle. A depth-first
+   * walk with its own stack: a request's dependency chain (10,000 tasks fit in one message) must not
+   * need one thread-stack frame per task.
+   */
   public List<TaskNode> topologicalOrder() {
-    Map<String, Integer> state = new HashMap<>();
+    Map<String, Integer> state = new HashMap<>(); // 1: on the current path, 2: ordered
     List<TaskNode> order = new ArrayList<>();
-    for (TaskNode t : tasks.values()) {
-      visit(t, state, order, new ArrayList<>());
+    for (TaskNode root : tasks.values()) {
+      if (state.containsKey(root.name())) {
+        continue;
+      }
+      List<TaskNode> path = new ArrayList<>(List.of(root));
+      List<Integer> next = new ArrayList<>(List.of(0)); // per path entry: its next dependency to visit
+      state.put(root.name(), 1);
+      while (!path.isEmpty()) {
+        int top = path.size() - 1;
+        TaskNode t = path.get(top);
+        int i = next.get(top);
+        if (i == t.dependsOn().size()) {
+          state.put(t.name(), 2);
+          order.add(t);
+          path.remove(top);
+          next.remove(top);
+          continue;
+        }
+        next.set(top, i + 1);
+        TaskNode d = tasks.get(t.dependsOn().get(i));
+        Integer s = state.get(d.name());
+        if (s == null) {
+          state.put(d.name(), 1);
+          path.add(d);
+          next.add(0);
+        } else if (s == 1) {
+          List<String> cycle = new ArrayList<>(path.stream().map(TaskNode::name).toList());
+          cycle.add(d.name());
+          throw new IllegalArgumentException("tasks form a cycle: " + String.join(" -> ", cycle));
+        }
+      }
     }
     return order;
-  }
-
-  private void visit(TaskNode t, Map<String, Integer> state, List<TaskNode> order, List<String> path) {
-    Integer s = state.get(t.name());
-    if (s != null && s == 2) {
-      return;
-    }
-    path.add(t.name());
-    if (s != null && s == 1) {
-      throw new IllegalArgumentException("tasks form a cycle: " + String.join(" -> ", path));
-    }
-    state.put(t.name(), 1);
-    for (String d : t.dependsOn()) {
-      visit(tasks.get(d), state, order, path);
-    }
-    state.put(t.name(), 2);
-    order.add(t);
-    path.remove(path.size() - 1);
   }
 
   /**
@@ -121,7 +136,7 @@ public final class TaskGraph {
 
   private double criticalPath(List<TaskNode> subset) {
     Map<String, Double> finish = new HashMap<>();
-    List<String> names = subset.stream().map(TaskNode::name).toList();
+    java.util.Set<String> names = new java.util.HashSet<>(subset.stream().map(TaskNode::name).toList());
     double longest = 0;
     for (TaskNode t : topologicalOrder()) {
       if (!names.contains(t.name())) {

@@ -5,6 +5,8 @@ import io.fedmesh.hpc.bursts.BurstOutputs;
 import io.fedmesh.hpc.bursts.BurstStore;
 import io.fedmesh.hpc.bursts.BurstSupervisor;
 import io.fedmesh.hpc.bursts.LauncherFactory;
+import io.fedmesh.hpc.apps.ApplicationAllowlist;
+import io.fedmesh.hpc.apps.UnknownApplicationException;
 import io.fedmesh.hpc.sim.SimulationLauncher;
 import io.fedmesh.proto.hpc.v1.BurstStatus;
 import io.fedmesh.proto.hpc.v1.CancelBurstRequest;
@@ -55,13 +57,19 @@ public final class HpcBridgeService extends HpcBridgeGrpc.HpcBridgeImplBase impl
     this(workDir, cores, scheduler, launchers, registry, new SimulationLauncher());
   }
 
-  /** @param simulation builds the command line of the built-in reference simulation */
+  /** @param simulation builds the command line of the built-in reference simulation, the only application allowed */
   public HpcBridgeService(Path workDir, int cores, String scheduler, LauncherFactory launchers, MeterRegistry registry,
       SimulationLauncher simulation) {
+    this(workDir, cores, scheduler, launchers, registry, ApplicationAllowlist.builtIn(simulation));
+  }
+
+  /** @param applications what tasks may run (the built-in reference simulation and the admin's --applications file) */
+  public HpcBridgeService(Path workDir, int cores, String scheduler, LauncherFactory launchers, MeterRegistry registry,
+      ApplicationAllowlist applications) {
     this.cores = cores;
     this.scheduler = scheduler;
     this.store = new BurstStore(workDir);
-    this.supervisor = new BurstSupervisor(store, cores, launchers, simulation, registry);
+    this.supervisor = new BurstSupervisor(store, cores, launchers, applications, registry);
     supervisor.resumeJournaled();
   }
 
@@ -74,8 +82,11 @@ public final class HpcBridgeService extends HpcBridgeGrpc.HpcBridgeImplBase impl
     Optional<BurstExecution> created;
     try {
       created = supervisor.submit(request);
+    } catch (UnknownApplicationException e) {
+      response.onError(Status.FAILED_PRECONDITION.withDescription("burst " + uid + ": " + e.getMessage()).asRuntimeException());
+      return;
     } catch (IllegalArgumentException e) {
-      response.onError(Status.INVALID_ARGUMENT.withDescription("burst " + request.getBurstName() + ": " + e.getMessage()).asRuntimeException());
+      response.onError(Status.INVALID_ARGUMENT.withDescription("burst " + uid + ": " + e.getMessage()).asRuntimeException());
       return;
     } catch (BurstSupervisor.SpecConflictException e) {
       response.onError(Status.ALREADY_EXISTS.withDescription(e.getMessage()).asRuntimeException());

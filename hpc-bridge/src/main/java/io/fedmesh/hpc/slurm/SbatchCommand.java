@@ -125,7 +125,15 @@ final class SbatchCommand {
     return args;
   }
 
-  /** argv as one POSIX shell word list, each word single-quoted. */
+  /**
+   * argv as one POSIX shell word list, each word single-quoted. Slurm runs a batch script (ours or
+   * --wrap's) through /bin/sh, so the argv must cross one shell; inside single quotes no character
+   * is special, and a quote itself is closed, escaped and reopened ('\\''), so every element
+   * (allowlisted executable and checked parameter values, which hold no control characters) reaches
+   * exec as exactly one literal word. This keeps sbatch's own features (job arrays, --export) with
+   * one small, tested quoting rule, where passing argv through an srun wrapper would need a second
+   * encoding of the same words.
+   */
   static String shellQuote(List<String> argv) {
     return argv.stream().map(a -> "'" + a.replace("'", "'\\''") + "'").collect(Collectors.joining(" "));
   }

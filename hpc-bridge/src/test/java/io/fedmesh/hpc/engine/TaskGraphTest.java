@@ -14,6 +14,26 @@ class TaskGraphTest {
   }
 
   @Test
+  void aTenThousandTaskChainIsOrderedWithoutOverflowingTheStack() throws Exception {
+    java.util.List<TaskNode> chain = new java.util.ArrayList<>();
+    chain.add(t("t0", 0, 1));
+    for (int i = 1; i < 10_000; i++) {
+      chain.add(t("t" + i, 0, 1, "t" + (i - 1)));
+    }
+    java.util.Collections.reverse(chain); // the deepest walk: the first task depends on all the others
+    // a small stack, like a busy server thread's: the order must not need one frame per task
+    Thread small = new Thread(null, () -> assertThat(new TaskGraph(chain).topologicalOrder().get(0).name()).isEqualTo("t0"),
+        "small-stack", 256 * 1024);
+    java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+    small.setUncaughtExceptionHandler((th, e) -> failed.set(e));
+    small.start();
+    small.join();
+    assertThat(failed.get()).isNull();
+    assertThatThrownBy(() -> new TaskGraph(List.of(t("a", 0, 1, "c"), t("b", 0, 1, "a"), t("c", 0, 1, "b"))))
+        .hasMessageContaining("tasks form a cycle: a -> c -> b -> a");
+  }
+
+  @Test
   void rejectsUnknownDependenciesCyclesAndDuplicatesNamingTheTask() {
     assertThatThrownBy(() -> new TaskGraph(List.of(t("a", 0, 1, "ghost")))).hasMessageContaining("task a depends on unknown task ghost");
     assertThatThrownBy(() -> new TaskGraph(List.of(t("a", 0, 1, "b"), t("b", 0, 1, "a")))).hasMessageContaining("cycle");

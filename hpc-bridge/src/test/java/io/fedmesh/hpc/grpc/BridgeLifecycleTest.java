@@ -10,8 +10,6 @@ import io.fedmesh.common.grpc.GrpcServerRunner;
 import io.fedmesh.common.grpc.HostPort;
 import io.fedmesh.common.model.TaskKind;
 import io.fedmesh.hpc.engine.LocalProcessLauncher;
-import io.fedmesh.hpc.sim.MpiRuntime;
-import io.fedmesh.hpc.sim.SimulationLauncher;
 import io.fedmesh.proto.hpc.v1.BurstPhase;
 import io.fedmesh.proto.hpc.v1.BurstStatus;
 import io.fedmesh.proto.hpc.v1.CancelBurstRequest;
@@ -32,7 +30,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,10 +44,8 @@ class BridgeLifecycleTest {
 
   /** Single-process simulation, so the test needs no Open MPI (MpiSimulationIT covers the ranks). */
   HpcBridgeService service(int cores) {
-    SimulationLauncher oneRank = new SimulationLauncher(Path.of(System.getProperty("java.home"), "bin", "java"),
-        System.getProperty("java.class.path"), new MpiRuntime(Optional.empty(), Optional.empty(), Optional.empty()));
     return new HpcBridgeService(work, cores, "local", (uid, out) -> new LocalProcessLauncher(out.resolveSibling("logs"), out),
-        new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), oneRank);
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), io.fedmesh.hpc.apps.TestApplications.allowlist());
   }
 
   record Bridge(HpcBridgeService service, GrpcServerRunner server, ManagedChannel channel) implements AutoCloseable {
@@ -127,11 +122,10 @@ class BridgeLifecycleTest {
   @Test
   void aRestartedBridgeFollowsItsRunningTasksAndStartsNothingTwice() throws Exception {
     Path runs = work.resolve("runs.txt");
-    SubmitBurstRequest.Builder req = SubmitBurstRequest.newBuilder().setBurstUid("restart-uid").setBurstName("default/r");
+    SubmitBurstRequest.Builder req = SubmitBurstRequest.newBuilder().setBurstUid("restart-uid").setBurstName("default/r")
+        .putApplicationOptions("runs", runs.toString());
     for (int i = 0; i < 4; i++) {
-      req.addTasks(TaskSpec.newBuilder().setName("t" + i).setKind("simulate").setRanks(1)
-          .setCommand("echo t" + i + " >> " + runs + "; sleep 1.5; echo 'x,label' > \"$FEDMESH_OUTPUT\"; echo '" + i
-              + ",1' >> \"$FEDMESH_OUTPUT\""));
+      req.addTasks(TaskSpec.newBuilder().setName("t" + i).setKind("simulate").setRanks(1).setApplication("slow-sample"));
     }
     // t3 waits for t0: it must start after the restart, from the new bridge process
     req.setTasks(3, req.getTasks(3).toBuilder().addDependsOn("t0"));
@@ -153,10 +147,10 @@ class BridgeLifecycleTest {
   @Test
   void cancelStopsRunningTasksAndSkipsTheRest() throws Exception {
     Path runs = work.resolve("runs.txt");
-    SubmitBurstRequest.Builder req = SubmitBurstRequest.newBuilder().setBurstUid("cancel-uid").setBurstName("default/c");
+    SubmitBurstRequest.Builder req = SubmitBurstRequest.newBuilder().setBurstUid("cancel-uid").setBurstName("default/c")
+        .putApplicationOptions("runs", runs.toString()).putApplicationOptions("seconds", "60");
     for (int i = 0; i < 4; i++) {
-      req.addTasks(TaskSpec.newBuilder().setName("long" + i).setKind("simulate").setRanks(1)
-          .setCommand("echo long" + i + " >> " + runs + "; sleep 60"));
+      req.addTasks(TaskSpec.newBuilder().setName("long" + i).setKind("simulate").setRanks(1).setApplication("sleeper"));
     }
     try (Bridge b = bridge(2)) {
       b.stub().submit(req.build());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fedmesh.common.grpc.GrpcServerRunner;
 import io.fedmesh.common.grpc.HostPort;
+import io.fedmesh.hpc.apps.TestApplications;
 import io.fedmesh.hpc.engine.LocalProcessLauncher;
 import io.fedmesh.proto.hpc.v1.BurstPhase;
 import io.fedmesh.proto.hpc.v1.BurstStatus;
@@ -36,18 +37,18 @@ class HpcBridgeServiceTest {
   @TempDir Path work;
 
   HpcBridgeService service() {
-    return new HpcBridgeService(work, 4, "local", (uid, out) -> new LocalProcessLauncher(out.resolveSibling("logs"), out));
+    return new HpcBridgeService(work, 4, "local", (uid, out) -> new LocalProcessLauncher(out.resolveSibling("logs"), out),
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), TestApplications.allowlist());
   }
 
   SubmitBurstRequest burst(Path runs) {
     SubmitBurstRequest.Builder b = SubmitBurstRequest.newBuilder().setBurstUid("uid-1").setBurstName("default/sweep")
-        .setMode(ExecutionMode.EXECUTION_MODE_ASYNC);
+        .setMode(ExecutionMode.EXECUTION_MODE_ASYNC).putApplicationOptions("runs", runs.toString());
     for (int i = 0; i < 8; i++) {
       b.addTasks(TaskSpec.newBuilder().setName("sim-" + i).setKind("simulate").setRanks(1).setEstimatedSeconds(0.1)
-          .setCommand("echo run >> " + runs + "; printf 'x,label\\n" + i + ",0." + i + "\\n' > \"$FEDMESH_OUTPUT\""));
+          .setApplication("sample"));
     }
-    b.addTasks(TaskSpec.newBuilder().setName("sim-bad").setKind("simulate").setRanks(1)
-        .setCommand("echo run >> " + runs + "; echo 'diffusivity must be >= 0' >&2; exit 2"));
+    b.addTasks(TaskSpec.newBuilder().setName("sim-bad").setKind("simulate").setRanks(1).setApplication("fail"));
     return b.build();
   }
 
@@ -62,7 +63,7 @@ class HpcBridgeServiceTest {
       assertThat(stub.submit(burst(runs)).getCreated()).isTrue();
       assertThat(stub.submit(burst(runs)).getCreated()).as("a resubmit creates nothing").isFalse();
       // the same uid with another spec is refused, not silently taken for the first
-      SubmitBurstRequest other = burst(runs).toBuilder().setTasks(0, burst(runs).getTasks(0).toBuilder().setCommand("id")).build();
+      SubmitBurstRequest other = burst(runs).toBuilder().setTasks(0, burst(runs).getTasks(0).toBuilder().setApplication("fail")).build();
       assertThatThrownBy(() -> stub.submit(other)).hasMessageContaining("ALREADY_EXISTS").hasMessageContaining("different spec");
 
       List<TaskEvent> events = new ArrayList<>();
@@ -115,17 +116,42 @@ class HpcBridgeServiceTest {
       ManagedChannel ch = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
       var stub = HpcBridgeGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS);
       assertThatThrownBy(() -> stub.submit(SubmitBurstRequest.newBuilder().setBurstUid("u2").setBurstName("b")
-          .addTasks(TaskSpec.newBuilder().setName("a").setCommand("true").addDependsOn("ghost")).build()))
+          .addTasks(TaskSpec.newBuilder().setName("a").addDependsOn("ghost")).build()))
           .hasMessageContaining("INVALID_ARGUMENT").hasMessageContaining("task a depends on unknown task ghost");
       assertThatThrownBy(() -> stub.get(GetBurstRequest.newBuilder().setBurstUid("nope").build())).hasMessageContaining("NOT_FOUND");
       // a uid names a directory: nothing that could leave the work dir gets that far
       for (String uid : List.of("../../x", "/abs/path", "a/b", "", "UPPER")) {
         assertThatThrownBy(() -> stub.submit(SubmitBurstRequest.newBuilder().setBurstUid(uid).setBurstName("b")
-            .addTasks(TaskSpec.newBuilder().setName("a").setCommand("true")).build()))
+            .addTasks(TaskSpec.newBuilder().setName("a")).build()))
             .as(uid).hasMessageContaining("INVALID_ARGUMENT").hasMessageContaining("burst_uid");
         assertThatThrownBy(() -> stub.get(GetBurstRequest.newBuilder().setBurstUid(uid).build())).hasMessageContaining("INVALID_ARGUMENT");
       }
       assertThat(Files.exists(work.getParent().getParent().resolve("x"))).isFalse();
+      ch.shutdownNow();
+    }
+  }
+  @Test
+  void onlyAllowlistedApplicationsRunAndAShellCommandIsRefused() throws Exception {
+    Path marker = work.resolve("ran");
+    try (HpcBridgeService svc = service();
+        GrpcServerRunner server = GrpcServerRunner.start("bridge-test", new HostPort("127.0.0.1", 0), null, List.of(svc))) {
+      ManagedChannel ch = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+      var stub = HpcBridgeGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS);
+      assertThatThrownBy(() -> stub.submit(SubmitBurstRequest.newBuilder().setBurstUid("u3").setBurstName("ns/b")
+          .addTasks(TaskSpec.newBuilder().setName("a").setApplication("rm-rf")).build()))
+          .hasMessageContaining("FAILED_PRECONDITION").hasMessageContaining("application 'rm-rf' is not in this bridge's allowlist")
+          .hasMessageContaining("allowed: [advection-diffusion, fail, sample, sleeper, slow-sample]");
+      assertThatThrownBy(() -> stub.submit(SubmitBurstRequest.newBuilder().setBurstUid("u4").setBurstName("ns/b")
+          .addTasks(TaskSpec.newBuilder().setName("a").setCommand("touch " + marker)).build()))
+          .hasMessageContaining("INVALID_ARGUMENT").hasMessageContaining("tasks[0].command is no longer run");
+      // a parameter the application does not take is refused, not silently dropped
+      assertThatThrownBy(() -> stub.submit(SubmitBurstRequest.newBuilder().setBurstUid("u5").setBurstName("ns/b")
+          .putApplicationOptions("runs", marker.toString()).putApplicationOptions("extra", "1")
+          .addTasks(TaskSpec.newBuilder().setName("a").setApplication("fail")).build()))
+          .hasMessageContaining("INVALID_ARGUMENT").hasMessageContaining("application_options.extra is not a parameter of application fail");
+      assertThat(svc.describe("u3")).as("nothing was journaled").isNull();
+      assertThat(svc.describe("u4")).isNull();
+      assertThat(marker).doesNotExist();
       ch.shutdownNow();
     }
   }

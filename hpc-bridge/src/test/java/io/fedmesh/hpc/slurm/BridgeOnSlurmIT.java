@@ -41,6 +41,20 @@ import org.junit.jupiter.api.io.TempDir;
  * an ensemble of 2-rank Open MPI simulations, a bridge restarted mid-burst, and Cancel (scancel).
  */
 class BridgeOnSlurmIT {
+  /**
+   * The test's allowlist: the built-in simulation, sleeper ({runs}, {task}, {seconds}) and: job-id
+   * appends "{task} <job id as the bridge reports it: <array>_<index> for a job-array element>" to
+   * {runs} and sleeps 4 s; sleep sleeps {seconds}.
+   */
+  static final io.fedmesh.hpc.apps.ApplicationAllowlist APPLICATIONS = io.fedmesh.hpc.apps.ApplicationAllowlist
+      .builtIn(new SimulationLauncher())
+      .with(io.fedmesh.hpc.apps.TestApplications.script("job-id",
+          "id=${{SLURM_ARRAY_JOB_ID:+${{SLURM_ARRAY_JOB_ID}}_${{SLURM_ARRAY_TASK_ID}}}};"
+          + " echo \"$2 ${{id:-$SLURM_JOB_ID}}\" >> \"$1\"; sleep 4", "{runs}", "{task}"))
+      .with(io.fedmesh.hpc.apps.TestApplications.script("sleeper", "echo \"$2\" >> \"$1\"; exec sleep \"$3\"", "{runs}", "{task}",
+          "{seconds}"))
+      .with(new io.fedmesh.hpc.apps.ApplicationTemplate("sleep", Path.of("/bin/sleep"), List.of("{seconds}"), java.util.Map.of(), 0));
+
   @TempDir Path work;
 
   @BeforeAll
@@ -59,7 +73,8 @@ class BridgeOnSlurmIT {
     static Bridge start(Path work, int cores) {
       SlurmPoller poller = new SlurmPoller(Duration.ofMillis(300));
       HpcBridgeService svc = new HpcBridgeService(work, cores, "slurm",
-          (uid, out) -> new SlurmLauncher(poller, out.resolveSibling("logs"), null, out, SlurmLauncher.jobNamePrefix(uid)))
+          (uid, out) -> new SlurmLauncher(poller, out.resolveSibling("logs"), null, out, SlurmLauncher.jobNamePrefix(uid)),
+          new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), APPLICATIONS)
           .withClusterProbe(new SlurmCluster(Duration.ofSeconds(10))::describe);
       GrpcServerRunner server = GrpcServerRunner.start("bridge-slurm-test", new HostPort("127.0.0.1", 0), null, List.of(svc));
       return new Bridge(poller, svc, server, ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build());
@@ -139,12 +154,10 @@ class BridgeOnSlurmIT {
   @Test
   void aBridgeRestartedMidBurstReattachesToItsSlurmJobsAndSubmitsNothingTwice() throws Exception {
     Path runs = work.resolve("runs.txt");
-    SubmitBurstRequest.Builder req = SubmitBurstRequest.newBuilder().setBurstUid("restart-on-slurm").setBurstName("default/r");
+    SubmitBurstRequest.Builder req = SubmitBurstRequest.newBuilder().setBurstUid("restart-on-slurm").setBurstName("default/r")
+        .putApplicationOptions("runs", runs.toString());
     for (int i = 0; i < 6; i++) {
-      req.addTasks(TaskSpec.newBuilder().setName("t" + i).setKind("simulate").setRanks(1)
-          // the job id as the bridge reports it: <array>_<index> for a job-array element
-          .setCommand("id=${SLURM_ARRAY_JOB_ID:+${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}}; echo \"t" + i
-              + " ${id:-$SLURM_JOB_ID}\" >> " + runs + "; sleep 4"));
+      req.addTasks(TaskSpec.newBuilder().setName("t" + i).setKind("simulate").setRanks(1).setApplication("job-id"));
     }
     try (Bridge first = Bridge.start(work, 4)) {
       first.stub().submit(req.build());
@@ -168,10 +181,10 @@ class BridgeOnSlurmIT {
   @Test
   void cancelScancelsRunningJobsAndSubmitsNoMore() throws Exception {
     Path runs = work.resolve("runs.txt");
-    SubmitBurstRequest.Builder req = SubmitBurstRequest.newBuilder().setBurstUid("cancel-on-slurm").setBurstName("default/c");
+    SubmitBurstRequest.Builder req = SubmitBurstRequest.newBuilder().setBurstUid("cancel-on-slurm").setBurstName("default/c")
+        .putApplicationOptions("runs", runs.toString()).putApplicationOptions("seconds", "120");
     for (int i = 0; i < 4; i++) {
-      req.addTasks(TaskSpec.newBuilder().setName("long" + i).setKind("simulate").setRanks(1)
-          .setCommand("echo long" + i + " >> " + runs + "; sleep 120"));
+      req.addTasks(TaskSpec.newBuilder().setName("long" + i).setKind("simulate").setRanks(1).setApplication("sleeper"));
     }
     try (Bridge b = Bridge.start(work, 2)) {
       b.stub().submit(req.build());
@@ -188,9 +201,10 @@ class BridgeOnSlurmIT {
   @Test
   void tasksWaitingInSlurmsQueueAreQueuedNotRunning() {
     // the bridge may start 8 one-core tasks at once, but the node has 4 CPUs: Slurm holds 4 back
-    SubmitBurstRequest.Builder req = SubmitBurstRequest.newBuilder().setBurstUid("queued-on-slurm").setBurstName("default/q");
+    SubmitBurstRequest.Builder req = SubmitBurstRequest.newBuilder().setBurstUid("queued-on-slurm").setBurstName("default/q")
+        .putApplicationOptions("seconds", "120");
     for (int i = 0; i < 8; i++) {
-      req.addTasks(TaskSpec.newBuilder().setName("wait" + i).setKind("simulate").setRanks(1).setCommand("sleep 120"));
+      req.addTasks(TaskSpec.newBuilder().setName("wait" + i).setKind("simulate").setRanks(1).setApplication("sleep"));
     }
     try (Bridge b = Bridge.start(work, 8)) {
       b.stub().submit(req.build());

@@ -65,4 +65,23 @@ class SbatchCommandTest {
         task("d", 1, 1, 1, 0, "true"), task("e", 1, 1, 0, 30, "true"), task("f", 2, 1, 0, 0, "true"));
     assertThat(SbatchCommand.sameShapeGroups(tasks)).containsExactly(List.of(0, 2), List.of(1, 5), List.of(3), List.of(4));
   }
+
+  @Test
+  void peerTextInAnArgumentStaysLiteralWhenShRunsTheGeneratedScripts(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    Path hit = tmp.resolve("pwned");
+    String[] hostile = {"/bin/echo", "; touch " + hit, "$(touch " + hit + ")", "`touch " + hit + "`", "it's \"q\" * & | $HOME"};
+    var array = new SbatchCommand(tmp, null, tmp, "").of(List.of(task("a", 1, 1, 0, 0, hostile), task("b", 1, 1, 0, 0, "true")));
+    Path script = java.nio.file.Files.writeString(tmp.resolve("array.sh"), array.script().orElseThrow().text());
+    // as Slurm runs element 0 of the array: it echoes its arguments into its log
+    ProcessBuilder element = new ProcessBuilder("/bin/sh", script.toString());
+    element.environment().put("SLURM_ARRAY_TASK_ID", "0");
+    assertThat(element.start().waitFor()).isZero();
+    String expected = String.join(" ", java.util.Arrays.copyOfRange(hostile, 1, hostile.length)) + "\n";
+    assertThat(java.nio.file.Files.readString(tmp.resolve("a.log"))).isEqualTo(expected);
+    // sbatch --wrap runs its text as a /bin/sh script too
+    String wrap = new SbatchCommand(tmp, null, null, "").single(task("w", 1, 1, 0, 0, hostile)).argv().getLast();
+    Process wrapped = new ProcessBuilder("/bin/sh", "-c", wrap).redirectErrorStream(true).start();
+    assertThat(new String(wrapped.getInputStream().readAllBytes())).isEqualTo(expected);
+    assertThat(hit).as("nothing ran the peer's text").doesNotExist();
+  }
 }

@@ -9,17 +9,17 @@ import io.fedmesh.proto.hpc.v1.TaskSpec;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Random;
 
 /**
  * Turns a SimulationBurst into the bridge's request. Each swept parameter takes evenly spaced
  * values in [min, max], shuffled per parameter with a fixed seed (a Latin-hypercube design: every
  * parameter covers its whole range exactly once across the tasks). For type advection-diffusion a
- * task carries no command: the bridge runs its built-in reference simulation with the task's point
- * and the grid, steps and samples of spec.application. For type command a task sees its point as
- * environment variables FEDMESH_PARAM_<NAME>, its index as FEDMESH_TASK_INDEX, and writes its
- * samples to $FEDMESH_OUTPUT.
+ * task names no application: the bridge runs its built-in reference simulation with the task's
+ * point and the grid, steps and samples of spec.application. For type application a task names
+ * spec.application.name, whose argument template the bridge fills from spec.application.params
+ * (application_options), the task's point and its own {taskIndex}, {output}. No request carries a
+ * command line: the bridge runs only what its admin allowlists.
  */
 public final class BurstRequests {
   private BurstRequests() {}
@@ -46,21 +46,23 @@ public final class BurstRequests {
     if (account != null) {
       b.setAccount(account);
     }
-    boolean builtIn = s.application.type != SimulationBurstSpec.Application.Type.COMMAND;
+    if (s.application.type == SimulationBurstSpec.Application.Type.COMMAND) {
+      throw new IllegalArgumentException("spec.application.type command is no longer run (see SimulationBurstReconciler.validate)");
+    }
+    boolean builtIn = s.application.type != SimulationBurstSpec.Application.Type.APPLICATION;
     if (builtIn) {
       b.putApplicationOptions("grid", String.valueOf(s.application.grid == null ? 64 : s.application.grid));
       b.putApplicationOptions("steps", String.valueOf(s.application.steps == null ? 200 : s.application.steps));
       b.putApplicationOptions("samples", String.valueOf(s.application.samplesPerTask == null ? 64 : s.application.samplesPerTask));
+    } else if (s.application.params != null) {
+      b.putAllApplicationOptions(s.application.params);
     }
     for (int i = 0; i < n; i++) {
       SimulationParams.Builder params = SimulationParams.newBuilder();
-      StringBuilder env = new StringBuilder("export FEDMESH_TASK_INDEX=" + i + "; ");
       for (int j = 0; j < s.sweep.size(); j++) {
         SimulationBurstSpec.SweepParameter p = s.sweep.get(j);
         double v = p.min + (p.max - p.min) * (orders.get(j).get(i) + 0.5) / n;
         params.putValues(p.name, v);
-        env.append("export FEDMESH_PARAM_").append(p.name.toUpperCase(Locale.ROOT)).append('=')
-            .append(String.format(Locale.ROOT, "%.6g", v)).append("; ");
       }
       b.addTasks(TaskSpec.newBuilder()
           .setName(String.format("sim-%04d", i))
@@ -71,7 +73,7 @@ public final class BurstRequests {
           .setGpus(s.gpusPerTask == null ? 0 : s.gpusPerTask)
           .setWalltimeSeconds(s.walltimeSeconds == null ? 600 : s.walltimeSeconds)
           .setParams(params)
-          .setCommand(builtIn ? "" : env + s.application.command));
+          .setApplication(builtIn ? "" : s.application.name));
     }
     return b.build();
   }

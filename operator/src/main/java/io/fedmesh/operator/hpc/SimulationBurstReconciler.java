@@ -130,6 +130,15 @@ public final class SimulationBurstReconciler implements Reconciler<SimulationBur
       if (e.getStatus().getCode() == io.grpc.Status.Code.ALREADY_EXISTS) {
         return notReady(burst, "SpecConflict", "bridge " + endpoint + ": " + e.getStatus().getDescription(), Duration.ofMinutes(1));
       }
+      if (e.getStatus().getCode() == io.grpc.Status.Code.FAILED_PRECONDITION) {
+        // the bridge's admin may add the application: look again now and then
+        return notReady(burst, "ApplicationNotAllowed", "bridge " + endpoint + ": " + e.getStatus().getDescription(),
+            Duration.ofMinutes(1));
+      }
+      if (e.getStatus().getCode() == io.grpc.Status.Code.INVALID_ARGUMENT) {
+        return notReady(burst, "RequestRefused", "bridge " + endpoint + ": " + e.getStatus().getDescription()
+            + "; fix the spec", null);
+      }
       return notReady(burst, "Unreachable", "bridge " + endpoint + ": " + e.getMessage(), Duration.ofSeconds(10));
     } catch (io.github.resilience4j.circuitbreaker.CallNotPermittedException e) {
       return notReady(burst, "Unreachable", "bridge " + endpoint + ": " + e.getMessage(), Duration.ofSeconds(10));
@@ -188,9 +197,10 @@ public final class SimulationBurstReconciler implements Reconciler<SimulationBur
     if (spec.tasks == null || spec.tasks < 1 || spec.tasks > 10000) {
       p.add("spec.tasks must be between 1 and 10000 (got " + spec.tasks + ")");
     }
-    boolean builtIn = spec.application == null || spec.application.type != SimulationBurstSpec.Application.Type.COMMAND;
-    if (!builtIn && (spec.application.command == null || spec.application.command.isBlank())) {
-      p.add("spec.application.command is required for type command");
+    boolean builtIn = spec.application == null || spec.application.type == null
+        || spec.application.type == SimulationBurstSpec.Application.Type.ADVECTION_DIFFUSION;
+    if (spec.application != null) {
+      p.addAll(ApplicationSpecs.problems(spec.application, spec.sweep == null ? List.of() : spec.sweep));
     }
     List<SimulationBurstSpec.SweepParameter> sweep = spec.sweep == null ? List.of() : spec.sweep;
     java.util.Set<String> swept = new java.util.HashSet<>();

@@ -48,6 +48,9 @@ class ModelServingFlowControlTest {
     }
     MlpSpec model = new MlpSpec(new int[] {FLOATS - 1, 1}, Activation.RELU, TaskKind.REGRESSION); // FLOATS parameters
     federation.models.publish("default/big", "big-r0", model, weights);
+    // a model goes only to a site with an assignment of its training
+    federation.assignments.publish("default/site-a", io.fedmesh.proto.federation.v1.TrainAssignment.newBuilder()
+        .setTraining("default/big").setRound(1).setModelVersion("big-r0").build());
     long total = 4L * FLOATS;
     try (GrpcServerRunner server = GrpcServerRunner.start("test", new HostPort("127.0.0.1", 0), null, List.of(service))) {
       ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
@@ -58,7 +61,7 @@ class ModelServingFlowControlTest {
         CompletableFuture<Void> done = new CompletableFuture<>();
         CompletableFuture<ClientCallStreamObserver<DownloadModelRequest>> call = new CompletableFuture<>();
         CoordinatorGrpc.newStub(channel).downloadModel(DownloadModelRequest.newBuilder().setTraining("default/big")
-            .setModelVersion("big-r0").build(), new ClientResponseObserver<DownloadModelRequest, ModelChunk>() {
+            .setModelVersion("big-r0").setSiteName("site-a").build(), new ClientResponseObserver<DownloadModelRequest, ModelChunk>() {
               @Override
               public void beforeStart(ClientCallStreamObserver<DownloadModelRequest> requests) {
                 requests.disableAutoRequestWithInitial(1); // the site reads one chunk, then nothing until asked

@@ -13,7 +13,10 @@ import io.fedmesh.api.v1alpha1.SimulationBurstSpec;
 import io.fedmesh.api.v1alpha1.SimulationBurstStatus;
 import io.fedmesh.common.grpc.GrpcServerRunner;
 import io.fedmesh.common.grpc.HostPort;
+import io.fedmesh.hpc.apps.ApplicationAllowlist;
+import io.fedmesh.hpc.apps.ApplicationTemplate;
 import io.fedmesh.hpc.engine.LocalProcessLauncher;
+import io.fedmesh.hpc.sim.SimulationLauncher;
 import io.fedmesh.hpc.grpc.HpcBridgeService;
 import io.fedmesh.operator.FedmeshOperator;
 import io.fedmesh.operator.OperatorConfig;
@@ -21,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,9 +42,22 @@ class HpcReconcilersMockTest {
   @BeforeEach
   void setUp() throws Exception {
     io.fedmesh.operator.CrdFixturesAccess.install(client);
-    bridge = new HpcBridgeService(tmp.resolve("bridge"), 4, "local", (uid, out) -> new LocalProcessLauncher(out.resolveSibling("logs"), out));
+    bridge = new HpcBridgeService(tmp.resolve("bridge"), 4, "local", (uid, out) -> new LocalProcessLauncher(out.resolveSibling("logs"), out),
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), applications());
     bridgeServer = GrpcServerRunner.start("bridge", new HostPort("127.0.0.1", 0), null, List.of(bridge));
     operator = FedmeshOperator.start(client, OperatorConfig.local(tmp.resolve("ckpt")));
+  }
+
+  /**
+   * The bridge admin's allowlist for these tests: sample writes one row from its sweep point and
+   * index (a fixed sh script; the values arrive as "$1", "$2", never as shell text), sleeper sleeps.
+   */
+  static ApplicationAllowlist applications() {
+    return ApplicationAllowlist.builtIn(new SimulationLauncher())
+        .with(new ApplicationTemplate("sample", Path.of("/bin/sh"), List.of("-c",
+            "printf 'diffusivity,label\\n%s,%s\\n' \"$1\" \"$2\" > \"$FEDMESH_OUTPUT\"", "sample", "{diffusivity}", "{taskIndex}"),
+            Map.of(), 0))
+        .with(new ApplicationTemplate("sleeper", Path.of("/bin/sleep"), List.of("{seconds}"), Map.of(), 0));
   }
 
   @AfterEach
@@ -101,8 +118,8 @@ class HpcReconcilersMockTest {
     s.clusterRef = "hpc";
     s.tasks = 8;
     s.ranksPerTask = 1;
-    s.application.type = SimulationBurstSpec.Application.Type.COMMAND;
-    s.application.command = "printf 'diffusivity,label\\n%s,%s\\n' $FEDMESH_PARAM_DIFFUSIVITY $FEDMESH_TASK_INDEX > $FEDMESH_OUTPUT";
+    s.application.type = SimulationBurstSpec.Application.Type.APPLICATION;
+    s.application.name = "sample";
     SimulationBurstSpec.SweepParameter p = new SimulationBurstSpec.SweepParameter();
     p.name = "diffusivity";
     p.min = 0.1;
@@ -180,8 +197,9 @@ class HpcReconcilersMockTest {
     s.clusterRef = "hpc";
     s.tasks = 6;
     s.ranksPerTask = 1;
-    s.application.type = SimulationBurstSpec.Application.Type.COMMAND;
-    s.application.command = "sleep 120";
+    s.application.type = SimulationBurstSpec.Application.Type.APPLICATION;
+    s.application.name = "sleeper";
+    s.application.params = Map.of("seconds", "120");
     burst("long", s);
     await().atMost(Duration.ofSeconds(30)).until(() -> has("long", st -> st.phase == SimulationBurstStatus.Phase.Running));
     String uid = getBurst("long").getMetadata().getUid();
@@ -192,5 +210,38 @@ class HpcReconcilersMockTest {
     assertThat(bridge.describe(uid).getCancelled()).isEqualTo(6);
     assertThat(client.v1().events().inNamespace("default").list().getItems())
         .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("BurstCancelled"));
+  }
+
+  @Test
+  void anApplicationTheBridgeDoesNotAllowShowsInTheStatusWithAReason() {
+    cluster("hpc", "127.0.0.1:" + bridgeServer.port());
+    SimulationBurstSpec s = new SimulationBurstSpec();
+    s.clusterRef = "hpc";
+    s.tasks = 2;
+    s.ranksPerTask = 1;
+    s.application.type = SimulationBurstSpec.Application.Type.APPLICATION;
+    s.application.name = "bash";
+    burst("not-allowed", s);
+    await().atMost(Duration.ofSeconds(20)).until(() -> has("not-allowed", st -> st.condition("Ready") != null
+        && "ApplicationNotAllowed".equals(st.condition("Ready").getReason())));
+    assertThat(getBurst("not-allowed").getStatus().condition("Ready").getMessage())
+        .contains("application 'bash' is not in this bridge's allowlist").contains("allowed: [advection-diffusion, sample, sleeper]");
+    assertThat(getBurst("not-allowed").getStatus().submittedAt).as("nothing runs").isNull();
+  }
+
+  @Test
+  void aCommandBurstIsRefusedBeforeItReachesTheBridge() {
+    cluster("hpc", "127.0.0.1:" + bridgeServer.port());
+    SimulationBurstSpec s = new SimulationBurstSpec();
+    s.clusterRef = "hpc";
+    s.tasks = 2;
+    s.application.type = SimulationBurstSpec.Application.Type.COMMAND;
+    s.application.command = "touch " + tmp.resolve("pwned");
+    burst("old-command", s);
+    await().atMost(Duration.ofSeconds(20)).until(() -> has("old-command", st -> st.condition("Ready") != null));
+    var ready = getBurst("old-command").getStatus().condition("Ready");
+    assertThat(ready.getReason()).isEqualTo("ValidationFailed");
+    assertThat(ready.getMessage()).contains("spec.application.type command is no longer run").contains("type: application");
+    assertThat(tmp.resolve("pwned")).doesNotExist();
   }
 }
