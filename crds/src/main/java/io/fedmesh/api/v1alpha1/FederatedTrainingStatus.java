@@ -82,6 +82,22 @@ public class FederatedTrainingStatus extends FedmeshStatus {
     }
   }
 
+  /** An update the coordinator refused, and why. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Refusal {
+    @JsonPropertyDescription("The site that sent it.")
+    public String site;
+    @JsonPropertyDescription("Why it was refused (the field and the bound).")
+    public String reason;
+
+    public Refusal() {}
+
+    public Refusal(String site, String reason) {
+      this.site = site;
+      this.reason = reason;
+    }
+  }
+
   /** One completed round. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class RoundRecord {
@@ -91,6 +107,8 @@ public class FederatedTrainingStatus extends FedmeshStatus {
     public List<String> participants = new ArrayList<>();
     @JsonPropertyDescription("Sites selected that did not deliver in time.")
     public List<String> missed = new ArrayList<>();
+    @JsonPropertyDescription("Updates refused this round (admission or norm bound), by site with the reason; the round went on without them.")
+    public List<Refusal> refused;
     @JsonPropertyDescription("Samples behind the aggregated updates.")
     public Long samples;
     @JsonPropertyDescription("Mean training loss reported by the sites, weighted by samples.")

@@ -38,6 +38,13 @@ public final class TrainingValidator {
       if (part.fraction != null && (part.fraction <= 0 || part.fraction > 1)) {
         p.add("spec.participants.fraction must be in (0, 1] (got " + part.fraction + ")");
       }
+      if (part.quarantineAfter != null && part.quarantineAfter < 1) {
+        p.add("spec.participants.quarantineAfter must be at least 1 (got " + part.quarantineAfter + ")");
+      }
+      if (part.quarantineRounds != null && part.quarantineRounds < 0) {
+        p.add("spec.participants.quarantineRounds must be >= 0, 0 meaning until the EdgeSite is re-admitted (got "
+            + part.quarantineRounds + ")");
+      }
     }
     FederatedTrainingSpec.LocalTraining lt = spec.localTraining;
     if (lt != null) {
@@ -71,6 +78,7 @@ public final class TrainingValidator {
       if (st.type == FederatedTrainingSpec.Strategy.Type.FedProx && st.proximalMu != null && st.proximalMu < 0) {
         p.add("spec.strategy.proximalMu must be >= 0");
       }
+      RobustStrategyChecks.check(st, part, p);
     }
     if (spec.target != null) {
       if (spec.target.metric == null || spec.target.value == null) {
