@@ -24,6 +24,12 @@ final class TrainingRun {
   final String modelRef;
   /** How updates aggregate, as the run started (from {@link #pinnedSpec}). */
   final FederatedTrainingSpec.Strategy strategy;
+  /** The strategy's one instance for this run: FedAdam's moments live in it. */
+  final io.fedmesh.operator.aggregation.AggregationStrategy aggregator;
+  /** Sites this training does not select for now, after repeated refusals. */
+  final SiteQuarantine quarantine = new SiteQuarantine();
+  /** round/site of the refusals already announced in an Event (a retried round closes more than once). */
+  final java.util.Set<String> announcedRefusals = new java.util.HashSet<>();
   float[] global;
   String version;
   /** The open round, or null between rounds (and right after a restart). */
@@ -41,6 +47,7 @@ final class TrainingRun {
     this.pinnedSpec = pinnedSpec;
     this.modelRef = ft.getSpec().modelRef;
     this.strategy = strategyOf(pinnedSpec, ft.getSpec().strategy);
+    this.aggregator = io.fedmesh.operator.aggregation.Strategies.forSpec(strategy);
     this.global = global;
     this.version = version;
   }

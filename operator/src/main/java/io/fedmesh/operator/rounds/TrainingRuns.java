@@ -14,6 +14,7 @@ import io.fedmesh.common.data.DatasetException;
 import io.fedmesh.common.model.MlpParameters;
 import io.fedmesh.common.model.MlpSpec;
 import io.fedmesh.common.model.TaskKind;
+import io.fedmesh.operator.aggregation.StatefulStrategy;
 import io.fedmesh.operator.checkpoint.CheckpointStore;
 import io.fedmesh.operator.coordinator.Federation;
 import io.fedmesh.operator.status.EventRecorder;
@@ -120,7 +121,31 @@ public final class TrainingRuns {
     String pinned = st != null && st.pinnedSpec != null ? st.pinnedSpec : pinnedSpec(ft.getSpec());
     SimulationFeed feed = new SimulationFeed(client, federation, events, ft, bursts);
     federation.drainBytes(ns + "/" + name);
-    return new Started(new TrainingRun(ft, spec, evaluation, feed, pinned, global, version), null, null);
+    TrainingRun run = new TrainingRun(ft, spec, evaluation, feed, pinned, global, version);
+    if (done > 0 && run.aggregator instanceof StatefulStrategy stateful) {
+      restoreState(ft, run, stateful);
+    }
+    return new Started(run, null, null);
+  }
+
+  /** FedAdam's moments continue from the checkpoint they were saved with; lost ones start again from zero, said aloud. */
+  private void restoreState(FederatedTraining ft, TrainingRun run, StatefulStrategy stateful) {
+    float[] state = checkpoints.loadState(run.namespace, run.name, run.version).orElse(null);
+    if (state == null) {
+      String why = "no strategy state beside checkpoint " + run.version + " (written by an operator before " + run.strategy.type
+          + " kept it): its moments start again from zero";
+      LOG.warn("{}: {}", run.key, why);
+      events.warning(ft, "StrategyStateMissing", why);
+      return;
+    }
+    try {
+      stateful.restore(state, run.global.length);
+    } catch (IllegalArgumentException e) {
+      LOG.warn("{}: {}; its moments start again from zero", run.key, e.getMessage());
+      events.warning(ft, "StrategyStateMissing", e.getMessage() + "; its moments start again from zero");
+      return;
+    }
+    LOG.info("{}: {} state restored from checkpoint {}", run.key, run.strategy.type, run.version);
   }
 
   /** The fields a run keeps from its start: the model it trains and how updates aggregate. */

@@ -14,8 +14,9 @@ import java.util.List;
  * @param heartbeat the agent's last report, null when no agent has reported to this operator
  * @param offlineAfter set when heartbeats stopped: the silence that made the site Offline
  */
-public record SiteFacts(Heartbeat heartbeat, Offline offlineAfter, Long roundsCompleted, Long roundsMissed, List<String> assignedLearners) {
-  public static final SiteFacts NONE = new SiteFacts(null, null, null, null, null);
+public record SiteFacts(Heartbeat heartbeat, Offline offlineAfter, Long roundsCompleted, Long roundsMissed, List<String> assignedLearners,
+    java.util.Map<String, io.fedmesh.api.v1alpha1.EdgeSiteStatus.Quarantine> quarantinedBy) {
+  public static final SiteFacts NONE = new SiteFacts(null, null, null, null, null, null);
 
   /** One heartbeat's facts. */
   public record Heartbeat(Instant at, boolean degraded, String message, String agentVersion, LinkQuality link, Quantities free,
@@ -26,19 +27,31 @@ public record SiteFacts(Heartbeat heartbeat, Offline offlineAfter, Long roundsCo
 
   /** A heartbeat clears an Offline mark: the site is back. */
   public SiteFacts withHeartbeat(Heartbeat hb) {
-    return new SiteFacts(hb, null, roundsCompleted, roundsMissed, assignedLearners);
+    return new SiteFacts(hb, null, roundsCompleted, roundsMissed, assignedLearners, quarantinedBy);
   }
 
   public SiteFacts withOffline(Offline off) {
-    return new SiteFacts(heartbeat, off, roundsCompleted, roundsMissed, assignedLearners);
+    return new SiteFacts(heartbeat, off, roundsCompleted, roundsMissed, assignedLearners, quarantinedBy);
   }
 
   public SiteFacts withReliability(long completed, long missed) {
-    return new SiteFacts(heartbeat, offlineAfter, completed, missed, assignedLearners);
+    return new SiteFacts(heartbeat, offlineAfter, completed, missed, assignedLearners, quarantinedBy);
   }
 
   public SiteFacts withAssigned(List<String> trainings) {
-    return new SiteFacts(heartbeat, offlineAfter, roundsCompleted, roundsMissed, List.copyOf(trainings));
+    return new SiteFacts(heartbeat, offlineAfter, roundsCompleted, roundsMissed, List.copyOf(trainings), quarantinedBy);
+  }
+
+  /** A training quarantined this site ({@code q} set) or released it ({@code q} null). */
+  public SiteFacts withQuarantine(String training, io.fedmesh.api.v1alpha1.EdgeSiteStatus.Quarantine q) {
+    java.util.Map<String, io.fedmesh.api.v1alpha1.EdgeSiteStatus.Quarantine> all =
+        new java.util.TreeMap<>(quarantinedBy == null ? java.util.Map.of() : quarantinedBy);
+    if (q == null) {
+      all.remove(training);
+    } else {
+      all.put(training, q);
+    }
+    return new SiteFacts(heartbeat, offlineAfter, roundsCompleted, roundsMissed, assignedLearners, java.util.Map.copyOf(all));
   }
 
   /** The phase these facts give, null when they say nothing about it. */
