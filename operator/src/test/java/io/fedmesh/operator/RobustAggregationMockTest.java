@@ -89,6 +89,11 @@ class RobustAggregationMockTest {
     // quarantined after its second refusal: round 3 did not even select it
     assertThat(st.history.get(2).refused).isNull();
     assertThat(st.currentParticipants).doesNotContain("site-x");
+    assertThat(st.quarantined).singleElement().satisfies(q -> {
+      assertThat(q.site).isEqualTo("site-x");
+      assertThat(q.untilRound).isNull();
+      assertThat(q.edgeSiteGeneration).isNotNull();
+    });
     await().atMost(Duration.ofSeconds(10)).until(() -> {
       EdgeSite x = client.resources(EdgeSite.class).inNamespace("default").withName("site-x").get();
       return x.getStatus().quarantinedBy != null && x.getStatus().quarantinedBy.stream()

@@ -57,6 +57,10 @@ public class FederatedTrainingStatus extends FedmeshStatus {
   @JsonPropertyDescription("SimulationBursts this training created.")
   public List<String> burstsRequested = new ArrayList<>();
 
+  @JsonPropertyDescription("Sites this training does not select now, their updates refused round after round (spec.participants"
+      + ".quarantineAfter); kept here so a restarted operator keeps them out.")
+  public List<QuarantinedSite> quarantined;
+
   @JsonPropertyDescription("Model and update bytes moved over the WAN in total.")
   public Long bytesMoved;
 
@@ -80,6 +84,19 @@ public class FederatedTrainingStatus extends FedmeshStatus {
       this.name = name;
       this.value = value;
     }
+  }
+
+  /** A site the training keeps out of its rounds for now. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class QuarantinedSite {
+    @JsonPropertyDescription("The EdgeSite.")
+    public String site;
+    @JsonPropertyDescription("Why: the refusals that led to it.")
+    public String reason;
+    @JsonPropertyDescription("First round that may select the site again; absent: until the EdgeSite's spec changes.")
+    public Integer untilRound;
+    @JsonPropertyDescription("The EdgeSite's metadata.generation when it was quarantined (a newer one re-admits it).")
+    public Long edgeSiteGeneration;
   }
 
   /** An update the coordinator refused, and why. */

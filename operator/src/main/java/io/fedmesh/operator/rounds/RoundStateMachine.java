@@ -129,6 +129,7 @@ final class RoundStateMachine {
       recorder.quarantine(run.namespace, run.key, site, null);
       events.normal(ft, "SiteReleased", "site " + site + " may be selected again from round " + round + ": its quarantine ended");
     }
+    st.quarantined = run.quarantine.toStatus();
     Candidates.Eligible eligible = candidates.of(ft, run.quarantine::holds);
     int minSites = minSites(s);
     if (eligible.size() < minSites) {
@@ -205,6 +206,7 @@ final class RoundStateMachine {
     RoundRecord rec = record(plan, updates, missed, result, roundBytes, closedAt);
     rec.refused = RoundRefusals.record(refused);
     quarantine(ft, run, plan.round(), refused, delivered);
+    st.quarantined = run.quarantine.toStatus();
     MetricValue metric = new MetricValue(eval.metricName(), TrainingStatuses.round4(eval.metric()));
     metrics.roundCompleted(Duration.between(plan.openedAt(), closedAt), updates.size());
     recorder.modelVersion(run, result, plan.round());

@@ -1,5 +1,6 @@
 package io.fedmesh.operator.rounds;
 
+import io.fedmesh.api.v1alpha1.FederatedTrainingStatus;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -11,7 +12,9 @@ import java.util.function.Function;
  * One training's quarantine of sites whose updates it refused in consecutive rounds: such a site is
  * not selected for a number of the training's rounds, or (0 rounds) until its EdgeSite spec changes
  * (metadata.generation moves: an admin re-admitted it, e.g. cordoned and uncordoned it). An
- * accepted update resets the count. Kept in memory with the run: a restarted operator starts clean.
+ * accepted update resets the count. The quarantines are kept in the training's status and the
+ * counts follow from its round history, so a restarted operator builds the same state again
+ * ({@link #restore}).
  */
 final class SiteQuarantine {
   /** A quarantine: why, and the first round that may select the site again (null: until re-admitted at a newer generation). */
@@ -52,6 +55,57 @@ final class SiteQuarantine {
       return over;
     });
     return released;
+  }
+
+  /** The quarantines as the training's status keeps them (null when none, so the field stays out). */
+  synchronized List<FederatedTrainingStatus.QuarantinedSite> toStatus() {
+    if (held.isEmpty()) {
+      return null;
+    }
+    List<FederatedTrainingStatus.QuarantinedSite> out = new ArrayList<>();
+    new java.util.TreeMap<>(held).values().forEach(e -> {
+      FederatedTrainingStatus.QuarantinedSite q = new FederatedTrainingStatus.QuarantinedSite();
+      q.site = e.site();
+      q.reason = e.reason();
+      q.untilRound = e.untilRound();
+      q.edgeSiteGeneration = e.generation();
+      out.add(q);
+    });
+    return out;
+  }
+
+  /**
+   * The state a previous operator left: its quarantines from status, and each site's count of
+   * consecutive refused rounds from the history (newest first, up to a round it delivered in).
+   */
+  synchronized void restore(FederatedTrainingStatus st) {
+    if (st == null) {
+      return;
+    }
+    if (st.quarantined != null) {
+      for (FederatedTrainingStatus.QuarantinedSite q : st.quarantined) {
+        if (q.site != null) {
+          held.put(q.site, new Entry(q.site, q.reason, q.untilRound, q.edgeSiteGeneration));
+        }
+      }
+    }
+    if (st.history == null) {
+      return;
+    }
+    Set<String> settled = new java.util.HashSet<>(held.keySet());
+    for (int i = st.history.size() - 1; i >= 0; i--) {
+      FederatedTrainingStatus.RoundRecord h = st.history.get(i);
+      if (h.refused != null) {
+        for (FederatedTrainingStatus.Refusal r : h.refused) {
+          if (r.site != null && !settled.contains(r.site)) {
+            consecutive.merge(r.site, 1, Integer::sum);
+          }
+        }
+      }
+      if (h.participants != null) {
+        settled.addAll(h.participants); // delivered here: older refusals do not count
+      }
+    }
   }
 
   synchronized boolean holds(String site) {

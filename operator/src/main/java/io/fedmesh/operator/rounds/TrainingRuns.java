@@ -122,6 +122,7 @@ public final class TrainingRuns {
     SimulationFeed feed = new SimulationFeed(client, federation, events, ft, bursts);
     federation.drainBytes(ns + "/" + name);
     TrainingRun run = new TrainingRun(ft, spec, evaluation, feed, pinned, global, version);
+    run.quarantine.restore(st);
     if (done > 0 && run.aggregator instanceof StatefulStrategy stateful) {
       restoreState(ft, run, stateful);
     }

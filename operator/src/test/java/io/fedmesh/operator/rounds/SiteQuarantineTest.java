@@ -39,4 +39,36 @@ class SiteQuarantineTest {
     assertThat(q.release(1000, s -> 4L)).isEmpty();
     assertThat(q.release(1001, s -> 5L)).containsExactly("x");
   }
+
+  @Test
+  void aRestartedOperatorRebuildsTheQuarantinesAndTheCountsFromStatus() {
+    SiteQuarantine before = new SiteQuarantine();
+    before.afterRound(1, Map.of("x", "r"), Set.of("a"), 1, 0, s -> 7L);
+    io.fedmesh.api.v1alpha1.FederatedTrainingStatus st = new io.fedmesh.api.v1alpha1.FederatedTrainingStatus();
+    st.quarantined = before.toStatus();
+    st.history = new java.util.ArrayList<>();
+    // y: refused in rounds 1 and 3, delivered in 2, silent in 4 (refusals before a delivery do not count)
+    st.history.add(round(1, java.util.List.of("a"), "y"));
+    st.history.add(round(2, java.util.List.of("a", "y"), null));
+    st.history.add(round(3, java.util.List.of("a"), "y"));
+    st.history.add(round(4, java.util.List.of("a"), null));
+    SiteQuarantine after = new SiteQuarantine();
+    after.restore(st);
+    assertThat(after.holds("x")).isTrue();
+    assertThat(after.toStatus()).singleElement().satisfies(q -> assertThat(q.edgeSiteGeneration).isEqualTo(7L));
+    // one refusal counted for y: a second one in a row quarantines it at quarantineAfter 2
+    assertThat(after.afterRound(5, Map.of("y", "r"), Set.of("a"), 2, 3, s -> 1L)).singleElement()
+        .satisfies(e -> assertThat(e.site()).isEqualTo("y"));
+    assertThat(after.release(1000, s -> 8L)).contains("x");
+  }
+
+  static io.fedmesh.api.v1alpha1.FederatedTrainingStatus.RoundRecord round(int n, java.util.List<String> delivered, String refused) {
+    var h = new io.fedmesh.api.v1alpha1.FederatedTrainingStatus.RoundRecord();
+    h.round = n;
+    h.participants = delivered;
+    if (refused != null) {
+      h.refused = java.util.List.of(new io.fedmesh.api.v1alpha1.FederatedTrainingStatus.Refusal(refused, "norm"));
+    }
+    return h;
+  }
 }
