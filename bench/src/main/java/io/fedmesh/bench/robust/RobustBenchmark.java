@@ -40,6 +40,9 @@ public final class RobustBenchmark implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "Seed of data, model and shuffling (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  /** Where the lines go (a test reads them). */
+  java.io.PrintStream out = System.out;
+
   static final int FEATURES = 8;
   static final int CLASSES = 3;
   static final int BYZANTINE = 2;
@@ -61,20 +64,20 @@ public final class RobustBenchmark implements Callable<Integer> {
     LocalTraining local = LocalTraining.newBuilder().setEpochs(1).setBatchSize(32).setLearningRate(0.1).setOptimizer("sgd").build();
     FederatedRun federation = new FederatedRun(model, siteData, test, local);
     Map<Integer, Attack> attacks = Map.of(sites - 2, Attack.SCALED, sites - 1, Attack.SIGN_FLIPPED);
-    System.out.printf("robust: %d sites (site-%d %s, site-%d %s), %d rounds, %d rows each (Dirichlet %.1f), MLP %d-16-%d, DJL %s on CPU;"
+    out.printf("robust: %d sites (site-%d %s, site-%d %s), %d rounds, %d rows each (Dirichlet %.1f), MLP %d-16-%d, DJL %s on CPU;"
             + " the norm bound is off for every RESULT line: each shows the raw strategy%n", sites, sites - 2, Attack.SCALED.name(),
         sites - 1, Attack.SIGN_FLIPPED.name(), rounds, samples, alpha, FEATURES, CLASSES, local.getOptimizer());
     for (Map.Entry<String, FederatedTrainingSpec.Strategy> e : strategies().entrySet()) {
       double clean = federation.run(Strategies.forSpec(e.getValue()), rounds, Map.of(), false, seed).accuracy();
       double attacked = federation.run(Strategies.forSpec(e.getValue()), rounds, attacks, false, seed).accuracy();
-      System.out.printf("RESULT robust strategy=%s clean=%.4f attacked=%.4f delta=%+.4f%n", e.getKey(), clean, attacked, attacked - clean);
+      out.printf("RESULT robust strategy=%s clean=%.4f attacked=%.4f delta=%+.4f%n", e.getKey(), clean, attacked, attacked - clean);
     }
     // what the operator actually runs by default: the automatic norm bound in front of FedAvg
     FederatedRun.Outcome guarded = federation.run(Strategies.forSpec(strategies().get("FedAvg")), rounds, attacks, true, seed);
-    System.out.printf("note: FedAvg behind the automatic norm bound (the operator's default) under the same attack: attacked=%.4f,"
+    out.printf("note: FedAvg behind the automatic norm bound (the operator's default) under the same attack: attacked=%.4f,"
         + " %d of %d updates refused (the scaled one each round; the sign flip has an honest norm)%n", guarded.accuracy(), guarded.refused(),
         rounds * sites);
-    System.out.printf("robust: %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    out.printf("robust: %.1f s%n", (System.nanoTime() - t0) / 1e9);
     return 0;
   }
 
