@@ -124,7 +124,8 @@ public class FederatedTrainingStatus extends FedmeshStatus {
     public List<String> participants = new ArrayList<>();
     @JsonPropertyDescription("Sites selected that did not deliver in time.")
     public List<String> missed = new ArrayList<>();
-    @JsonPropertyDescription("Updates refused this round (admission or norm bound), by site with the reason; the round went on without them.")
+    @JsonPropertyDescription("Updates refused this round (admission or norm bound), by site with the reason (at most 20; an UpdateRefused Event"
+        + " names every one); the round went on without them.")
     public List<Refusal> refused;
     @JsonPropertyDescription("Samples behind the aggregated updates.")
     public Long samples;

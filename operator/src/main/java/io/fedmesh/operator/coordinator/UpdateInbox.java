@@ -129,11 +129,24 @@ public final class UpdateInbox {
       if (r.refused.containsKey(site) || (!dropAccepted && r.updates.containsKey(site))) {
         return false;
       }
-      r.refused.put(site, reason);
+      r.refused.put(site, printable(reason));
       r.updates.remove(site);
     }
     listeners.forEach(l -> l.accept(training)); // the round may now have heard from everyone
     return true;
+  }
+
+  /** Longest refusal reason kept: a reason may quote a header field the peer chose. */
+  static final int MAX_REASON = 300;
+
+  /** The reason as status and Events may carry it: printable characters only, at most {@link #MAX_REASON}. */
+  static String printable(String reason) {
+    StringBuilder b = new StringBuilder(Math.min(reason.length(), MAX_REASON + 1));
+    for (int i = 0; i < reason.length() && b.length() < MAX_REASON; i++) {
+      char c = reason.charAt(i);
+      b.append(c >= 0x20 && c < 0x7f ? c : '?');
+    }
+    return reason.length() > MAX_REASON ? b.append("...").toString() : b.toString();
   }
 
   /** Refused updates of the open round, by site (a sorted copy). */

@@ -57,13 +57,23 @@ final class RoundRefusals {
     return refused;
   }
 
-  /** The round record's form: sorted by site, null when nothing was refused (the field stays out of status). */
+  /** Refusals a round record keeps: 50 records of them must stay far below an object's size limit. */
+  static final int MAX_RECORDED = 20;
+
+  /**
+   * The round record's form: sorted by site, at most {@link #MAX_RECORDED} (the Events name every
+   * one), null when nothing was refused (the field stays out of status).
+   */
   static List<Refusal> record(Map<String, String> refused) {
     if (refused.isEmpty()) {
       return null;
     }
     List<Refusal> out = new ArrayList<>();
-    new java.util.TreeMap<>(refused).forEach((site, reason) -> out.add(new Refusal(site, reason)));
+    new java.util.TreeMap<>(refused).forEach((site, reason) -> {
+      if (out.size() < MAX_RECORDED) {
+        out.add(new Refusal(site, reason));
+      }
+    });
     return out;
   }
 }

@@ -44,4 +44,13 @@ class UpdateInboxRefusalTest {
     inbox.open("ns/ft", 3, Set.of("a", "b")); // retried after a missed quorum
     assertThat(inbox.refusals("ns/ft", 3)).containsKey("a");
   }
+
+  @Test
+  void aReasonQuotingPeerBytesIsKeptPrintableAndShort() {
+    UpdateInbox inbox = new UpdateInbox();
+    inbox.open("ns/ft", 4, Set.of("a"));
+    inbox.refuse("ns/ft", 4, "a", "base_model_version \u001b[31m" + "x".repeat(10_000) + " is not the model this round trains");
+    String kept = inbox.refusals("ns/ft", 4).get("a");
+    assertThat(kept).startsWith("base_model_version ?[31mxxx").endsWith("...").hasSize(UpdateInbox.MAX_REASON + 3);
+  }
 }
