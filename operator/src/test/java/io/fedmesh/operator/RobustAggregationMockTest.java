@@ -106,6 +106,10 @@ class RobustAggregationMockTest {
           && events.stream().anyMatch(e -> "SiteQuarantined".equals(e.getReason()) && e.getMessage().contains("site-x"))
           && events.stream().anyMatch(e -> "Quarantined".equals(e.getReason()) && "site-x".equals(e.getInvolvedObject().getName()));
     });
+    // deleting the training lets the site go: its EdgeSite no longer names it
+    client.resources(FederatedTraining.class).inNamespace("default").withName("robust").delete();
+    await().atMost(Duration.ofSeconds(20)).until(() -> client.resources(EdgeSite.class).inNamespace("default").withName("site-x").get()
+        .getStatus().quarantinedBy == null);
     // the honest sites move every weight halfway to 0.25 each round; the boosted update (50x) would overshoot far
     float[] model = new CheckpointStore(checkpoints).load("default", "robust", "robust-r3").orElseThrow();
     for (float w : model) {
