@@ -16,7 +16,13 @@ import java.util.List;
 
 /** What a federated training run should do. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = FederatedTrainingSpec.KRUM_QUORUM_RULE, message = "Krum needs spec.participants.minSites of at least"
+    + " 2 x strategy.krum.byzantine + 3 (5 with the default byzantine 1): it tolerates f hostile updates only among more than 2f+2")
 public class FederatedTrainingSpec {
+  static final String KRUM_QUORUM_RULE = "!has(self.strategy) || self.strategy.type != 'Krum' || (has(self.participants)"
+      + " && has(self.participants.minSites) && self.participants.minSites >= 2 * (has(self.strategy.krum)"
+      + " && has(self.strategy.krum.byzantine) ? self.strategy.krum.byzantine : " + TrainingDefaults.KRUM_BYZANTINE_TEXT + ") + 3)";
+
   static final String DNS1123 = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
 
   @Required
