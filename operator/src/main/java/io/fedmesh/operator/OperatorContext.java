@@ -77,7 +77,7 @@ public record OperatorContext(KubernetesClient client, OperatorConfig config, Fe
     federation.inbox.onAccepted(wakeups::wake);
     federation.onSiteChange(wakeups::siteChanged);
     forgetTraining.set(key -> {
-      rounds.discard(key);
+      rounds.deleted(key);
       trainingStatus.forget(key);
     });
     var clusterStatus = new StatusRecorder<>(client, HpcCluster.class, HpcClusterStatus.class, k -> java.util.Optional.empty());

@@ -47,7 +47,7 @@ final class TestLearner implements AutoCloseable {
   final List<String> refusals = new CopyOnWriteArrayList<>();
 
   /** How a hostile learner breaks its updates. */
-  enum Tamper { NONE, NAN_WEIGHT, WRONG_SHAPE, HUGE_TOTAL, HUGE_SAMPLES, NAN_LOSS }
+  enum Tamper { NONE, NAN_WEIGHT, WRONG_SHAPE, HUGE_TOTAL, HUGE_SAMPLES, NAN_LOSS, SCALED }
 
   volatile Tamper tamper = Tamper.NONE;
   /** Trains but keeps its updates to itself while set (a site that is slow to deliver, or would not deliver again). */
@@ -157,10 +157,16 @@ final class TestLearner implements AutoCloseable {
       chunks.forEachRemaining(c -> buf.writeBytes(c.getData().toByteArray()));
       int n = (int) a.getModel().getNumParameters();
       float[] w = UpdateCodec.decode(buf.toByteArray(), UpdateEncoding.F32, n);
+      float[] global = w.clone();
       for (int i = 0; i < n; i++) {
         w[i] += 0.5f * (target - w[i]);
       }
       Tamper t = tamper;
+      if (t == Tamper.SCALED) { // a well-formed update whose change is boosted 50x: only a norm bound sees it
+        for (int i = 0; i < n; i++) {
+          w[i] = global[i] + 50 * (w[i] - global[i]);
+        }
+      }
       if (t == Tamper.NAN_WEIGHT) {
         w[n / 2] = Float.NaN;
       }

@@ -40,4 +40,18 @@ public class EdgeSiteStatus extends FedmeshStatus {
 
   @JsonPropertyDescription("Rounds this site was selected for and missed.")
   public Long roundsMissed;
+
+  @JsonPropertyDescription("Trainings that do not select this site now because its updates were refused round after round.")
+  public List<Quarantine> quarantinedBy;
+
+  /** A training's quarantine of this site. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Quarantine {
+    @JsonPropertyDescription("The FederatedTraining (namespace/name).")
+    public String training;
+    @JsonPropertyDescription("Why: the refusals that led to it.")
+    public String reason;
+    @JsonPropertyDescription("The training's first round that may select the site again; absent: until the EdgeSite spec is edited.")
+    public Integer untilRound;
+  }
 }

@@ -16,7 +16,13 @@ import java.util.List;
 
 /** What a federated training run should do. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = FederatedTrainingSpec.KRUM_QUORUM_RULE, message = "Krum needs spec.participants.minSites of at least"
+    + " 2 x strategy.krum.byzantine + 3 (5 with the default byzantine 1): it tolerates f hostile updates only among more than 2f+2")
 public class FederatedTrainingSpec {
+  static final String KRUM_QUORUM_RULE = "!has(self.strategy) || self.strategy.type != 'Krum' || (has(self.participants)"
+      + " && has(self.participants.minSites) && self.participants.minSites >= 2 * (has(self.strategy.krum)"
+      + " && has(self.strategy.krum.byzantine) ? self.strategy.krum.byzantine : " + TrainingDefaults.KRUM_BYZANTINE_TEXT + ") + 3)";
+
   static final String DNS1123 = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
 
   @Required
@@ -66,11 +72,12 @@ public class FederatedTrainingSpec {
   @ValidationRule(value = "self.type != 'TrimmedMean' || (has(self.trimFraction) && self.trimFraction < 0.5)", message = "TrimmedMean needs trimFraction below 0.5")
   public static class Strategy {
     /** Supported strategies. */
-    public enum Type { FedAvg, FedProx, TrimmedMean, Median }
+    public enum Type { FedAvg, FedProx, TrimmedMean, Median, Krum, FedAdam }
 
     @Required
     @Default("FedAvg")
-    @JsonPropertyDescription("FedAvg (weighted by samples), FedProx, TrimmedMean or Median.")
+    @JsonPropertyDescription("FedAvg (weighted by samples), FedProx, TrimmedMean, Median, Krum (Multi-Krum with krum.select above 1)"
+        + " or FedAdam (server-side Adam over the mean update).")
     public Type type = Type.FedAvg;
 
     @Min(0)
@@ -81,6 +88,60 @@ public class FederatedTrainingSpec {
     @Max(0.49)
     @JsonPropertyDescription("Fraction trimmed at each end for TrimmedMean.")
     public Double trimFraction;
+
+    @JsonPropertyDescription("Krum / Multi-Krum settings (type Krum).")
+    public Krum krum;
+
+    @JsonPropertyDescription("FedAdam settings (type FedAdam); its moments are checkpointed with the model.")
+    public FedAdam fedAdam;
+
+    @Min(0)
+    @JsonPropertyDescription("Most L2 norm an update's difference from the round's global model may have; a larger one is refused"
+        + " before aggregation and named in the round's record. 0 or absent: automatic, " + TrainingDefaults.NORM_BOUND_FACTOR_TEXT
+        + " x the median norm of the round's updates (a round with fewer than " + TrainingDefaults.NORM_BOUND_MIN_UPDATES_TEXT
+        + " updates keeps all).")
+    public Double maxUpdateNorm;
+  }
+
+  /** Krum (Blanchard et al. 2017): the update(s) closest to their n-f-2 nearest neighbours. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Krum {
+    @Min(0)
+    @Default(TrainingDefaults.KRUM_BYZANTINE_TEXT)
+    @JsonPropertyDescription("f: Byzantine sites tolerated per round; a round needs more than 2f+2 updates.")
+    public Integer byzantine = TrainingDefaults.KRUM_BYZANTINE;
+
+    @Min(1)
+    @Default(TrainingDefaults.KRUM_SELECT_TEXT)
+    @JsonPropertyDescription("m: best-scored updates averaged (1 is Krum, more is Multi-Krum); at most n-f.")
+    public Integer select = TrainingDefaults.KRUM_SELECT;
+  }
+
+  /** FedAdam (Reddi et al. 2021, Adaptive Federated Optimization): Adam on the server over the mean update. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class FedAdam {
+    @Min(0.000001)
+    @Max(10)
+    @Default(TrainingDefaults.FEDADAM_LEARNING_RATE_TEXT)
+    @JsonPropertyDescription("Server learning rate eta.")
+    public Double serverLearningRate = TrainingDefaults.FEDADAM_LEARNING_RATE;
+
+    @Min(0)
+    @Max(0.999999)
+    @Default(TrainingDefaults.FEDADAM_BETA1_TEXT)
+    @JsonPropertyDescription("First-moment decay beta1, in [0, 1).")
+    public Double beta1 = TrainingDefaults.FEDADAM_BETA1;
+
+    @Min(0)
+    @Max(0.999999)
+    @Default(TrainingDefaults.FEDADAM_BETA2_TEXT)
+    @JsonPropertyDescription("Second-moment decay beta2, in [0, 1).")
+    public Double beta2 = TrainingDefaults.FEDADAM_BETA2;
+
+    @Min(0.000000001)
+    @Default(TrainingDefaults.FEDADAM_TAU_TEXT)
+    @JsonPropertyDescription("Adaptivity tau (added to the root of the second moment; larger is closer to FedAvgM).")
+    public Double tau = TrainingDefaults.FEDADAM_TAU;
   }
 
   /** Which sites take part. */
@@ -104,6 +165,19 @@ public class FederatedTrainingSpec {
     @Default(TrainingDefaults.FRACTION_TEXT)
     @JsonPropertyDescription("Fraction of eligible sites sampled per round (at least minSites).")
     public Double fraction = TrainingDefaults.FRACTION;
+
+    @Min(1)
+    @Max(1000)
+    @Default(TrainingDefaults.QUARANTINE_AFTER_TEXT)
+    @JsonPropertyDescription("A site whose update is refused in this many consecutive rounds of this training is quarantined: not selected again for a while (its EdgeSite status says why).")
+    public Integer quarantineAfter = TrainingDefaults.QUARANTINE_AFTER;
+
+    @Min(0)
+    @Max(10000)
+    @Default(TrainingDefaults.QUARANTINE_ROUNDS_TEXT)
+    @JsonPropertyDescription("Rounds of this training a quarantined site sits out; 0 keeps it out until its EdgeSite spec is edited"
+        + " (re-admitted, e.g. cordoned and uncordoned).")
+    public Integer quarantineRounds = TrainingDefaults.QUARANTINE_ROUNDS;
   }
 
   /** Local training at each site. */

@@ -57,6 +57,10 @@ public class FederatedTrainingStatus extends FedmeshStatus {
   @JsonPropertyDescription("SimulationBursts this training created.")
   public List<String> burstsRequested = new ArrayList<>();
 
+  @JsonPropertyDescription("Sites this training does not select now, their updates refused round after round (spec.participants"
+      + ".quarantineAfter); kept here so a restarted operator keeps them out.")
+  public List<QuarantinedSite> quarantined;
+
   @JsonPropertyDescription("Model and update bytes moved over the WAN in total.")
   public Long bytesMoved;
 
@@ -119,6 +123,35 @@ public class FederatedTrainingStatus extends FedmeshStatus {
     }
   }
 
+  /** A site the training keeps out of its rounds for now. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class QuarantinedSite {
+    @JsonPropertyDescription("The EdgeSite.")
+    public String site;
+    @JsonPropertyDescription("Why: the refusals that led to it.")
+    public String reason;
+    @JsonPropertyDescription("First round that may select the site again; absent: until the EdgeSite's spec changes.")
+    public Integer untilRound;
+    @JsonPropertyDescription("The EdgeSite's metadata.generation when it was quarantined (a newer one re-admits it).")
+    public Long edgeSiteGeneration;
+  }
+
+  /** An update the coordinator refused, and why. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Refusal {
+    @JsonPropertyDescription("The site that sent it.")
+    public String site;
+    @JsonPropertyDescription("Why it was refused (the field and the bound).")
+    public String reason;
+
+    public Refusal() {}
+
+    public Refusal(String site, String reason) {
+      this.site = site;
+      this.reason = reason;
+    }
+  }
+
   /** One completed round. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class RoundRecord {
@@ -128,6 +161,9 @@ public class FederatedTrainingStatus extends FedmeshStatus {
     public List<String> participants = new ArrayList<>();
     @JsonPropertyDescription("Sites selected that did not deliver in time.")
     public List<String> missed = new ArrayList<>();
+    @JsonPropertyDescription("Updates refused this round (admission or norm bound), by site with the reason (at most 20; an UpdateRefused Event"
+        + " names every one); the round went on without them.")
+    public List<Refusal> refused;
     @JsonPropertyDescription("Samples behind the aggregated updates.")
     public Long samples;
     @JsonPropertyDescription("Mean training loss reported by the sites, weighted by samples.")

@@ -32,5 +32,35 @@ public final class TrainingDefaults {
   /** Deadline of a bridge data download, which moves whole burst outputs. */
   public static final int BRIDGE_FETCH_TIMEOUT_SECONDS = 60;
 
+  /** Krum's f (Byzantine sites tolerated per round) and m (updates averaged; 1 is plain Krum). */
+  public static final int KRUM_BYZANTINE = 1;
+  public static final String KRUM_BYZANTINE_TEXT = "1";
+  public static final int KRUM_SELECT = 1;
+  public static final String KRUM_SELECT_TEXT = "1";
+  /** FedAdam defaults after Reddi et al. (2021): eta 0.01 suits SGD-trained MLPs; tau 1e-3 as in their sweeps. */
+  public static final double FEDADAM_LEARNING_RATE = 0.01;
+  public static final String FEDADAM_LEARNING_RATE_TEXT = "0.01";
+  public static final double FEDADAM_BETA1 = 0.9;
+  public static final String FEDADAM_BETA1_TEXT = "0.9";
+  public static final double FEDADAM_BETA2 = 0.99;
+  public static final String FEDADAM_BETA2_TEXT = "0.99";
+  public static final double FEDADAM_TAU = 0.001;
+  public static final String FEDADAM_TAU_TEXT = "0.001";
+  /**
+   * The automatic norm bound (spec.strategy.maxUpdateNorm 0 or absent): k x the median delta norm
+   * of the round. Honest updates of one round differ in norm by small factors; k = 3 leaves them
+   * room and still refuses a boosted (scaled) update.
+   */
+  public static final double NORM_BOUND_FACTOR = 3.0;
+  public static final String NORM_BOUND_FACTOR_TEXT = "3";
+  /** Fewer updates than this give no trustworthy median: the automatic bound keeps them all. */
+  public static final int NORM_BOUND_MIN_UPDATES = 3;
+  public static final String NORM_BOUND_MIN_UPDATES_TEXT = "3";
+  /** Consecutive rounds with a refused update before a site is quarantined, and the rounds it then sits out. */
+  public static final int QUARANTINE_AFTER = 3;
+  public static final String QUARANTINE_AFTER_TEXT = "3";
+  public static final int QUARANTINE_ROUNDS = 5;
+  public static final String QUARANTINE_ROUNDS_TEXT = "5";
+
   private TrainingDefaults() {}
 }

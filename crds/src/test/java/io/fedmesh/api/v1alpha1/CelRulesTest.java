@@ -47,6 +47,9 @@ class CelRulesTest {
     CASES.put("!has(self.delta) || (self.delta > 0.0 && self.delta < 1.0)",
         new Cases(Map.of("delta", 1e-5), Map.of("delta", 1.0)));
     CASES.put("self.min <= self.max", new Cases(Map.of("min", 0.0, "max", 1.0), Map.of("min", 2.0, "max", 1.0)));
+    CASES.put(FederatedTrainingSpec.KRUM_QUORUM_RULE, new Cases(
+        Map.of("strategy", Map.of("type", "Krum", "krum", Map.of("byzantine", 2L)), "participants", Map.of("minSites", 7L)),
+        Map.of("strategy", Map.of("type", "Krum"), "participants", Map.of("minSites", 4L))));
   }
 
   static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()

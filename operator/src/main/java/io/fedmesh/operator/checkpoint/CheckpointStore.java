@@ -12,11 +12,15 @@ import java.util.Optional;
 
 /**
  * Global model checkpoints on a file system: {@code <dir>/<namespace>/<training>/<version>.bin}
- * (little-endian float32) plus {@code <version>.json} metadata. Written to a temporary file and
- * renamed, so a crash never leaves a torn checkpoint.
+ * (little-endian float32) plus {@code <version>.json} metadata, and for a strategy with state
+ * (FedAdam's moments) {@code <version>.state.bin} beside them. Written to a temporary file and
+ * renamed, so a crash never leaves a torn checkpoint; the state is written before the model, so a
+ * model that exists always has the state it was made with.
  */
 public final class CheckpointStore {
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static final String STATE = ".state.bin";
 
   private final Path root;
 
@@ -52,6 +56,34 @@ public final class CheckpointStore {
       return Optional.of(UpdateCodec.decode(Files.readAllBytes(bin), UpdateEncoding.F32, meta.parameters()));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read checkpoint " + bin + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Saves a strategy's state after the round that made {@code version} (call before {@link #save}). */
+  public void saveState(String namespace, String training, String version, float[] state) {
+    Path dir = root.resolve(namespace).resolve(training);
+    try {
+      Files.createDirectories(dir);
+      AtomicFiles.write(dir.resolve(version + STATE), UpdateCodec.encode(state, UpdateEncoding.F32));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write strategy state " + version + STATE + " under " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The strategy state saved with {@code version}, empty when none was. */
+  public Optional<float[]> loadState(String namespace, String training, String version) {
+    Path file = root.resolve(namespace).resolve(training).resolve(version + STATE);
+    if (!Files.exists(file)) {
+      return Optional.empty();
+    }
+    try {
+      byte[] bytes = Files.readAllBytes(file);
+      if (bytes.length % Float.BYTES != 0) {
+        throw new UncheckedIOException(new IOException("strategy state " + file + " is torn: " + bytes.length + " bytes"));
+      }
+      return Optional.of(UpdateCodec.decode(bytes, UpdateEncoding.F32, bytes.length / Float.BYTES));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read strategy state " + file + ": " + e.getMessage(), e);
     }
   }
 

@@ -17,6 +17,8 @@ import java.util.function.Consumer;
  * acknowledged but never counted twice, even just after its round closed; a training that ends
  * is forgotten whole. An accepted update is on disk ({@link AcceptedUpdateStore}) before the
  * offer returns, so what the coordinator acknowledges survives a crash of the operator.
+ * A refused update (admission or norm bound) is kept on record for its round,
+ * one reason per site, and its site is no longer waited for.
  */
 public final class UpdateInbox {
   /** What happened to an offered update. */
@@ -31,6 +33,8 @@ public final class UpdateInbox {
     final String baseVersion;
     final Set<String> participants;
     final Map<String, ClientUpdate> updates = new HashMap<>();
+    /** Site to why its update was refused; only participants, one entry each, so a peer cannot grow it. */
+    final Map<String, String> refused = new java.util.TreeMap<>();
 
     OpenRound(int round, String baseVersion, Set<String> participants) {
       this.round = round;
@@ -89,6 +93,7 @@ public final class UpdateInbox {
       OpenRound merged = new OpenRound(round, baseVersion, all);
       synchronized (previous) {
         merged.updates.putAll(previous.updates);
+        merged.refused.putAll(previous.refused);
       }
       return merged;
     });
@@ -98,10 +103,72 @@ public final class UpdateInbox {
     open.remove(training);
   }
 
-  /** True when {@code site} was selected for the open {@code round} of {@code training}, or already delivered to it. */
+  /**
+   * True when {@code site} was selected for the open {@code round} of {@code training}, or already
+   * delivered to it; false once its update for the round was refused (it is not read again).
+   */
   public boolean expects(String training, int round, String site) {
     OpenRound r = open.get(training);
-    return r != null && r.round == round && r.participants.contains(site);
+    if (r == null || r.round != round || !r.participants.contains(site)) {
+      return false;
+    }
+    synchronized (r) {
+      return !r.refused.containsKey(site);
+    }
+  }
+
+  /**
+   * Records that {@code site}'s update for the open {@code round} was refused at admission. Only a
+   * selected site of the open round that has not delivered is recorded, once: false for anything
+   * else, so a stranger cannot write into the record nor undo a delivered update.
+   */
+  public boolean refuse(String training, int round, String site, String reason) {
+    return refuse(training, round, site, reason, false);
+  }
+
+  /** Refuses an update the inbox accepted (the norm bound, at the round's close), dropping it. */
+  public boolean refuseAccepted(String training, int round, String site, String reason) {
+    return refuse(training, round, site, reason, true);
+  }
+
+  private boolean refuse(String training, int round, String site, String reason, boolean dropAccepted) {
+    OpenRound r = open.get(training);
+    if (r == null || r.round != round || !r.participants.contains(site)) {
+      return false;
+    }
+    synchronized (r) {
+      if (r.refused.containsKey(site) || (!dropAccepted && r.updates.containsKey(site))) {
+        return false;
+      }
+      r.refused.put(site, printable(reason));
+      r.updates.remove(site);
+    }
+    listeners.forEach(l -> l.accept(training)); // the round may now have heard from everyone
+    return true;
+  }
+
+  /** Longest refusal reason kept: a reason may quote a header field the peer chose. */
+  static final int MAX_REASON = 300;
+
+  /** The reason as status and Events may carry it: printable characters only, at most {@link #MAX_REASON}. */
+  static String printable(String reason) {
+    StringBuilder b = new StringBuilder(Math.min(reason.length(), MAX_REASON + 1));
+    for (int i = 0; i < reason.length() && b.length() < MAX_REASON; i++) {
+      char c = reason.charAt(i);
+      b.append(c >= 0x20 && c < 0x7f ? c : '?');
+    }
+    return reason.length() > MAX_REASON ? b.append("...").toString() : b.toString();
+  }
+
+  /** Refused updates of the open round, by site (a sorted copy). */
+  public Map<String, String> refusals(String training, int round) {
+    OpenRound r = open.get(training);
+    if (r == null || r.round != round) {
+      return Map.of();
+    }
+    synchronized (r) {
+      return new java.util.TreeMap<>(r.refused);
+    }
   }
 
   /** True when the update with this key was accepted before (a resend is acknowledged, not read). */
@@ -197,6 +264,10 @@ public final class UpdateInbox {
         if (!r.participants.contains(update.site())) {
           return new Result(Outcome.REJECTED, update.site() + " was not selected for round " + round);
         }
+        if (r.refused.containsKey(update.site())) {
+          return new Result(Outcome.REJECTED, update.site() + "'s update for round " + round + " was refused: "
+              + r.refused.get(update.site()));
+        }
         durable.save(training, round, idempotencyKey, r.baseVersion, update); // on disk before it counts and before the ack
         r.updates.put(update.site(), update);
       }
@@ -221,6 +292,13 @@ public final class UpdateInbox {
   public Set<String> receivedSites(String training, int round) {
     Set<String> sites = new HashSet<>();
     received(training, round).forEach(u -> sites.add(u.site()));
+    return sites;
+  }
+
+  /** Sites the open round need not wait for: those that delivered and those whose update was refused. */
+  public Set<String> settledSites(String training, int round) {
+    Set<String> sites = receivedSites(training, round);
+    sites.addAll(refusals(training, round).keySet());
     return sites;
   }
 }

@@ -167,6 +167,11 @@ final class UpdateReceiver implements StreamObserver<UpdateChunk> {
   private void fail(String why) {
     failed = true;
     LOG.warn("update refused{}: {}", header == null ? "" : " (" + header.getSiteName() + ")", why);
+    if (header != null && federation.inbox.refuse(header.getTraining(), header.getRound(), header.getSiteName(), why)) {
+      // on record for the round (the header named its open round and a selected site); not waited for, not asked again
+      String namespace = header.getTraining().substring(0, Math.max(0, header.getTraining().indexOf('/')));
+      federation.assignments.withdraw(namespace + "/" + header.getSiteName(), header.getTraining());
+    }
     response.onError(Status.INVALID_ARGUMENT.withDescription(why).asRuntimeException());
   }
 }

@@ -37,6 +37,20 @@ final class Candidates {
   }
 
   Eligible of(FederatedTraining ft) {
+    return of(ft, site -> false);
+  }
+
+  /** The EdgeSite's metadata.generation from the cache, null when it is not there. */
+  Long generationOf(String namespace, String site) {
+    return find(namespace, site).map(e -> e.getMetadata().getGeneration()).orElse(null);
+  }
+
+  java.util.Optional<EdgeSite> find(String namespace, String site) {
+    return sitesInNamespace.apply(namespace).stream().filter(e -> site.equals(e.getMetadata().getName())).findFirst();
+  }
+
+  /** @param quarantined sites this training does not select now */
+  Eligible of(FederatedTraining ft, java.util.function.Predicate<String> quarantined) {
     String namespace = ft.getMetadata().getNamespace();
     String key = namespace + "/" + ft.getMetadata().getName();
     var selector = ft.getSpec().participants == null ? null : ft.getSpec().participants.siteSelector;
@@ -44,6 +58,9 @@ final class Candidates {
     List<String> learners = new ArrayList<>();
     for (EdgeSite site : sitesInNamespace.apply(namespace)) {
       if (site.getSpec() != null && Boolean.TRUE.equals(site.getSpec().cordoned)) {
+        continue;
+      }
+      if (quarantined.test(site.getMetadata().getName())) {
         continue;
       }
       boolean learner = isSimulationLearner(site);

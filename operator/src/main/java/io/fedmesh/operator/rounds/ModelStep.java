@@ -6,7 +6,7 @@ import io.fedmesh.common.model.Evaluation;
 import io.fedmesh.common.model.MlpEvaluator;
 import io.fedmesh.operator.OperatorMetrics;
 import io.fedmesh.operator.aggregation.ClientUpdate;
-import io.fedmesh.operator.aggregation.Strategies;
+import io.fedmesh.operator.aggregation.StatefulStrategy;
 import io.fedmesh.operator.checkpoint.CheckpointStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +28,7 @@ final class ModelStep {
 
   Result apply(TrainingRun run, FederatedTrainingSpec.Strategy strategy, int round, List<ClientUpdate> updates) {
     long t0 = System.nanoTime();
-    float[] aggregated = Strategies.forSpec(strategy).aggregate(run.global, updates);
+    float[] aggregated = run.aggregator.aggregate(run.global, updates);
     metrics.aggregation().record(Duration.ofNanos(System.nanoTime() - t0));
     long samples = updates.stream().mapToLong(ClientUpdate::samples).sum();
     double trainLoss = weightedMean(updates, true);
@@ -40,6 +40,9 @@ final class ModelStep {
         : new Evaluation(run.model.task().metricName(), weightedMean(updates, false), trainLoss, samples);
     String version = run.name + "-r" + round;
     String digest = Digests.sha256(aggregated);
+    if (run.aggregator instanceof StatefulStrategy stateful) { // before the model: a saved model always has its state
+      stateful.state().ifPresent(state -> checkpoints.saveState(run.namespace, run.name, version, state));
+    }
     Path saved = checkpoints.save(run.namespace, run.name,
         new CheckpointStore.Meta(version, round, aggregated.length, digest, eval.metricName(), eval.metric()), aggregated);
     return new Result(aggregated, version, digest, eval, saved, trainLoss, samples, null);

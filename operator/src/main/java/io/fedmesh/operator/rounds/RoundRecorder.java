@@ -42,6 +42,19 @@ final class RoundRecorder {
     }
   }
 
+  /** A training quarantined {@code site} ({@code entry} set) or let it back ({@code entry} null): its EdgeSite status says so. */
+  void quarantine(String namespace, String training, String site, SiteQuarantine.Entry entry) {
+    io.fedmesh.api.v1alpha1.EdgeSiteStatus.Quarantine q = null;
+    if (entry != null) {
+      q = new io.fedmesh.api.v1alpha1.EdgeSiteStatus.Quarantine();
+      q.training = training;
+      q.reason = entry.reason();
+      q.untilRound = entry.untilRound();
+    }
+    io.fedmesh.api.v1alpha1.EdgeSiteStatus.Quarantine value = q;
+    sites.report(namespace + "/" + site, f -> f.withQuarantine(training, value));
+  }
+
   void modelVersion(TrainingRun run, ModelStep.Result result, int round) {
     DistributedModelStatus.ModelVersion v = new DistributedModelStatus.ModelVersion();
     v.version = result.version();

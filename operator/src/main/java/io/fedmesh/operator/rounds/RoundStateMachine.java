@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -50,6 +51,7 @@ final class RoundStateMachine {
   private final OperatorMetrics metrics;
   private final Clock clock;
   private final ParticipantSelector selector = new ParticipantSelector();
+  private final RoundRefusals refusals;
 
   RoundStateMachine(Federation federation, Candidates candidates, ModelStep modelStep, RoundRecorder recorder, EventRecorder events,
       OperatorMetrics metrics, Clock clock) {
@@ -60,6 +62,7 @@ final class RoundStateMachine {
     this.events = events;
     this.metrics = metrics;
     this.clock = clock;
+    this.refusals = new RoundRefusals(federation, events);
   }
 
   /**
@@ -81,7 +84,7 @@ final class RoundStateMachine {
     if (wait != null) {
       return new Step(st, wait, false);
     }
-    Set<String> received = federation.inbox.receivedSites(run.key, plan.round());
+    Set<String> received = federation.inbox.settledSites(run.key, plan.round());
     Set<String> missing = new TreeSet<>(plan.participants());
     missing.removeAll(received);
     boolean expired = !clock.instant().isBefore(plan.deadline());
@@ -105,7 +108,7 @@ final class RoundStateMachine {
     if (!now.isBefore(plan.deadline())) {
       return null;
     }
-    Set<String> received = federation.inbox.receivedSites(run.key, plan.round());
+    Set<String> received = federation.inbox.settledSites(run.key, plan.round()); // a refused site is not waited for
     boolean waitingForSomeone = false;
     for (String p : plan.participants()) {
       if (!received.contains(p) && federation.sites.get(run.namespace, p).map(SiteSession::available).orElse(false)) {
@@ -126,7 +129,12 @@ final class RoundStateMachine {
       // the samples of bursts this training asked for join its last round rather than being wasted
       return new Step(TrainingStatuses.waitingForBursts(st, previous, ft, round, unfinished), WAITING_RECHECK, false);
     }
-    Candidates.Eligible eligible = candidates.of(ft);
+    for (String site : run.quarantine.release(round, name -> candidates.generationOf(run.namespace, name))) {
+      recorder.quarantine(run.namespace, run.key, site, null);
+      events.normal(ft, "SiteReleased", "site " + site + " may be selected again from round " + round + ": its quarantine ended");
+    }
+    st.quarantined = run.quarantine.toStatus();
+    Candidates.Eligible eligible = candidates.of(ft, run.quarantine::holds);
     int minSites = minSites(s);
     if (eligible.size() < minSites) {
       return new Step(TrainingStatuses.waitingForSites(st, previous, ft, eligible.size(), minSites), WAITING_RECHECK, false);
@@ -174,12 +182,15 @@ final class RoundStateMachine {
   private Step close(FederatedTraining ft, FederatedTrainingStatus st, FederatedTrainingStatus previous, TrainingRun run, RoundPlan plan) {
     FederatedTrainingSpec s = ft.getSpec();
     Instant closedAt = clock.instant(); // a round lasts from its opening to its aggregation
-    List<ClientUpdate> updates = federation.inbox.received(run.key, plan.round());
+    List<ClientUpdate> updates = refusals.screen(run, plan);
+    Map<String, String> refused = refusals.announce(ft, run, plan.round());
     federation.assignments.withdrawAll(run.key);
     Set<String> delivered = new HashSet<>();
     updates.forEach(u -> delivered.add(u.site()));
-    List<String> missed = plan.participants().stream().filter(p -> !delivered.contains(p)).sorted().toList();
-    recorder.reliability(run.namespace, delivered, missed);
+    List<String> missed = plan.participants().stream().filter(p -> !delivered.contains(p) && !refused.containsKey(p)).sorted().toList();
+    Set<String> notDelivered = new TreeSet<>(missed);
+    notDelivered.addAll(refused.keySet());
+    recorder.reliability(run.namespace, delivered, notDelivered);
     recorder.assigned(run.namespace, plan.participants());
     run.open = null;
     int minSites = minSites(s);
@@ -213,6 +224,9 @@ final class RoundStateMachine {
     // q as the round was opened: its participants among the eligible sites counted then (status.activeSites)
     st.privacy = TrainingPrivacy.afterRound(s, st.privacy, plan.participants().size(), st.activeSites == null ? 0 : st.activeSites);
     rec.epsilon = st.privacy == null ? null : st.privacy.epsilon;
+    rec.refused = RoundRefusals.record(refused);
+    quarantine(ft, run, plan.round(), refused, delivered);
+    st.quarantined = run.quarantine.toStatus();
     MetricValue metric = new MetricValue(eval.metricName(), TrainingStatuses.round4(eval.metric()));
     metrics.roundCompleted(Duration.between(plan.openedAt(), closedAt), updates.size());
     recorder.modelVersion(run, result, plan.round());
@@ -226,6 +240,24 @@ final class RoundStateMachine {
       return finish(ft, st, previous, target);
     }
     return open(ft, st, previous, run, plan.round() + 1, 1, Set.of()); // no idle time between rounds
+  }
+
+  /** Sites refused round after round sit out the next rounds of this training; their EdgeSite and an Event say why. */
+  private void quarantine(FederatedTraining ft, TrainingRun run, int round, Map<String, String> refused, Set<String> delivered) {
+    FederatedTrainingSpec.Participants p = ft.getSpec().participants;
+    int after = p == null || p.quarantineAfter == null ? TrainingDefaults.QUARANTINE_AFTER : p.quarantineAfter;
+    int rounds = p == null || p.quarantineRounds == null ? TrainingDefaults.QUARANTINE_ROUNDS : p.quarantineRounds;
+    for (SiteQuarantine.Entry e : run.quarantine.afterRound(round, refused, delivered, after, rounds,
+        name -> candidates.generationOf(run.namespace, name))) {
+      String until = e.untilRound() != null ? "until round " + e.untilRound() + " of " + run.key
+          : "until its EdgeSite is re-admitted (any spec edit, e.g. cordon and uncordon)";
+      String message = "site " + e.site() + " is not selected " + until + ": " + e.reason();
+      LOG.warn("{}: {}", run.key, message);
+      recorder.quarantine(run.namespace, run.key, e.site(), e);
+      events.warning(ft, "SiteQuarantined", message);
+      candidates.find(run.namespace, e.site()).ifPresent(site -> events.warning(site, "Quarantined", "by " + run.key + " " + until
+          + ": " + e.reason()));
+    }
   }
 
   private Step finish(FederatedTraining ft, FederatedTrainingStatus st, FederatedTrainingStatus previous, boolean target) {

@@ -29,14 +29,18 @@ public final class TrainingRounds {
   private final TrainingRuns runs;
   private final RoundStateMachine machine;
   private final EventRecorder events;
+  private final RoundRecorder recorder;
+  private final Function<String, List<EdgeSite>> sitesInNamespace;
 
   public TrainingRounds(TrainingRuns runs, Federation federation, CheckpointStore checkpoints, EventRecorder events, OperatorMetrics metrics,
       Function<String, List<EdgeSite>> sitesInNamespace, CoalescingStatusWriter<DistributedModelStatus, DistributedModel> models,
       SiteStatusWriter sites, Clock clock) {
     this.runs = runs;
     this.events = events;
+    this.recorder = new RoundRecorder(federation, models, sites);
+    this.sitesInNamespace = sitesInNamespace;
     this.machine = new RoundStateMachine(federation, new Candidates(federation, sitesInNamespace), new ModelStep(checkpoints, metrics),
-        new RoundRecorder(federation, models, sites), events, metrics, clock);
+        recorder, events, metrics, clock);
   }
 
   public boolean isRunning(FederatedTraining ft) {
@@ -100,6 +104,21 @@ public final class TrainingRounds {
   /** This process stops running the training for now (its persisted updates stay for a later run). */
   public void end(String key) {
     runs.end(key);
+  }
+
+  /**
+   * The training was deleted: the sites it quarantined no longer name it. (A finished training's
+   * quarantines stay on its sites, as in its own status, until it is deleted.)
+   */
+  public void deleted(String key) {
+    runs.discard(key); // its persisted updates go with it
+    String namespace = key.substring(0, Math.max(0, key.indexOf('/')));
+    for (EdgeSite site : sitesInNamespace.apply(namespace)) {
+      var q = site.getStatus() == null ? null : site.getStatus().quarantinedBy;
+      if (q != null && q.stream().anyMatch(x -> key.equals(x.training))) {
+        recorder.quarantine(namespace, key, site.getMetadata().getName(), null);
+      }
+    }
   }
 
   public void endAll() {

@@ -4,6 +4,10 @@ import io.fedmesh.api.v1alpha1.FederatedTraining;
 import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
 import io.fedmesh.common.data.Dataset;
 import io.fedmesh.common.model.MlpSpec;
+import io.fedmesh.operator.aggregation.AggregationStrategy;
+import io.fedmesh.operator.aggregation.Strategies;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * What a training's rounds keep in memory between reconciles: the global model, its version, the
@@ -24,6 +28,12 @@ final class TrainingRun {
   final String modelRef;
   /** How updates aggregate, as the run started (from {@link #pinnedSpec}). */
   final FederatedTrainingSpec.Strategy strategy;
+  /** The strategy's one instance for this run: FedAdam's moments live in it. */
+  final AggregationStrategy aggregator;
+  /** Sites this training does not select for now, after repeated refusals. */
+  final SiteQuarantine quarantine = new SiteQuarantine();
+  /** round/site of the refusals already announced in an Event (a retried round closes more than once). */
+  final Set<String> announcedRefusals = new HashSet<>();
   float[] global;
   String version;
   /** The open round, or null between rounds (and right after a restart). */
@@ -51,6 +61,7 @@ final class TrainingRun {
     this.pinnedSpec = pinnedSpec;
     this.modelRef = ft.getSpec().modelRef;
     this.strategy = strategyOf(pinnedSpec, ft.getSpec().strategy);
+    this.aggregator = Strategies.forSpec(strategy);
     this.global = global;
     this.version = version;
   }

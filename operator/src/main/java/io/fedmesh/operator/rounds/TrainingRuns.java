@@ -15,6 +15,7 @@ import io.fedmesh.common.model.MlpParameters;
 import io.fedmesh.common.model.MlpSpec;
 import io.fedmesh.common.model.TaskKind;
 import io.fedmesh.operator.checkpoint.AcceptedUpdateStore;
+import io.fedmesh.operator.aggregation.StatefulStrategy;
 import io.fedmesh.operator.checkpoint.CheckpointStore;
 import io.fedmesh.operator.coordinator.Federation;
 import io.fedmesh.operator.status.EventRecorder;
@@ -125,6 +126,10 @@ public final class TrainingRuns {
     SimulationFeed feed = new SimulationFeed(client, federation, events, ft, bursts);
     federation.drainBytes(ns + "/" + name);
     TrainingRun run = new TrainingRun(ft, spec, evaluation, feed, pinned, global, version);
+    run.quarantine.restore(st);
+    if (done > 0 && run.aggregator instanceof StatefulStrategy stateful) {
+      restoreState(ft, run, stateful);
+    }
     run.recovery = recover(ft, run, done);
     return new Started(run, null, null);
   }
@@ -154,6 +159,26 @@ public final class TrainingRuns {
           + " acknowledged before the operator restarted");
     }
     return new Recovery(round, updates, participants);
+  }
+
+  /** FedAdam's moments continue from the checkpoint they were saved with; lost ones start again from zero, said aloud. */
+  private void restoreState(FederatedTraining ft, TrainingRun run, StatefulStrategy stateful) {
+    float[] state = checkpoints.loadState(run.namespace, run.name, run.version).orElse(null);
+    if (state == null) {
+      String why = "no strategy state beside checkpoint " + run.version + " (written by an operator before " + run.strategy.type
+          + " kept it): its moments start again from zero";
+      LOG.warn("{}: {}", run.key, why);
+      events.warning(ft, "StrategyStateMissing", why);
+      return;
+    }
+    try {
+      stateful.restore(state, run.global.length);
+    } catch (IllegalArgumentException e) {
+      LOG.warn("{}: {}; its moments start again from zero", run.key, e.getMessage());
+      events.warning(ft, "StrategyStateMissing", e.getMessage() + "; its moments start again from zero");
+      return;
+    }
+    LOG.info("{}: {} state restored from checkpoint {}", run.key, run.strategy.type, run.version);
   }
 
   /** The fields a run keeps from its start: the model it trains and how updates aggregate. */

@@ -47,6 +47,9 @@ public final class EdgeSiteStatuses {
     if (facts.assignedLearners() != null) {
       st.assignedLearners = new ArrayList<>(facts.assignedLearners());
     }
+    if (facts.quarantinedBy() != null) {
+      st.quarantinedBy = facts.quarantinedBy().isEmpty() ? null : new ArrayList<>(new java.util.TreeMap<>(facts.quarantinedBy()).values());
+    }
     if (hb != null || facts.offlineAfter() != null) {
       st.observedGeneration = generation;
     }

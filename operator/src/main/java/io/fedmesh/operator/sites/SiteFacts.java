@@ -1,10 +1,13 @@
 package io.fedmesh.operator.sites;
 
 import io.fedmesh.api.v1alpha1.DatasetRef;
+import io.fedmesh.api.v1alpha1.EdgeSiteStatus;
 import io.fedmesh.api.v1alpha1.LinkQuality;
 import io.fedmesh.api.v1alpha1.Quantities;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What the operator knows of one site, gathered from every producer (heartbeats, the liveness
@@ -13,9 +16,11 @@ import java.util.List;
  *
  * @param heartbeat the agent's last report, null when no agent has reported to this operator
  * @param offlineAfter set when heartbeats stopped: the silence that made the site Offline
+ * @param quarantinedBy the trainings that keep the site out, by namespace/name; null says nothing
  */
-public record SiteFacts(Heartbeat heartbeat, Offline offlineAfter, Long roundsCompleted, Long roundsMissed, List<String> assignedLearners) {
-  public static final SiteFacts NONE = new SiteFacts(null, null, null, null, null);
+public record SiteFacts(Heartbeat heartbeat, Offline offlineAfter, Long roundsCompleted, Long roundsMissed, List<String> assignedLearners,
+    Map<String, EdgeSiteStatus.Quarantine> quarantinedBy) {
+  public static final SiteFacts NONE = new SiteFacts(null, null, null, null, null, null);
 
   /** One heartbeat's facts. */
   public record Heartbeat(Instant at, boolean degraded, String message, String agentVersion, LinkQuality link, Quantities free,
@@ -26,19 +31,31 @@ public record SiteFacts(Heartbeat heartbeat, Offline offlineAfter, Long roundsCo
 
   /** A heartbeat clears an Offline mark: the site is back. */
   public SiteFacts withHeartbeat(Heartbeat hb) {
-    return new SiteFacts(hb, null, roundsCompleted, roundsMissed, assignedLearners);
+    return new SiteFacts(hb, null, roundsCompleted, roundsMissed, assignedLearners, quarantinedBy);
   }
 
   public SiteFacts withOffline(Offline off) {
-    return new SiteFacts(heartbeat, off, roundsCompleted, roundsMissed, assignedLearners);
+    return new SiteFacts(heartbeat, off, roundsCompleted, roundsMissed, assignedLearners, quarantinedBy);
   }
 
   public SiteFacts withReliability(long completed, long missed) {
-    return new SiteFacts(heartbeat, offlineAfter, completed, missed, assignedLearners);
+    return new SiteFacts(heartbeat, offlineAfter, completed, missed, assignedLearners, quarantinedBy);
   }
 
   public SiteFacts withAssigned(List<String> trainings) {
-    return new SiteFacts(heartbeat, offlineAfter, roundsCompleted, roundsMissed, List.copyOf(trainings));
+    return new SiteFacts(heartbeat, offlineAfter, roundsCompleted, roundsMissed, List.copyOf(trainings), quarantinedBy);
+  }
+
+  /** A training quarantined this site ({@code q} set) or released it ({@code q} null). */
+  public SiteFacts withQuarantine(String training, EdgeSiteStatus.Quarantine q) {
+    Map<String, EdgeSiteStatus.Quarantine> all =
+        new TreeMap<>(quarantinedBy == null ? Map.of() : quarantinedBy);
+    if (q == null) {
+      all.remove(training);
+    } else {
+      all.put(training, q);
+    }
+    return new SiteFacts(heartbeat, offlineAfter, roundsCompleted, roundsMissed, assignedLearners, Map.copyOf(all));
   }
 
   /** The phase these facts give, null when they say nothing about it. */

@@ -57,6 +57,7 @@ public final class TrainingValidator {
       if (st.type == FederatedTrainingSpec.Strategy.Type.TrimmedMean && st.trimFraction == null) {
         p.add("spec.strategy.trimFraction must be set (between 0 and 0.49) for TrimmedMean");
       }
+      RobustStrategyChecks.check(st, spec.participants, p);
     }
     if (spec.wan != null) {
       Bounds.atLeast(p, "spec.wan.byteBudgetPerRound", spec.wan.byteBudgetPerRound, 0);
@@ -119,5 +120,7 @@ public final class TrainingValidator {
           + " its quorum; lower minSites or raise maxSites");
     }
     Bounds.between(p, "spec.participants.fraction", part.fraction, 0.01, 1);
+    Bounds.between(p, "spec.participants.quarantineAfter", part.quarantineAfter, 1, 1000);
+    Bounds.between(p, "spec.participants.quarantineRounds", part.quarantineRounds, 0, 10000); // 0: until the EdgeSite is re-admitted
   }
 }

@@ -1,0 +1,63 @@
+package io.fedmesh.bench.robust;
+
+import io.fedmesh.common.data.Dataset;
+import io.fedmesh.common.model.MlpEvaluator;
+import io.fedmesh.common.model.MlpParameters;
+import io.fedmesh.common.model.MlpSpec;
+import io.fedmesh.edge.training.DjlTrainer;
+import io.fedmesh.edge.training.TrainResult;
+import io.fedmesh.operator.aggregation.AggregationStrategy;
+import io.fedmesh.operator.aggregation.ClientUpdate;
+import io.fedmesh.operator.aggregation.NormBound;
+import io.fedmesh.proto.federation.v1.LocalTraining;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Federated rounds in one process: every site trains for real with the edge agent's DjlTrainer
+ * from the same global model, hostile sites then tamper with what they trained, and the operator's
+ * strategy class aggregates. Optionally the operator's norm bound screens the updates first.
+ */
+final class FederatedRun {
+  /** The final model's held-out accuracy, and how many updates the norm bound refused in all. */
+  record Outcome(double accuracy, int refused) {}
+
+  private final MlpSpec model;
+  private final List<Dataset> sites;
+  private final Dataset test;
+  private final LocalTraining local;
+  private final DjlTrainer trainer = new DjlTrainer();
+
+  FederatedRun(MlpSpec model, List<Dataset> sites, Dataset test, LocalTraining local) {
+    this.model = model;
+    this.sites = sites;
+    this.test = test;
+    this.local = local;
+  }
+
+  /**
+   * @param attacks hostile sites by index; empty for the clean run
+   * @param normBound whether the automatic norm bound screens updates before aggregation
+   */
+  Outcome run(AggregationStrategy strategy, int rounds, Map<Integer, Attack> attacks, boolean normBound, long seed) {
+    float[] global = MlpParameters.initialize(model, seed);
+    int refused = 0;
+    for (int round = 1; round <= rounds; round++) {
+      List<ClientUpdate> updates = new ArrayList<>();
+      for (int s = 0; s < sites.size(); s++) {
+        TrainResult r = trainer.train(model, global, sites.get(s), local, seed * 1000 + round * 31L + s);
+        Attack attack = attacks.get(s);
+        float[] sent = attack == null ? r.weights() : attack.apply(global, r.weights());
+        updates.add(new ClientUpdate("site-" + s, sent, r.samples(), r.trainLoss(), r.localMetric(), 4L * sent.length));
+      }
+      if (normBound) {
+        NormBound.Screened screened = NormBound.screen(global, updates, null);
+        refused += screened.refused().size();
+        updates = screened.kept();
+      }
+      global = strategy.aggregate(global, updates);
+    }
+    return new Outcome(MlpEvaluator.evaluate(model, global, test).metric(), refused);
+  }
+}
