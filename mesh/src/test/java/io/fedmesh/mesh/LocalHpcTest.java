@@ -12,7 +12,6 @@ import io.fedmesh.proto.hpc.v1.FetchDataRequest;
 import io.fedmesh.proto.hpc.v1.GetBurstRequest;
 import io.fedmesh.proto.hpc.v1.HpcBridgeGrpc;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -26,15 +25,17 @@ class LocalHpcTest {
   @TempDir Path out;
 
   @Test
-  void theBlobsSamplerBurstRunsAsAnAllowlistedApplication() {
+  void theBlobsSamplerBurstRunsAsAnAllowlistedApplication() throws Exception {
     SimulationBurstSpec spec = LocalHpc.burstTemplate("local", 7, false);
     spec.tasks = 2;
     spec.clusterRef = LocalHpc.CLUSTER;
     SimulationBurst burst = new SimulationBurst();
     burst.setMetadata(new ObjectMetaBuilder().withName("blobs").withNamespace("default").withUid("blobs-uid-1").build());
     burst.setSpec(spec);
-    try (LocalHpc hpc = LocalHpc.start("local", out)) {
-      ManagedChannel ch = ManagedChannelBuilder.forAddress("127.0.0.1", hpc.port()).usePlaintext().build();
+    MeshCertificates certs = MeshCertificates.issue(out.resolve("certs"), "default", java.util.List.of());
+    try (LocalHpc hpc = LocalHpc.start("local", out, certs.bridge())) {
+      // as the operator reaches it: mutual TLS with the operator's certificate
+      ManagedChannel ch = io.fedmesh.common.security.MutualTls.channel("127.0.0.1:" + hpc.port(), certs.operator()).build();
       try {
         var stub = HpcBridgeGrpc.newBlockingStub(ch);
         stub.withDeadlineAfter(10, TimeUnit.SECONDS).submit(BurstRequests.of(burst, null, null));

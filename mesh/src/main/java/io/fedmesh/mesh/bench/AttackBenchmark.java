@@ -41,6 +41,18 @@ public final class AttackBenchmark implements Callable<Integer> {
   static final String TRAINING = "guarded";
   static final List<String> HONEST = List.of("site-0", "site-1", "site-2");
   static final String MALLORY = "mallory";
+  /**
+   * Cohort members that each send one kind of bad update: after its first refusal a site is no
+   * longer expected in the round, so each check is tried by a site it is the first to refuse.
+   */
+  static final List<String> SPOILERS = List.of("wrong-shape", "nan-weight", "int8-nan-scale", "huge-sample-count",
+      "samples-above-dataset", "nan-loss", "oversized-total-bytes", "lying-total-bytes", "huge-norm");
+
+  static List<String> attackers() {
+    List<String> all = new java.util.ArrayList<>(List.of(MALLORY));
+    SPOILERS.forEach(s -> all.add("m-" + s));
+    return all;
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -64,16 +76,19 @@ public final class AttackBenchmark implements Callable<Integer> {
           }
         })) {
       KubernetesClient kube = cluster.client();
-      sites.idle(MALLORY);
+      attackers().forEach(sites::idle);
       int i = 0;
-      for (String s : concat(HONEST, MALLORY)) {
+      List<String> everyone = new java.util.ArrayList<>(HONEST);
+      everyone.addAll(attackers());
+      for (String s : everyone) {
         sites.start(AttackPki.NS, s, i++, Duration.ofSeconds(1));
       }
       await(() -> kube.resources(EdgeSite.class).inNamespace(AttackPki.NS).list().getItems().stream()
-          .filter(e -> e.getStatus() != null && e.getStatus().phase == EdgeSiteStatus.Phase.Ready).count() == 4, "4 sites Ready");
+          .filter(e -> e.getStatus() != null && e.getStatus().phase == EdgeSiteStatus.Phase.Ready).count() == everyone.size(),
+          everyone.size() + " sites Ready");
       kube.resource(model()).create();
-      kube.resource(training()).create();
-      await(() -> sites.heldAssignment(MALLORY) != null, "the attacker's first assignment");
+      kube.resource(training(everyone.size())).create();
+      await(() -> attackers().stream().allMatch(a -> sites.heldAssignment(a) != null), "the attackers' first assignments");
       await(() -> sites.acknowledged().size() == HONEST.size(), "the honest sites' first updates");
 
       AttackCatalog catalog = new AttackCatalog(new Attacker(operator.coordinatorPort(), bridge.port()), pki, sites, kube);
@@ -117,14 +132,14 @@ public final class AttackBenchmark implements Callable<Integer> {
     return dm;
   }
 
-  private static FederatedTraining training() {
+  private static FederatedTraining training(int sites) {
     FederatedTraining ft = new FederatedTraining();
     ft.setMetadata(new ObjectMetaBuilder().withName(TRAINING).withNamespace(AttackPki.NS).build());
     FederatedTrainingSpec s = new FederatedTrainingSpec();
     s.modelRef = "guarded-mlp";
     s.rounds = 3;
     s.participants.minSites = HONEST.size();
-    s.participants.maxSites = HONEST.size() + 1;
+    s.participants.maxSites = sites; // the attackers are in the cohort
     s.roundDeadline.initialSeconds = 20; // the attacker never delivers: its rounds close at the deadline
     s.roundDeadline.adaptive = false;
     ft.setSpec(s);
@@ -138,12 +153,6 @@ public final class AttackBenchmark implements Callable<Integer> {
 
   private static FederatedTrainingStatus.Phase phase(KubernetesClient kube) {
     return status(kube).phase;
-  }
-
-  private static List<String> concat(List<String> a, String b) {
-    java.util.ArrayList<String> all = new java.util.ArrayList<>(a);
-    all.add(b);
-    return all;
   }
 
   private static void await(BooleanSupplier condition, String what) throws InterruptedException {

@@ -58,9 +58,35 @@ final class AttackCatalog {
     return outcomes;
   }
 
-  /** Attacks whose refusal shows only once the training ended (none yet beyond the calls' own answers). */
+  /**
+   * The huge-norm update is acknowledged (admission judges one update alone) and refused when its
+   * round closes, by the norm bound: its outcome is read from the round's record.
+   */
   List<Outcome> afterTraining(List<Outcome> outcomes, FederatedTrainingStatus status) {
-    return outcomes;
+    String site = "m-huge-norm";
+    String reason = status.history.stream().filter(h -> h.refused != null).flatMap(h -> h.refused.stream())
+        .filter(r -> site.equals(r.site)).map(r -> r.reason).findFirst().orElse(null);
+    List<Outcome> all = new ArrayList<>();
+    for (Outcome o : outcomes) {
+      all.add(!o.name().equals("huge-norm") ? o : new Outcome(o.name(), reason != null,
+          o.how() + (reason != null ? "; at the round's close: " + reason : "; and it was aggregated")));
+    }
+    return all;
+  }
+
+  /** The header an attacker would send for its own open assignment: all fields honest. */
+  private UpdateHeader honestHeaderOf(String site, byte[] f32) {
+    TrainAssignment a = sites.heldAssignment(site);
+    return UpdateHeader.newBuilder().setIdempotencyKey(a.getTraining() + "/" + a.getRound() + "/" + site)
+        .setTraining(a.getTraining()).setRound(a.getRound()).setSiteName(site).setSessionId(sites.session(site))
+        .setBaseModelVersion(a.getModelVersion()).setSamples(50).setTrainLoss(0.5).setLocalMetric(0.5)
+        .setEncoding(UpdateEncoding.F32.toProto()).setNumParameters(a.getModel().getNumParameters()).setTotalBytes(f32.length).build();
+  }
+
+  private Attacker.Answer spoil(String attack, java.util.function.Function<UpdateHeader, UpdateHeader> header, List<byte[]> chunks,
+      byte[] f32) {
+    String site = "m-" + attack;
+    return attacker.upload(pki.siteQuietly(site), header.apply(honestHeaderOf(site, f32)), chunks);
   }
 
   private List<Attack> attacks() throws IOException {
@@ -81,6 +107,8 @@ final class AttackCatalog {
         .setSiteName(victim).setSessionId(sites.session(victim)).build();
     float[] nan = honest.clone();
     nan[n / 2] = Float.NaN;
+    float[] scaled = honest.clone();
+    Arrays.fill(scaled, 1e4f); // finite, the right shape: only its norm gives it away
     byte[] q8 = UpdateCodec.encode(honest, UpdateEncoding.Q8);
     Arrays.fill(q8, 4, 8, (byte) 0xFF); // the first block's scale: all ones is a NaN in either byte order
     SubmitBurstRequest burst = burst(UUID.randomUUID().toString(), "");
@@ -106,23 +134,28 @@ final class AttackCatalog {
         new Attack("replay", () -> attacker.upload(pki.siteQuietly(victim), asVictim.toBuilder().setIdempotencyKey(
             mine.getTraining() + "/1/" + victim).setRound(1).build(), List.of(f32)), a -> a.duplicate() || a.refused()),
         new Attack("registration-flood", this::flood, code(Status.Code.RESOURCE_EXHAUSTED)),
-        new Attack("wrong-shape", () -> attacker.upload(mallory, good.toBuilder().setNumParameters(n + 7).setTotalBytes(4L * (n + 7)).build(),
-            List.of(UpdateCodec.encode(Arrays.copyOf(honest, n + 7), UpdateEncoding.F32))), invalid),
-        new Attack("nan-weight", () -> attacker.upload(mallory, good, List.of(UpdateCodec.encode(nan, UpdateEncoding.F32))), invalid),
-        new Attack("int8-nan-scale", () -> attacker.upload(mallory, good.toBuilder().setEncoding(UpdateEncoding.Q8.toProto())
-            .setTotalBytes(q8.length).build(), List.of(q8)), invalid),
-        new Attack("huge-sample-count", () -> attacker.upload(mallory, good.toBuilder().setSamples(1_000_000_000_000_000L).build(),
-            List.of(f32)), invalid),
-        new Attack("samples-above-dataset", () -> attacker.upload(mallory, good.toBuilder().setSamples(100_000).build(), List.of(f32)), invalid),
-        new Attack("nan-loss", () -> attacker.upload(mallory, good.toBuilder().setTrainLoss(Double.NaN).build(), List.of(f32)), invalid),
-        new Attack("oversized-total-bytes", () -> attacker.upload(mallory, good.toBuilder().setTotalBytes(1L << 40).build(), List.of(f32)),
-            invalid),
-        new Attack("lying-total-bytes", () -> attacker.upload(mallory, good, List.of(f32, f32)), invalid),
+        new Attack("wrong-shape", () -> spoil("wrong-shape", h -> h.toBuilder().setNumParameters(n + 7).setTotalBytes(4L * (n + 7)).build(),
+            List.of(UpdateCodec.encode(Arrays.copyOf(honest, n + 7), UpdateEncoding.F32)), f32), invalid),
+        new Attack("nan-weight", () -> spoil("nan-weight", h -> h, List.of(UpdateCodec.encode(nan, UpdateEncoding.F32)), f32), invalid),
+        new Attack("int8-nan-scale", () -> spoil("int8-nan-scale", h -> h.toBuilder().setEncoding(UpdateEncoding.Q8.toProto())
+            .setTotalBytes(q8.length).build(), List.of(q8), f32), invalid),
+        new Attack("huge-sample-count", () -> spoil("huge-sample-count", h -> h.toBuilder().setSamples(1_000_000_000_000_000L).build(),
+            List.of(f32), f32), invalid),
+        new Attack("samples-above-dataset", () -> spoil("samples-above-dataset", h -> h.toBuilder().setSamples(100_000).build(),
+            List.of(f32), f32), invalid),
+        new Attack("nan-loss", () -> spoil("nan-loss", h -> h.toBuilder().setTrainLoss(Double.NaN).build(), List.of(f32), f32), invalid),
+        new Attack("oversized-total-bytes", () -> spoil("oversized-total-bytes", h -> h.toBuilder().setTotalBytes(1L << 40).build(),
+            List.of(f32), f32), invalid),
+        new Attack("lying-total-bytes", () -> spoil("lying-total-bytes", h -> h, List.of(f32, f32), f32), invalid),
+        new Attack("huge-norm", () -> spoil("huge-norm", h -> h, List.of(UpdateCodec.encode(scaled, UpdateEncoding.F32)), f32),
+            a -> true), // judged after the training, from the round's record
         new Attack("plaintext-bridge", () -> attacker.submit(null, burst), noHandshake),
         new Attack("site-certificate-on-bridge", () -> attacker.submit(mallory, burst), denied),
         new Attack("path-traversal-uid", () -> attacker.submit(operator, burst("../../etc", "")), invalid),
         new Attack("shell-command", () -> attacker.submit(operator, burst(UUID.randomUUID().toString(), "id > /tmp/fedmesh-pwned")),
             Attacker.Answer::refused),
+        new Attack("unlisted-application", () -> attacker.submit(operator, burst(UUID.randomUUID().toString(), "").toBuilder()
+            .setTasks(0, burst("x", "").getTasks(0).toBuilder().setApplication("bash")).build()), code(Status.Code.FAILED_PRECONDITION)),
         new Attack("changed-spec-under-uid", () -> changedSpec(operator), code(Status.Code.ALREADY_EXISTS)));
   }
 
@@ -166,11 +199,14 @@ final class AttackCatalog {
     return attacker.submit(operator, changed);
   }
 
-  /** One built-in simulation task (or a command line, which no allowlist names). */
+  /** One task of the built-in simulation, or with a command line (which bridges refuse: they run only allowlisted applications). */
   private static SubmitBurstRequest burst(String uid, String command) {
-    return SubmitBurstRequest.newBuilder().setBurstUid(uid).setBurstName("default/attack").addTasks(TaskSpec.newBuilder()
-        .setName("sim-0").setKind("simulate").setRanks(1).setCpusPerRank(1).setWalltimeSeconds(60).setCommand(command)
-        .setParams(SimulationParams.newBuilder().putValues("source_x", 0.3))).build();
+    TaskSpec.Builder task = TaskSpec.newBuilder().setName("sim-0").setKind("simulate").setRanks(1).setCpusPerRank(1)
+        .setWalltimeSeconds(60).setParams(SimulationParams.newBuilder().putValues("source_x", 0.3));
+    if (!command.isEmpty()) {
+      task.setCommand(command);
+    }
+    return SubmitBurstRequest.newBuilder().setBurstUid(uid).setBurstName("default/attack").addTasks(task).build();
   }
 
   private static Predicate<Attacker.Answer> code(Status.Code expected) {
