@@ -39,6 +39,8 @@ class CelRulesTest {
         new Cases(Map.of("type", "TrimmedMean", "trimFraction", 0.1), Map.of("type", "TrimmedMean")));
     CASES.put("self.metric != 'accuracy' || (self.value >= 0.0 && self.value <= 1.0)",
         new Cases(Map.of("metric", "accuracy", "value", 0.9), Map.of("metric", "accuracy", "value", 1.5)));
+    CASES.put("self.type != 'application' || has(self.name)",
+        new Cases(Map.of("type", "application", "name", "blobs-sampler"), Map.of("type", "application")));
     CASES.put("self.type != 'command' || has(self.command)",
         new Cases(Map.of("type", "command", "command", "./sim"), Map.of("type", "command")));
     CASES.put("!has(self.epsilonBudget) || (self.epsilonBudget > 0.0 && has(self.clipNorm) && self.clipNorm > 0.0"
