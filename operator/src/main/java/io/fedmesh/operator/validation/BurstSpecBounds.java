@@ -9,6 +9,7 @@ import java.util.List;
  * spec.tasks (also a training's burstTemplate): the local cluster does not enforce the schema.
  */
 public final class BurstSpecBounds {
+  private static final java.util.regex.Pattern APPLICATION_NAME = java.util.regex.Pattern.compile("^[a-z][a-z0-9-]{0,62}$");
   private static final java.util.regex.Pattern SWEEP_NAME = java.util.regex.Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
   private static final java.util.regex.Pattern DNS1123 = java.util.regex.Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
 
@@ -29,6 +30,10 @@ public final class BurstSpecBounds {
       Bounds.between(p, "spec.application.grid", spec.application.grid, 8, 8192);
       Bounds.between(p, "spec.application.steps", spec.application.steps, 1, 1_000_000);
       Bounds.between(p, "spec.application.samplesPerTask", spec.application.samplesPerTask, 1, 10000);
+      if (spec.application.name != null && !APPLICATION_NAME.matcher(spec.application.name).matches()) {
+        p.add("spec.application.name '" + spec.application.name + "' is not an application name of a bridge's allowlist: a lowercase"
+            + " letter first, then lowercase letters, digits or '-', at most 63");
+      }
     }
     if (spec.sweep != null) {
       for (int i = 0; i < spec.sweep.size(); i++) {

@@ -10,26 +10,24 @@ final class RobustStrategyChecks {
   private RobustStrategyChecks() {}
 
   static void check(FederatedTrainingSpec.Strategy st, FederatedTrainingSpec.Participants part, List<String> p) {
-    if (st.maxUpdateNorm != null && !(st.maxUpdateNorm >= 0)) {
-      p.add("spec.strategy.maxUpdateNorm must be >= 0, 0 or absent for the automatic bound (got " + st.maxUpdateNorm + ")");
+    // the schema's bounds hold whatever the type (the schema checks them so): a FedAdam block under FedAvg is still checked
+    if (st.maxUpdateNorm != null && !(st.maxUpdateNorm >= 0 && Double.isFinite(st.maxUpdateNorm))) {
+      p.add("spec.strategy.maxUpdateNorm must be a finite number >= 0, 0 or absent for the automatic bound (got " + st.maxUpdateNorm + ")");
     }
-    if (st.type == FederatedTrainingSpec.Strategy.Type.Krum) {
+    if (st.krum != null) {
+      Bounds.atLeast(p, "spec.strategy.krum.byzantine", st.krum.byzantine, 0);
+      Bounds.atLeast(p, "spec.strategy.krum.select", st.krum.select, 1);
+    }
+    if (st.type == FederatedTrainingSpec.Strategy.Type.Krum && (st.krum == null
+        || ((st.krum.byzantine == null || st.krum.byzantine >= 0) && (st.krum.select == null || st.krum.select >= 1)))) {
       krum(st, part, p);
     }
-    if (st.type == FederatedTrainingSpec.Strategy.Type.FedAdam && st.fedAdam != null) {
+    if (st.fedAdam != null) {
       var a = st.fedAdam;
-      if (a.serverLearningRate != null && !(a.serverLearningRate > 0 && a.serverLearningRate <= 10)) {
-        p.add("spec.strategy.fedAdam.serverLearningRate must be > 0 and <= 10 (got " + a.serverLearningRate + ")");
-      }
-      if (a.beta1 != null && !(a.beta1 >= 0 && a.beta1 < 1)) {
-        p.add("spec.strategy.fedAdam.beta1 must be in [0, 1) (got " + a.beta1 + ")");
-      }
-      if (a.beta2 != null && !(a.beta2 >= 0 && a.beta2 < 1)) {
-        p.add("spec.strategy.fedAdam.beta2 must be in [0, 1) (got " + a.beta2 + ")");
-      }
-      if (a.tau != null && !(a.tau > 0)) {
-        p.add("spec.strategy.fedAdam.tau must be > 0 (got " + a.tau + ")");
-      }
+      Bounds.between(p, "spec.strategy.fedAdam.serverLearningRate", a.serverLearningRate, 0.000001, 10);
+      Bounds.between(p, "spec.strategy.fedAdam.beta1", a.beta1, 0, 0.999999);
+      Bounds.between(p, "spec.strategy.fedAdam.beta2", a.beta2, 0, 0.999999);
+      Bounds.atLeast(p, "spec.strategy.fedAdam.tau", a.tau, 0.000000001);
     }
   }
 
