@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -65,7 +66,9 @@ final class LocalMesh implements AutoCloseable {
     certs = plan.insecure() ? null : MeshCertificates.issue(plan.out().resolve("certs"), MeshPlan.NAMESPACE, names);
     operator = started(FedmeshOperator.start(cluster.client(), OperatorConfig.local(plan.out().resolve("checkpoints"))
         .withHeartbeatTimeout(Duration.ofSeconds(4)).withTls(certs == null ? null : certs.operator())));
-    console.printf("  kubernetes API  %s (fabric8 mock server, CRUD)%n", cluster.url());
+    Path kubeconfig = Kubeconfig.write(plan.out(), cluster.kubectlUrl(), MeshPlan.NAMESPACE);
+    console.printf("  kubernetes API  %s (embedded); kubectl --kubeconfig %s get fedmesh%n", cluster.kubectlUrl(),
+        plan.logsHint().resolveSibling(kubeconfig.getFileName()));
     console.printf("  links           %s%n", certs == null ? "PLAINTEXT, unauthenticated (--insecure)"
         : "mutual TLS 1.3, a certificate per site, operator and bridge (CA in " + plan.logsHint().resolveSibling("certs") + ")");
     // load the engine once here: the first load extracts the PyTorch natives (~430 MB) into the

@@ -41,15 +41,25 @@ public final class LocalMeshCommand implements Callable<Integer> {
     options.requireSitesForFaults(data.siteDirs().size());
     MeshPlan plan = MeshPlan.of(options, data, out);
     console.println(plan.heading());
+    StayingUp stay = null;
     try (LocalMesh mesh = LocalMesh.start(plan, console)) {
       mesh.awaitSitesReady(Duration.ofSeconds(90));
       FederatedTraining training = mesh.applyResources();
       FederatedTraining last = new RunWatcher(mesh, plan, console, started.plusSeconds(options.timeoutSeconds),
           options.timeoutSeconds).follow(training.getMetadata().getName());
-      mesh.stopAgents();
+      if (!options.keepRunning) {
+        mesh.stopAgents();
+      }
       double wall = Duration.between(started, Instant.now()).toMillis() / 1000.0;
       RunSummary summary = new RunReporter(console).report(mesh, plan, last, wall);
+      if (options.keepRunning) {
+        stay = StayingUp.untilSignalled(console, options.out.resolve("kubeconfig"));
+      }
       return "Succeeded".equals(summary.phase()) ? 0 : 1;
+    } finally {
+      if (stay != null) {
+        stay.released(); // the mesh is closed: the signal's hook may let the JVM exit
+      }
     }
   }
 

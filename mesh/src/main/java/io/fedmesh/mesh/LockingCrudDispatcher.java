@@ -27,6 +27,10 @@ final class LockingCrudDispatcher extends KubernetesCrudDispatcher {
     this.onRequest = onRequest;
   }
 
+  io.fedmesh.mesh.apiserver.ApiServerFront front() {
+    return front;
+  }
+
   @Override
   public MockResponse dispatch(RecordedRequest request) {
     long t0 = System.nanoTime();

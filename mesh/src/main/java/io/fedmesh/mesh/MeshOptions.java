@@ -59,6 +59,10 @@ public final class MeshOptions {
       description = "Run every gRPC link in plaintext without certificates (default: mutual TLS with a fresh CA under OUT/certs).")
   boolean insecure;
 
+  @Option(names = "--keep-running",
+      description = "After training ends, keep the API server, operator and agents up (kubectl --kubeconfig OUT/kubeconfig ...) until Ctrl-C.")
+  boolean keepRunning;
+
   @Option(names = "--verbose", description = "Show operator logs on the terminal (they always go to OUT/logs/operator.log).")
   boolean verbose;
 
