@@ -4,7 +4,8 @@
 # Installs what the tests need when it is missing (Slurm and munge from Debian, as root), starts a
 # private single-node Slurm in a temporary directory (hpc-bridge/scripts/slurm-up.sh), runs the
 # whole Maven build with every test, and stops Slurm again. The Slurm tests skip with a printed
-# reason where Slurm cannot be installed or started (not root, no apt); nothing skips silently.
+# reason where Slurm cannot be installed or started (not root, no apt); nothing skips silently, and
+# under CI=true a Slurm that cannot be installed or started fails the run instead.
 #
 # Environment: FEDMESH_SKIP_HPC_INSTALL=1 skips the apt step; extra arguments go to Maven
 # (e.g. `./fedmesh test -pl common`).
@@ -36,9 +37,12 @@ if command -v slurmctld >/dev/null 2>&1 && [ -f hpc-bridge/scripts/slurm-up.sh ]
     echo "== Slurm is up: SLURM_CONF=${SLURM_CONF:-}"
   else
     echo "== Slurm did not start (see above): Slurm integration tests will be skipped"
+    # in CI nothing skips for want of what this script should set up
+    [ "${CI:-}" = true ] && { echo "== CI=true: the Slurm and MPI tests must run; failing"; exit 1; }
   fi
 else
   echo "== Slurm is not installed: Slurm integration tests will be skipped"
+  [ "${CI:-}" = true ] && { echo "== CI=true: the Slurm and MPI tests must run (install slurm-wlm, munge); failing"; exit 1; }
 fi
 
 export DJL_CACHE_DIR="${DJL_CACHE_DIR:-$HOME/.djl.ai}"

@@ -52,8 +52,7 @@ final class LocalHpc implements AutoCloseable {
       return java.util.Optional.empty();
     }
     if (System.getenv("SLURM_CONF") == null) {
-      return java.util.Optional.of("--hpc slurm needs a Slurm: set SLURM_CONF (start a private one with"
-          + " 'bash hpc-bridge/scripts/slurm-up.sh /tmp/slurm && . /tmp/slurm/env'), or use --hpc local");
+      return java.util.Optional.ofNullable(PrivateSlurm.problem()); // the mesh starts its own when it can
     }
     return io.fedmesh.hpc.slurm.SlurmHealth.problem(Duration.ofSeconds(10)).map(down -> "--hpc slurm: " + down
         + "; start it with 'bash hpc-bridge/scripts/slurm-up.sh /tmp/slurm && . /tmp/slurm/env', or use --hpc local");

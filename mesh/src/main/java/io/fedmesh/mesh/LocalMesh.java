@@ -86,6 +86,18 @@ final class LocalMesh implements AutoCloseable {
           site.name());
     }
     if (plan.withHpc()) {
+      if (plan.hpc().equals("slurm")) {
+        PrivateSlurm slurm;
+        try {
+          slurm = PrivateSlurm.startIfNeeded(plan.out(), console);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while starting the private Slurm", e);
+        }
+        if (slurm != null) {
+          started(slurm);
+        }
+      }
       hpc = started(LocalHpc.start(plan.hpc(), plan.out(), certs == null ? null : certs.bridge()));
       hpc.applyCluster(client(), MeshPlan.NAMESPACE);
       launch(plan.learner(), operator.coordinatorPort());

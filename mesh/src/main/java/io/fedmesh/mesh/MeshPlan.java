@@ -46,7 +46,8 @@ public record MeshPlan(Path out, MeshData data, String dataDescription, List<Sit
       String name = "site-" + i;
       sites.add(new Site(name, PROFILES.get(i % PROFILES.size()), data.siteDirs().get(i), out.resolve("agents").resolve(name),
           out.resolve("logs/" + name + ".log"), data.samples().get(i),
-          List.of("--region", "region-" + (i % 2), "--label", "fedmesh.io/mesh=local")));
+          List.of("--region", "region-" + (i % 2), "--label", "fedmesh.io/mesh=local",
+              "--label", "fedmesh.io/tier=factory")));  // as the factory sites examples/federatedtraining.yaml selects
     }
     Site learner = null;
     if (o.withHpc()) {

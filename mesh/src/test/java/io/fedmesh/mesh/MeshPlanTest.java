@@ -50,7 +50,7 @@ class MeshPlanTest {
     assertThat(s3.workDir()).isEqualTo(OUT.resolve("agents/site-3"));
     assertThat(s3.log()).isEqualTo(OUT.resolve("logs/site-3.log"));
     assertThat(s3.samples()).isEqualTo(103);
-    assertThat(s3.agentArgs()).containsExactly("--region", "region-1", "--label", "fedmesh.io/mesh=local");
+    assertThat(s3.agentArgs()).containsExactly("--region", "region-1", "--label", "fedmesh.io/mesh=local", "--label", "fedmesh.io/tier=factory");
     assertThat(plan.sites().get(2).agentArgs()).contains("region-0");
     assertThat(plan.withHpc()).isFalse();
     assertThat(plan.learner()).isNull();

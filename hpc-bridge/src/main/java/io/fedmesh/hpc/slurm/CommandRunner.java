@@ -25,7 +25,9 @@ public final class CommandRunner {
   public Result run(List<String> command) {
     Process p;
     try {
-      p = new ProcessBuilder(command).start();
+      ProcessBuilder pb = new ProcessBuilder(command);
+      SlurmEnvironment.applyTo(pb.environment());
+      p = pb.start();
     } catch (IOException e) {
       throw new SchedulerException(command.get(0) + " cannot be run: " + e.getMessage() + " (is Slurm installed and on the PATH?)", e);
     }

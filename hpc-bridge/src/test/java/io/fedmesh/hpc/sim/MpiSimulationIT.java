@@ -9,7 +9,6 @@ import io.fedmesh.common.model.TaskKind;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +31,7 @@ class MpiSimulationIT {
     if (!reason.isEmpty()) {
       System.out.println("SKIPPED MpiSimulationIT: " + reason);
     }
-    Assumptions.assumeTrue(reason.isEmpty(), reason);
+    io.fedmesh.hpc.RequiredInCi.assume(reason.isEmpty(), reason);
   }
 
   private Dataset run(SimulationLauncher launcher, int ranks, String name) throws Exception {

@@ -31,7 +31,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,7 +63,7 @@ class BridgeOnSlurmIT {
       System.out.println("SKIPPED BridgeOnSlurmIT: SLURM_CONF is not set; start Slurm with"
           + " hpc-bridge/scripts/slurm-up.sh (./fedmesh test does it when slurm-wlm is installed)");
     }
-    Assumptions.assumeTrue(conf != null, "SLURM_CONF not set: start Slurm with hpc-bridge/scripts/slurm-up.sh");
+    io.fedmesh.hpc.RequiredInCi.assume(conf != null, "SLURM_CONF not set: start Slurm with hpc-bridge/scripts/slurm-up.sh");
   }
 
   /** One bridge process: its own shared poller, service and loopback server, as `fedmesh bridge --backend slurm` builds them. */
@@ -109,7 +108,7 @@ class BridgeOnSlurmIT {
     if (!missing.isEmpty()) {
       System.out.println("SKIPPED BridgeOnSlurmIT MPI ensemble: " + missing);
     }
-    Assumptions.assumeTrue(missing.isEmpty(), missing);
+    io.fedmesh.hpc.RequiredInCi.assume(missing.isEmpty(), missing);
 
     SubmitBurstRequest.Builder req = SubmitBurstRequest.newBuilder().setBurstUid("mpi-ensemble-0001").setBurstName("default/plume")
         .putApplicationOptions("grid", "32").putApplicationOptions("steps", "60").putApplicationOptions("samples", "16");

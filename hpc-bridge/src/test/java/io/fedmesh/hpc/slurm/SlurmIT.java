@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +28,7 @@ class SlurmIT {
       System.out.println("SKIPPED SlurmIT: SLURM_CONF is not set; start Slurm with hpc-bridge/scripts/slurm-up.sh"
           + " (./fedmesh test does it when slurm-wlm is installed)");
     }
-    Assumptions.assumeTrue(conf != null, "SLURM_CONF not set: start Slurm with hpc-bridge/scripts/slurm-up.sh");
+    io.fedmesh.hpc.RequiredInCi.assume(conf != null, "SLURM_CONF not set: start Slurm with hpc-bridge/scripts/slurm-up.sh");
   }
 
   static TaskNode sleep(String name, int stage, double seconds, String... deps) {
