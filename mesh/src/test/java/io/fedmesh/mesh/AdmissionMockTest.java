@@ -85,6 +85,10 @@ class AdmissionMockTest {
     KubernetesClientException json = catchThrowableOfType(KubernetesClientException.class, () -> trainings().withName("patched")
         .patch(PatchContext.of(PatchType.JSON), "[{\"op\": \"replace\", \"path\": \"/spec/rounds\", \"value\": 0}]"));
     assertThat(json.getStatus().getDetails().getCauses().get(0).getField()).isEqualTo("spec.rounds");
+    KubernetesClientException notAnObject = catchThrowableOfType(KubernetesClientException.class, () -> trainings().withName("patched")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "[1]"));
+    assertThat(notAnObject.getCode()).isEqualTo(422);
+    assertThat(spec(trainings().withName("patched").get())).containsEntry("rounds", 9);
   }
 
   @Test

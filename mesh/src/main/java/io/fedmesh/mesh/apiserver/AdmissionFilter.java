@@ -75,6 +75,9 @@ public final class AdmissionFilter {
     if (patched.isEmpty()) {
       return next.apply(request); // strategic merge or apply patch: the store refuses it (415)
     }
+    if (!patched.get().isObject()) {
+      return Refusals.badRequest(422, "Invalid", "the patched " + target.get().kind().kind() + " is not a JSON object: a merge patch must be an object");
+    }
     return decide(target.get(), patched.get(), stored.get(), next,
         admitted -> rewrite(request, Patches.JSON_PATCH, JsonDiff.asJson(stored.get(), admitted).toString()));
   }

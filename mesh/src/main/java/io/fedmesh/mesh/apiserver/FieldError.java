@@ -67,7 +67,25 @@ record FieldError(String field, String reason, String message) {
     return stripped.scale() <= 0 ? stripped.toBigInteger().toString() : stripped.toPlainString();
   }
 
+  /** A string as Go's %q prints it; control characters are escaped, so a hostile field name cannot break a header or a line. */
   static String quoted(String s) {
-    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    StringBuilder out = new StringBuilder("\"");
+    s.codePoints().forEach(c -> {
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        default -> {
+          if (c < 0x20 || c == 0x7f) {
+            out.append(String.format("\\x%02x", c));
+          } else {
+            out.appendCodePoint(c);
+          }
+        }
+      }
+    });
+    return out.append('"').toString();
   }
 }

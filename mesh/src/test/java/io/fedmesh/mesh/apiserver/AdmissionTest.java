@@ -126,4 +126,13 @@ class AdmissionTest {
     assertThat(cause.path("field").asText()).isEqualTo("spec.region");
     assertThat(cause.path("message").asText()).startsWith("Invalid value: \"-bad-\": spec.region in body should match '");
   }
+
+  @Test
+  void aHostileFieldNameCannotBreakTheWarningHeaderOrTheMessage() throws Exception {
+    JsonNode object = training("").deepCopy();
+    ((com.fasterxml.jackson.databind.node.ObjectNode) object.path("spec")).put("x\r\nSet-Cookie: a=\"b\"", 1);
+    Decision.Admitted admitted = (Decision.Admitted) admit("federatedtrainings", object, null, false, FieldValidation.WARN);
+    assertThat(admitted.warnings()).containsExactly("unknown field \"spec.x\\r\\nSet-Cookie: a=\\\"b\\\"\"");
+    assertThat(admitted.warnings().get(0)).doesNotContain("\r", "\n");
+  }
 }
