@@ -15,11 +15,15 @@ import java.util.function.BiConsumer;
  * refused with 409, as a real API server does (the mock checks versions on the object itself but
  * not on /status), so status owners' optimistic locks hold in the local mesh too. Every request
  * is also handed to a listener with the time it took (the operator-scale benchmark counts them).
+ * Creates, updates and patches of fedmesh resources pass {@link io.fedmesh.mesh.apiserver.AdmissionFilter}
+ * first: the CRD's schema, defaults and CEL rules, as a real API server admits them.
  */
 final class LockingCrudDispatcher extends KubernetesCrudDispatcher {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final BiConsumer<RecordedRequest, Long> onRequest;
   private final io.fedmesh.mesh.apiserver.ApiServerFront front = new io.fedmesh.mesh.apiserver.ApiServerFront(this::handleGet);
+  private final io.fedmesh.mesh.apiserver.AdmissionFilter admission =
+      new io.fedmesh.mesh.apiserver.AdmissionFilter(this::handleGet, java.util.Set.of("fedmesh.io"));
 
   /** @param onRequest hears each request with the nanoseconds the server took to answer it */
   LockingCrudDispatcher(BiConsumer<RecordedRequest, Long> onRequest) {
@@ -40,7 +44,21 @@ final class LockingCrudDispatcher extends KubernetesCrudDispatcher {
   }
 
   @Override
+  public synchronized MockResponse handleCreate(RecordedRequest request) {
+    return admission.create(request, super::handleCreate);
+  }
+
+  @Override
   public synchronized MockResponse handleUpdate(RecordedRequest request) {
+    return admission.update(request, this::updateUnlessStale);
+  }
+
+  @Override
+  public synchronized MockResponse handlePatch(RecordedRequest request) {
+    return admission.patch(request, super::handlePatch);
+  }
+
+  private MockResponse updateUnlessStale(RecordedRequest request) {
     String path = request.getPath() == null ? "" : request.getPath().split("\\?")[0];
     if (path.endsWith("/status")) {
       String sent = version(request.getBody() == null ? null : new String(request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8));
