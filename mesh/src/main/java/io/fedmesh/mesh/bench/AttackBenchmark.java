@@ -54,8 +54,24 @@ public final class AttackBenchmark implements Callable<Integer> {
     return all;
   }
 
+  @picocli.CommandLine.Option(names = "--round-deadline", defaultValue = "20",
+      description = "Seconds a round waits for the attackers that never deliver (default: ${DEFAULT-VALUE}).")
+  int roundDeadlineSeconds = 20;
+
+  /** What a run found: every attack's outcome, and whether an honest update or the training was lost. */
+  public record Result(List<AttackCatalog.Outcome> outcomes, long rejected, long lostUpdates, int trainingsFailed) {
+    public boolean allRejected() {
+      return rejected == outcomes.size() && lostUpdates == 0 && trainingsFailed == 0;
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
+    return run().allRejected() ? 0 : 1;
+  }
+
+  /** Runs every attack once and prints a line per attack and the RESULT line. */
+  public Result run() throws Exception {
     if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext ctx) {
       ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.ERROR); // refusals log WARN lines by design
     }
@@ -87,7 +103,7 @@ public final class AttackBenchmark implements Callable<Integer> {
           .filter(e -> e.getStatus() != null && e.getStatus().phase == EdgeSiteStatus.Phase.Ready).count() == everyone.size(),
           everyone.size() + " sites Ready");
       kube.resource(model()).create();
-      kube.resource(training(everyone.size())).create();
+      kube.resource(training(everyone.size(), roundDeadlineSeconds)).create();
       await(() -> attackers().stream().allMatch(a -> sites.heldAssignment(a) != null), "the attackers' first assignments");
       await(() -> sites.acknowledged().size() == HONEST.size(), "the honest sites' first updates");
 
@@ -104,7 +120,7 @@ public final class AttackBenchmark implements Callable<Integer> {
       int failed = phase(kube) == FederatedTrainingStatus.Phase.Failed ? 1 : 0;
       System.out.printf("training %s: %s, %d rounds%n", TRAINING, phase(kube), status(kube).history.size());
       System.out.printf("RESULT attacks tried=%d rejected=%d lost_updates=%d trainings_failed=%d%n", outcomes.size(), rejected, lost, failed);
-      return rejected == outcomes.size() && lost == 0 && failed == 0 ? 0 : 1;
+      return new Result(outcomes, rejected, lost, failed);
     }
   }
 
@@ -132,7 +148,7 @@ public final class AttackBenchmark implements Callable<Integer> {
     return dm;
   }
 
-  private static FederatedTraining training(int sites) {
+  private static FederatedTraining training(int sites, int deadlineSeconds) {
     FederatedTraining ft = new FederatedTraining();
     ft.setMetadata(new ObjectMetaBuilder().withName(TRAINING).withNamespace(AttackPki.NS).build());
     FederatedTrainingSpec s = new FederatedTrainingSpec();
@@ -140,7 +156,7 @@ public final class AttackBenchmark implements Callable<Integer> {
     s.rounds = 3;
     s.participants.minSites = HONEST.size();
     s.participants.maxSites = sites; // the attackers are in the cohort
-    s.roundDeadline.initialSeconds = 20; // the attacker never delivers: its rounds close at the deadline
+    s.roundDeadline.initialSeconds = deadlineSeconds; // the attackers never deliver: their rounds close at the deadline
     s.roundDeadline.adaptive = false;
     ft.setSpec(s);
     return ft;

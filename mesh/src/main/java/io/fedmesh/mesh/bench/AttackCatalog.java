@@ -32,8 +32,8 @@ import java.util.function.Predicate;
  * {@link AttackBenchmark#MALLORY}, a site in the cohort with a valid certificate and session, sends
  * every kind of bad update; and the bridge is asked to run what it must not.
  */
-final class AttackCatalog {
-  record Outcome(String name, boolean rejected, String how) {}
+public final class AttackCatalog {
+  public record Outcome(String name, boolean rejected, String how) {}
 
   private record Attack(String name, java.util.function.Supplier<Attacker.Answer> run, Predicate<Attacker.Answer> refusedAs) {}
 
