@@ -10,6 +10,17 @@
 # Environment: FEDMESH_SKIP_HPC_INSTALL=1 skips the apt step; extra arguments go to Maven
 # (e.g. `./fedmesh test -pl common`).
 set -euo pipefail
+if [ "${1:-}" = "--help" ] || [ "${1:-}" = "-h" ]; then
+  cat <<'USAGE'
+Usage: ./fedmesh test [MAVEN-ARGS...]
+Runs the whole test suite, as CI does (.ci/run): picks a JDK >= 21; as root installs Slurm, munge and
+Open MPI from Debian when missing (FEDMESH_SKIP_HPC_INSTALL=1 skips that); starts a private
+single-node Slurm in a temporary directory; runs ./mvnw install with every test (unit, mock-API,
+integration, *IT); stops Slurm. Without Slurm the Slurm tests skip with their reason, unless CI=true,
+where they fail. Extra arguments go to Maven, e.g. ./fedmesh test -pl common -Dtest=UpdateCodecTest
+USAGE
+  exit 0
+fi
 cd "$(dirname "$0")/.."
 root=$(pwd)
 . scripts/select-jdk.sh

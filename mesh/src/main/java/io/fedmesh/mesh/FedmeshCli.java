@@ -31,6 +31,14 @@ public final class FedmeshCli implements Runnable {
     // the bench command lives in its own module; this one needs the embedded cluster, so it joins here
     cli.getSubcommands().get("bench").addSubcommand(new io.fedmesh.mesh.bench.OperatorScaleBenchmark());
     cli.getSubcommands().get("bench").addSubcommand(new io.fedmesh.mesh.bench.AttackBenchmark());
+    // a usage error is one line and where to look, not the whole usage
+    cli.setParameterExceptionHandler((ex, args) -> {
+      CommandLine cmd = ex.getCommandLine();
+      String name = cmd.getCommandSpec().qualifiedName(); // e.g. "fedmesh bench attacks"
+      cmd.getErr().println(name + ": " + ex.getMessage());
+      cmd.getErr().println("Try '" + name + " --help' for its options.");
+      return 2;
+    });
     cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
       if (ex instanceof IllegalArgumentException || ex instanceof IllegalStateException
           || ex instanceof io.fedmesh.common.data.DatasetException) {

@@ -34,7 +34,7 @@ public final class LocalMeshCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     options.validate();
     Instant started = Instant.now();
-    Path out = options.out.toAbsolutePath();
+    Path out = MeshOptions.resolved(options.out);
     Files.createDirectories(out.resolve("logs"));
     OperatorLogs.routeTo(out.resolve("logs/operator.log"), options.verbose);
     MeshData data = prepareData(out.resolve("data"));
@@ -66,7 +66,7 @@ public final class LocalMeshCommand implements Callable<Integer> {
   /** Writes the sites' data under {@code dir}: the user's --data checked and copied, or the built-in problem generated. */
   private MeshData prepareData(Path dir) throws IOException, DatasetException {
     if (options.data != null) {
-      return MeshData.fromDirectory(options.data, options.sites, options.taskKind(), dir);
+      return MeshData.fromDirectory(MeshOptions.resolved(options.data), options.sites, options.taskKind(), dir);
     }
     int sites = options.sites == null ? MeshOptions.DEFAULT_SITES : options.sites;
     return options.plume() ? MeshData.plume(dir, sites, options.samplesPerSite, options.seed)

@@ -84,6 +84,15 @@ public final class MeshOptions {
   }
 
   /** Refuses bad or conflicting options; checks the first problem found, in the order of the help. */
+  /**
+   * Where a path the user gave lies: the launcher runs from the repository, so a relative path
+   * means the caller's directory ({@code fedmesh.caller.dir}). Messages keep the path as named.
+   */
+  static Path resolved(Path named) {
+    Path caller = Path.of(System.getProperty("fedmesh.caller.dir", System.getProperty("user.dir")));
+    return named.isAbsolute() ? named : caller.resolve(named).normalize();
+  }
+
   void validate() {
     try {
       TaskKind.parse(task);
@@ -126,7 +135,7 @@ public final class MeshOptions {
   /** Killing a site leaves the training with the others: there must be at least one other. */
   void requireSitesForFaults(int siteCount) {
     if (killsASite() && siteCount < 2) {
-      throw refuse("--kill-site-after-round needs at least 2 sites");
+      throw refuse("--kill-site-after-round needs at least 2 sites: raise --sites (or give --data more site files)");
     }
   }
 

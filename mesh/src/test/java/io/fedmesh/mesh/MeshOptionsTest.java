@@ -51,7 +51,7 @@ class MeshOptionsTest {
   @Test
   void conflictingOptionsSayWhichToDrop() {
     assertRefused("--kill-site-after-round 6 must be below --rounds 6", "--rounds", "6", "--kill-site-after-round", "6");
-    assertRefused("--kill-site-after-round needs at least 2 sites", "--sites", "1", "--kill-site-after-round", "0");
+    assertRefused("--kill-site-after-round needs at least 2 sites: raise --sites (or give --data more site files)", "--sites", "1", "--kill-site-after-round", "0");
     assertRefused("--problem plume generates its data: drop --data, or drop --problem", "--problem", "plume", "--data", "d");
     assertRefused("--problem plume is a regression problem: drop --task or use --task regression",
         "--problem", "plume", "--task", "classification");
@@ -78,7 +78,7 @@ class MeshOptionsTest {
       full[args.length + 1] = "--out";
       full[args.length + 2] = out.toString();
       assertThat(cli.execute(full)).as(String.join(" ", args)).isEqualTo(2);
-      assertThat(err.toString()).as(String.join(" ", args)).contains(args[0]).contains("Usage: fedmesh local");
+      assertThat(err.toString()).as(String.join(" ", args)).contains(args[0]).contains("Try 'fedmesh local --help' for its options.").doesNotContain("Usage:");
       assertThat(out).as("nothing created for " + String.join(" ", args)).doesNotExist();
     }
   }
