@@ -66,7 +66,8 @@ public final class LocalMeshCommand implements Callable<Integer> {
   /** Writes the sites' data under {@code dir}: the user's --data checked and copied, or the built-in problem generated. */
   private MeshData prepareData(Path dir) throws IOException, DatasetException {
     if (options.data != null) {
-      return MeshData.fromDirectory(MeshOptions.resolved(options.data), options.sites, options.taskKind(), dir);
+      return MeshData.fromDirectory(MeshOptions.resolved(options.data), options.sites, options.taskKind(), dir,
+          options.labelColumn);
     }
     int sites = options.sites == null ? MeshOptions.DEFAULT_SITES : options.sites;
     return options.plume() ? MeshData.plume(dir, sites, options.samplesPerSite, options.seed)

@@ -63,6 +63,12 @@ public record MeshData(List<Path> siteDirs, Path testCsv, int features, int clas
    * @param sites null to use every site file found
    */
   public static MeshData fromDirectory(Path dir, Integer sites, TaskKind task, Path out) throws IOException, DatasetException {
+    return fromDirectory(dir, sites, task, out, "label");
+  }
+
+  /** @param labelColumn the column that holds the label (--label-column) */
+  public static MeshData fromDirectory(Path dir, Integer sites, TaskKind task, Path out, String labelColumn)
+      throws IOException, DatasetException {
     if (!Files.isDirectory(dir)) {
       throw new IllegalArgumentException("--data " + dir + " is not a directory");
     }
@@ -82,13 +88,13 @@ public record MeshData(List<Path> siteDirs, Path testCsv, int features, int clas
       throw new IllegalArgumentException("--sites " + n + " but " + dir.resolve("site-" + found + ".csv") + " is missing (found "
           + found + " site files)");
     }
-    Dataset testData = CsvDatasetReader.read(test, "label", task);
+    Dataset testData = CsvDatasetReader.read(test, labelColumn, task);
     List<Path> dirs = new ArrayList<>();
     List<Integer> samples = new ArrayList<>();
     int classes = testData.classes();
     for (int i = 0; i < n; i++) {
       Path src = dir.resolve("site-" + i + ".csv");
-      Dataset d = CsvDatasetReader.read(src, "label", task);
+      Dataset d = CsvDatasetReader.read(src, labelColumn, task);
       if (!d.featureNames().equals(testData.featureNames())) {
         throw new IllegalArgumentException(src + " has feature columns " + d.featureNames() + " but test.csv has "
             + testData.featureNames() + ": every file needs the same columns");

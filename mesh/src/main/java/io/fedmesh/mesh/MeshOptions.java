@@ -26,6 +26,10 @@ public final class MeshOptions {
   @Option(names = "--data", description = "Directory with site-<i>.csv per site and test.csv (header row, numeric features, a 'label' column).")
   Path data;
 
+  @Option(names = "--label-column", defaultValue = "label",
+      description = "The label column of the --data files (default: ${DEFAULT-VALUE}).")
+  String labelColumn = "label";
+
   @Option(names = "--task", defaultValue = "classification", description = "classification or regression (default: ${DEFAULT-VALUE}).")
   String task;
 
@@ -120,6 +124,9 @@ public final class MeshOptions {
     }
     if (!List.of("blobs", "plume").contains(problem)) {
       throw refuse("--problem must be blobs or plume (got " + problem + ")");
+    }
+    if (!"label".equals(labelColumn) && data == null) {
+      throw refuse("--label-column names a column of your --data files; the built-in data's is 'label': add --data, or drop --label-column");
     }
     if (plume() && data != null) {
       throw refuse("--problem plume generates its data: drop --data, or drop --problem");

@@ -99,6 +99,7 @@ public record MeshPlan(Path out, MeshData data, String dataDescription, List<Sit
     FederatedTrainingSpec spec = ft.getSpec();
     ft.getMetadata().setNamespace(NAMESPACE);
     spec.rounds = o.rounds;
+    spec.localTraining.labelColumn = o.labelColumn; // the agents and the evaluation read the same column
     spec.evaluation = new FederatedTrainingSpec.Evaluation();
     spec.evaluation.dataPath = d.testCsv().toString();
     // one below the site count leaves room for a killed site

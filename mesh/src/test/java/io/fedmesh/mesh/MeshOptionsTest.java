@@ -49,6 +49,23 @@ class MeshOptionsTest {
   }
 
   @Test
+  void aLabelColumnNeedsDataAndNamesTheColumnThatIsMissing(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    assertRefused("--label-column names a column of your --data files; the built-in data's is 'label': add --data, or drop --label-column",
+        "--label-column", "y");
+    Path data = tmp.resolve("d");
+    Files.createDirectories(data);
+    String csv = "a,y\n" + "1,0\n2,1\n".repeat(10);
+    Files.writeString(data.resolve("site-0.csv"), csv);
+    Files.writeString(data.resolve("site-1.csv"), csv);
+    Files.writeString(data.resolve("test.csv"), csv);
+    MeshData read = MeshData.fromDirectory(data, null, io.fedmesh.common.model.TaskKind.CLASSIFICATION, tmp.resolve("out"), "y");
+    assertThat(read.siteDirs()).hasSize(2);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> MeshData.fromDirectory(data, null,
+        io.fedmesh.common.model.TaskKind.CLASSIFICATION, tmp.resolve("out2"))).hasMessageContaining("no label column 'label'")
+        .hasMessageContaining("--label-column of fedmesh local");
+  }
+
+  @Test
   void conflictingOptionsSayWhichToDrop() {
     assertRefused("--kill-site-after-round 6 must be below --rounds 6", "--rounds", "6", "--kill-site-after-round", "6");
     assertRefused("--kill-site-after-round needs at least 2 sites: raise --sites (or give --data more site files)", "--sites", "1", "--kill-site-after-round", "0");

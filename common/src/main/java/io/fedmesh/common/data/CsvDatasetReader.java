@@ -38,7 +38,8 @@ public final class CsvDatasetReader {
       }
       if (labelIndex < 0) {
         throw new DatasetException(file, 1, labelColumn, "no label column '" + labelColumn + "' in header "
-            + Arrays.toString(names) + "; add it or pass the label column's name (--label-column)");
+            + Arrays.toString(names) + "; add it, or name the column that holds the label (--label-column of fedmesh local and"
+            + " fedmesh agent, spec.localTraining.labelColumn of a FederatedTraining)");
       }
       if (names.length < 2) {
         throw new DatasetException(file, 1, null, "the header has no feature columns besides the label");
