@@ -44,7 +44,7 @@ public final class LocalMeshCommand implements Callable<Integer> {
     try (LocalMesh mesh = LocalMesh.start(plan, console)) {
       mesh.awaitSitesReady(Duration.ofSeconds(90));
       FederatedTraining training = mesh.applyResources();
-      FederatedTraining last = new RunWatcher(mesh, plan, console, started.plusSeconds(options.timeoutSeconds),
+      RunWatcher.Followed last = new RunWatcher(mesh, plan, console, started.plusSeconds(options.timeoutSeconds),
           options.timeoutSeconds).follow(training.getMetadata().getName());
       mesh.stopAgents();
       double wall = Duration.between(started, Instant.now()).toMillis() / 1000.0;
