@@ -45,7 +45,8 @@ public final class MeshOptions {
   @Option(names = "--samples-per-site", defaultValue = "1200", description = "Samples per site of the built-in data (default: ${DEFAULT-VALUE}).")
   int samplesPerSite;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Seed of the built-in data (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", defaultValue = "42", description = "Seed of the built-in data and of the training (spec.seed: initial model, site selection, local"
+      + " shuffling); the same seed repeats a run (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = "--timeout", defaultValue = "600", description = "Give up after this many seconds (default: ${DEFAULT-VALUE}).")

@@ -98,6 +98,7 @@ public record MeshPlan(Path out, MeshData data, String dataDescription, List<Sit
     FederatedTrainingSpec spec = ft.getSpec();
     ft.getMetadata().setNamespace(NAMESPACE);
     spec.rounds = o.rounds;
+    spec.seed = o.seed; // the same --seed gives the same data, initial model, selection and local training
     spec.evaluation = new FederatedTrainingSpec.Evaluation();
     spec.evaluation.dataPath = d.testCsv().toString();
     // one below the site count leaves room for a killed site

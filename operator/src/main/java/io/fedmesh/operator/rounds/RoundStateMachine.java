@@ -142,7 +142,7 @@ final class RoundStateMachine {
     double fraction = s.participants == null || s.participants.fraction == null ? TrainingDefaults.FRACTION : s.participants.fraction;
     Integer maxSites = s.participants == null ? null : s.participants.maxSites;
     Set<String> participants = new TreeSet<>(carried);
-    participants.addAll(selector.select(eligible.sites(), minSites, maxSites, fraction, run.uid.hashCode() * 31L + round * 7L + attempt));
+    participants.addAll(selector.select(eligible.sites(), minSites, maxSites, fraction, run.seed * 31L + round * 7L + attempt));
     var overBudget = TrainingPrivacy.overBudget(s, st.privacy, participants.size(), eligible.size());
     if (overBudget.isPresent()) {
       return privacyBudgetExhausted(ft, st, previous, run, overBudget.get());
@@ -161,7 +161,7 @@ final class RoundStateMachine {
       run.recovery = null;
     }
     run.open = plan;
-    var local = AssignmentFactory.localTraining(s, run.strategy);
+    var local = AssignmentFactory.localTraining(s, run.strategy).toBuilder().setSeed(run.seed).build();
     String simVersion = federation.simulationData.get(run.key).map(d -> d.version()).orElse(null);
     Set<String> delivered = federation.inbox.receivedSites(run.key, round);
     for (String site : participants) {
