@@ -36,7 +36,7 @@ public final class LocalMeshCommand implements Callable<Integer> {
     Instant started = Instant.now();
     Path out = options.out.toAbsolutePath();
     Files.createDirectories(out.resolve("logs"));
-    OperatorLogs.routeTo(out.resolve("logs/operator.log"), options.verbose);
+    OperatorLogs.routeTo(out.resolve("logs/operator.log"), options.verbose, io.fedmesh.common.logging.LogFormat.parse(options.logFormat));
     MeshData data = prepareData(out.resolve("data"));
     options.requireSitesForFaults(data.siteDirs().size());
     MeshPlan plan = MeshPlan.of(options, data, out);

@@ -60,6 +60,10 @@ public final class MeshOptions {
       description = "Run every gRPC link in plaintext without certificates (default: mutual TLS with a fresh CA under OUT/certs).")
   boolean insecure;
 
+  @Option(names = "--log-format", defaultValue = "text",
+      description = "text or json: the format of OUT/logs/*.log, json one object per line with the resource named (default: ${DEFAULT-VALUE}).")
+  String logFormat;
+
   @Option(names = "--verbose", description = "Show operator logs on the terminal (they always go to OUT/logs/operator.log).")
   boolean verbose;
 
@@ -102,6 +106,11 @@ public final class MeshOptions {
     }
     if (samplesPerSite < 10) {
       throw refuse("--samples-per-site must be at least 10");
+    }
+    try {
+      io.fedmesh.common.logging.LogFormat.parse(logFormat);
+    } catch (IllegalArgumentException e) {
+      throw refuse(e.getMessage());
     }
     if (!List.of("none", "local", "slurm").contains(hpc)) {
       throw refuse("--hpc must be none, local or slurm (got " + hpc + ")");

@@ -46,14 +46,14 @@ public record MeshPlan(Path out, MeshData data, String dataDescription, List<Sit
       String name = "site-" + i;
       sites.add(new Site(name, PROFILES.get(i % PROFILES.size()), data.siteDirs().get(i), out.resolve("agents").resolve(name),
           out.resolve("logs/" + name + ".log"), data.samples().get(i),
-          List.of("--region", "region-" + (i % 2), "--label", "fedmesh.io/mesh=local")));
+          List.of("--region", "region-" + (i % 2), "--label", "fedmesh.io/mesh=local", "--log-format", o.logFormat)));
     }
     Site learner = null;
     if (o.withHpc()) {
       Path work = out.resolve("agents").resolve("hpc-sim");
       // selected once the training has simulation samples, which it fetches from the coordinator
       learner = new Site("hpc-sim", null, work.resolve("simulation-data"), work, out.resolve("logs/hpc-sim.log"), 0,
-          List.of("--region", "cloud", "--label", "fedmesh.io/mesh=local", "--simulation-learner"));
+          List.of("--region", "cloud", "--label", "fedmesh.io/mesh=local", "--simulation-learner", "--log-format", o.logFormat));
     }
     return new MeshPlan(out, data, describe(o, data), List.copyOf(sites), o.hpc, learner, model(o, data),
         training(o, data, sites.size()), o.rounds, o.killAfterRound, o.out.resolve("logs"), o.insecure);
