@@ -43,7 +43,7 @@ class RunRecordMockTest {
   @Test
   void aRunLongerThanTheStatusHistoryKeepsEveryRoundAndItsBytes() throws Exception {
     try (EmbeddedCluster cluster = EmbeddedCluster.start();
-        FedmeshOperator operator = FedmeshOperator.start(cluster.client(), OperatorConfig.local(tmp.resolve("ckpt")));
+        FedmeshOperator operator = FedmeshOperator.start(cluster.client(), OperatorConfig.local(tmp.resolve("ckpt")).withMetricsPort(0));
         EdgeAgent a = agent(operator, "site-a")) {
       KubernetesClient client = cluster.client();
       await().atMost(Duration.ofSeconds(30)).until(() -> client.resources(EdgeSite.class).inNamespace("default").list().getItems()
@@ -84,6 +84,10 @@ class RunRecordMockTest {
         Path html = RunReport.write(tmp.resolve("report"), "long", summary, record.rounds());
         assertThat(Files.readString(html).split("<tr><td>" + ROUNDS + "</td>", -1)).as("the last round's row").hasSize(2);
         assertThat(Files.readString(html)).contains("<tr><td>1</td>");
+
+        // the /metrics a local run serves agree with the record
+        assertThat(io.fedmesh.mesh.Scrape.metrics(operator.metricsPort())).contains("fedmesh_rounds_total " + ROUNDS + ".0");
+        assertThat(io.fedmesh.mesh.Scrape.metrics(a.metricsPort())).contains("fedmesh_agent_rounds_trained_total " + ROUNDS + ".0");
       }
     }
   }
@@ -118,7 +122,7 @@ class RunRecordMockTest {
     }
     Files.writeString(data.resolve("train.csv"), csv);
     return new EdgeAgent(new AgentConfig(new HostPort("127.0.0.1", operator.coordinatorPort()), site, "", data, "label", null,
-        "eu-west-1", Map.of(), tmp.resolve(site + "-work"), null, -1, 1, 512, 0)).start();
+        "eu-west-1", Map.of(), tmp.resolve(site + "-work"), null, 0, 1, 512, 0)).start();
   }
 
   static DistributedModel model() {
