@@ -53,6 +53,9 @@ public final class RunReport {
     for (RunSummary.Site s : summary.sites()) {
       participation.putIfAbsent(s.name(), 0);
     }
+    if (participation.isEmpty()) {
+      participation.put("(no site)", 0); // XChart refuses an empty series
+    }
     if (rounds.isEmpty()) {
       rounds.add(0);
       metric.add(0.0);
@@ -76,6 +79,20 @@ public final class RunReport {
     p.getStyler().setLegendVisible(false);
     p.addSeries("rounds", new ArrayList<>(participation.keySet()), new ArrayList<>(participation.values()));
     BitmapEncoder.saveBitmap(p, out.resolve("participation.png").toString(), BitmapEncoder.BitmapFormat.PNG);
+
+    String siteImg = "";
+    Map<String, List<double[]>> perSite = siteCurves(history);
+    if (!perSite.isEmpty()) {
+      XYChart c = new XYChartBuilder().width(640).height(360).title("each site's own " + metricName + " (local data, after local training)")
+          .xAxisTitle("round").yAxisTitle(metricName).build();
+      c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+      for (Map.Entry<String, List<double[]>> e : perSite.entrySet()) {
+        c.addSeries(e.getKey(), e.getValue().stream().mapToDouble(point -> point[0]).toArray(),
+            e.getValue().stream().mapToDouble(point -> point[1]).toArray());
+      }
+      BitmapEncoder.saveBitmap(c, out.resolve("sites.png").toString(), BitmapEncoder.BitmapFormat.PNG);
+      siteImg = "<img src=\"sites.png\" alt=\"per-site metric per round\">";
+    }
 
     XYChart d = new XYChartBuilder().width(640).height(360).title("round duration").xAxisTitle("round").yAxisTitle("seconds").build();
     d.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
@@ -126,7 +143,7 @@ public final class RunReport {
         </head><body>
         <h1>%s</h1>
         <p><b>Phase:</b> %s &nbsp; <b>Rounds:</b> %d &nbsp; <b>Final %s:</b> %s &nbsp; <b>Bytes moved:</b> %s (%,d bytes) &nbsp; <b>Wall time:</b> %.1f s</p>
-        <div><img src="metric.png" alt="metric per round"><img src="duration.png" alt="round duration"><img src="participation.png" alt="participation per site"><img src="bytes.png" alt="bytes per round">%s</div>
+        <div><img src="metric.png" alt="metric per round"><img src="duration.png" alt="round duration"><img src="participation.png" alt="participation per site"><img src="bytes.png" alt="bytes per round">%s%s</div>
         <h2>Rounds</h2>
         <table><tr><th>round</th><th>participants</th><th>missed</th><th>loss</th><th>%s</th><th>bytes</th><th>seconds</th></tr>
         %s</table>
@@ -137,10 +154,21 @@ public final class RunReport {
         """.formatted(esc(title), esc(title), summary.phase(), summary.roundsCompleted(), esc(metricName),
         summary.metric().value() == null ? "-" : String.format("%.4f", summary.metric().value()),
         ByteUnits.readable(summary.bytesMoved()), summary.bytesMoved(),
-        summary.wallSeconds(), timelineImg, esc(metricName), rows, sites);
+        summary.wallSeconds(), siteImg, timelineImg, esc(metricName), rows, sites);
     Path file = out.resolve("report.html");
     Files.writeString(file, html, StandardCharsets.UTF_8);
     return file;
+  }
+
+  /** site -> (round, the site's own metric) for the rounds it reported one, sites in name order. */
+  static Map<String, List<double[]>> siteCurves(List<RoundRecord> history) {
+    Map<String, List<double[]>> curves = new TreeMap<>();
+    for (RoundRecord r : history) {
+      if (r.siteMetrics != null) {
+        r.siteMetrics.forEach((site, v) -> curves.computeIfAbsent(site, s -> new ArrayList<>()).add(new double[] {r.round, v}));
+      }
+    }
+    return curves;
   }
 
   private static String esc(String s) {

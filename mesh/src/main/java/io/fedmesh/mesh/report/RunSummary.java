@@ -32,8 +32,12 @@ public record RunSummary(String phase, int roundsCompleted, Metric metric, List<
 
   /** One round: participants is the number of sites whose updates were aggregated. */
   @JsonPropertyOrder({"round", "participants", "loss", "metric", "bytes", "seconds"})
-  /** One round; overheadSeconds: its time beyond the slowest site's own work (null when not measured). */
-  public record Round(int round, int participants, Double loss, Double metric, long bytes, double seconds, Double overheadSeconds) {}
+  /**
+   * One round; overheadSeconds: its time beyond the slowest site's own work (null when not measured);
+   * siteMetrics: each aggregated site's own metric, by site (null when none reported one).
+   */
+  public record Round(int round, int participants, Double loss, Double metric, long bytes, double seconds, Double overheadSeconds,
+      java.util.Map<String, Double> siteMetrics) {}
 
   /** A site and its final phase. */
   public record Site(String name, String phase) {}
@@ -51,7 +55,7 @@ public record RunSummary(String phase, int roundsCompleted, Metric metric, List<
     record.observe(st);
     List<Round> rounds = record.rounds().stream()
         .map(h -> new Round(h.round, h.participants == null ? 0 : h.participants.size(), h.loss, h.metric,
-            h.bytes == null ? 0 : h.bytes, h.seconds == null ? 0 : h.seconds, h.overheadSeconds))
+            h.bytes == null ? 0 : h.bytes, h.seconds == null ? 0 : h.seconds, h.overheadSeconds, h.siteMetrics))
         .toList();
     List<Site> siteList = sites.stream()
         .map(s -> new Site(s.getMetadata().getName(), s.getStatus() == null || s.getStatus().phase == null ? "Pending"

@@ -67,7 +67,10 @@ class RunRecordMockTest {
         RunSummary summary = RunSummary.of(last, record, List.of(), 1.0);
         assertThat(record.missingRounds()).isEmpty();
         assertThat(record.rounds()).extracting(r -> r.round).containsExactlyElementsOf(IntStream.rangeClosed(1, ROUNDS).boxed().toList());
-        assertThat(record.rounds()).allSatisfy(r -> assertThat(r.bytes).isPositive());
+        assertThat(record.rounds()).allSatisfy(r -> {
+          assertThat(r.bytes).isPositive();
+          assertThat(r.siteMetrics).as("the site's own metric, as it reported it").containsOnlyKeys("site-a");
+        });
         assertThat(record.bytes()).isEqualTo(st.bytesMoved);
         assertThat(summary.bytesMoved()).isEqualTo(st.bytesMoved);
 

@@ -25,6 +25,7 @@ class RunReportTest {
       r.bytes = 3L << 20; // 3 MiB
       r.seconds = 1.5 * i;
       r.overheadSeconds = 0.1;
+      r.siteMetrics = java.util.Map.of("site-a", 0.5 + i / 10.0, "site-b", 0.9 - i / 10.0);
       return r;
     }).toList();
     RunSummary summary = new RunSummary("Succeeded", 3, new RunSummary.Metric("accuracy", 0.9), List.of(), List.of(), 9L << 20, 5.0,
@@ -34,9 +35,22 @@ class RunReportTest {
 
     assertThat(out.resolve("duration.png")).isNotEmptyFile();
     assertThat(out.resolve("bytes.png")).isNotEmptyFile();
+    assertThat(out.resolve("sites.png")).isNotEmptyFile();
+    assertThat(RunReport.siteCurves(rounds)).containsOnlyKeys("site-a", "site-b");
+    assertThat(RunReport.siteCurves(rounds).get("site-b")).extracting(p -> p[1]).containsExactly(0.8, 0.7, 0.9 - 0.3);
     String text = Files.readString(html);
     assertThat(text).contains("<img src=\"duration.png\"").contains("<b>Bytes moved:</b> 9.0 MiB (9,437,184 bytes)")
         .contains("<td title=\"3,145,728 bytes\">3.0 MiB</td>");
     assertThat(text.split("<tr><td>", -1)).as("a row per round").hasSize(1 + 3);
+    assertThat(text).contains("<img src=\"sites.png\"");
+  }
+
+  @Test
+  void withoutSiteMetricsThereIsNoSiteChart() throws Exception {
+    RoundRecord r = new RoundRecord();
+    r.round = 1;
+    RunSummary summary = new RunSummary("Succeeded", 1, new RunSummary.Metric("accuracy", 0.9), List.of(), List.of(), 0, 1.0, null, null);
+    assertThat(Files.readString(RunReport.write(out, "t", summary, List.of(r)))).doesNotContain("sites.png");
+    assertThat(out.resolve("sites.png")).doesNotExist();
   }
 }
