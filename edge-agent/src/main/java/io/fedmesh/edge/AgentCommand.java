@@ -80,8 +80,17 @@ public final class AgentCommand implements Callable<Integer> {
           "Labels the EdgeSite fedmesh.io/role=simulation-learner."})
   boolean simulationLearner;
 
+  @Option(names = "--log-format", defaultValue = "text",
+      description = "text or json: one JSON object per line with the resource it is about (default: ${DEFAULT-VALUE}).")
+  String logFormat;
+
   @Override
   public Integer call() throws Exception {
+    try {
+      io.fedmesh.common.logging.LogFormat.parse(logFormat).apply(Map.of("component", "agent", "site", site));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     if (!DNS1123.matcher(site).matches() || site.length() > 63) {
       throw new ParameterException(spec.commandLine(), "--site '" + site
           + "' is not a valid name: use lowercase letters, digits and '-', at most 63 characters (e.g. site-0)");

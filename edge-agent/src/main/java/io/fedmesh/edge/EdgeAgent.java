@@ -102,6 +102,11 @@ public final class EdgeAgent implements AutoCloseable {
     return metrics.registry();
   }
 
+  /** The port /metrics is served on (--metrics-port 0: a free one), -1 when off. */
+  public int metricsPort() {
+    return metrics.port();
+  }
+
   /** Pending outbox entries (for tests and status). */
   public List<Outbox.Pending> pendingUpdates() {
     return outbox.pending();

@@ -42,6 +42,13 @@ class AgentCommandTest {
   }
 
   @Test
+  void anUnknownLogFormatIsNamed() throws Exception {
+    Path data = Files.createDirectories(tmp.resolve("d"));
+    assertThat(run("--coordinator", "127.0.0.1:1", "--site", "site-0", "--data", data.toString(), "--log-format", "xml"))
+        .contains("--log-format must be json or text (got 'xml')");
+  }
+
+  @Test
   void requiredOptionsAreListed() {
     assertThat(run("--site", "site-0")).contains("--coordinator").contains("--data");
   }

@@ -58,8 +58,17 @@ public final class BridgeCommand implements Callable<Integer> {
   @Option(names = "--metrics-port", defaultValue = "-1", description = "Prometheus /metrics and /healthz port, -1 for none (default: ${DEFAULT-VALUE}).")
   int metricsPort;
 
+  @Option(names = "--log-format", defaultValue = "text",
+      description = "text or json: one JSON object per line with the resource it is about (default: ${DEFAULT-VALUE}).")
+  String logFormat;
+
   @Override
   public Integer call() throws Exception {
+    try {
+      io.fedmesh.common.logging.LogFormat.parse(logFormat).apply(java.util.Map.of("component", "hpc-bridge"));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     if (slots < 1) {
       throw new ParameterException(spec.commandLine(), "--slots must be at least 1");
     }

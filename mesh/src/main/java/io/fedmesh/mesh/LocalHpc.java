@@ -39,7 +39,11 @@ final class LocalHpc implements AutoCloseable {
 
   private final SlurmPoller poller;
 
-  private LocalHpc(HpcBridgeService service, GrpcServerRunner server, String mode, SlurmPoller poller) {
+  private final io.fedmesh.common.metrics.MetricsServer metrics;
+
+  private LocalHpc(HpcBridgeService service, GrpcServerRunner server, String mode, SlurmPoller poller,
+      io.fedmesh.common.metrics.MetricsServer metrics) {
+    this.metrics = metrics;
     this.service = service;
     this.server = server;
     this.mode = mode;
@@ -70,17 +74,24 @@ final class LocalHpc implements AutoCloseable {
     } else {
       launchers = (uid, o) -> new LocalProcessLauncher(o.resolveSibling("logs"), o);
     }
+    // the bridge's own /metrics on a free loopback port, as `fedmesh bridge --metrics-port` serves it
+    var metrics = io.fedmesh.common.metrics.MetricsServer.start("127.0.0.1", 0);
     ApplicationAllowlist applications = ApplicationAllowlist.builtIn(new SimulationLauncher()).with(blobsSampler());
     HpcBridgeService service = new HpcBridgeService(out.resolve("bridge"), mode.equals("slurm") ? 4 : 2, mode, launchers,
-        new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), applications)
+        metrics.registry(), applications)
         .withClusterProbe(poller == null ? null : new io.fedmesh.hpc.slurm.SlurmCluster(Duration.ofSeconds(10))::describe);
     GrpcServerRunner server = GrpcServerRunner.start("hpc-bridge", new HostPort("127.0.0.1", 0), tls, List.of(service),
         io.fedmesh.common.security.PeerIdentity.Kind.OPERATOR);
-    return new LocalHpc(service, server, mode, poller);
+    return new LocalHpc(service, server, mode, poller, metrics);
   }
 
   int port() {
     return server.port();
+  }
+
+  /** The port of the bridge's /metrics. */
+  int metricsPort() {
+    return metrics.port();
   }
 
   /** Applies the HpcCluster as kubectl would: the operator probes the bridge behind it. */
@@ -171,5 +182,6 @@ final class LocalHpc implements AutoCloseable {
     if (poller != null) {
       poller.close();
     }
+    metrics.close();
   }
 }

@@ -65,7 +65,7 @@ final class LocalMesh implements AutoCloseable {
     }
     certs = plan.insecure() ? null : MeshCertificates.issue(plan.out().resolve("certs"), MeshPlan.NAMESPACE, names);
     operator = started(FedmeshOperator.start(cluster.client(), OperatorConfig.local(plan.out().resolve("checkpoints"))
-        .withHeartbeatTimeout(Duration.ofSeconds(4)).withTls(certs == null ? null : certs.operator())));
+        .withHeartbeatTimeout(Duration.ofSeconds(4)).withTls(certs == null ? null : certs.operator()).withMetricsPort(0)));
     Path kubeconfig = Kubeconfig.write(plan.out(), cluster.kubectlUrl(), MeshPlan.NAMESPACE);
     console.printf("  kubernetes API  %s (embedded); kubectl --kubeconfig %s get fedmesh%n", cluster.kubectlUrl(),
         plan.logsHint().resolveSibling(kubeconfig.getFileName()));
@@ -78,12 +78,13 @@ final class LocalMesh implements AutoCloseable {
     console.printf("  training engine %s %s (%.1f s)%n", engine.getEngineName(), engine.getVersion(),
         (System.nanoTime() - engineStart) / 1e9);
     console.printf("  coordinator     127.0.0.1:%d%n", operator.coordinatorPort());
+    console.printf("  metrics         operator http://127.0.0.1:%d/metrics%n", operator.metricsPort());
     NioReactor reactor = started(new NioReactor());
     for (MeshPlan.Site site : plan.sites()) {
       WanLink link = started(WanLink.open(reactor, freePort(), operator.coordinatorPort(), site.wan()));
-      launch(site, link.port());
-      console.printf("  %-15s agent process, WAN %s, %d samples, log logs/%s.log%n", site.name(), site.wan(), site.samples(),
-          site.name());
+      int metricsPort = launch(site, link.port());
+      console.printf("  %-15s agent process, WAN %s, %d samples, log logs/%s.log, metrics http://127.0.0.1:%d/metrics%n", site.name(),
+          site.wan(), site.samples(), site.name(), metricsPort);
     }
     if (plan.withHpc()) {
       if (plan.hpc().equals("slurm")) {
@@ -100,19 +101,25 @@ final class LocalMesh implements AutoCloseable {
       }
       hpc = started(LocalHpc.start(plan.hpc(), plan.out(), certs == null ? null : certs.bridge()));
       hpc.applyCluster(client(), MeshPlan.NAMESPACE);
-      launch(plan.learner(), operator.coordinatorPort());
+      int learnerMetrics = launch(plan.learner(), operator.coordinatorPort());
       console.printf("  hpc-bridge      127.0.0.1:%d (%s backend), HpcCluster/%s; the training requests a burst of %d tasks"
           + " (spec.adaptiveSimulation) whose samples train at site hpc-sim%n", hpc.port(), plan.hpc(), LocalHpc.CLUSTER,
           LocalHpc.TASKS);
+      console.printf("  metrics         hpc-bridge http://127.0.0.1:%d/metrics, hpc-sim http://127.0.0.1:%d/metrics%n",
+          hpc.metricsPort(), learnerMetrics);
     }
   }
 
-  private void launch(MeshPlan.Site site, int port) throws IOException {
+  /** Starts the site's agent process; returns the port of its /metrics. */
+  private int launch(MeshPlan.Site site, int port) throws IOException {
     Files.createDirectories(site.workDir());
+    int metricsPort = freePort();
     List<String> args = new ArrayList<>(site.agentArgs());
+    args.addAll(List.of("--metrics-port", String.valueOf(metricsPort)));
     args.addAll(certs == null ? List.of("--insecure") : certs.agentArgs(site.name()));
     AgentProcess agent = started(AgentProcess.launch(site.name(), port, site.dataDir(), site.workDir(), site.log(), args));
     agents.add(agent);
+    return metricsPort;
   }
 
   private <T extends AutoCloseable> T started(T part) {

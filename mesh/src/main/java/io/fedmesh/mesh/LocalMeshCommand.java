@@ -36,7 +36,7 @@ public final class LocalMeshCommand implements Callable<Integer> {
     Instant started = Instant.now();
     Path out = MeshOptions.resolved(options.out);
     Files.createDirectories(out.resolve("logs"));
-    OperatorLogs.routeTo(out.resolve("logs/operator.log"), options.verbose);
+    OperatorLogs.routeTo(out.resolve("logs/operator.log"), options.verbose, io.fedmesh.common.logging.LogFormat.parse(options.logFormat));
     MeshData data = prepareData(out.resolve("data"));
     options.requireSitesForFaults(data.siteDirs().size());
     MeshPlan plan = MeshPlan.of(options, data, out);
@@ -45,7 +45,7 @@ public final class LocalMeshCommand implements Callable<Integer> {
     try (LocalMesh mesh = LocalMesh.start(plan, console)) {
       mesh.awaitSitesReady(Duration.ofSeconds(90));
       FederatedTraining training = mesh.applyResources();
-      FederatedTraining last = new RunWatcher(mesh, plan, console, started.plusSeconds(options.timeoutSeconds),
+      RunWatcher.Followed last = new RunWatcher(mesh, plan, console, started.plusSeconds(options.timeoutSeconds),
           options.timeoutSeconds).follow(training.getMetadata().getName());
       if (!options.keepRunning) {
         mesh.stopAgents();

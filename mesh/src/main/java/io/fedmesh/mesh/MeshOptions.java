@@ -49,7 +49,8 @@ public final class MeshOptions {
   @Option(names = "--samples-per-site", defaultValue = "1200", description = "Samples per site of the built-in data (default: ${DEFAULT-VALUE}).")
   int samplesPerSite;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Seed of the built-in data (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", defaultValue = "42", description = "Seed of the built-in data and of the training (spec.seed: initial model, site selection, local"
+      + " shuffling); the same seed repeats a run (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = "--timeout", defaultValue = "600", description = "Give up after this many seconds (default: ${DEFAULT-VALUE}).")
@@ -66,6 +67,10 @@ public final class MeshOptions {
   @Option(names = "--keep-running",
       description = "After training ends, keep the API server, operator and agents up (kubectl --kubeconfig OUT/kubeconfig ...) until Ctrl-C.")
   boolean keepRunning;
+
+  @Option(names = "--log-format", defaultValue = "text",
+      description = "text or json: the format of OUT/logs/*.log, json one object per line with the resource named (default: ${DEFAULT-VALUE}).")
+  String logFormat;
 
   @Option(names = "--verbose", description = "Show operator logs on the terminal (they always go to OUT/logs/operator.log).")
   boolean verbose;
@@ -118,6 +123,11 @@ public final class MeshOptions {
     }
     if (samplesPerSite < 10) {
       throw refuse("--samples-per-site must be at least 10");
+    }
+    try {
+      io.fedmesh.common.logging.LogFormat.parse(logFormat);
+    } catch (IllegalArgumentException e) {
+      throw refuse(e.getMessage());
     }
     if (!List.of("none", "local", "slurm").contains(hpc)) {
       throw refuse("--hpc must be none, local or slurm (got " + hpc + ")");

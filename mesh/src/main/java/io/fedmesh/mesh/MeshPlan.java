@@ -47,14 +47,15 @@ public record MeshPlan(Path out, MeshData data, String dataDescription, List<Sit
       sites.add(new Site(name, PROFILES.get(i % PROFILES.size()), data.siteDirs().get(i), out.resolve("agents").resolve(name),
           out.resolve("logs/" + name + ".log"), data.samples().get(i),
           List.of("--region", "region-" + (i % 2), "--label", "fedmesh.io/mesh=local",
-              "--label", "fedmesh.io/tier=factory")));  // as the factory sites examples/federatedtraining.yaml selects
+              "--label", "fedmesh.io/tier=factory", // as the factory sites examples/federatedtraining.yaml selects
+              "--log-format", o.logFormat)));
     }
     Site learner = null;
     if (o.withHpc()) {
       Path work = out.resolve("agents").resolve("hpc-sim");
       // selected once the training has simulation samples, which it fetches from the coordinator
       learner = new Site("hpc-sim", null, work.resolve("simulation-data"), work, out.resolve("logs/hpc-sim.log"), 0,
-          List.of("--region", "cloud", "--label", "fedmesh.io/mesh=local", "--simulation-learner"));
+          List.of("--region", "cloud", "--label", "fedmesh.io/mesh=local", "--simulation-learner", "--log-format", o.logFormat));
     }
     return new MeshPlan(out, data, describe(o, data), List.copyOf(sites), o.hpc, learner, model(o, data),
         training(o, data, sites.size()), o.rounds, o.killAfterRound, o.out.resolve("logs"), o.insecure);
@@ -100,6 +101,7 @@ public record MeshPlan(Path out, MeshData data, String dataDescription, List<Sit
     ft.getMetadata().setNamespace(NAMESPACE);
     spec.rounds = o.rounds;
     spec.localTraining.labelColumn = o.labelColumn; // the agents and the evaluation read the same column
+    spec.seed = o.seed; // the same --seed gives the same data, initial model, selection and local training
     spec.evaluation = new FederatedTrainingSpec.Evaluation();
     spec.evaluation.dataPath = d.testCsv().toString();
     // one below the site count leaves room for a killed site

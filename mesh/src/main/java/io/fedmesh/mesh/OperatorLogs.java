@@ -3,12 +3,13 @@ package io.fedmesh.mesh;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.filter.ThresholdFilter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.FileAppender;
+import io.fedmesh.common.logging.LogFormat;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Iterator;
 import org.slf4j.LoggerFactory;
 
@@ -16,19 +17,17 @@ import org.slf4j.LoggerFactory;
 final class OperatorLogs {
   private OperatorLogs() {}
 
-  static void routeTo(Path file, boolean verbose) {
+  /** @param format of the file (--log-format); the terminal keeps text */
+  static void routeTo(Path file, boolean verbose, LogFormat format) {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {
       return;
     }
     Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    PatternLayoutEncoder enc = new PatternLayoutEncoder();
-    enc.setContext(ctx);
-    enc.setPattern("%d{HH:mm:ss.SSS} %-5level [%logger{0}] %msg%n");
-    enc.start();
     FileAppender<ILoggingEvent> fileAppender = new FileAppender<>();
     fileAppender.setContext(ctx);
     fileAppender.setFile(file.toString());
-    fileAppender.setEncoder(enc);
+    // the operator and, with --hpc, the bridge run in this process
+    fileAppender.setEncoder(format.encoder(ctx, Map.of("component", "operator")));
     fileAppender.start();
     root.addAppender(fileAppender);
     if (verbose) {

@@ -22,11 +22,12 @@ final class RunReporter {
   }
 
   /** Writes and prints the outcome of the training {@code last}; the caller's exit code follows its phase. */
-  RunSummary report(LocalMesh mesh, MeshPlan plan, FederatedTraining last, double wallSeconds) throws IOException {
+  RunSummary report(LocalMesh mesh, MeshPlan plan, RunWatcher.Followed run, double wallSeconds) throws IOException {
     KubernetesClient client = mesh.client();
     Path out = plan.out();
+    FederatedTraining last = run.training();
     List<EdgeSite> sites = client.resources(EdgeSite.class).inNamespace(MeshPlan.NAMESPACE).list().getItems();
-    RunSummary summary = RunSummary.of(last, sites, wallSeconds);
+    RunSummary summary = RunSummary.of(last, run.record(), sites, wallSeconds);
     LocalHpc hpc = mesh.hpc();
     if (hpc != null) {
       summary = summary.withBursts(LocalHpc.summaries(client, MeshPlan.NAMESPACE));
@@ -36,12 +37,17 @@ final class RunReporter {
       }
     }
     summary.write(out.resolve("summary.json"));
-    Path report = RunReport.write(out, "fedmesh local: " + last.getMetadata().getName(), summary,
-        last.getStatus() == null || last.getStatus().history == null ? List.of() : last.getStatus().history,
+    Path report = RunReport.write(out, "fedmesh local: " + last.getMetadata().getName(), summary, run.record().rounds(),
         hpc == null ? Map.of() : hpc.timeline(client, MeshPlan.NAMESPACE));
     var ready = last.getStatus() == null ? null : last.getStatus().condition("Ready");
     console.printf("%n%s (%s): %d round(s), %,d bytes moved, %.1f s%n", summary.phase(),
         ready == null ? "" : ready.getMessage(), summary.roundsCompleted(), summary.bytesMoved(), wallSeconds);
+    if (summary.missingRounds() != null) {
+      console.printf("  rounds missing from the record (the status moved past them before they were seen): %s%n",
+          summary.missingRounds());
+    } else if (run.record().bytes() != summary.bytesMoved()) {
+      console.printf("  the rounds' bytes (%,d) do not add up to bytesMoved (%,d)%n", run.record().bytes(), summary.bytesMoved());
+    }
     List<Double> overheads = summary.history().stream().map(RunSummary.Round::overheadSeconds).filter(java.util.Objects::nonNull)
         .sorted().toList();
     if (!overheads.isEmpty()) {

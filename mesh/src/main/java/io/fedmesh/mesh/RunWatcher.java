@@ -4,13 +4,14 @@ import io.fedmesh.api.v1alpha1.FederatedTraining;
 import io.fedmesh.api.v1alpha1.FederatedTrainingStatus;
 import io.fedmesh.api.v1alpha1.FederatedTrainingStatus.Phase;
 import io.fedmesh.api.v1alpha1.FederatedTrainingStatus.RoundRecord;
+import io.fedmesh.mesh.report.RunRecord;
 import java.io.PrintStream;
 import java.time.Instant;
-import java.util.List;
 
 /**
  * Follows a training to its end: one console line per finished round, a spinner line in between,
- * and the fault of --kill-site-after-round once that round is done.
+ * and the fault of --kill-site-after-round once that round is done. Every round goes into a
+ * {@link RunRecord} as it happens (the status keeps only the last 50).
  */
 final class RunWatcher {
   static final String HEADER = String.format("  %5s  %-5s  %10s  %10s  %12s  %8s", "round", "sites", "loss", "metric", "bytes", "seconds");
@@ -30,8 +31,17 @@ final class RunWatcher {
     this.timeoutSeconds = timeoutSeconds;
   }
 
-  /** Returns the training as last seen: Succeeded, Failed, or whatever it was at the deadline. */
-  FederatedTraining follow(String name) throws InterruptedException {
+  /** What {@link #follow} saw: the training as last seen and every round it recorded. */
+  record Followed(FederatedTraining training, RunRecord record) {}
+
+  /** Returns the training as last seen (Succeeded, Failed, or whatever it was at the deadline) and its record. */
+  Followed follow(String name) throws InterruptedException {
+    try (RunRecord record = RunRecord.watching(mesh.client(), MeshPlan.NAMESPACE, name)) {
+      return new Followed(follow(name, record), record);
+    }
+  }
+
+  private FederatedTraining follow(String name, RunRecord record) throws InterruptedException {
     int printed = 0;
     boolean killed = false;
     Spinner spinner = new Spinner(console);
@@ -39,7 +49,8 @@ final class RunWatcher {
     while (true) {
       FederatedTraining ft = mesh.client().resources(FederatedTraining.class).inNamespace(MeshPlan.NAMESPACE).withName(name).get();
       FederatedTrainingStatus st = ft.getStatus();
-      for (RoundRecord r : st == null || st.history == null ? List.<RoundRecord>of() : st.history) {
+      record.observe(st);
+      for (RoundRecord r : record.rounds()) {
         if (r.round > printed) {
           spinner.clear();
           console.println(roundLine(r));

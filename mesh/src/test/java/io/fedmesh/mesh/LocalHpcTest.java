@@ -49,6 +49,8 @@ class LocalHpcTest {
         stub.withDeadlineAfter(10, TimeUnit.SECONDS).fetchData(FetchDataRequest.newBuilder().setBurstUid("blobs-uid-1").build())
             .forEachRemaining(c -> csv.writeBytes(c.getData().toByteArray()));
         assertThat(csv.toString(StandardCharsets.UTF_8).lines().count()).as("a header and 150 rows per task").isEqualTo(301);
+        assertThat(Scrape.metrics(hpc.metricsPort())).as("the bridge's /metrics")
+            .contains("fedmesh_bridge_tasks_started_total 2.0");
       } finally {
         ch.shutdownNow();
       }

@@ -32,7 +32,7 @@ class MeshOptionsTest {
   void theDefaultsAndSensibleCombinationsPass() {
     for (String[] args : new String[][] {{}, {"--sites", "3", "--rounds", "6", "--kill-site-after-round", "2"},
         {"--problem", "plume", "--task", "regression"}, {"--problem", "plume", "--hpc", "local"}, {"--task", "REGRESSION"},
-        {"--sites", "32", "--rounds", "1000"}}) {
+        {"--sites", "32", "--rounds", "1000"}, {"--log-format", "json"}}) {
       assertThatCode(() -> parse(args).validate()).as(String.join(" ", args)).doesNotThrowAnyException();
     }
   }
@@ -44,6 +44,7 @@ class MeshOptionsTest {
     assertRefused("--sites must be between 1 and 32 (got 33)", "--sites", "33");
     assertRefused("--rounds must be between 1 and 1000 (got 0)", "--rounds", "0");
     assertRefused("--samples-per-site must be at least 10", "--samples-per-site", "9");
+    assertRefused("--log-format must be json or text (got 'xml')", "--log-format", "xml");
     assertRefused("--hpc must be none, local or slurm (got cloud)", "--hpc", "cloud");
     assertRefused("--problem must be blobs or plume (got waves)", "--problem", "waves");
   }

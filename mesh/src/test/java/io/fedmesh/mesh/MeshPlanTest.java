@@ -50,9 +50,11 @@ class MeshPlanTest {
     assertThat(s3.workDir()).isEqualTo(OUT.resolve("agents/site-3"));
     assertThat(s3.log()).isEqualTo(OUT.resolve("logs/site-3.log"));
     assertThat(s3.samples()).isEqualTo(103);
-    assertThat(s3.agentArgs()).containsExactly("--region", "region-1", "--label", "fedmesh.io/mesh=local", "--label", "fedmesh.io/tier=factory");
+    assertThat(s3.agentArgs()).containsExactly("--region", "region-1", "--label", "fedmesh.io/mesh=local", "--label", "fedmesh.io/tier=factory",
+        "--log-format", "text");
     assertThat(plan.sites().get(2).agentArgs()).contains("region-0");
     assertThat(plan.withHpc()).isFalse();
+    assertThat(plan.training().getSpec().seed).as("spec.seed from --seed (default 42)").isEqualTo(42L);
     assertThat(plan.learner()).isNull();
     assertThat(plan.training().getSpec().adaptiveSimulation).isNull();
   }
@@ -119,7 +121,8 @@ class MeshPlanTest {
     assertThat(learner.wan()).as("the learner runs in the cloud, next to the coordinator").isNull();
     assertThat(learner.dataDir()).isEqualTo(OUT.resolve("agents/hpc-sim/simulation-data"));
     assertThat(learner.log()).isEqualTo(OUT.resolve("logs/hpc-sim.log"));
-    assertThat(learner.agentArgs()).containsExactly("--region", "cloud", "--label", "fedmesh.io/mesh=local", "--simulation-learner");
+    assertThat(learner.agentArgs()).containsExactly("--region", "cloud", "--label", "fedmesh.io/mesh=local", "--simulation-learner",
+        "--log-format", "text");
     assertThat(plan.sites()).hasSize(2);
     FederatedTrainingSpec.AdaptiveSimulation sim = plan.training().getSpec().adaptiveSimulation;
     assertThat(sim.clusterRef).isEqualTo(LocalHpc.CLUSTER);

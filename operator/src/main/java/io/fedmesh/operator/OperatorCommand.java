@@ -53,8 +53,19 @@ public final class OperatorCommand implements Callable<Integer> {
           + " refused with a condition (default: half the JVM's maximum heap).")
   Long memoryBudget;
 
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--log-format", defaultValue = "text",
+      description = "text or json: one JSON object per line with the resource it is about (default: ${DEFAULT-VALUE}).")
+  String logFormat;
+
   @Override
   public Integer call() throws Exception {
+    try {
+      io.fedmesh.common.logging.LogFormat.parse(logFormat).apply(java.util.Map.of("component", "operator"));
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
     String token = tokenFile == null ? null : Files.readString(tokenFile).trim();
     KubernetesClient client = new KubernetesClientBuilder().build();
     String ns = namespace != null ? namespace : client.getNamespace() == null ? "default" : client.getNamespace();

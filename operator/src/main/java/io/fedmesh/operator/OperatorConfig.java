@@ -57,6 +57,12 @@ public record OperatorConfig(
         bootstrapToken, tls, metricsPort, leaderElection, memoryBudgetBytes);
   }
 
+  /** @param port of /metrics: 0 for a free one (see {@link FedmeshOperator#metricsPort}), -1 for none */
+  public OperatorConfig withMetricsPort(int port) {
+    return new OperatorConfig(namespace, watchAllNamespaces, coordinatorListen, checkpointDir, heartbeatInterval, heartbeatTimeout,
+        bootstrapToken, tls, port, leaderElection, memoryBudgetBytes);
+  }
+
   public OperatorConfig withBootstrapToken(String token) {
     return new OperatorConfig(namespace, watchAllNamespaces, coordinatorListen, checkpointDir, heartbeatInterval,
         heartbeatTimeout, token, tls, metricsPort, leaderElection, memoryBudgetBytes);

@@ -43,6 +43,10 @@ final class TestLearner implements AutoCloseable {
   final AtomicInteger heartbeatsSent = new AtomicInteger();
   final AtomicInteger assignmentsSeen = new AtomicInteger();
   final List<UploadUpdateResponse> responses = new CopyOnWriteArrayList<>();
+  /** The global model each round started from, as first downloaded, by round (round 1's is the initial model). */
+  final java.util.Map<Integer, float[]> downloaded = new ConcurrentHashMap<>();
+  /** The training seed each round's assignment carried (LocalTraining.seed), by round. */
+  final java.util.Map<Integer, Long> localSeeds = new ConcurrentHashMap<>();
   /** Why the coordinator refused this learner's uploads (gRPC status descriptions). */
   final List<String> refusals = new CopyOnWriteArrayList<>();
 
@@ -158,6 +162,8 @@ final class TestLearner implements AutoCloseable {
       int n = (int) a.getModel().getNumParameters();
       float[] w = UpdateCodec.decode(buf.toByteArray(), UpdateEncoding.F32, n);
       float[] global = w.clone();
+      downloaded.putIfAbsent(a.getRound(), global.clone());
+      localSeeds.put(a.getRound(), a.getLocal().getSeed());
       for (int i = 0; i < n; i++) {
         w[i] += 0.5f * (target - w[i]);
       }

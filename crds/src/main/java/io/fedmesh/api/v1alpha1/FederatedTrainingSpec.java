@@ -36,6 +36,10 @@ public class FederatedTrainingSpec {
   @JsonPropertyDescription("Number of federation rounds to run (fewer when the target is reached).")
   public Integer rounds;
 
+  @JsonPropertyDescription("Seed of the initial model, the site selection and the sites' local shuffling and noise: the same seed"
+      + " gives the same run. Absent: derived from the resource's uid (each training differs). Fixed when the run starts.")
+  public Long seed;
+
   @JsonPropertyDescription("How updates are aggregated.")
   public Strategy strategy = new Strategy();
 

@@ -181,6 +181,9 @@ public class FederatedTrainingStatus extends FedmeshStatus {
     public Double overheadSeconds;
     @JsonPropertyDescription("Attempts needed (1 unless the quorum was missed).")
     public Integer attempts;
+    @JsonPropertyDescription("Each aggregated site's own metric (as it reported it: on its local data, after its local training), by"
+        + " site; the non-IID story beside the global metric. Reports that are not finite numbers are left out.")
+    public java.util.Map<String, Double> siteMetrics;
     @JsonPropertyDescription("Privacy spent after this round: epsilon at status.privacy.delta (absent without clipping and noise).")
     public Double epsilon;
     @JsonPropertyDescription("When the round closed (RFC 3339).")

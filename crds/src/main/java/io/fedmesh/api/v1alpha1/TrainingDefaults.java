@@ -7,6 +7,11 @@ package io.fedmesh.api.v1alpha1;
  * The edge agent has no defaults of its own: the operator always sends explicit values.
  */
 public final class TrainingDefaults {
+  /** spec.seed, or (absent) one derived from the training's uid, as before spec.seed existed. */
+  public static long seed(Long specSeed, String uid) {
+    return specSeed != null ? specSeed : uid == null ? 0 : uid.hashCode();
+  }
+
   public static final int EPOCHS = 1;
   public static final String EPOCHS_TEXT = "1";
   public static final int BATCH_SIZE = 32;

@@ -71,7 +71,7 @@ public final class RoundTrainer {
     CoordinatorClient.Downloaded model = client.download(a.getTraining(), a.getModelVersion(), site);
     link.downloaded(model.f32().length, model.seconds());
     float[] global = UpdateCodec.decode(model.f32(), UpdateEncoding.F32, (int) spec.parameterCount());
-    TrainResult r = trainTime.record(() -> trainer.train(spec, global, d, a.getLocal(), key.hashCode()));
+    TrainResult r = trainTime.record(() -> trainer.train(spec, global, d, a.getLocal(), localSeed(a.getLocal().getSeed(), key)));
     UpdateEncoding asked = UpdateEncoding.fromProto(a.getEncoding());
     UpdateEncoding enc = io.fedmesh.common.codec.EncodingFallback.forValues(r.weights(), asked);
     if (enc != asked) {
@@ -89,6 +89,11 @@ public final class RoundTrainer {
     health.trainingEnded();
     delivery.deliver(stored);
     return true;
+  }
+
+  /** The training's seed mixed with training/round/site: each site and round shuffles differently, the same in every run. */
+  static long localSeed(long trainingSeed, String key) {
+    return trainingSeed == 0 ? key.hashCode() : trainingSeed * 0x9E3779B97F4A7C15L + key.hashCode();
   }
 
   private UpdateHeader header(TrainAssignment a, String key, TrainResult r, UpdateEncoding enc, int totalBytes, double work) {

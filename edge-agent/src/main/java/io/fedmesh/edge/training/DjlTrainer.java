@@ -63,9 +63,24 @@ public final class DjlTrainer {
     };
   }
 
+  /** The device of every round, probed once: a GPU when DJL's engine sees one, else the CPU (said once, at INFO). */
   public static Device device() {
-    return Engine.getEngine(ENGINE).getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+    Device d = device;
+    if (d == null) {
+      synchronized (DjlTrainer.class) {
+        if (device == null) {
+          boolean gpu = Engine.getEngine(ENGINE).getGpuCount() > 0;
+          device = gpu ? Device.gpu() : Device.cpu();
+          org.slf4j.LoggerFactory.getLogger(DjlTrainer.class).info("training device: {}", gpu ? "GPU 0 (CUDA)"
+              : "CPU (no usable CUDA GPU)");
+        }
+        d = device;
+      }
+    }
+    return d;
   }
+
+  private static volatile Device device;
 
   /** Trains from {@code global}; settings that {@link LocalTrainingCheck} refuses throw, nothing is filled in. */
   public TrainResult train(MlpSpec spec, float[] global, Dataset data, LocalTraining cfg, long seed) {

@@ -16,7 +16,10 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.Styler;
 
-/** report.html with PNG plots rendered by XChart: metric and loss per round, participation and bytes per site/round. */
+/**
+ * report.html with PNG plots rendered by XChart: metric and loss per round, round duration, participation
+ * per site and bytes per round (in the unit that fits), then a table of every round.
+ */
 public final class RunReport {
   private RunReport() {}
 
@@ -32,13 +35,17 @@ public final class RunReport {
     List<Integer> rounds = new ArrayList<>();
     List<Double> metric = new ArrayList<>();
     List<Double> loss = new ArrayList<>();
-    List<Double> megabytes = new ArrayList<>();
+    List<Double> bytes = new ArrayList<>();
+    List<Double> seconds = new ArrayList<>();
+    List<Double> overhead = new ArrayList<>();
     Map<String, Integer> participation = new TreeMap<>();
     for (RoundRecord r : history) {
       rounds.add(r.round);
       metric.add(r.metric == null ? 0 : r.metric);
       loss.add(r.loss == null ? 0 : r.loss);
-      megabytes.add(r.bytes == null ? 0 : r.bytes / 1e6);
+      bytes.add(r.bytes == null ? 0.0 : r.bytes);
+      seconds.add(r.seconds == null ? 0 : r.seconds);
+      overhead.add(r.overheadSeconds == null ? 0 : r.overheadSeconds);
       for (String p : r.participants) {
         participation.merge(p, 1, Integer::sum);
       }
@@ -46,11 +53,16 @@ public final class RunReport {
     for (RunSummary.Site s : summary.sites()) {
       participation.putIfAbsent(s.name(), 0);
     }
+    if (participation.isEmpty()) {
+      participation.put("(no site)", 0); // XChart refuses an empty series
+    }
     if (rounds.isEmpty()) {
       rounds.add(0);
       metric.add(0.0);
       loss.add(0.0);
-      megabytes.add(0.0);
+      bytes.add(0.0);
+      seconds.add(0.0);
+      overhead.add(0.0);
     }
     String metricName = summary.metric().name() == null ? "metric" : summary.metric().name();
 
@@ -68,10 +80,32 @@ public final class RunReport {
     p.addSeries("rounds", new ArrayList<>(participation.keySet()), new ArrayList<>(participation.values()));
     BitmapEncoder.saveBitmap(p, out.resolve("participation.png").toString(), BitmapEncoder.BitmapFormat.PNG);
 
-    CategoryChart b = new CategoryChartBuilder().width(640).height(360).title("bytes moved per round (MB)")
-        .xAxisTitle("round").yAxisTitle("MB").build();
+    String siteImg = "";
+    Map<String, List<double[]>> perSite = siteCurves(history);
+    if (!perSite.isEmpty()) {
+      XYChart c = new XYChartBuilder().width(640).height(360).title("each site's own " + metricName + " (local data, after local training)")
+          .xAxisTitle("round").yAxisTitle(metricName).build();
+      c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+      for (Map.Entry<String, List<double[]>> e : perSite.entrySet()) {
+        c.addSeries(e.getKey(), e.getValue().stream().mapToDouble(point -> point[0]).toArray(),
+            e.getValue().stream().mapToDouble(point -> point[1]).toArray());
+      }
+      BitmapEncoder.saveBitmap(c, out.resolve("sites.png").toString(), BitmapEncoder.BitmapFormat.PNG);
+      siteImg = "<img src=\"sites.png\" alt=\"per-site metric per round\">";
+    }
+
+    XYChart d = new XYChartBuilder().width(640).height(360).title("round duration").xAxisTitle("round").yAxisTitle("seconds").build();
+    d.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+    d.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+    d.addSeries("open to aggregation", rounds, seconds);
+    d.addSeries("beyond the slowest site's work", rounds, overhead);
+    BitmapEncoder.saveBitmap(d, out.resolve("duration.png").toString(), BitmapEncoder.BitmapFormat.PNG);
+
+    ByteUnits unit = ByteUnits.forMax(bytes.stream().mapToDouble(Double::doubleValue).max().orElse(0));
+    CategoryChart b = new CategoryChartBuilder().width(640).height(360).title("bytes moved per round (" + unit.name() + ")")
+        .xAxisTitle("round").yAxisTitle(unit.name()).build();
     b.getStyler().setLegendVisible(false);
-    b.addSeries("MB", rounds, megabytes);
+    b.addSeries(unit.name(), rounds, bytes.stream().map(unit::of).toList());
     BitmapEncoder.saveBitmap(b, out.resolve("bytes.png").toString(), BitmapEncoder.BitmapFormat.PNG);
 
     String timelineImg = "";
@@ -91,9 +125,11 @@ public final class RunReport {
     }
     StringBuilder rows = new StringBuilder();
     for (RoundRecord r : history) {
-      rows.append(String.format("<tr><td>%d</td><td>%s</td><td>%s</td><td>%.4f</td><td>%.4f</td><td>%d</td><td>%.2f</td></tr>%n",
-          r.round, String.join(", ", r.participants), r.missed == null ? "" : String.join(", ", r.missed),
-          r.loss == null ? 0 : r.loss, r.metric == null ? 0 : r.metric, r.bytes == null ? 0 : r.bytes, r.seconds == null ? 0 : r.seconds));
+      long roundBytes = r.bytes == null ? 0 : r.bytes;
+      rows.append(String.format("<tr><td>%d</td><td>%s</td><td>%s</td><td>%.4f</td><td>%.4f</td><td title=\"%,d bytes\">%s</td>"
+          + "<td>%.2f</td></tr>%n", r.round, String.join(", ", r.participants), r.missed == null ? "" : String.join(", ", r.missed),
+          r.loss == null ? 0 : r.loss, r.metric == null ? 0 : r.metric, roundBytes, ByteUnits.readable(roundBytes),
+          r.seconds == null ? 0 : r.seconds));
     }
     StringBuilder sites = new StringBuilder();
     for (RunSummary.Site s : summary.sites()) {
@@ -106,8 +142,8 @@ public final class RunReport {
         td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}th{background:#f3f3f3}img{margin:8px;border:1px solid #ddd}</style>
         </head><body>
         <h1>%s</h1>
-        <p><b>Phase:</b> %s &nbsp; <b>Rounds:</b> %d &nbsp; <b>Final %s:</b> %s &nbsp; <b>Bytes moved:</b> %,d &nbsp; <b>Wall time:</b> %.1f s</p>
-        <div><img src="metric.png" alt="metric per round"><img src="participation.png" alt="participation per site"><img src="bytes.png" alt="bytes per round">%s</div>
+        <p><b>Phase:</b> %s &nbsp; <b>Rounds:</b> %d &nbsp; <b>Final %s:</b> %s &nbsp; <b>Bytes moved:</b> %s (%,d bytes) &nbsp; <b>Wall time:</b> %.1f s</p>
+        <div><img src="metric.png" alt="metric per round"><img src="duration.png" alt="round duration"><img src="participation.png" alt="participation per site"><img src="bytes.png" alt="bytes per round">%s%s</div>
         <h2>Rounds</h2>
         <table><tr><th>round</th><th>participants</th><th>missed</th><th>loss</th><th>%s</th><th>bytes</th><th>seconds</th></tr>
         %s</table>
@@ -116,11 +152,23 @@ public final class RunReport {
         %s</table>
         </body></html>
         """.formatted(esc(title), esc(title), summary.phase(), summary.roundsCompleted(), esc(metricName),
-        summary.metric().value() == null ? "-" : String.format("%.4f", summary.metric().value()), summary.bytesMoved(),
-        summary.wallSeconds(), timelineImg, esc(metricName), rows, sites);
+        summary.metric().value() == null ? "-" : String.format("%.4f", summary.metric().value()),
+        ByteUnits.readable(summary.bytesMoved()), summary.bytesMoved(),
+        summary.wallSeconds(), siteImg, timelineImg, esc(metricName), rows, sites);
     Path file = out.resolve("report.html");
     Files.writeString(file, html, StandardCharsets.UTF_8);
     return file;
+  }
+
+  /** site -> (round, the site's own metric) for the rounds it reported one, sites in name order. */
+  static Map<String, List<double[]>> siteCurves(List<RoundRecord> history) {
+    Map<String, List<double[]>> curves = new TreeMap<>();
+    for (RoundRecord r : history) {
+      if (r.siteMetrics != null) {
+        r.siteMetrics.forEach((site, v) -> curves.computeIfAbsent(site, s -> new ArrayList<>()).add(new double[] {r.round, v}));
+      }
+    }
+    return curves;
   }
 
   private static String esc(String s) {

@@ -10,18 +10,21 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
-/** summary.json of a local mesh run: exactly these top-level keys. */
-@JsonPropertyOrder({"phase", "roundsCompleted", "metric", "history", "sites", "bytesMoved", "wallSeconds", "bursts"})
+/**
+ * summary.json of a local mesh run: exactly these top-level keys. history has every round (from a
+ * {@link RunRecord}, not the capped status); missingRounds appears only when some round was never seen.
+ */
+@JsonPropertyOrder({"phase", "roundsCompleted", "metric", "history", "sites", "bytesMoved", "wallSeconds", "bursts", "missingRounds"})
 @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
 public record RunSummary(String phase, int roundsCompleted, Metric metric, List<Round> history, List<Site> sites, long bytesMoved,
-    double wallSeconds, List<Burst> bursts) {
+    double wallSeconds, List<Burst> bursts, List<Integer> missingRounds) {
 
   /** One simulation burst of a run with --hpc (absent otherwise). */
   public record Burst(String name, int tasks, int succeeded, int failed, double makespanSeconds, double utilization, String mode,
       String phase, long producedSamples) {}
 
   public RunSummary withBursts(List<Burst> list) {
-    return new RunSummary(phase, roundsCompleted, metric, history, sites, bytesMoved, wallSeconds, list);
+    return new RunSummary(phase, roundsCompleted, metric, history, sites, bytesMoved, wallSeconds, list, missingRounds);
   }
 
   /** The final global evaluation. */
@@ -29,17 +32,30 @@ public record RunSummary(String phase, int roundsCompleted, Metric metric, List<
 
   /** One round: participants is the number of sites whose updates were aggregated. */
   @JsonPropertyOrder({"round", "participants", "loss", "metric", "bytes", "seconds"})
-  /** One round; overheadSeconds: its time beyond the slowest site's own work (null when not measured). */
-  public record Round(int round, int participants, Double loss, Double metric, long bytes, double seconds, Double overheadSeconds) {}
+  /**
+   * One round; overheadSeconds: its time beyond the slowest site's own work (null when not measured);
+   * siteMetrics: each aggregated site's own metric, by site (null when none reported one).
+   */
+  public record Round(int round, int participants, Double loss, Double metric, long bytes, double seconds, Double overheadSeconds,
+      java.util.Map<String, Double> siteMetrics) {}
 
   /** A site and its final phase. */
   public record Site(String name, String phase) {}
 
+  /** From the status alone: its history is capped at {@link FederatedTrainingStatus#MAX_HISTORY} rounds. */
   public static RunSummary of(FederatedTraining ft, List<EdgeSite> sites, double wallSeconds) {
+    RunRecord record = new RunRecord();
+    record.observe(ft.getStatus());
+    return of(ft, record, sites, wallSeconds);
+  }
+
+  /** With every round the record kept; {@code ft} gives the final phase, metric and bytesMoved. */
+  public static RunSummary of(FederatedTraining ft, RunRecord record, List<EdgeSite> sites, double wallSeconds) {
     FederatedTrainingStatus st = ft.getStatus() == null ? new FederatedTrainingStatus() : ft.getStatus();
-    List<Round> rounds = st.history == null ? List.of() : st.history.stream()
+    record.observe(st);
+    List<Round> rounds = record.rounds().stream()
         .map(h -> new Round(h.round, h.participants == null ? 0 : h.participants.size(), h.loss, h.metric,
-            h.bytes == null ? 0 : h.bytes, h.seconds == null ? 0 : h.seconds, h.overheadSeconds))
+            h.bytes == null ? 0 : h.bytes, h.seconds == null ? 0 : h.seconds, h.overheadSeconds, h.siteMetrics))
         .toList();
     List<Site> siteList = sites.stream()
         .map(s -> new Site(s.getMetadata().getName(), s.getStatus() == null || s.getStatus().phase == null ? "Pending"
@@ -48,7 +64,8 @@ public record RunSummary(String phase, int roundsCompleted, Metric metric, List<
         .toList();
     return new RunSummary(st.phase == null ? "Pending" : st.phase.name(), st.round == null ? 0 : st.round,
         st.metric == null ? new Metric(null, null) : new Metric(st.metric.name, st.metric.value), rounds, siteList,
-        st.bytesMoved == null ? 0 : st.bytesMoved, Math.round(wallSeconds * 100) / 100.0, null);
+        st.bytesMoved == null ? 0 : st.bytesMoved, Math.round(wallSeconds * 100) / 100.0, null,
+        record.missingRounds().isEmpty() ? null : record.missingRounds());
   }
 
   public void write(Path file) throws IOException {

@@ -11,6 +11,7 @@ import java.util.Random;
  * seeded random tie-break so rounds spread over equal sites.
  */
 public final class ParticipantSelector {
+  static final double RTT_STEP_MS = 10;
 
   /** What selection needs to know of an eligible site. */
   public record Candidate(String site, long samples, double rttMs, double bandwidthMbps, long completed, long missed) {
@@ -36,7 +37,8 @@ public final class ParticipantSelector {
     // a small random jitter keeps equal sites rotating between rounds
     List<double[]> scores = new ArrayList<>();
     for (Candidate c : ranked) {
-      double linkScore = 1.0 / (1.0 + c.rttMs() / 100.0);
+      // RTT in 10 ms steps: links that differ by jitter rank alike, so the seed alone breaks their tie
+      double linkScore = 1.0 / (1.0 + Math.round(c.rttMs() / RTT_STEP_MS) * RTT_STEP_MS / 100.0);
       double dataScore = Math.log1p(c.samples());
       scores.add(new double[] {c.reliability() * 4 + linkScore + dataScore * 0.1 + random.nextDouble() * 0.5});
     }

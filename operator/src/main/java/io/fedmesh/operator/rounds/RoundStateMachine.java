@@ -142,7 +142,7 @@ final class RoundStateMachine {
     double fraction = s.participants == null || s.participants.fraction == null ? TrainingDefaults.FRACTION : s.participants.fraction;
     Integer maxSites = s.participants == null ? null : s.participants.maxSites;
     Set<String> participants = new TreeSet<>(carried);
-    participants.addAll(selector.select(eligible.sites(), minSites, maxSites, fraction, run.uid.hashCode() * 31L + round * 7L + attempt));
+    participants.addAll(selector.select(eligible.sites(), minSites, maxSites, fraction, run.seed * 31L + round * 7L + attempt));
     var overBudget = TrainingPrivacy.overBudget(s, st.privacy, participants.size(), eligible.size());
     if (overBudget.isPresent()) {
       return privacyBudgetExhausted(ft, st, previous, run, overBudget.get());
@@ -161,7 +161,7 @@ final class RoundStateMachine {
       run.recovery = null;
     }
     run.open = plan;
-    var local = AssignmentFactory.localTraining(s, run.strategy);
+    var local = AssignmentFactory.localTraining(s, run.strategy).toBuilder().setSeed(run.seed).build();
     String simVersion = federation.simulationData.get(run.key).map(d -> d.version()).orElse(null);
     Set<String> delivered = federation.inbox.receivedSites(run.key, round);
     for (String site : participants) {
@@ -306,6 +306,7 @@ final class RoundStateMachine {
     rec.bytes = bytes;
     rec.seconds = TrainingStatuses.round4(Duration.between(plan.openedAt(), now).toMillis() / 1000.0);
     rec.attempts = plan.attempt();
+    rec.siteMetrics = siteMetrics(updates);
     double slowest = updates.stream().mapToDouble(ClientUpdate::workSeconds).max().orElse(Double.NaN);
     boolean allReported = updates.stream().allMatch(u -> Double.isFinite(u.workSeconds()));
     if (allReported && plan.attempt() == 1) { // a retried round's time includes the failed attempt
@@ -313,6 +314,17 @@ final class RoundStateMachine {
     }
     rec.completedAt = Conditions.now();
     return rec;
+  }
+
+  /** The sites' own metrics, as reported: peer numbers, so only finite ones are kept (and rounded, as the status's others). */
+  static java.util.Map<String, Double> siteMetrics(List<ClientUpdate> updates) {
+    java.util.Map<String, Double> m = new java.util.TreeMap<>();
+    for (ClientUpdate u : updates) {
+      if (Double.isFinite(u.localMetric())) {
+        m.put(u.site(), TrainingStatuses.round4(u.localMetric()));
+      }
+    }
+    return m.isEmpty() ? null : m;
   }
 
   /** After a restart the open round's attempt count continues from status. */

@@ -78,7 +78,7 @@ public final class TrainingRounds {
       return;
     }
     if (!TrainingRuns.pinnedSpec(ft.getSpec()).equals(run.pinnedSpec)) {
-      String message = "generation " + generation + " changes spec.modelRef or spec.strategy, which a running training keeps: it"
+      String message = "generation " + generation + " changes spec.modelRef, spec.strategy or spec.seed, which a running training keeps: it"
           + " goes on with generation " + st.specGeneration + "'s " + run.pinnedSpec + ". Revert the change, or create a new"
           + " FederatedTraining for the new model or strategy";
       if (previous == null || previous.condition(TrainingStatuses.CONDITION_SPEC_ACCEPTED) == null

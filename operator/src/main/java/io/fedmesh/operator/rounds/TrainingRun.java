@@ -2,6 +2,7 @@ package io.fedmesh.operator.rounds;
 
 import io.fedmesh.api.v1alpha1.FederatedTraining;
 import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
+import io.fedmesh.api.v1alpha1.TrainingDefaults;
 import io.fedmesh.common.data.Dataset;
 import io.fedmesh.common.model.MlpSpec;
 import io.fedmesh.operator.aggregation.AggregationStrategy;
@@ -22,12 +23,14 @@ final class TrainingRun {
   final MlpSpec model;
   final Dataset evaluation;
   final SimulationFeed simulation;
-  /** modelRef and strategy as the run started: edits of these are refused, not followed. */
+  /** modelRef, strategy and seed as the run started: edits of these are refused, not followed. */
   final String pinnedSpec;
   /** The DistributedModel this run trains (spec.modelRef as it started). */
   final String modelRef;
   /** How updates aggregate, as the run started (from {@link #pinnedSpec}). */
   final FederatedTrainingSpec.Strategy strategy;
+  /** spec.seed as the run started (or from the uid): the initial model, site selection and sites' local seeds follow it. */
+  final long seed;
   /** The strategy's one instance for this run: FedAdam's moments live in it. */
   final AggregationStrategy aggregator;
   /** Sites this training does not select for now, after repeated refusals. */
@@ -61,9 +64,20 @@ final class TrainingRun {
     this.pinnedSpec = pinnedSpec;
     this.modelRef = ft.getSpec().modelRef;
     this.strategy = strategyOf(pinnedSpec, ft.getSpec().strategy);
+    this.seed = seedOf(pinnedSpec, ft);
     this.aggregator = Strategies.forSpec(strategy);
     this.global = global;
     this.version = version;
+  }
+
+  /** The seed pinned when the run started; a run pinned without one derives it from the uid. */
+  static long seedOf(String pinnedSpec, FederatedTraining ft) {
+    try {
+      var seed = io.fabric8.kubernetes.client.utils.Serialization.jsonMapper().readTree(pinnedSpec).get("seed");
+      return TrainingDefaults.seed(seed == null || !seed.canConvertToLong() ? null : seed.asLong(), ft.getMetadata().getUid());
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("status.pinnedSpec does not read back: " + e.getMessage(), e);
+    }
   }
 
   private static FederatedTrainingSpec.Strategy strategyOf(String pinnedSpec, FederatedTrainingSpec.Strategy fallback) {

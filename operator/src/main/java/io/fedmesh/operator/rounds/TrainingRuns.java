@@ -119,10 +119,10 @@ public final class TrainingRuns {
       LOG.info("{}/{}: resuming after round {} from checkpoint {}", ns, name, done, version);
       events.normal(ft, "Resumed", "resuming after round " + done + " from checkpoint " + version);
     } else {
-      global = MlpParameters.initialize(spec, ft.getMetadata().getUid().hashCode());
+      global = MlpParameters.initialize(spec, TrainingRun.seedOf(pinned(st, ft), ft));
       version = name + "-r0";
     }
-    String pinned = st != null && st.pinnedSpec != null ? st.pinnedSpec : pinnedSpec(ft.getSpec());
+    String pinned = pinned(st, ft);
     SimulationFeed feed = new SimulationFeed(client, federation, events, ft, bursts);
     federation.drainBytes(ns + "/" + name);
     TrainingRun run = new TrainingRun(ft, spec, evaluation, feed, pinned, global, version);
@@ -186,7 +186,15 @@ public final class TrainingRuns {
     ObjectNode n = Serialization.jsonMapper().createObjectNode();
     n.put("modelRef", spec.modelRef);
     n.set("strategy", Serialization.jsonMapper().valueToTree(spec.strategy));
+    if (spec.seed != null) {
+      n.put("seed", spec.seed); // absent when unset: runs pinned before spec.seed existed still match
+    }
     return n.toString();
+  }
+
+  /** The pinned spec of status (a run that started before), else the spec's. */
+  private static String pinned(FederatedTrainingStatus st, FederatedTraining ft) {
+    return st != null && st.pinnedSpec != null ? st.pinnedSpec : pinnedSpec(ft.getSpec());
   }
 
   /** The training ended or is gone: nothing of it stays, in memory or in the durable inbox. */
