@@ -166,10 +166,10 @@ final class LocalHpc implements AutoCloseable {
     if (st == null) {
       return spans;
     }
-    long t0 = st.getTasksList().stream().mapToLong(io.fedmesh.proto.hpc.v1.TaskEvent::getQueuedUnixMs).filter(v -> v > 0).min().orElse(0);
     for (var e : st.getTasksList()) {
       if (e.getStartedUnixMs() > 0 && e.getFinishedUnixMs() > 0) {
-        spans.put(e.getTask(), new double[] {(e.getStartedUnixMs() - t0) / 1000.0, (e.getFinishedUnixMs() - t0) / 1000.0});
+        // Unix seconds: the report draws them on the rounds' axis
+        spans.put(e.getTask(), new double[] {e.getStartedUnixMs() / 1000.0, e.getFinishedUnixMs() / 1000.0});
       }
     }
     return spans;

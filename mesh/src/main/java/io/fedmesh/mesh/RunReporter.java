@@ -38,7 +38,7 @@ final class RunReporter {
     }
     summary.write(out.resolve("summary.json"));
     Path report = RunReport.write(out, "fedmesh local: " + last.getMetadata().getName(), summary, run.record().rounds(),
-        hpc == null ? Map.of() : hpc.timeline(client, MeshPlan.NAMESPACE));
+        hpc == null ? Map.of() : hpc.timeline(client, MeshPlan.NAMESPACE), classMix(plan));
     var ready = last.getStatus() == null ? null : last.getStatus().condition("Ready");
     console.printf("%n%s (%s): %d round(s), %,d bytes moved, %.1f s%n", summary.phase(),
         ready == null ? "" : ready.getMessage(), summary.roundsCompleted(), summary.bytesMoved(), wallSeconds);
@@ -63,6 +63,33 @@ final class RunReporter {
     }
     console.printf("wrote %s and %s%n", out.resolve("summary.json"), report);
     return summary;
+  }
+
+  /** Each site's class counts from its data file, e.g. "0: 812, 1: 301, 2: 87"; empty for regression. */
+  static Map<String, String> classMix(MeshPlan plan) {
+    Map<String, String> mix = new java.util.LinkedHashMap<>();
+    if (plan.data().task() != TaskKind.CLASSIFICATION) {
+      return mix;
+    }
+    String label = plan.training().getSpec().localTraining.labelColumn;
+    for (MeshPlan.Site site : plan.sites()) {
+      try (var files = java.nio.file.Files.list(site.dataDir())) {
+        java.nio.file.Path csv = files.filter(f -> f.toString().endsWith(".csv")).findFirst().orElse(null);
+        if (csv == null) {
+          continue;
+        }
+        var d = io.fedmesh.common.data.CsvDatasetReader.read(csv, label == null ? "label" : label, TaskKind.CLASSIFICATION);
+        java.util.TreeMap<Integer, Integer> counts = new java.util.TreeMap<>();
+        for (float y : d.y()) {
+          counts.merge((int) y, 1, Integer::sum);
+        }
+        mix.put(site.name(), counts.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
+            .collect(java.util.stream.Collectors.joining(", ")));
+      } catch (java.io.IOException | io.fedmesh.common.data.DatasetException e) {
+        mix.put(site.name(), "unreadable: " + e.getMessage());
+      }
+    }
+    return mix;
   }
 
   static double labelVariance(Path csv) {

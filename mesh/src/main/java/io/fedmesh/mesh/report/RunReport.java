@@ -24,12 +24,15 @@ public final class RunReport {
   private RunReport() {}
 
   public static Path write(Path out, String title, RunSummary summary, List<RoundRecord> history) throws IOException {
-    return write(out, title, summary, history, Map.of());
+    return write(out, title, summary, history, Map.of(), Map.of());
   }
 
-  /** @param burstTimeline task name -> {start, end} in seconds from the burst's start; empty when there was no burst */
-  public static Path write(Path out, String title, RunSummary summary, List<RoundRecord> history, Map<String, double[]> burstTimeline)
-      throws IOException {
+  /**
+   * @param burstTimeline task name -> {start, end} in Unix seconds; empty when there was no burst
+   * @param classMix site -> its class counts (the non-IID story); empty for regression
+   */
+  public static Path write(Path out, String title, RunSummary summary, List<RoundRecord> history, Map<String, double[]> burstTimeline,
+      Map<String, String> classMix) throws IOException {
     System.setProperty("java.awt.headless", "true");
     Files.createDirectories(out);
     List<Integer> rounds = new ArrayList<>();
@@ -108,21 +111,7 @@ public final class RunReport {
     b.addSeries(unit.name(), rounds, bytes.stream().map(unit::of).toList());
     BitmapEncoder.saveBitmap(b, out.resolve("bytes.png").toString(), BitmapEncoder.BitmapFormat.PNG);
 
-    String timelineImg = "";
-    if (!burstTimeline.isEmpty()) {
-      XYChart t = new XYChartBuilder().width(640).height(360).title("burst timeline: one line per task")
-          .xAxisTitle("seconds from the burst's start").yAxisTitle("task").build();
-      t.getStyler().setLegendVisible(false);
-      int y = 0;
-      for (Map.Entry<String, double[]> e : burstTimeline.entrySet()) {
-        var series = t.addSeries(e.getKey(), new double[] {e.getValue()[0], e.getValue()[1]}, new double[] {y, y});
-        series.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
-        series.setLineWidth(6f);
-        y++;
-      }
-      BitmapEncoder.saveBitmap(t, out.resolve("burst.png").toString(), BitmapEncoder.BitmapFormat.PNG);
-      timelineImg = "<img src=\"burst.png\" alt=\"burst timeline\">";
-    }
+    String timelineImg = Timeline.render(out, history, burstTimeline);
     StringBuilder rows = new StringBuilder();
     for (RoundRecord r : history) {
       long roundBytes = r.bytes == null ? 0 : r.bytes;
@@ -133,7 +122,8 @@ public final class RunReport {
     }
     StringBuilder sites = new StringBuilder();
     for (RunSummary.Site s : summary.sites()) {
-      sites.append("<tr><td>").append(esc(s.name())).append("</td><td>").append(esc(s.phase())).append("</td></tr>\n");
+      sites.append("<tr><td>").append(esc(s.name())).append("</td><td>").append(esc(s.phase())).append("</td><td>")
+          .append(esc(classMix.getOrDefault(s.name(), ""))).append("</td></tr>\n");
     }
     String html = """
         <!doctype html>
@@ -148,19 +138,35 @@ public final class RunReport {
         <table><tr><th>round</th><th>participants</th><th>missed</th><th>loss</th><th>%s</th><th>bytes</th><th>seconds</th></tr>
         %s</table>
         <h2>Sites</h2>
-        <table><tr><th>site</th><th>final phase</th></tr>
+        <table><tr><th>site</th><th>final phase</th><th>class mix of its data</th></tr>
         %s</table>
+        %s
         </body></html>
         """.formatted(esc(title), esc(title), summary.phase(), summary.roundsCompleted(), esc(metricName),
         summary.metric().value() == null ? "-" : String.format("%.4f", summary.metric().value()),
         ByteUnits.readable(summary.bytesMoved()), summary.bytesMoved(),
-        summary.wallSeconds(), siteImg, timelineImg, esc(metricName), rows, sites);
+        summary.wallSeconds(), siteImg, timelineImg, esc(metricName), rows, sites, burstsTable(summary));
     Path file = out.resolve("report.html");
     Files.writeString(file, html, StandardCharsets.UTF_8);
     return file;
   }
 
   /** site -> (round, the site's own metric) for the rounds it reported one, sites in name order. */
+  /** One row per burst the training ran: what it did and what it produced. */
+  static String burstsTable(RunSummary summary) {
+    if (summary.bursts() == null || summary.bursts().isEmpty()) {
+      return "";
+    }
+    StringBuilder t = new StringBuilder("<h2>Bursts</h2>\n<table><tr><th>burst</th><th>phase</th><th>tasks</th><th>succeeded</th>"
+        + "<th>failed</th><th>samples</th><th>makespan s</th><th>utilization</th><th>mode</th></tr>\n");
+    for (RunSummary.Burst b : summary.bursts()) {
+      t.append(String.format("<tr><td>%s</td><td>%s</td><td>%d</td><td>%d</td><td>%d</td><td>%d</td><td>%.2f</td><td>%.2f</td><td>%s</td></tr>%n",
+          esc(b.name()), esc(b.phase()), b.tasks(), b.succeeded(), b.failed(), b.producedSamples(), b.makespanSeconds(), b.utilization(),
+          esc(b.mode())));
+    }
+    return t.append("</table>").toString();
+  }
+
   static Map<String, List<double[]>> siteCurves(List<RoundRecord> history) {
     Map<String, List<double[]>> curves = new TreeMap<>();
     for (RoundRecord r : history) {

@@ -53,4 +53,27 @@ class RunReportTest {
     assertThat(Files.readString(RunReport.write(out, "t", summary, List.of(r)))).doesNotContain("sites.png");
     assertThat(out.resolve("sites.png")).doesNotExist();
   }
+
+  @Test
+  void burstsTableClassMixAndOneTimeAxisForRoundsAndTasks() throws Exception {
+    List<RoundRecord> rounds = IntStream.rangeClosed(1, 2).mapToObj(i -> {
+      RoundRecord r = new RoundRecord();
+      r.round = i;
+      r.participants = List.of("site-a");
+      r.seconds = 2.0;
+      r.completedAt = java.time.Instant.ofEpochSecond(1_000 + 3L * i).toString();
+      return r;
+    }).toList();
+    RunSummary summary = new RunSummary("Succeeded", 2, new RunSummary.Metric("accuracy", 0.9), List.of(),
+        List.of(new RunSummary.Site("site-a", "Ready")), 100, 5.0,
+        List.of(new RunSummary.Burst("ft-sim-1", 8, 8, 0, 6.21, 0.94, "async", "Succeeded", 1200)), null);
+    // a task that ran between the two rounds, in Unix seconds like the rounds' completedAt
+    RunReport.write(out, "t", summary, rounds, java.util.Map.of("sim-0", new double[] {1_002.5, 1_004.0}),
+        java.util.Map.of("site-a", "0: 812, 1: 301, 2: 87"));
+    String text = Files.readString(out.resolve("report.html"));
+    assertThat(text).contains("<h2>Bursts</h2>").contains("<td>ft-sim-1</td><td>Succeeded</td><td>8</td><td>8</td><td>0</td><td>1200</td>")
+        .contains("<td>0: 812, 1: 301, 2: 87</td>").contains("<img src=\"timeline.png\"");
+    assertThat(out.resolve("timeline.png")).isNotEmptyFile();
+    assertThat(Timeline.span(rounds.get(0))).containsExactly(1_001.0, 1_003.0);
+  }
 }
