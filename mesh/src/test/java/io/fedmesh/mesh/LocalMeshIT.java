@@ -72,7 +72,8 @@ class LocalMeshIT {
     List<String> sites = new ArrayList<>();
     summary.get("sites").forEach(x -> sites.add(x.get("name").asText()));
     assertThat(sites).contains("hpc-sim");
-    assertThat(out.resolve("burst.png")).as("the report's burst timeline").exists();
+    assertThat(out.resolve("timeline.png")).as("the report's timeline of rounds and burst tasks").exists();
+    assertThat(Files.readString(out.resolve("report.html"))).contains("<h2>Bursts</h2>");
   }
 
   @Test
