@@ -36,6 +36,14 @@ final class RunReporter {
             b.phase(), b.succeeded(), b.tasks(), b.producedSamples(), b.makespanSeconds(), b.utilization(), b.mode());
       }
     }
+    try {
+      RunSummary.Baseline b = CentralBaseline.train(plan, summary.roundsCompleted());
+      summary = summary.withCentralBaseline(b);
+      console.printf("  central baseline: the same model on the pooled data of every site (%,d rows, %d epochs): %s %.4f%n",
+          b.samples(), b.epochs(), b.metric(), b.value());
+    } catch (IOException | io.fedmesh.common.data.DatasetException | RuntimeException e) {
+      console.printf("  (no central baseline: %s)%n", e.getMessage());
+    }
     summary.write(out.resolve("summary.json"));
     Path report = RunReport.write(out, "fedmesh local: " + last.getMetadata().getName(), summary, run.record().rounds(),
         hpc == null ? Map.of() : hpc.timeline(client, MeshPlan.NAMESPACE), classMix(plan));

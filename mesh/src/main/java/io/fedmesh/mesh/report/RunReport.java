@@ -132,7 +132,7 @@ public final class RunReport {
         td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}th{background:#f3f3f3}img{margin:8px;border:1px solid #ddd}</style>
         </head><body>
         <h1>%s</h1>
-        <p><b>Phase:</b> %s &nbsp; <b>Rounds:</b> %d &nbsp; <b>Final %s:</b> %s &nbsp; <b>Bytes moved:</b> %s (%,d bytes) &nbsp; <b>Wall time:</b> %.1f s</p>
+        <p><b>Phase:</b> %s &nbsp; <b>Rounds:</b> %d &nbsp; <b>Final %s:</b> %s &nbsp; <b>Bytes moved:</b> %s (%,d bytes) &nbsp; <b>Wall time:</b> %.1f s%s</p>
         <div><img src="metric.png" alt="metric per round"><img src="duration.png" alt="round duration"><img src="participation.png" alt="participation per site"><img src="bytes.png" alt="bytes per round">%s%s</div>
         <h2>Rounds</h2>
         <table><tr><th>round</th><th>participants</th><th>missed</th><th>loss</th><th>%s</th><th>bytes</th><th>seconds</th></tr>
@@ -145,13 +145,19 @@ public final class RunReport {
         """.formatted(esc(title), esc(title), summary.phase(), summary.roundsCompleted(), esc(metricName),
         summary.metric().value() == null ? "-" : String.format("%.4f", summary.metric().value()),
         ByteUnits.readable(summary.bytesMoved()), summary.bytesMoved(),
-        summary.wallSeconds(), siteImg, timelineImg, esc(metricName), rows, sites, burstsTable(summary));
+        summary.wallSeconds(), baseline(summary), siteImg, timelineImg, esc(metricName), rows, sites, burstsTable(summary));
     Path file = out.resolve("report.html");
     Files.writeString(file, html, StandardCharsets.UTF_8);
     return file;
   }
 
   /** site -> (round, the site's own metric) for the rounds it reported one, sites in name order. */
+  private static String baseline(RunSummary summary) {
+    RunSummary.Baseline b = summary.centralBaseline();
+    return b == null ? "" : String.format(" &nbsp; <b>Central baseline</b> (the same model on the pooled data, %d epochs): %s %.4f",
+        b.epochs(), esc(b.metric()), b.value());
+  }
+
   /** One row per burst the training ran: what it did and what it produced. */
   static String burstsTable(RunSummary summary) {
     if (summary.bursts() == null || summary.bursts().isEmpty()) {

@@ -14,17 +14,30 @@ import java.util.List;
  * summary.json of a local mesh run: exactly these top-level keys. history has every round (from a
  * {@link RunRecord}, not the capped status); missingRounds appears only when some round was never seen.
  */
-@JsonPropertyOrder({"phase", "roundsCompleted", "metric", "history", "sites", "bytesMoved", "wallSeconds", "bursts", "missingRounds"})
+@JsonPropertyOrder({"phase", "roundsCompleted", "metric", "centralBaseline", "history", "sites", "bytesMoved", "wallSeconds", "bursts",
+    "missingRounds"})
 @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
 public record RunSummary(String phase, int roundsCompleted, Metric metric, List<Round> history, List<Site> sites, long bytesMoved,
-    double wallSeconds, List<Burst> bursts, List<Integer> missingRounds) {
+    double wallSeconds, List<Burst> bursts, List<Integer> missingRounds, Baseline centralBaseline) {
+
+  public RunSummary(String phase, int roundsCompleted, Metric metric, List<Round> history, List<Site> sites, long bytesMoved,
+      double wallSeconds, List<Burst> bursts, List<Integer> missingRounds) {
+    this(phase, roundsCompleted, metric, history, sites, bytesMoved, wallSeconds, bursts, missingRounds, null);
+  }
+
+  /** The same model trained centrally on the pooled site data: what federation is measured against. */
+  public record Baseline(String metric, double value, int epochs, long samples) {}
+
+  public RunSummary withCentralBaseline(Baseline b) {
+    return new RunSummary(phase, roundsCompleted, metric, history, sites, bytesMoved, wallSeconds, bursts, missingRounds, b);
+  }
 
   /** One simulation burst of a run with --hpc (absent otherwise). */
   public record Burst(String name, int tasks, int succeeded, int failed, double makespanSeconds, double utilization, String mode,
       String phase, long producedSamples) {}
 
   public RunSummary withBursts(List<Burst> list) {
-    return new RunSummary(phase, roundsCompleted, metric, history, sites, bytesMoved, wallSeconds, list, missingRounds);
+    return new RunSummary(phase, roundsCompleted, metric, history, sites, bytesMoved, wallSeconds, list, missingRounds, centralBaseline);
   }
 
   /** The final global evaluation. */

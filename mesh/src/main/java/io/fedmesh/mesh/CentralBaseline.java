@@ -1,0 +1,75 @@
+package io.fedmesh.mesh;
+
+import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
+import io.fedmesh.api.v1alpha1.TrainingDefaults;
+import io.fedmesh.common.data.CsvDatasetReader;
+import io.fedmesh.common.data.Dataset;
+import io.fedmesh.common.data.DatasetException;
+import io.fedmesh.common.model.Evaluation;
+import io.fedmesh.common.model.MlpEvaluator;
+import io.fedmesh.common.model.MlpParameters;
+import io.fedmesh.common.model.MlpSpec;
+import io.fedmesh.edge.training.DjlTrainer;
+import io.fedmesh.mesh.report.RunSummary;
+import io.fedmesh.operator.validation.ModelResolver;
+import io.fedmesh.proto.federation.v1.LocalTraining;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What federation costs: the same model trained centrally on every site's data pooled, with the
+ * same optimizer, as many passes over the data as the federated run made (rounds × local epochs,
+ * capped), from the same initial model, evaluated on the same test set. The report puts the
+ * federated metric beside it.
+ */
+final class CentralBaseline {
+  /** More passes than this add seconds to a long run's end, not information. */
+  static final int MAX_EPOCHS = 50;
+
+  private CentralBaseline() {}
+
+  static RunSummary.Baseline train(MeshPlan plan, int roundsDone) throws IOException, DatasetException {
+    MlpSpec spec = new ModelResolver().resolve(plan.model().getSpec()).spec();
+    FederatedTrainingSpec ft = plan.training().getSpec();
+    FederatedTrainingSpec.LocalTraining lt = ft.localTraining == null ? new FederatedTrainingSpec.LocalTraining() : ft.localTraining;
+    String label = lt.labelColumn == null ? TrainingDefaults.LABEL_COLUMN : lt.labelColumn;
+    Dataset pooled = pooled(plan, label, spec);
+    int localEpochs = lt.epochs == null ? TrainingDefaults.EPOCHS : lt.epochs;
+    int epochs = Math.max(1, Math.min(MAX_EPOCHS, Math.max(1, roundsDone) * localEpochs));
+    LocalTraining cfg = LocalTraining.newBuilder().setEpochs(epochs)
+        .setBatchSize(lt.batchSize == null ? TrainingDefaults.BATCH_SIZE : lt.batchSize)
+        .setLearningRate(lt.learningRate == null ? TrainingDefaults.LEARNING_RATE : lt.learningRate)
+        .setOptimizer(lt.optimizer == FederatedTrainingSpec.LocalTraining.Optimizer.ADAM ? "adam" : "sgd").build();
+    long seed = ft.seed == null ? 42 : ft.seed;
+    float[] weights = new DjlTrainer().train(spec, MlpParameters.initialize(spec, seed), pooled, cfg, seed).weights();
+    Evaluation e = MlpEvaluator.evaluate(spec, weights, CsvDatasetReader.read(plan.data().testCsv(), label, spec.task()));
+    return new RunSummary.Baseline(e.metricName(), Math.round(e.metric() * 10000) / 10000.0, epochs, pooled.rows());
+  }
+
+  private static Dataset pooled(MeshPlan plan, String label, MlpSpec spec) throws IOException, DatasetException {
+    List<Dataset> parts = new ArrayList<>();
+    for (MeshPlan.Site site : plan.sites()) {
+      try (var files = Files.list(site.dataDir())) {
+        for (Path csv : files.filter(f -> f.toString().endsWith(".csv")).sorted().toList()) {
+          parts.add(CsvDatasetReader.read(csv, label, spec.task()));
+        }
+      }
+    }
+    int rows = parts.stream().mapToInt(Dataset::rows).sum();
+    int features = parts.get(0).features();
+    float[] x = new float[rows * features];
+    float[] y = new float[rows];
+    int at = 0;
+    int classes = 0;
+    for (Dataset d : parts) {
+      System.arraycopy(d.x(), 0, x, at * features, d.rows() * features);
+      System.arraycopy(d.y(), 0, y, at, d.rows());
+      at += d.rows();
+      classes = Math.max(classes, d.classes());
+    }
+    return new Dataset(parts.get(0).source(), parts.get(0).featureNames(), rows, features, x, y, classes);
+  }
+}
