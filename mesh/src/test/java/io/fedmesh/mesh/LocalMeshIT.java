@@ -35,7 +35,8 @@ class LocalMeshIT {
     JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
     List<String> keys = new ArrayList<>();
     summary.fieldNames().forEachRemaining(keys::add);
-    assertThat(keys).containsExactly("phase", "roundsCompleted", "metric", "history", "sites", "bytesMoved", "wallSeconds");
+    assertThat(keys).containsExactly("phase", "roundsCompleted", "metric", "centralBaseline", "history", "sites", "bytesMoved", "wallSeconds");
+    assertThat(summary.get("centralBaseline").get("value").asDouble()).as("the pooled-data baseline learns the problem").isGreaterThan(0.8);
     assertThat(summary.get("phase").asText()).isEqualTo("Succeeded");
     assertThat(summary.get("roundsCompleted").asInt()).isEqualTo(6);
     assertThat(summary.at("/metric/name").asText()).isEqualTo("accuracy");
