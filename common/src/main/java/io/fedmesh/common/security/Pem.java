@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -65,14 +64,9 @@ final class Pem {
       AtomicFiles.write(file, bytes);
       return;
     }
-    // a key is never readable by others, not even for the moment between write and rename
-    Path dir = file.toAbsolutePath().getParent();
-    Path tmp;
-    try {
-      tmp = Files.createTempFile(dir, ".key-", ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException e) {
-      tmp = Files.createTempFile(dir, ".key-", ".tmp");
-    }
+    // a key is never readable by others, not even for the moment between write and rename: the
+    // JDK creates a temporary file owner-only (rw-------) on POSIX file systems
+    Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".key-", ".tmp");
     Files.write(tmp, bytes);
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
