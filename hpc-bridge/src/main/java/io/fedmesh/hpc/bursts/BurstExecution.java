@@ -30,6 +30,8 @@ public final class BurstExecution implements AsyncScheduler.Listener {
   private volatile ScheduleResult result;
   private volatile String error;
   private volatile boolean cancelRequested;
+  /** Set once the end is journaled: from then on a watch ends as soon as it has the events. */
+  private boolean watchesEnded;
   private AsyncScheduler scheduler;
 
   BurstExecution(String uid, String name, ExecutionMode mode, TaskGraph graph, Path outputDir) {
@@ -114,9 +116,18 @@ public final class BurstExecution implements AsyncScheduler.Listener {
     }
   }
 
+  /** Marks the burst ended; its watchers stay open until {@link #endWatches} (after the end is journaled). */
   synchronized void complete(ScheduleResult r, String failure) {
     this.result = r;
     this.error = failure;
+  }
+
+  /**
+   * Ends every watch. Called once status.json is written, so a client that saw its watch end and
+   * then restarts the bridge finds the burst ended, not resumed.
+   */
+  synchronized void endWatches() {
+    watchesEnded = true;
     for (StreamObserver<TaskEvent> w : watchers) {
       w.onCompleted();
     }
@@ -126,7 +137,7 @@ public final class BurstExecution implements AsyncScheduler.Listener {
   /** Sends {@code watcher} every task's latest event, then each new one until the burst ends. */
   public synchronized void watch(StreamObserver<TaskEvent> watcher) {
     events.values().forEach(watcher::onNext);
-    if (done()) {
+    if (watchesEnded) {
       watcher.onCompleted();
     } else {
       watchers.add(watcher);

@@ -156,7 +156,12 @@ public final class BurstSupervisor implements AutoCloseable {
       burst.complete(null, e.getMessage());
     }
     journals.remove(burst.uid); // ended: nothing more to journal, nothing to close at shutdown
-    BurstStatus end = store.recordEnd(burst);
+    BurstStatus end;
+    try {
+      end = store.recordEnd(burst);
+    } finally {
+      burst.endWatches();
+    }
     LOG.info("burst {} finished: {}", burst.name, end.getPhase());
   }
 
