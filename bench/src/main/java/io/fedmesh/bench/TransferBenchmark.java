@@ -82,7 +82,7 @@ public final class TransferBenchmark implements Callable<Integer> {
       // the coordinator admits only updates shaped like the round's model: a one-layer model of the payload's size
       var model = new io.fedmesh.common.model.MlpSpec(new int[] {floats - 1, 1}, io.fedmesh.common.model.Activation.RELU,
           io.fedmesh.common.model.TaskKind.REGRESSION);
-      federation.models.publish(TRAINING, "bench-r0", model, new float[floats]);
+      federation.models.publish(TRAINING, "bench-r0", io.fedmesh.common.model.ModelDescription.of(model), new float[floats]);
       client.register(io.fedmesh.proto.federation.v1.RegisterRequest.newBuilder().setSiteName(SITE).build()); // uploads carry its session
       for (int r = 1; r <= repeats + 1; r++) {
         federation.inbox.open(TRAINING, r, "bench-r0", Set.of(SITE));

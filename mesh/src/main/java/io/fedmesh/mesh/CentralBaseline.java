@@ -6,11 +6,11 @@ import io.fedmesh.common.data.CsvDatasetReader;
 import io.fedmesh.common.data.Dataset;
 import io.fedmesh.common.data.DatasetException;
 import io.fedmesh.common.model.Evaluation;
-import io.fedmesh.common.model.MlpEvaluator;
-import io.fedmesh.common.model.MlpParameters;
-import io.fedmesh.common.model.MlpSpec;
+import io.fedmesh.common.model.ModelDescription;
 import io.fedmesh.edge.training.DjlTrainer;
 import io.fedmesh.mesh.report.RunSummary;
+import io.fedmesh.models.InitialModel;
+import io.fedmesh.models.ModelEvaluator;
 import io.fedmesh.operator.validation.ModelResolver;
 import io.fedmesh.proto.federation.v1.LocalTraining;
 import java.io.IOException;
@@ -32,7 +32,7 @@ final class CentralBaseline {
   private CentralBaseline() {}
 
   static RunSummary.Baseline train(MeshPlan plan, int roundsDone) throws IOException, DatasetException {
-    MlpSpec spec = new ModelResolver().resolve(plan.model().getSpec()).spec();
+    ModelDescription spec = new ModelResolver().resolve(plan.model().getSpec()).spec();
     FederatedTrainingSpec ft = plan.training().getSpec();
     FederatedTrainingSpec.LocalTraining lt = ft.localTraining == null ? new FederatedTrainingSpec.LocalTraining() : ft.localTraining;
     String label = lt.labelColumn == null ? TrainingDefaults.LABEL_COLUMN : lt.labelColumn;
@@ -44,12 +44,12 @@ final class CentralBaseline {
         .setLearningRate(lt.learningRate == null ? TrainingDefaults.LEARNING_RATE : lt.learningRate)
         .setOptimizer(lt.optimizer == FederatedTrainingSpec.LocalTraining.Optimizer.ADAM ? "adam" : "sgd").build();
     long seed = ft.seed == null ? 42 : ft.seed;
-    float[] weights = new DjlTrainer().train(spec, MlpParameters.initialize(spec, seed), pooled, cfg, seed).weights();
-    Evaluation e = MlpEvaluator.evaluate(spec, weights, CsvDatasetReader.read(plan.data().testCsv(), label, spec.task()));
+    float[] weights = new DjlTrainer().train(spec, InitialModel.of(spec, seed).weights(), pooled, cfg, seed).weights();
+    Evaluation e = ModelEvaluator.evaluate(spec, weights, CsvDatasetReader.read(plan.data().testCsv(), label, spec.task()));
     return new RunSummary.Baseline(e.metricName(), Math.round(e.metric() * 10000) / 10000.0, epochs, pooled.rows());
   }
 
-  private static Dataset pooled(MeshPlan plan, String label, MlpSpec spec) throws IOException, DatasetException {
+  private static Dataset pooled(MeshPlan plan, String label, ModelDescription spec) throws IOException, DatasetException {
     List<Dataset> parts = new ArrayList<>();
     for (MeshPlan.Site site : plan.sites()) {
       try (var files = Files.list(site.dataDir())) {

@@ -110,7 +110,7 @@ class FederationMockTest {
 
     // FedAvg of two identical half-steps towards 0.25, three rounds: w3 - t = (w0 - t) / 8
     var spec = new ModelResolver().resolve(client.resources(DistributedModel.class).inNamespace("default").withName("m").get().getSpec()).spec();
-    float[] w0 = MlpParameters.initialize(spec, get("ft").getMetadata().getUid().hashCode());
+    float[] w0 = io.fedmesh.models.InitialModel.of(spec, get("ft").getMetadata().getUid().hashCode()).weights();
     float[] w3 = new CheckpointStore(checkpoints).load("default", "ft", "ft-r3").orElseThrow();
     for (int i = 0; i < w3.length; i++) {
       assertThat((double) w3[i] - 0.25).isCloseTo((w0[i] - 0.25) / 8.0, org.assertj.core.api.Assertions.within(1e-5));

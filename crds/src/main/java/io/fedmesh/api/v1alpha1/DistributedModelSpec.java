@@ -47,17 +47,19 @@ public class DistributedModelSpec {
   /** The network. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @ValidationRule(value = "self.type != 'mlp' || has(self.hiddenLayers)", message = "an mlp needs hiddenLayers (may be empty: [])")
-  @ValidationRule(value = "self.type != 'djl' || has(self.modelUrl)", message = "a djl architecture needs modelUrl")
   public static class Architecture {
-    /** Kinds of network. */
+    /** Kinds of network, all built and trained through DJL. */
     public enum Type {
       @JsonProperty("mlp") MLP,
-      @JsonProperty("djl") DJL
+      @JsonProperty("cnn") CNN,
+      @JsonProperty("resnet") RESNET
     }
 
     @Required
     @Default("mlp")
-    @JsonPropertyDescription("mlp: built-in multi-layer perceptron; djl: a DJL model archive the agents load (modelUrl).")
+    @JsonPropertyDescription("mlp: dense layers on a flat sample; cnn: convolution blocks and a dense head (LeNet-like by default);"
+        + " resnet: ResNet v1 for small images (depth 18, 34 or 50, configurable width). cnn and resnet take inputShape"
+        + " [channels, height, width].")
     public Type type = Type.MLP;
 
     @Size(max = 16)
@@ -66,11 +68,24 @@ public class DistributedModelSpec {
     public List<Integer> hiddenLayers = new ArrayList<>();
 
     @Default("relu")
-    @JsonPropertyDescription("Activation between layers of an mlp: relu, tanh or sigmoid.")
+    @JsonPropertyDescription("Activation between layers of an mlp or cnn: relu, tanh or sigmoid.")
     public Activation activation = Activation.RELU;
 
-    @JsonPropertyDescription("DJL model archive URL (file:// or a path readable by the agents) for type djl.")
-    public String modelUrl;
+    @Size(max = 8)
+    @JsonPropertyDescription("cnn: the convolution blocks, input to output; default LeNet's [{filters: 6, kernel: 5}, {filters: 16,"
+        + " kernel: 5}], each with 2 x 2 max pooling.")
+    public List<Convolution> convolutions;
+
+    @Size(max = 8)
+    @JsonPropertyDescription("cnn: widths of the dense layers after the convolutions; default LeNet's [120, 84].")
+    public List<Integer> head;
+
+    @JsonPropertyDescription("resnet: 18 or 34 (basic units) or 50 (bottleneck units); default 18.")
+    public Integer depth;
+
+    @JsonPropertyDescription("resnet: filters of the first of the four stages (w, 2w, 4w, 8w); default 16. 64 is the paper's"
+        + " ResNet (11 M parameters at depth 18).")
+    public Integer width;
 
     /** Activation functions. */
     public enum Activation {
@@ -78,6 +93,20 @@ public class DistributedModelSpec {
       @JsonProperty("tanh") TANH,
       @JsonProperty("sigmoid") SIGMOID
     }
+  }
+
+  /** A convolution block of a cnn. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Convolution {
+    @Required
+    @JsonPropertyDescription("Number of filters (1 to 1024).")
+    public Integer filters;
+
+    @JsonPropertyDescription("Kernel size k of the k x k filters, odd (same padding); default 3.")
+    public Integer kernel;
+
+    @JsonPropertyDescription("Max pooling window and stride after the block; 1 is no pooling; default 2.")
+    public Integer pool;
   }
 
   /** Serving placement. */

@@ -20,7 +20,13 @@ public class DistributedModelStatus extends FedmeshStatus {
   @JsonPropertyDescription("Number of trainable parameters.")
   public Long parameters;
 
-  @JsonPropertyDescription("Layer widths the built-in MLP resolves to, input to output.")
+  @JsonPropertyDescription("The network the spec resolves to, e.g. 'CNN[1, 28, 28] conv[6k5p2, 16k5p2] dense[120, 84] -> 10'.")
+  public String architecture;
+
+  @JsonPropertyDescription("Parameter tensors of the network (each travels and aggregates with its name and shape).")
+  public Integer tensors;
+
+  @JsonPropertyDescription("Layer widths an mlp resolves to, input to output.")
   public List<Integer> layers = new ArrayList<>();
 
   @JsonPropertyDescription("The newest versions, newest last (at most 20).")

@@ -30,7 +30,6 @@ class CelRulesTest {
     CASES.put("self.all(d, d >= 1)", new Cases(List.of(8L, 2L), List.of(8L, 0L)));
     CASES.put("self.all(w, w >= 1 && w <= 65536)", new Cases(List.of(64L, 32L), List.of(64L, 0L)));
     CASES.put("self.type != 'mlp' || has(self.hiddenLayers)", new Cases(Map.of("type", "mlp", "hiddenLayers", List.of()), Map.of("type", "mlp")));
-    CASES.put("self.type != 'djl' || has(self.modelUrl)", new Cases(Map.of("type", "djl", "modelUrl", "file:///m"), Map.of("type", "djl")));
     CASES.put("!has(self.maxSites) || self.minSites <= self.maxSites",
         new Cases(Map.of("minSites", 2L, "maxSites", 4L), Map.of("minSites", 5L, "maxSites", 4L)));
     CASES.put("!has(self.minSeconds) || !has(self.maxSeconds) || self.minSeconds <= self.maxSeconds",

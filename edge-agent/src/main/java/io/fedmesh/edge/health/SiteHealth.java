@@ -2,7 +2,7 @@ package io.fedmesh.edge.health;
 
 import io.fedmesh.common.data.Dataset;
 import io.fedmesh.common.data.DatasetException;
-import io.fedmesh.common.model.MlpSpec;
+import io.fedmesh.common.model.ModelDescription;
 import io.fedmesh.common.model.TaskKind;
 import io.fedmesh.edge.data.DataDirectory;
 import io.fedmesh.proto.federation.v1.SiteState;
@@ -30,7 +30,7 @@ public final class SiteHealth {
   private final boolean dataArrivesWithAssignments;
   private volatile SiteState state = SiteState.SITE_STATE_READY;
   private volatile String problem = "";
-  private volatile MlpSpec lastSpec;
+  private volatile ModelDescription lastSpec;
   private volatile Dataset census;
 
   public SiteHealth(String site, Path dataDir, DataDirectory data, boolean dataArrivesWithAssignments) {
@@ -78,7 +78,7 @@ public final class SiteHealth {
    * The data an assignment of {@code spec} trains on, or null (and Degraded) when it cannot be read
    * or does not fit the model. The spec is remembered: later refreshes check the data against it.
    */
-  public Dataset usableFor(MlpSpec spec, Source source) {
+  public Dataset usableFor(ModelDescription spec, Source source) {
     lastSpec = spec;
     Dataset d;
     try {
@@ -107,7 +107,7 @@ public final class SiteHealth {
   }
 
   private Dataset loadCensus() throws DatasetException {
-    MlpSpec spec = lastSpec;
+    ModelDescription spec = lastSpec;
     if (spec != null) {
       return data.load(spec.task());
     }
@@ -119,14 +119,14 @@ public final class SiteHealth {
     }
   }
 
-  private String mismatch(MlpSpec spec, Dataset d) {
+  private String mismatch(ModelDescription spec, Dataset d) {
     if (d.features() != spec.inputWidth()) {
       return dataDir + ": the data has " + d.features() + " feature columns " + d.featureNames()
           + " but the model expects " + spec.inputWidth() + " (DistributedModel spec.inputShape); fix the CSV files or the model";
     }
-    if (spec.task() == TaskKind.CLASSIFICATION && d.classes() > spec.outputWidth()) {
+    if (spec.task() == TaskKind.CLASSIFICATION && d.classes() > spec.outputs()) {
       return dataDir + ": the data has class labels up to " + (d.classes() - 1) + " but the model has "
-          + spec.outputWidth() + " classes (DistributedModel spec.outputShape)";
+          + spec.outputs() + " classes (DistributedModel spec.outputShape)";
     }
     return null;
   }

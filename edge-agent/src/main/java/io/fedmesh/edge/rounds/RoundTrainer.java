@@ -3,7 +3,7 @@ package io.fedmesh.edge.rounds;
 import io.fedmesh.common.codec.UpdateCodec;
 import io.fedmesh.common.codec.UpdateEncoding;
 import io.fedmesh.common.data.Dataset;
-import io.fedmesh.common.model.MlpSpec;
+import io.fedmesh.common.model.ModelDescription;
 import io.fedmesh.edge.client.CoordinatorClient;
 import io.fedmesh.edge.data.DataDirectory;
 import io.fedmesh.edge.data.SimulationDataCache;
@@ -59,7 +59,7 @@ public final class RoundTrainer {
    * local data cannot be used (Degraded).
    */
   public boolean train(TrainAssignment a, String key, long receivedNanos) {
-    MlpSpec spec = MlpSpec.fromProto(a.getModel());
+    ModelDescription spec = ModelDescription.fromProto(a.getModel());
     Dataset d = health.usableFor(spec, () -> a.getSimulationDataVersion().isEmpty()
         ? data.load(spec.task())
         : simulation.load(a.getTraining(), a.getSimulationDataVersion(),

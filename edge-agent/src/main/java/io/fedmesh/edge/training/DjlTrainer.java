@@ -1,57 +1,44 @@
 package io.fedmesh.edge.training;
 
 import ai.djl.Device;
-import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.core.Linear;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
-import ai.djl.util.Pair;
 import io.fedmesh.common.data.Dataset;
-import io.fedmesh.common.model.MlpEvaluator;
+import io.fedmesh.common.model.ModelDescription;
 import io.fedmesh.common.model.MlpSpec;
 import io.fedmesh.common.model.TaskKind;
 import io.fedmesh.proto.federation.v1.LocalTraining;
+import io.fedmesh.models.BuiltNetwork;
+import io.fedmesh.models.ModelEvaluator;
+import io.fedmesh.models.Networks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
 /**
- * Local training of the built-in MLP with DJL (PyTorch engine). Every round starts from the
- * global weights; the block's parameter order is MlpSpec's layout (per layer: weight out x in,
- * then bias), which the tests pin against the operator's pure-Java forward pass.
+ * Local training through DJL (PyTorch engine) of any network a {@link ModelDescription} describes
+ * (mlp, cnn, resnet; built by {@link Networks}). Every round starts from the global weights; the
+ * flat update is the block's parameters in order, which {@link BuiltNetwork} checks against the
+ * layout the operator sent.
  */
 public final class DjlTrainer {
-  private static final String ENGINE = "PyTorch";
+  private static final String ENGINE = BuiltNetwork.ENGINE;
 
-  /** The DJL network for a spec (no softmax at the end: the loss applies it). */
+  /** The DJL network of the built-in MLP (no softmax at the end: the loss applies it). */
   public static Block buildBlock(MlpSpec spec) {
-    SequentialBlock block = new SequentialBlock();
-    int[] layers = spec.layers();
-    for (int i = 1; i < layers.length; i++) {
-      block.add(Linear.builder().setUnits(layers[i]).build());
-      if (i + 1 < layers.length) {
-        block.add(switch (spec.activation()) {
-          case RELU -> Activation.reluBlock();
-          case TANH -> Activation.tanhBlock();
-          case SIGMOID -> Activation.sigmoidBlock();
-        });
-      }
-    }
-    return block;
+    return Networks.block(ModelDescription.of(spec));
   }
 
   /** sgd or adam, at a fixed learning rate; anything else (an empty name too) is refused by name. */
@@ -82,11 +69,20 @@ public final class DjlTrainer {
 
   private static volatile Device device;
 
-  /** Trains from {@code global}; settings that {@link LocalTrainingCheck} refuses throw, nothing is filled in. */
+  /** The built-in MLP: see {@link #train(ModelDescription, float[], Dataset, LocalTraining, long)}. */
   public TrainResult train(MlpSpec spec, float[] global, Dataset data, LocalTraining cfg, long seed) {
+    return train(ModelDescription.of(spec), global, data, cfg, seed);
+  }
+
+  /** Trains from {@code global}; settings that {@link LocalTrainingCheck} refuses throw, nothing is filled in. */
+  public TrainResult train(ModelDescription spec, float[] global, Dataset data, LocalTraining cfg, long seed) {
     LocalTrainingCheck.problem(cfg).ifPresent(p -> {
       throw new IllegalArgumentException(p);
     });
+    if (data.features() != spec.inputWidth()) {
+      throw new IllegalArgumentException("the site's data has " + data.features() + " values per sample but the model "
+          + spec + " takes " + spec.inputWidth());
+    }
     long start = System.nanoTime();
     int epochs = cfg.getEpochs();
     // a batch larger than the data is the whole data
@@ -95,15 +91,14 @@ public final class DjlTrainer {
     double mu = cfg.getProximalMu();
     // DJL's L2Loss is weight * mean((y - p)^2): weight 1 makes the reported train loss the MSE
     Loss loss = spec.task() == TaskKind.CLASSIFICATION ? Loss.softmaxCrossEntropyLoss() : Loss.l2Loss("mse", 1.0f);
-    try (Model model = Model.newInstance("fedmesh-mlp", device(), ENGINE)) {
-      model.setBlock(buildBlock(spec));
+    try (BuiltNetwork network = BuiltNetwork.build(spec, seed, device())) {
       DefaultTrainingConfig config = new DefaultTrainingConfig(loss)
           .optOptimizer(optimizer(cfg.getOptimizer(), lr))
           .optDevices(new Device[] {device()});
-      try (Trainer trainer = model.newTrainer(config)) {
-        trainer.initialize(new Shape(batch, spec.inputWidth()));
-        List<Parameter> params = parameters(model.getBlock());
-        setWeights(params, global);
+      try (Trainer trainer = network.model().newTrainer(config)) {
+        trainer.initialize(Networks.batchShape(spec, batch));
+        List<Parameter> params = network.parameters();
+        network.load(global);
         NDManager manager = trainer.getManager();
         List<NDArray> anchors = mu > 0 ? snapshot(params, manager) : List.of();
         int[] order = new int[data.rows()];
@@ -126,7 +121,7 @@ public final class DjlTrainer {
               yb[k] = data.y()[r];
             }
             try (NDManager step = manager.newSubManager()) {
-              NDArray x = step.create(xb, new Shape(n, f));
+              NDArray x = step.create(xb, Networks.batchShape(spec, n));
               NDArray y = spec.task() == TaskKind.CLASSIFICATION ? step.create(yb, new Shape(n)) : step.create(yb, new Shape(n, 1));
               try (GradientCollector gc = trainer.newGradientCollector()) {
                 NDArray pred = trainer.forward(new NDList(x)).singletonOrThrow();
@@ -137,6 +132,9 @@ public final class DjlTrainer {
                   // FedProx: mu/2 * ||w - w_global||^2 keeps local weights near the global model; the
                   // difference would live in the parameters' manager, so it moves to this step's
                   for (int i = 0; i < params.size(); i++) {
+                    if (!params.get(i).requiresGradient()) {
+                      continue; // batch norm statistics are not trained
+                    }
                     NDArray diff = params.get(i).getArray().sub(anchors.get(i));
                     diff.attach(step);
                     l = l.add(diff.square().sum().mul(mu / 2));
@@ -148,11 +146,12 @@ public final class DjlTrainer {
             }
           }
         }
-        float[] weights = getWeights(params, global.length);
+        float[] weights = network.weights();
         if (cfg.getClipNorm() > 0) {
           UpdateClipper.clipAndNoise(weights, global, cfg.getClipNorm(), cfg.getNoiseMultiplier(), new Random(seed ^ 0x5DEECE66DL));
+          network.load(weights);
         }
-        double metric = MlpEvaluator.evaluate(spec, weights, data).metric();
+        double metric = ModelEvaluator.evaluate(network, data).metric();
         double seconds = (System.nanoTime() - start) / 1e9;
         return new TrainResult(weights, lossCount == 0 ? 0 : lossSum / lossCount, metric, data.rows(), seconds);
       }
@@ -161,51 +160,15 @@ public final class DjlTrainer {
 
   /** Forward pass through DJL with the given weights (used to pin the layout in tests). */
   public static float[] predict(MlpSpec spec, float[] weights, float[] x, int rows) {
-    try (Model model = Model.newInstance("fedmesh-mlp-predict", Device.cpu(), ENGINE)) {
-      model.setBlock(buildBlock(spec));
-      try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()))) {
-        trainer.initialize(new Shape(rows, spec.inputWidth()));
-        setWeights(parameters(model.getBlock()), weights);
-        try (NDManager m = trainer.getManager().newSubManager()) {
-          NDArray out = trainer.evaluate(new NDList(m.create(x, new Shape(rows, spec.inputWidth())))).singletonOrThrow();
-          return out.toType(DataType.FLOAT32, false).toFloatArray();
-        }
+    ModelDescription d = ModelDescription.of(spec);
+    try (BuiltNetwork n = BuiltNetwork.build(d, 0, Device.cpu())) {
+      n.load(weights);
+      try (NDManager m = n.model().getNDManager().newSubManager()) {
+        NDArray out = n.model().getBlock().forward(new ai.djl.training.ParameterStore(m, false),
+            new NDList(m.create(x, Networks.batchShape(d, rows))), false).singletonOrThrow();
+        return out.toType(DataType.FLOAT32, false).toFloatArray();
       }
     }
-  }
-
-  private static List<Parameter> parameters(Block block) {
-    List<Parameter> out = new ArrayList<>();
-    for (Pair<String, Parameter> p : block.getParameters()) {
-      out.add(p.getValue());
-    }
-    return out;
-  }
-
-  static void setWeights(List<Parameter> params, float[] weights) {
-    int offset = 0;
-    for (Parameter p : params) {
-      NDArray a = p.getArray();
-      int size = (int) a.size();
-      float[] slice = new float[size];
-      System.arraycopy(weights, offset, slice, 0, size);
-      a.set(slice);
-      offset += size;
-    }
-    if (offset != weights.length) {
-      throw new IllegalStateException("model has " + offset + " parameters but " + weights.length + " were given");
-    }
-  }
-
-  static float[] getWeights(List<Parameter> params, int total) {
-    float[] out = new float[total];
-    int offset = 0;
-    for (Parameter p : params) {
-      float[] v = p.getArray().toFloatArray();
-      System.arraycopy(v, 0, out, offset, v.length);
-      offset += v.length;
-    }
-    return out;
   }
 
   private static List<NDArray> snapshot(List<Parameter> params, NDManager manager) {

@@ -2,7 +2,7 @@ package io.fedmesh.operator.coordinator;
 
 import io.fedmesh.common.codec.UpdateCodec;
 import io.fedmesh.common.codec.UpdateEncoding;
-import io.fedmesh.common.model.MlpSpec;
+import io.fedmesh.common.model.ModelDescription;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,11 +10,11 @@ import java.util.concurrent.ConcurrentHashMap;
 /** The global model each training currently serves for download, pre-encoded once per version. */
 public final class PublishedModels {
   /** One published version. */
-  public record Published(String version, MlpSpec spec, byte[] f32) {}
+  public record Published(String version, ModelDescription spec, byte[] f32) {}
 
   private final Map<String, Published> byTraining = new ConcurrentHashMap<>();
 
-  public void publish(String training, String version, MlpSpec spec, float[] weights) {
+  public void publish(String training, String version, ModelDescription spec, float[] weights) {
     byTraining.put(training, new Published(version, spec, UpdateCodec.encode(weights, UpdateEncoding.F32)));
   }
 

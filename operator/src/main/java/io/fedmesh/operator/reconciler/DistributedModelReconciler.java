@@ -52,9 +52,13 @@ public final class DistributedModelReconciler implements Reconciler<DistributedM
         Conditions.set(st, previous, FedmeshApi.CONDITION_READY, false, "ValidationFailed", r.validation().message(), generation);
       } else {
         st.parameters = r.spec().parameterCount();
+        st.architecture = r.spec().toString();
+        st.tensors = r.spec().layout().tensors().size();
         st.layers = new ArrayList<>();
-        for (int w : r.spec().layers()) {
-          st.layers.add(w);
+        if (r.spec().type() == io.fedmesh.common.model.ArchitectureType.MLP) {
+          for (int w : r.spec().mlp().layers()) {
+            st.layers.add(w);
+          }
         }
         Conditions.set(st, previous, FedmeshApi.CONDITION_READY, true, "Resolved", r.spec() + ", " + st.parameters + " parameters",
             generation);

@@ -3,7 +3,7 @@ package io.fedmesh.operator.rounds;
 import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
 import io.fedmesh.api.v1alpha1.TrainingDefaults;
 import io.fedmesh.common.codec.UpdateEncoding;
-import io.fedmesh.common.model.MlpSpec;
+import io.fedmesh.common.model.ModelDescription;
 import io.fedmesh.proto.federation.v1.LocalTraining;
 import io.fedmesh.proto.federation.v1.TrainAssignment;
 
@@ -40,7 +40,7 @@ final class AssignmentFactory {
     return s.localTraining == null || s.localTraining.labelColumn == null ? TrainingDefaults.LABEL_COLUMN : s.localTraining.labelColumn;
   }
 
-  static TrainAssignment assignment(String training, FederatedTrainingSpec s, MlpSpec model, RoundPlan plan, double bandwidthMbps,
+  static TrainAssignment assignment(String training, FederatedTrainingSpec s, ModelDescription model, RoundPlan plan, double bandwidthMbps,
       LocalTraining local, String simulationDataVersion) {
     TrainAssignment.Builder a = TrainAssignment.newBuilder()
         .setTraining(training)

@@ -3,7 +3,7 @@ package io.fedmesh.operator.rounds;
 import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
 import io.fedmesh.common.codec.Digests;
 import io.fedmesh.common.model.Evaluation;
-import io.fedmesh.common.model.MlpEvaluator;
+import io.fedmesh.models.ModelEvaluator;
 import io.fedmesh.operator.OperatorMetrics;
 import io.fedmesh.operator.aggregation.ClientUpdate;
 import io.fedmesh.operator.aggregation.StatefulStrategy;
@@ -36,7 +36,7 @@ final class ModelStep {
     if (diverged != null) {
       return new Result(null, null, null, null, null, trainLoss, samples, diverged);
     }
-    Evaluation eval = run.evaluation != null ? MlpEvaluator.evaluate(run.model, aggregated, run.evaluation)
+    Evaluation eval = run.evaluation != null ? ModelEvaluator.evaluate(run.model, aggregated, run.evaluation)
         : new Evaluation(run.model.task().metricName(), weightedMean(updates, false), trainLoss, samples);
     String version = run.name + "-r" + round;
     String digest = Digests.sha256(aggregated);

@@ -10,7 +10,7 @@ import io.fedmesh.api.v1alpha1.FederatedTrainingStatus.RoundRecord;
 import io.fedmesh.api.v1alpha1.FedmeshApi;
 import io.fedmesh.api.v1alpha1.SimulationBurst;
 import io.fedmesh.api.v1alpha1.SimulationBurstSpec;
-import io.fedmesh.common.model.MlpSpec;
+import io.fedmesh.common.model.ModelDescription;
 import io.fedmesh.common.model.TaskKind;
 import io.fedmesh.operator.coordinator.Federation;
 import io.fedmesh.operator.coordinator.SimulationData;
@@ -66,7 +66,7 @@ final class SimulationFeed {
    * Before a round opens: request a burst if the trigger fires (once per round, however often the
    * round tries to open while it waits for sites or bursts), then publish any new samples.
    */
-  void beforeRound(FederatedTraining ft, MlpSpec spec, List<RoundRecord> history, int round) {
+  void beforeRound(FederatedTraining ft, ModelDescription spec, List<RoundRecord> history, int round) {
     if (round > triggerCheckedFor) {
       triggerCheckedFor = round;
       requestIfTriggered(ft, spec, history);
@@ -89,7 +89,7 @@ final class SimulationFeed {
    * from the template, owned by this training, named {@code <training>-sim-<k>} so a restarted
    * operator finds it instead of creating another.
    */
-  private void requestIfTriggered(FederatedTraining ft, MlpSpec spec, List<RoundRecord> history) {
+  private void requestIfTriggered(FederatedTraining ft, ModelDescription spec, List<RoundRecord> history) {
     FederatedTrainingSpec.AdaptiveSimulation a = ft.getSpec().adaptiveSimulation;
     if (a == null || a.burstTemplate == null) {
       return;

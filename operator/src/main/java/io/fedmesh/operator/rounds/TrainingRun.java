@@ -4,7 +4,7 @@ import io.fedmesh.api.v1alpha1.FederatedTraining;
 import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
 import io.fedmesh.api.v1alpha1.TrainingDefaults;
 import io.fedmesh.common.data.Dataset;
-import io.fedmesh.common.model.MlpSpec;
+import io.fedmesh.common.model.ModelDescription;
 import io.fedmesh.operator.aggregation.AggregationStrategy;
 import io.fedmesh.operator.aggregation.Strategies;
 import java.util.HashSet;
@@ -20,7 +20,7 @@ final class TrainingRun {
   final String name;
   final String uid;
   final String key;
-  final MlpSpec model;
+  final ModelDescription model;
   final Dataset evaluation;
   final SimulationFeed simulation;
   /** modelRef, strategy and seed as the run started: edits of these are refused, not followed. */
@@ -52,7 +52,7 @@ final class TrainingRun {
     return uid + "/" + version;
   }
 
-  TrainingRun(FederatedTraining ft, MlpSpec model, Dataset evaluation, SimulationFeed simulation, String pinnedSpec, float[] global,
+  TrainingRun(FederatedTraining ft, ModelDescription model, Dataset evaluation, SimulationFeed simulation, String pinnedSpec, float[] global,
       String version) {
     this.namespace = ft.getMetadata().getNamespace();
     this.name = ft.getMetadata().getName();

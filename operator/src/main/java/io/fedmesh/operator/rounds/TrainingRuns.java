@@ -11,8 +11,8 @@ import io.fedmesh.api.v1alpha1.TrainingDefaults;
 import io.fedmesh.common.data.CsvDatasetReader;
 import io.fedmesh.common.data.Dataset;
 import io.fedmesh.common.data.DatasetException;
-import io.fedmesh.common.model.MlpParameters;
-import io.fedmesh.common.model.MlpSpec;
+import io.fedmesh.models.InitialModel;
+import io.fedmesh.common.model.ModelDescription;
 import io.fedmesh.common.model.TaskKind;
 import io.fedmesh.operator.checkpoint.AcceptedUpdateStore;
 import io.fedmesh.operator.aggregation.StatefulStrategy;
@@ -98,7 +98,7 @@ public final class TrainingRuns {
     if (resolved.spec() == null) {
       return new Started(null, "ValidationFailed", "DistributedModel " + ft.getSpec().modelRef + ": " + resolved.validation().message());
     }
-    MlpSpec spec = resolved.spec();
+    ModelDescription spec = resolved.spec();
     Dataset evaluation;
     try {
       evaluation = loadEvaluation(ft.getSpec(), spec);
@@ -119,7 +119,7 @@ public final class TrainingRuns {
       LOG.info("{}/{}: resuming after round {} from checkpoint {}", ns, name, done, version);
       events.normal(ft, "Resumed", "resuming after round " + done + " from checkpoint " + version);
     } else {
-      global = MlpParameters.initialize(spec, TrainingRun.seedOf(pinned(st, ft), ft));
+      global = InitialModel.of(spec, TrainingRun.seedOf(pinned(st, ft), ft)).weights();
       version = name + "-r0";
     }
     String pinned = pinned(st, ft);
@@ -219,7 +219,7 @@ public final class TrainingRuns {
     runs.keySet().forEach(this::end);
   }
 
-  private static Dataset loadEvaluation(FederatedTrainingSpec spec, MlpSpec model) {
+  private static Dataset loadEvaluation(FederatedTrainingSpec spec, ModelDescription model) {
     if (spec.evaluation == null || spec.evaluation.dataPath == null || spec.evaluation.dataPath.isBlank()) {
       return null;
     }
@@ -231,9 +231,9 @@ public final class TrainingRuns {
         throw new IllegalArgumentException("spec.evaluation.dataPath " + spec.evaluation.dataPath + " has " + d.features()
             + " feature columns but the DistributedModel's inputShape gives " + model.inputWidth());
       }
-      if (model.task() == TaskKind.CLASSIFICATION && d.classes() > model.outputWidth()) {
+      if (model.task() == TaskKind.CLASSIFICATION && d.classes() > model.outputs()) {
         throw new IllegalArgumentException("spec.evaluation.dataPath has class " + (d.classes() - 1)
-            + " but the DistributedModel's outputShape has " + model.outputWidth() + " classes");
+            + " but the DistributedModel's outputShape has " + model.outputs() + " classes");
       }
       return d;
     } catch (DatasetException e) {

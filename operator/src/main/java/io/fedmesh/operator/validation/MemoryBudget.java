@@ -1,7 +1,7 @@
 package io.fedmesh.operator.validation;
 
 import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
-import io.fedmesh.common.model.MlpSpec;
+import io.fedmesh.common.model.ModelDescription;
 import java.util.Optional;
 
 /**
@@ -45,7 +45,7 @@ public final class MemoryBudget {
    *
    * @param sitesNow EdgeSites in the training's namespace (the cohort when maxSites is unset)
    */
-  public Optional<String> check(FederatedTrainingSpec spec, MlpSpec model, int sitesNow) {
+  public Optional<String> check(FederatedTrainingSpec spec, ModelDescription model, int sitesNow) {
     Integer maxSites = spec.participants == null ? null : spec.participants.maxSites;
     int minSites = spec.participants == null || spec.participants.minSites == null ? 1 : spec.participants.minSites;
     // the cloud-side simulation learner is one more participant

@@ -1,29 +1,41 @@
 package io.fedmesh.operator.validation;
 
 import io.fedmesh.api.v1alpha1.DistributedModelSpec;
+import io.fedmesh.api.v1alpha1.DistributedModelSpec.Architecture;
 import io.fedmesh.common.model.Activation;
-import io.fedmesh.common.model.MlpSpec;
+import io.fedmesh.common.model.ArchitectureType;
+import io.fedmesh.common.model.ConvolutionBlock;
+import io.fedmesh.common.model.ModelDescription;
 import io.fedmesh.common.model.TaskKind;
+import io.fedmesh.common.model.TensorLayout;
+import io.fedmesh.models.InitialModel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Turns a DistributedModel spec into the MLP it describes, or names what is wrong. */
+/**
+ * Turns a DistributedModel spec into the network it describes, with its tensor layout, or names
+ * every field that is wrong and how to fix it. A cnn or resnet is built once through DJL for its
+ * layout (cached: the same spec resolves to the same layout).
+ */
 public final class ModelResolver {
+  /** Largest network the operator takes on: its updates must stream and aggregate in bounded memory. */
+  static final long MAX_PARAMETERS = 50_000_000L;
+  private static final Map<ModelDescription, TensorLayout> LAYOUTS = new ConcurrentHashMap<>();
 
   /** Either a spec or problems. */
-  public record Resolved(MlpSpec spec, ValidationResult validation) {}
+  public record Resolved(ModelDescription spec, ValidationResult validation) {}
 
   public Resolved resolve(DistributedModelSpec spec) {
     List<String> p = new ArrayList<>();
     if (spec == null || spec.architecture == null) {
       return new Resolved(null, new ValidationResult(List.of("spec.architecture is required (type: mlp, hiddenLayers: [...])")));
     }
-    if (spec.architecture.type == DistributedModelSpec.Architecture.Type.DJL) {
-      p.add("spec.architecture.type djl is not supported by this operator version: use mlp");
-    }
+    Architecture a = spec.architecture;
     Bounds.items(p, "spec.inputShape", spec.inputShape, 1, 4);
     Bounds.items(p, "spec.outputShape", spec.outputShape, 1, 4);
-    Bounds.items(p, "spec.architecture.hiddenLayers", spec.architecture.hiddenLayers, 0, 16);
+    Bounds.items(p, "spec.architecture.hiddenLayers", a.hiddenLayers, 0, 16);
     int in = product(spec.inputShape, "spec.inputShape", p);
     int out = product(spec.outputShape, "spec.outputShape", p);
     TaskKind task = spec.task == DistributedModelSpec.Task.REGRESSION ? TaskKind.REGRESSION : TaskKind.CLASSIFICATION;
@@ -33,34 +45,62 @@ public final class ModelResolver {
     if (task == TaskKind.CLASSIFICATION && out < 2) {
       p.add("spec.outputShape must be [classes] with at least 2 classes for classification (got " + spec.outputShape + ")");
     }
-    List<Integer> hidden = spec.architecture.hiddenLayers == null ? List.of() : spec.architecture.hiddenLayers;
-    for (int i = 0; i < hidden.size(); i++) {
-      Integer w = hidden.get(i);
-      if (w == null || w < 1 || w > 65536) {
-        p.add("spec.architecture.hiddenLayers[" + i + "] must be between 1 and 65536 (got " + w + ")");
-      }
-    }
-    if (!p.isEmpty()) {
-      return new Resolved(null, new ValidationResult(p));
-    }
-    int[] layers = new int[hidden.size() + 2];
-    layers[0] = in;
-    for (int i = 0; i < hidden.size(); i++) {
-      layers[i + 1] = hidden.get(i);
-    }
-    layers[layers.length - 1] = out;
-    Activation act = switch (spec.architecture.activation == null ? DistributedModelSpec.Architecture.Activation.RELU
-        : spec.architecture.activation) {
+    List<Integer> hidden = widths(a.hiddenLayers, "spec.architecture.hiddenLayers", p);
+    Activation act = switch (a.activation == null ? Architecture.Activation.RELU : a.activation) {
       case RELU -> Activation.RELU;
       case TANH -> Activation.TANH;
       case SIGMOID -> Activation.SIGMOID;
     };
-    return new Resolved(new MlpSpec(layers, act, task), new ValidationResult(List.of()));
+    ArchitectureType type = switch (a.type == null ? Architecture.Type.MLP : a.type) {
+      case MLP -> ArchitectureType.MLP;
+      case CNN -> ArchitectureType.CNN;
+      case RESNET -> ArchitectureType.RESNET;
+    };
+    ImageArchitectures.Settings image = type == ArchitectureType.MLP ? null : ImageArchitectures.check(type, spec, p);
+    if (type == ArchitectureType.MLP) {
+      ImageArchitectures.onlyFor(a.convolutions, "convolutions", "cnn", p);
+      ImageArchitectures.onlyFor(a.head, "head", "cnn", p);
+      ImageArchitectures.onlyFor(a.depth, "depth", "resnet", p);
+      ImageArchitectures.onlyFor(a.width, "width", "resnet", p);
+    }
+    if (!p.isEmpty()) {
+      return new Resolved(null, new ValidationResult(p));
+    }
+    ModelDescription d = switch (type) {
+      case MLP -> new ModelDescription(type, new int[] {in}, out, task, ints(hidden), act, List.of(), 0, 0, null);
+      case CNN, RESNET -> new ModelDescription(type, image.inputShape(), out, task, image.head(), act, image.conv(), image.depth(),
+          image.width(), null);
+    };
+    ModelDescription resolved = type == ArchitectureType.MLP ? ModelDescription.of(d.mlp()) : withLayout(d);
+    if (resolved.parameterCount() > MAX_PARAMETERS) {
+      return new Resolved(null, new ValidationResult(List.of("spec.architecture resolves to " + resolved.parameterCount()
+          + " parameters, more than the " + MAX_PARAMETERS + " an operator streams and aggregates: make it smaller")));
+    }
+    return new Resolved(resolved, new ValidationResult(List.of()));
+  }
+
+  private static ModelDescription withLayout(ModelDescription d) {
+    return d.withLayout(LAYOUTS.computeIfAbsent(d, k -> InitialModel.of(k, 0).description().layout()));
+  }
+
+  private static List<Integer> widths(List<Integer> widths, String field, List<String> p) {
+    List<Integer> out = widths == null ? List.of() : widths;
+    for (int i = 0; i < out.size(); i++) {
+      Integer w = out.get(i);
+      if (w == null || w < 1 || w > 65536) {
+        p.add(field + "[" + i + "] must be between 1 and 65536 (got " + w + ")");
+      }
+    }
+    return out;
+  }
+
+  static int[] ints(List<Integer> l) {
+    return l.stream().mapToInt(Integer::intValue).toArray();
   }
 
   private static int product(List<Integer> shape, String field, List<String> problems) {
     if (shape == null || shape.isEmpty()) {
-      problems.add(field + " is required, e.g. [8]");
+      problems.add(field + " is required, e.g. [8] for eight features or [1, 28, 28] for a grey 28 x 28 image");
       return 0;
     }
     long p = 1;
@@ -72,9 +112,14 @@ public final class ModelResolver {
       p *= d;
     }
     if (p > 1_000_000) {
-      problems.add(field + " " + shape + " is too large for the built-in MLP");
+      problems.add(field + " " + shape + " has more than 1,000,000 values per sample: use a smaller input");
       return 0;
     }
     return (int) p;
+  }
+
+  /** For tests: the blocks a cnn gets when the spec names none. */
+  static List<ConvolutionBlock> defaultConvolutions() {
+    return ModelDescription.DEFAULT_CONV;
   }
 }

@@ -46,7 +46,7 @@ class ModelServingFlowControlTest {
     for (int i = 0; i < FLOATS; i++) {
       weights[i] = i % 1000 / 1000f;
     }
-    MlpSpec model = new MlpSpec(new int[] {FLOATS - 1, 1}, Activation.RELU, TaskKind.REGRESSION); // FLOATS parameters
+    var model = io.fedmesh.common.model.ModelDescription.of(new MlpSpec(new int[] {FLOATS - 1, 1}, Activation.RELU, TaskKind.REGRESSION)); // FLOATS parameters
     federation.models.publish("default/big", "big-r0", model, weights);
     // a model goes only to a site with an assignment of its training
     federation.assignments.publish("default/site-a", io.fedmesh.proto.federation.v1.TrainAssignment.newBuilder()

@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
 import io.fedmesh.common.model.Activation;
 import io.fedmesh.common.model.MlpSpec;
+import io.fedmesh.common.model.ModelDescription;
 import io.fedmesh.common.model.TaskKind;
 import org.junit.jupiter.api.Test;
 
 class MemoryBudgetTest {
   /** 1000 inputs, 1000 hidden, 10 classes: 1000*1000+1000 + 1000*10+10 = 1,011,010 parameters, 4,044,040 bytes a copy. */
-  static final MlpSpec MODEL = new MlpSpec(new int[] {1000, 1000, 10}, Activation.RELU, TaskKind.CLASSIFICATION);
+  static final ModelDescription MODEL = ModelDescription.of(new MlpSpec(new int[] {1000, 1000, 10}, Activation.RELU, TaskKind.CLASSIFICATION));
 
   static FederatedTrainingSpec spec(Integer maxSites) {
     FederatedTrainingSpec s = new FederatedTrainingSpec();

@@ -136,7 +136,9 @@ class SchemaBoundsTest {
   private static ArrayNode list(JSONSchemaProps items, int n) {
     ArrayNode a = F.arrayNode();
     for (int i = 0; i < n; i++) {
-      if (items != null && "object".equals(items.getType())) {
+      if (items != null && "object".equals(items.getType()) && items.getProperties().containsKey("filters")) {
+        a.add(F.objectNode().put("filters", 1)); // a cnn's convolution block
+      } else if (items != null && "object".equals(items.getType())) {
         a.add(F.objectNode().put("name", "p" + i).put("min", 0.0).put("max", 0.0));
       } else if (items != null && "string".equals(items.getType())) {
         a.add("item-" + i);

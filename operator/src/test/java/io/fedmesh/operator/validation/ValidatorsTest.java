@@ -53,11 +53,11 @@ class ValidatorsTest {
     m.inputShape = List.of(2, 4);
     m.outputShape = List.of(3);
     ModelResolver.Resolved r = new ModelResolver().resolve(m);
-    assertThat(r.spec().layers()).containsExactly(8, 16, 8, 3);
+    assertThat(r.spec().mlp().layers()).containsExactly(8, 16, 8, 3);
     m.outputShape = List.of(1);
     assertThat(new ModelResolver().resolve(m).validation().message()).contains("spec.outputShape must be [classes]");
     m.task = DistributedModelSpec.Task.REGRESSION;
-    assertThat(new ModelResolver().resolve(m).spec().outputWidth()).isEqualTo(1);
+    assertThat(new ModelResolver().resolve(m).spec().outputs()).isEqualTo(1);
   }
 
   @Test
