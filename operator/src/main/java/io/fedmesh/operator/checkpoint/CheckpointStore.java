@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+import io.fedmesh.common.model.TensorLayout;
 
 /**
  * Global model checkpoints on a file system: {@code <dir>/<namespace>/<training>/<version>.bin}
@@ -28,8 +30,35 @@ public final class CheckpointStore {
     this.root = root;
   }
 
-  /** Metadata stored beside the weights. */
-  public record Meta(String version, int round, int parameters, String digest, String metricName, Double metric) {}
+  /**
+   * Metadata stored beside the weights; {@code tensors} names each part of the flat weights (name
+   * and shape, in order), so a checkpoint says which network it belongs to. Older checkpoints have none.
+   */
+  public record Meta(String version, int round, int parameters, String digest, String metricName, Double metric,
+      List<TensorEntry> tensors) {
+    public Meta(String version, int round, int parameters, String digest, String metricName, Double metric) {
+      this(version, round, parameters, digest, metricName, metric, null);
+    }
+
+    /** Metadata with the layout's tensors. */
+    public static Meta of(String version, int round, String digest, String metricName, Double metric, TensorLayout layout) {
+      List<TensorEntry> t = layout.tensors().stream()
+          .map(x -> new TensorEntry(x.name(), java.util.Arrays.stream(x.shape()).boxed().toList())).toList();
+      return new Meta(version, round, Math.toIntExact(layout.parameterCount()), digest, metricName, metric, t);
+    }
+
+    /** The layout recorded, empty for a checkpoint written before layouts were. */
+    public Optional<TensorLayout> layout() {
+      if (tensors == null || tensors.isEmpty()) {
+        return Optional.empty();
+      }
+      return Optional.of(new TensorLayout(tensors.stream()
+          .map(t -> new TensorLayout.Tensor(t.name(), t.shape().stream().mapToLong(Long::longValue).toArray())).toList()));
+    }
+  }
+
+  /** One named tensor of a checkpoint. */
+  public record TensorEntry(String name, List<Long> shape) {}
 
   public Path save(String namespace, String training, Meta meta, float[] weights) {
     Path dir = root.resolve(namespace).resolve(training);
@@ -41,6 +70,19 @@ public final class CheckpointStore {
       return bin;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write checkpoint " + meta.version() + " under " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The metadata of a version, empty when it has no checkpoint. */
+  public Optional<Meta> meta(String namespace, String training, String version) {
+    Path json = root.resolve(namespace).resolve(training).resolve(version + ".json");
+    if (!Files.exists(json)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(JSON.readValue(json.toFile(), Meta.class));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read checkpoint metadata " + json + ": " + e.getMessage(), e);
     }
   }
 

@@ -44,7 +44,7 @@ final class ModelStep {
       stateful.state().ifPresent(state -> checkpoints.saveState(run.namespace, run.name, version, state));
     }
     Path saved = checkpoints.save(run.namespace, run.name,
-        new CheckpointStore.Meta(version, round, aggregated.length, digest, eval.metricName(), eval.metric()), aggregated);
+        CheckpointStore.Meta.of(version, round, digest, eval.metricName(), eval.metric(), run.model.layout()), aggregated);
     return new Result(aggregated, version, digest, eval, saved, trainLoss, samples, null);
   }
 

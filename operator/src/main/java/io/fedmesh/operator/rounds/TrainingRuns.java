@@ -14,6 +14,9 @@ import io.fedmesh.common.data.DatasetException;
 import io.fedmesh.models.InitialModel;
 import io.fedmesh.common.model.ModelDescription;
 import io.fedmesh.common.model.TaskKind;
+import io.fedmesh.common.model.TensorLayout;
+import io.fedmesh.operator.checkpoint.CheckpointStore;
+import java.util.Optional;
 import io.fedmesh.operator.checkpoint.AcceptedUpdateStore;
 import io.fedmesh.operator.aggregation.StatefulStrategy;
 import io.fedmesh.operator.checkpoint.CheckpointStore;
@@ -114,6 +117,11 @@ public final class TrainingRuns {
       if (global == null || global.length != spec.parameterCount()) {
         return new Started(null, "CheckpointMissing", "status says round " + done + " (version " + st.modelVersion + ") but checkpoint "
             + checkpoints.root().resolve(ns).resolve(name) + " has no matching weights; restore the checkpoint volume or recreate the training");
+      }
+      Optional<TensorLayout> saved = checkpoints.meta(ns, name, st.modelVersion).flatMap(CheckpointStore.Meta::layout);
+      if (saved.isPresent() && !saved.get().equals(spec.layout())) {
+        return new Started(null, "CheckpointMismatch", "checkpoint " + st.modelVersion + " holds tensors " + firstDifference(saved.get(),
+            spec.layout()) + ": the DistributedModel changed since; restore its spec or recreate the training");
       }
       version = st.modelVersion;
       LOG.info("{}/{}: resuming after round {} from checkpoint {}", ns, name, done, version);
@@ -217,6 +225,16 @@ public final class TrainingRuns {
 
   public void endAll() {
     runs.keySet().forEach(this::end);
+  }
+
+  /** Where two layouts part: the first tensor that differs, or the count. */
+  public static String firstDifference(TensorLayout saved, TensorLayout now) {
+    for (int i = 0; i < Math.min(saved.tensors().size(), now.tensors().size()); i++) {
+      if (!saved.tensors().get(i).equals(now.tensors().get(i))) {
+        return saved.tensors().get(i) + " where the model now has " + now.tensors().get(i);
+      }
+    }
+    return saved.tensors().size() + " tensors where the model now has " + now.tensors().size();
   }
 
   private static Dataset loadEvaluation(FederatedTrainingSpec spec, ModelDescription model) {

@@ -2,7 +2,9 @@ package io.fedmesh.operator.checkpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fedmesh.common.model.TensorLayout;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,5 +19,22 @@ class CheckpointStoreTest {
     assertThat(bin).exists().hasFileName("ft-r3.bin");
     assertThat(store.load("ns", "ft", "ft-r3")).hasValueSatisfying(v -> assertThat(v).containsExactly(w));
     assertThat(store.load("ns", "ft", "ft-r4")).isEmpty();
+  }
+
+  @Test
+  void aCheckpointNamesItsTensorsAndSaysWhereAChangedModelDiffers() {
+    CheckpointStore store = new CheckpointStore(dir);
+    TensorLayout layout = new TensorLayout(List.of(new TensorLayout.Tensor("01Conv2d_weight", new long[] {2, 1, 1, 1}),
+        new TensorLayout.Tensor("01Conv2d_bias", new long[] {2})));
+    store.save("ns", "ft", CheckpointStore.Meta.of("ft-r1", 1, "sha256:y", "accuracy", 0.5, layout), new float[] {1, 2, 3, 4});
+    assertThat(store.meta("ns", "ft", "ft-r1").flatMap(CheckpointStore.Meta::layout)).contains(layout);
+    assertThat(store.load("ns", "ft", "ft-r1")).hasValueSatisfying(v -> assertThat(v).containsExactly(1, 2, 3, 4));
+    // an older checkpoint has no layout: nothing to compare, nothing refused
+    store.save("ns", "ft", new CheckpointStore.Meta("ft-r0", 0, 4, "sha256:z", "accuracy", 0.1), new float[4]);
+    assertThat(store.meta("ns", "ft", "ft-r0").flatMap(CheckpointStore.Meta::layout)).isEmpty();
+    TensorLayout wider = new TensorLayout(List.of(new TensorLayout.Tensor("01Conv2d_weight", new long[] {3, 1, 1, 1}),
+        new TensorLayout.Tensor("01Conv2d_bias", new long[] {3})));
+    assertThat(io.fedmesh.operator.rounds.TrainingRuns.firstDifference(layout, wider))
+        .isEqualTo("01Conv2d_weight[2, 1, 1, 1] where the model now has 01Conv2d_weight[3, 1, 1, 1]");
   }
 }
