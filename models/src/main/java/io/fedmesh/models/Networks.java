@@ -23,6 +23,10 @@ public final class Networks {
     return switch (d.type()) {
       case MLP -> dense(new SequentialBlock(), d);
       case CNN -> cnn(d);
+      case MOBILENETV2 -> {
+        imageShape(d);
+        yield ai.djl.basicmodelzoo.cv.classification.MobileNetV2.builder().setOutSize(d.outputs()).build();
+      }
       case RESNET -> {
         imageShape(d); // refuses a flat input
         yield ResNets.block(d.depth(), d.width(), d.outputs());

@@ -77,6 +77,9 @@ class NetworksTest {
     assertThat(small.description().layout().tensors()).anySatisfy(t -> assertThat(t.name()).containsIgnoringCase("runningMean"));
     InitialModel r18 = InitialModel.of(resnet(new int[] {3, 32, 32}, 18, 64), 1);
     assertThat(r18.description().parameterCount()).isBetween(11_000_000L, 11_300_000L);
+    ModelDescription mobile = new ModelDescription(ArchitectureType.MOBILENETV2, new int[] {3, 32, 32}, 10, TaskKind.CLASSIFICATION,
+        new int[0], Activation.RELU, List.of(), 0, 0, null);
+    assertThat(InitialModel.of(mobile, 1).description().parameterCount()).isBetween(2_000_000L, 3_000_000L);
   }
 
   @Test

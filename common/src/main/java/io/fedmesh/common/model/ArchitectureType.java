@@ -8,8 +8,10 @@ public enum ArchitectureType {
   MLP,
   /** Convolution/pooling blocks and a dense head, LeNet-like by default. */
   CNN,
-  /** DJL model zoo's ResNetV1 for small images. */
-  RESNET;
+  /** ResNet v1 for small images, from the model zoo's residual units. */
+  RESNET,
+  /** DJL model zoo's MobileNetV2 (images of at least 32 x 32 pixels). */
+  MOBILENETV2;
 
   /** The name on the wire and in the CRD. */
   public String wireName() {
@@ -26,6 +28,6 @@ public enum ArchitectureType {
         return t;
       }
     }
-    throw new IllegalArgumentException("architecture '" + name + "' is unknown: use mlp, cnn or resnet");
+    throw new IllegalArgumentException("architecture '" + name + "' is unknown: use mlp, cnn, resnet or mobilenetv2");
   }
 }

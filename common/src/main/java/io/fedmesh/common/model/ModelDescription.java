@@ -131,6 +131,7 @@ public record ModelDescription(ArchitectureType type, int[] inputShape, int outp
       case MLP -> mlp().toString();
       case CNN -> "CNN" + Arrays.toString(inputShape) + " conv" + conv.stream().map(c -> c.filters() + "k" + c.kernel() + "p" + c.pool())
           .toList() + " dense" + Arrays.toString(hidden) + " -> " + outputs;
+      case MOBILENETV2 -> "MobileNetV2" + Arrays.toString(inputShape) + " -> " + outputs;
       case RESNET -> "ResNet-" + depth + " width " + width + " " + Arrays.toString(inputShape) + " -> " + outputs;
     };
   }

@@ -52,13 +52,15 @@ public class DistributedModelSpec {
     public enum Type {
       @JsonProperty("mlp") MLP,
       @JsonProperty("cnn") CNN,
-      @JsonProperty("resnet") RESNET
+      @JsonProperty("resnet") RESNET,
+      @JsonProperty("mobilenetv2") MOBILENETV2
     }
 
     @Required
     @Default("mlp")
     @JsonPropertyDescription("mlp: dense layers on a flat sample; cnn: convolution blocks and a dense head (LeNet-like by default);"
-        + " resnet: ResNet v1 for small images (depth 18, 34 or 50, configurable width). cnn and resnet take inputShape"
+        + " resnet: ResNet v1 for small images (depth 18, 34 or 50, configurable width); mobilenetv2: DJL's MobileNetV2 (at least"
+        + " 32 x 32 pixels). cnn and resnet take inputShape"
         + " [channels, height, width].")
     public Type type = Type.MLP;
 

@@ -45,6 +45,15 @@ final class ImageArchitectures {
       onlyFor(a.width, "width", "resnet", p);
       conv = convolutions(a.convolutions, shape, p);
       head = a.head == null ? ModelDescription.DEFAULT_CNN_HEAD : head(a.head, p);
+    } else if (type == ArchitectureType.MOBILENETV2) {
+      onlyFor(a.convolutions, "convolutions", "cnn", p);
+      onlyFor(a.head, "head", "cnn", p);
+      onlyFor(a.depth, "depth", "resnet", p);
+      onlyFor(a.width, "width", "resnet", p);
+      if (shape != null && (shape[1] < 32 || shape[2] < 32)) {
+        p.add("spec.inputShape " + spec.inputShape + " is too small for a mobilenetv2, which halves the image five times: use at"
+            + " least 32 x 32 pixels, or a cnn or resnet");
+      }
     } else {
       onlyFor(a.convolutions, "convolutions", "cnn", p);
       onlyFor(a.head, "head", "cnn", p);

@@ -55,6 +55,7 @@ public final class ModelResolver {
       case MLP -> ArchitectureType.MLP;
       case CNN -> ArchitectureType.CNN;
       case RESNET -> ArchitectureType.RESNET;
+      case MOBILENETV2 -> ArchitectureType.MOBILENETV2;
     };
     ImageArchitectures.Settings image = type == ArchitectureType.MLP ? null : ImageArchitectures.check(type, spec, p);
     if (type == ArchitectureType.MLP) {
@@ -68,7 +69,7 @@ public final class ModelResolver {
     }
     ModelDescription d = switch (type) {
       case MLP -> new ModelDescription(type, new int[] {in}, out, task, ints(hidden), act, List.of(), 0, 0, null);
-      case CNN, RESNET -> new ModelDescription(type, image.inputShape(), out, task, image.head(), act, image.conv(), image.depth(),
+      case CNN, RESNET, MOBILENETV2 -> new ModelDescription(type, image.inputShape(), out, task, image.head(), act, image.conv(), image.depth(),
           image.width(), null);
     };
     ModelDescription resolved = type == ArchitectureType.MLP ? ModelDescription.of(d.mlp()) : withLayout(d);

@@ -77,6 +77,7 @@ class ImageArchitecturesTest {
     depth.architecture.depth = 20;
     assertThat(problems(depth)).contains("spec.architecture.depth must be 18, 34 or 50");
     assertThat(problems(spec(Architecture.Type.RESNET, List.of(1, 4, 4)))).contains("too small for a resnet");
+    assertThat(problems(spec(Architecture.Type.MOBILENETV2, List.of(1, 28, 28)))).contains("too small for a mobilenetv2");
     DistributedModelSpec mlp = spec(Architecture.Type.MLP, List.of(8));
     mlp.architecture.width = 64;
     assertThat(problems(mlp)).contains("spec.architecture.width is only for a resnet");
