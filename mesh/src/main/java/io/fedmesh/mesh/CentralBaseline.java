@@ -2,7 +2,7 @@ package io.fedmesh.mesh;
 
 import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
 import io.fedmesh.api.v1alpha1.TrainingDefaults;
-import io.fedmesh.common.data.CsvDatasetReader;
+import io.fedmesh.common.data.Datasets;
 import io.fedmesh.common.data.Dataset;
 import io.fedmesh.common.data.DatasetException;
 import io.fedmesh.common.model.Evaluation;
@@ -14,8 +14,6 @@ import io.fedmesh.mesh.report.RunSummary;
 import io.fedmesh.operator.validation.ModelResolver;
 import io.fedmesh.proto.federation.v1.LocalTraining;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -45,18 +43,14 @@ final class CentralBaseline {
         .setOptimizer(lt.optimizer == FederatedTrainingSpec.LocalTraining.Optimizer.ADAM ? "adam" : "sgd").build();
     long seed = ft.seed == null ? 42 : ft.seed;
     float[] weights = new DjlTrainer().train(spec, MlpParameters.initialize(spec, seed), pooled, cfg, seed).weights();
-    Evaluation e = MlpEvaluator.evaluate(spec, weights, CsvDatasetReader.read(plan.data().testCsv(), label, spec.task()));
+    Evaluation e = MlpEvaluator.evaluate(spec, weights, Datasets.read(plan.data().testSet(), null, label, spec.task()));
     return new RunSummary.Baseline(e.metricName(), Math.round(e.metric() * 10000) / 10000.0, epochs, pooled.rows());
   }
 
   private static Dataset pooled(MeshPlan plan, String label, MlpSpec spec) throws IOException, DatasetException {
     List<Dataset> parts = new ArrayList<>();
     for (MeshPlan.Site site : plan.sites()) {
-      try (var files = Files.list(site.dataDir())) {
-        for (Path csv : files.filter(f -> f.toString().endsWith(".csv")).sorted().toList()) {
-          parts.add(CsvDatasetReader.read(csv, label, spec.task()));
-        }
-      }
+      parts.add(Datasets.read(site.dataDir(), null, label, spec.task())); // what the site's agent reads
     }
     int rows = parts.stream().mapToInt(Dataset::rows).sum();
     int features = parts.get(0).features();
