@@ -28,16 +28,18 @@ public final class Datasets {
    */
   public static Dataset read(Path path, DatasetFormat format, String labelColumn, TaskKind task) throws DatasetException {
     DatasetFormat f = format == null ? detect(path) : format;
-    if (f != DatasetFormat.CSV && task == TaskKind.REGRESSION) {
-      throw new DatasetException(path, 0, null, "holds " + f + " data, whose labels are class indices; use task"
-          + " classification, or CSV files for regression");
-    }
-    return switch (f) {
+    // read before refusing a regression: a broken file's own problem is the one to report
+    Dataset d = switch (f) {
       case CSV -> Files.isDirectory(path) ? CsvDatasetReader.readDirectory(path, labelColumn, task)
           : CsvDatasetReader.read(path, labelColumn, task);
       case IDX -> readIdxDirectory(path);
       case IMAGE_FOLDER -> ImageFolderReader.read(path);
     };
+    if (f != DatasetFormat.CSV && task == TaskKind.REGRESSION) {
+      throw new DatasetException(path, 0, null, "holds " + f + " data, whose labels are class indices; use task"
+          + " classification, or CSV files for regression");
+    }
+    return d;
   }
 
   /**
