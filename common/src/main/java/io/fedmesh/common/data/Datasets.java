@@ -45,8 +45,8 @@ public final class Datasets {
   /**
    * The format of {@code path}: a {@code .csv} file or a directory of {@code *.csv} is CSV; a
    * directory of {@code *-images-idx3-ubyte[.gz]} and {@code *-labels-idx1-ubyte[.gz]} files is
-   * IDX; a directory of class subfolders is an image folder. A directory that fits more than one
-   * (or none) is an error naming what it holds.
+   * IDX; a directory of class subfolders (and no such files) is an image folder. CSV and IDX files
+   * side by side, or no data at all, is an error naming what the directory holds.
    */
   public static DatasetFormat detect(Path path) throws DatasetException {
     if (Files.isRegularFile(path)) {
@@ -59,28 +59,37 @@ public final class Datasets {
     if (!Files.isDirectory(path)) {
       throw new DatasetException(path, 0, null, "does not exist");
     }
-    List<DatasetFormat> found = new ArrayList<>();
+    boolean csv = false;
+    boolean idx = false;
+    boolean folders = false;
     try (Stream<Path> s = Files.list(path)) {
-      for (Path p : s.filter(p -> !p.getFileName().toString().startsWith(".")).toList()) {
+      for (Path p : s.filter(Datasets::visible).toList()) {
         String name = p.getFileName().toString();
-        DatasetFormat f = Files.isDirectory(p) ? DatasetFormat.IMAGE_FOLDER
-            : name.endsWith(".csv") ? DatasetFormat.CSV
-            : IDX_IMAGES.matcher(name).matches() || IDX_LABELS.matcher(name).matches() ? DatasetFormat.IDX : null;
-        if (f != null && !found.contains(f)) {
-          found.add(f);
-        }
+        folders |= Files.isDirectory(p);
+        csv |= name.endsWith(".csv") && Files.isRegularFile(p);
+        idx |= IDX_IMAGES.matcher(name).matches() || IDX_LABELS.matcher(name).matches();
       }
     } catch (IOException e) {
       throw new DatasetException(path, 0, null, "cannot be listed: " + e.getMessage());
     }
-    if (found.size() == 1) {
-      return found.get(0);
+    if (csv && idx) {
+      throw new DatasetException(path, 0, null, "holds both CSV and IDX files; keep one format per directory");
     }
-    if (found.isEmpty()) {
-      throw new DatasetException(path, 0, null, "holds no data: put *.csv files, an IDX pair (*-images-idx3-ubyte[.gz] +"
-          + " *-labels-idx1-ubyte[.gz]) or one subfolder of images per class in it");
+    // data files win over subfolders: a volume's lost+found or a notes/ folder must not turn CSV data into an image folder
+    if (csv || idx) {
+      return csv ? DatasetFormat.CSV : DatasetFormat.IDX;
     }
-    throw new DatasetException(path, 0, null, "holds data of several formats " + found + "; keep one format per directory");
+    if (folders) {
+      return DatasetFormat.IMAGE_FOLDER;
+    }
+    throw new DatasetException(path, 0, null, "holds no data: put *.csv files, an IDX pair (*-images-idx3-ubyte[.gz] +"
+        + " *-labels-idx1-ubyte[.gz]) or one subfolder of images per class in it");
+  }
+
+  /** Hidden entries and a file system's lost+found are never data. */
+  static boolean visible(Path p) {
+    String name = p.getFileName().toString();
+    return !name.startsWith(".") && !name.equals("lost+found");
   }
 
   /** The IDX pairs of a directory (images and labels matched by prefix), sorted by prefix. */

@@ -86,7 +86,7 @@ public final class ImageFolderReader {
 
   private static List<Path> visible(Path dir, boolean withDirs) throws DatasetException {
     try (Stream<Path> s = Files.list(dir)) {
-      List<Path> all = s.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
+      List<Path> all = s.filter(Datasets::visible).sorted().toList();
       for (Path p : all) {
         if (!withDirs && Files.isDirectory(p)) {
           throw new DatasetException(p, 0, null, "is a folder inside a class folder; a class folder holds images only");

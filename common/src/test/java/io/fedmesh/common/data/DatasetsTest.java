@@ -64,7 +64,21 @@ class DatasetsTest {
     IdxWriter.write(dir, "a", grey(6));
     assertThatThrownBy(() -> Datasets.read(dir, null, "label", TaskKind.REGRESSION)).hasMessageContaining("use task classification");
     Files.writeString(dir.resolve("x.csv"), "a,label\n1,0\n");
-    assertThatThrownBy(() -> Datasets.detect(dir)).hasMessageContaining("several formats");
+    assertThatThrownBy(() -> Datasets.detect(dir)).hasMessageContaining("holds both CSV and IDX files");
+  }
+
+  @Test
+  void dataFilesWinOverSubfoldersAndLostAndFoundIsNoClass() throws Exception {
+    Files.writeString(dir.resolve("x.csv"), "a,label\n1,0\n");
+    Files.createDirectories(dir.resolve("lost+found"));
+    Files.createDirectories(dir.resolve("notes"));
+    assertThat(Datasets.detect(dir)).isEqualTo(DatasetFormat.CSV);
+    Path images = dir.resolve("images");
+    Path png = images.resolve("cat/1.png");
+    Files.createDirectories(png.getParent());
+    ImageIO.write(new BufferedImage(2, 2, BufferedImage.TYPE_INT_RGB), "png", png.toFile());
+    Files.createDirectories(images.resolve("lost+found"));
+    assertThat(Datasets.read(images, null, "label", TaskKind.CLASSIFICATION).classNames()).containsExactly("cat");
   }
 
   @Test
