@@ -142,6 +142,23 @@ class MeshOptionsTest {
   }
 
   @Test
+  void aGapInTheUsersSiteNumberingExitsWith2NamingTheMissingSiteAndStartsNothing() throws Exception {
+    Path data = tmp.resolve("gap");
+    Files.createDirectories(data);
+    String csv = "a,label\n" + "1,0\n2,1\n".repeat(10);
+    Files.writeString(data.resolve("site-0.csv"), csv);
+    Files.writeString(data.resolve("site-2.csv"), csv);
+    Files.writeString(data.resolve("test.csv"), csv);
+    StringWriter err = new StringWriter();
+    CommandLine cli = FedmeshCli.commandLine();
+    cli.setErr(new PrintWriter(err));
+    assertThat(cli.execute("local", "--data", data.toString(), "--out", tmp.resolve("o").toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("no site-1.csv or site-1/");
+    assertThat(tmp.resolve("o/agents")).as("no agent started").doesNotExist();
+    assertThat(tmp.resolve("o/data")).as("nothing copied").doesNotExist();
+  }
+
+  @Test
   void killingTheOnlySiteOfTheUsersDataIsRefusedOnceTheSiteFilesAreCounted() throws Exception {
     Path data = tmp.resolve("one-site");
     Files.createDirectories(data);
