@@ -32,7 +32,9 @@ public final class AgentCommand implements Callable<Integer> {
   @Option(names = "--site", required = true, description = "Site name (the EdgeSite; lowercase letters, digits, '-').")
   String site;
 
-  @Option(names = "--data", required = true, description = "Directory of CSV files: header row, numeric features, a label column.")
+  @Option(names = "--data", required = true, description = "The site's data directory, its format detected: CSV files (header row,"
+      + " numeric features, a label column), MNIST IDX pairs (*-images-idx3-ubyte[.gz] + *-labels-idx1-ubyte[.gz]) or an image"
+      + " folder (one subfolder of PNG/JPEG images per class).")
   Path data;
 
   @Option(names = "--label-column", defaultValue = "label", description = "Name of the label column (default: ${DEFAULT-VALUE}).")

@@ -93,6 +93,7 @@ class AgentIntegrationTest {
         assertThat(d.getSamples()).isEqualTo(240);
         assertThat(d.getFeatures()).isEqualTo(4);
         assertThat(d.getClasses()).isEqualTo(3);
+        assertThat(d.getFormat()).isEqualTo("csv");
       });
       // the first download broke after one chunk; the retry resumed from what had arrived
       assertThat(coordinator.downloadOffsets).containsExactly(0L, (long) TestCoordinator.CHUNK);

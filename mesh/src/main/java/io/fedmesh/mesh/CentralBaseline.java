@@ -2,7 +2,7 @@ package io.fedmesh.mesh;
 
 import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
 import io.fedmesh.api.v1alpha1.TrainingDefaults;
-import io.fedmesh.common.data.CsvDatasetReader;
+import io.fedmesh.common.data.Datasets;
 import io.fedmesh.common.data.Dataset;
 import io.fedmesh.common.data.DatasetException;
 import io.fedmesh.common.model.Evaluation;
@@ -14,8 +14,6 @@ import io.fedmesh.models.ModelEvaluator;
 import io.fedmesh.operator.validation.ModelResolver;
 import io.fedmesh.proto.federation.v1.LocalTraining;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -45,31 +43,15 @@ final class CentralBaseline {
         .setOptimizer(lt.optimizer == FederatedTrainingSpec.LocalTraining.Optimizer.ADAM ? "adam" : "sgd").build();
     long seed = ft.seed == null ? 42 : ft.seed;
     float[] weights = new DjlTrainer().train(spec, InitialModel.of(spec, seed).weights(), pooled, cfg, seed).weights();
-    Evaluation e = ModelEvaluator.evaluate(spec, weights, CsvDatasetReader.read(plan.data().testCsv(), label, spec.task()));
+    Evaluation e = ModelEvaluator.evaluate(spec, weights, Datasets.read(plan.data().testSet(), null, label, spec.task()));
     return new RunSummary.Baseline(e.metricName(), Math.round(e.metric() * 10000) / 10000.0, epochs, pooled.rows());
   }
 
   private static Dataset pooled(MeshPlan plan, String label, ModelDescription spec) throws IOException, DatasetException {
     List<Dataset> parts = new ArrayList<>();
     for (MeshPlan.Site site : plan.sites()) {
-      try (var files = Files.list(site.dataDir())) {
-        for (Path csv : files.filter(f -> f.toString().endsWith(".csv")).sorted().toList()) {
-          parts.add(CsvDatasetReader.read(csv, label, spec.task()));
-        }
-      }
+      parts.add(Datasets.read(site.dataDir(), null, label, spec.task())); // what the site's agent reads
     }
-    int rows = parts.stream().mapToInt(Dataset::rows).sum();
-    int features = parts.get(0).features();
-    float[] x = new float[rows * features];
-    float[] y = new float[rows];
-    int at = 0;
-    int classes = 0;
-    for (Dataset d : parts) {
-      System.arraycopy(d.x(), 0, x, at * features, d.rows() * features);
-      System.arraycopy(d.y(), 0, y, at, d.rows());
-      at += d.rows();
-      classes = Math.max(classes, d.classes());
-    }
-    return new Dataset(parts.get(0).source(), parts.get(0).featureNames(), rows, features, x, y, classes);
+    return io.fedmesh.common.data.CsvDatasetReader.concat(parts.get(0).source(), parts); // keeps the sample shape
   }
 }

@@ -2,6 +2,7 @@ package io.fedmesh.mesh;
 
 import io.fedmesh.api.v1alpha1.FederatedTraining;
 import io.fedmesh.common.data.DatasetException;
+import io.fedmesh.mesh.data.FashionMnistLocator;
 import io.fedmesh.mesh.report.RunSummary;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -64,13 +65,16 @@ public final class LocalMeshCommand implements Callable<Integer> {
   }
 
   /** Writes the sites' data under {@code dir}: the user's --data checked and copied, or the built-in problem generated. */
-  private MeshData prepareData(Path dir) throws IOException, DatasetException {
+  private MeshData prepareData(Path dir) throws IOException, DatasetException, InterruptedException {
     if (options.data != null) {
       return MeshData.fromDirectory(MeshOptions.resolved(options.data), options.sites, options.taskKind(), dir,
           options.labelColumn);
     }
-    int sites = options.sites == null ? MeshOptions.DEFAULT_SITES : options.sites;
+    int sites = options.sites == null ? options.defaultSites() : options.sites;
+    if (options.fashionMnist()) {
+      return MeshData.fashionMnist(dir, sites, options.alpha, options.seed, new FashionMnistLocator().locateOrInstall(console));
+    }
     return options.plume() ? MeshData.plume(dir, sites, options.samplesPerSite, options.seed)
-        : MeshData.builtIn(dir, sites, options.samplesPerSite, options.seed);
+        : MeshData.builtIn(dir, sites, options.samplesPerSite, options.seed, options.alpha);
   }
 }

@@ -14,16 +14,21 @@ import picocli.CommandLine.Spec;
  */
 public final class MeshOptions {
   static final int DEFAULT_SITES = 4;
+  /** Fashion-MNIST's default: enough sites for a Dirichlet split to be non-IID, few enough for 2 cores. */
+  static final int FASHION_MNIST_SITES = 8;
 
   @Spec(Spec.Target.MIXEE) CommandSpec spec;
 
-  @Option(names = "--sites", description = "Number of edge sites (default: 4, or the number of site files with --data).")
+  @Option(names = "--sites", description = "Number of edge sites (default: 4, 8 with --problem fashion-mnist, or the number of"
+      + " sites with --data).")
   Integer sites;
 
   @Option(names = "--rounds", defaultValue = "10", description = "Federation rounds (default: ${DEFAULT-VALUE}).")
   int rounds;
 
-  @Option(names = "--data", description = "Directory with site-<i>.csv per site and test.csv (header row, numeric features, a 'label' column).")
+  @Option(names = "--data", description = {"Directory with, per site, site-<i>.csv (header row, numeric features, a 'label'"
+      + " column) or a site-<i>/ folder (MNIST IDX files *-images-idx3-ubyte[.gz] + *-labels-idx1-ubyte[.gz], or an image"
+      + " folder: one subfolder of PNG/JPEG images per class), numbered from 0 without gaps; and test.csv or test/ beside them."})
   Path data;
 
   @Option(names = "--label-column", defaultValue = "label",
@@ -34,10 +39,17 @@ public final class MeshOptions {
   String task;
 
   @Option(names = "--problem", defaultValue = "blobs",
-      description = {"Built-in data: blobs (non-IID Gaussian blobs, classification) or plume (sensor readings of the reference"
+      description = {"Built-in data: blobs (non-IID Gaussian blobs, classification), plume (sensor readings of the reference"
           + " advection-diffusion simulation, regression; with --hpc the burst runs that simulation, 2 MPI ranks per task on"
-          + " Slurm). Default: ${DEFAULT-VALUE}."})
+          + " Slurm) or fashion-mnist (Fashion-MNIST from Debian's dataset-fashion-mnist package, installed when missing and"
+          + " possible: 60,000 28x28 grey images of 10 classes split over the sites by a Dirichlet(--alpha) label"
+          + " distribution, tested on all 10,000 t10k images). Default: ${DEFAULT-VALUE}."})
   String problem;
+
+  @Option(names = "--alpha", defaultValue = "0.5",
+      description = "Dirichlet concentration of the sites' label mix for blobs and fashion-mnist: small (0.1) gives sites"
+          + " dominated by one or two classes, large (100) nearly the same mix everywhere (default: ${DEFAULT-VALUE}).")
+  double alpha;
 
   @Option(names = "--out", defaultValue = "fedmesh-out", description = "Output directory (default: ${DEFAULT-VALUE}).")
   Path out;
@@ -77,6 +89,15 @@ public final class MeshOptions {
 
   boolean plume() {
     return "plume".equals(problem);
+  }
+
+  boolean fashionMnist() {
+    return "fashion-mnist".equals(problem);
+  }
+
+  /** Sites of a built-in problem when --sites is not given. */
+  int defaultSites() {
+    return fashionMnist() ? FASHION_MNIST_SITES : DEFAULT_SITES;
   }
 
   boolean withHpc() {
@@ -132,8 +153,11 @@ public final class MeshOptions {
     if (!List.of("none", "local", "slurm").contains(hpc)) {
       throw refuse("--hpc must be none, local or slurm (got " + hpc + ")");
     }
-    if (!List.of("blobs", "plume").contains(problem)) {
-      throw refuse("--problem must be blobs or plume (got " + problem + ")");
+    if (!List.of("blobs", "plume", "fashion-mnist").contains(problem)) {
+      throw refuse("--problem must be blobs, plume or fashion-mnist (got " + problem + ")");
+    }
+    if (!(alpha > 0 && alpha <= 1000)) {
+      throw refuse("--alpha must be above 0 and at most 1000 (got " + alpha + ")");
     }
     if (!"label".equals(labelColumn) && data == null) {
       throw refuse("--label-column names a column of your --data files; the built-in data's is 'label': add --data, or drop --label-column");
@@ -144,9 +168,26 @@ public final class MeshOptions {
     if (plume() && spec.commandLine().getParseResult().hasMatchedOption("--task") && !task.equalsIgnoreCase("regression")) {
       throw refuse("--problem plume is a regression problem: drop --task or use --task regression");
     }
+    if (fashionMnist() && data != null) {
+      throw refuse("--problem fashion-mnist brings its data: drop --data, or drop --problem");
+    }
+    if (fashionMnist() && !task.equalsIgnoreCase("classification")) {
+      throw refuse("--problem fashion-mnist is a classification problem: drop --task or use --task classification");
+    }
+    if (fashionMnist() && given("--samples-per-site")) {
+      throw refuse("--problem fashion-mnist splits all 60,000 training images over the sites: drop --samples-per-site");
+    }
+    if (given("--alpha") && (plume() || data != null)) {
+      throw refuse("--alpha sets the label split of blobs and fashion-mnist; " + (data != null ? "--data is split already"
+          : "plume has no classes") + ": drop --alpha");
+    }
     LocalHpc.problem(hpc).ifPresent(p -> {
       throw refuse(p);
     });
+  }
+
+  private boolean given(String option) {
+    return spec.commandLine().getParseResult().hasMatchedOption(option);
   }
 
   /** Killing a site leaves the training with the others: there must be at least one other. */

@@ -75,9 +75,17 @@ public record MeshPlan(Path out, MeshData data, String dataDescription, List<Sit
     if (o.data != null) {
       return o.data.toString();
     }
+    if (o.fashionMnist()) {
+      return "Fashion-MNIST (Debian dataset-fashion-mnist; 60,000 " + shape(d) + " images, " + d.classes()
+          + " classes, split by Dirichlet(alpha=" + o.alpha + "); tested on 10,000)";
+    }
     return o.plume() ? "built-in plume (reference advection-diffusion sensor readings, " + d.features()
         + " features; each site saw one wind band and central sources only)"
         : "built-in (non-IID Gaussian blobs, " + d.features() + " features, " + d.classes() + " classes)";
+  }
+
+  private static String shape(MeshData d) {
+    return d.sampleShape().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining("x"));
   }
 
   private static DistributedModel model(MeshOptions o, MeshData d) {
@@ -103,7 +111,7 @@ public record MeshPlan(Path out, MeshData data, String dataDescription, List<Sit
     spec.localTraining.labelColumn = o.labelColumn; // the agents and the evaluation read the same column
     spec.seed = o.seed; // the same --seed gives the same data, initial model, selection and local training
     spec.evaluation = new FederatedTrainingSpec.Evaluation();
-    spec.evaluation.dataPath = d.testCsv().toString();
+    spec.evaluation.dataPath = d.testSet().toString(); // a CSV file or a directory (IDX, image folder)
     // one below the site count leaves room for a killed site
     spec.participants.minSites = Math.max(1, Math.min(spec.participants.minSites, siteCount - 1));
     if (d.task() == TaskKind.REGRESSION) {

@@ -44,4 +44,33 @@ class AgentDegradedMockTest {
           .satisfies(d -> assertThat(d.samples).isEqualTo(2));
     }
   }
+
+  @Test
+  void aTruncatedIdxFileDegradesTheSiteAndTheFixedOneIsReportedAsIdx() throws Exception {
+    Path data = Files.createDirectories(tmp.resolve("idx"));
+    float[] y = {0, 1, 2, 1, 0};
+    io.fedmesh.common.data.Dataset images = new io.fedmesh.common.data.Dataset(data, java.util.List.of(), 5, 16, new float[80], y,
+        3, java.util.List.of(1, 4, 4), java.util.List.of());
+    io.fedmesh.common.data.IdxWriter.Pair pair = io.fedmesh.common.data.IdxWriter.write(data, "site", images);
+    byte[] whole = Files.readAllBytes(pair.images());
+    Files.write(pair.images(), java.util.Arrays.copyOf(whole, whole.length / 2));
+    try (EmbeddedCluster cluster = EmbeddedCluster.start();
+        FedmeshOperator operator = FedmeshOperator.start(cluster.client(), OperatorConfig.local(tmp.resolve("ckpt")));
+        EdgeAgent agent = new EdgeAgent(new AgentConfig(new HostPort("127.0.0.1", operator.coordinatorPort()), "site-idx", "",
+            data, "label", null, "eu-west-1", Map.of(), tmp.resolve("work"), null, -1, 1, 512, 0)).start()) {
+      var sites = cluster.client().resources(EdgeSite.class).inNamespace("default");
+      await().atMost(Duration.ofSeconds(30)).until(() -> sites.withName("site-idx").get() != null
+          && sites.withName("site-idx").get().getStatus() != null
+          && sites.withName("site-idx").get().getStatus().phase == EdgeSiteStatus.Phase.Degraded);
+      assertThat(sites.withName("site-idx").get().getStatus().message).contains(pair.images().toString());
+
+      io.fedmesh.common.data.IdxWriter.write(data, "site", images);
+      await().atMost(Duration.ofSeconds(30)).until(() -> sites.withName("site-idx").get().getStatus().phase == EdgeSiteStatus.Phase.Ready);
+      assertThat(sites.withName("site-idx").get().getStatus().datasets).singleElement().satisfies(d -> {
+        assertThat(d.samples).isEqualTo(5);
+        assertThat(d.features).isEqualTo(16);
+        assertThat(d.format).isEqualTo("idx");
+      });
+    }
+  }
 }

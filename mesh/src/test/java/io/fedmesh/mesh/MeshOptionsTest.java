@@ -32,7 +32,8 @@ class MeshOptionsTest {
   void theDefaultsAndSensibleCombinationsPass() {
     for (String[] args : new String[][] {{}, {"--sites", "3", "--rounds", "6", "--kill-site-after-round", "2"},
         {"--problem", "plume", "--task", "regression"}, {"--problem", "plume", "--hpc", "local"}, {"--task", "REGRESSION"},
-        {"--sites", "32", "--rounds", "1000"}, {"--log-format", "json"}}) {
+        {"--sites", "32", "--rounds", "1000"}, {"--log-format", "json"}, {"--problem", "fashion-mnist", "--alpha", "0.1"},
+        {"--alpha", "5"}}) {
       assertThatCode(() -> parse(args).validate()).as(String.join(" ", args)).doesNotThrowAnyException();
     }
   }
@@ -46,7 +47,8 @@ class MeshOptionsTest {
     assertRefused("--samples-per-site must be at least 10", "--samples-per-site", "9");
     assertRefused("--log-format must be json or text (got 'xml')", "--log-format", "xml");
     assertRefused("--hpc must be none, local or slurm (got cloud)", "--hpc", "cloud");
-    assertRefused("--problem must be blobs or plume (got waves)", "--problem", "waves");
+    assertRefused("--problem must be blobs, plume or fashion-mnist (got waves)", "--problem", "waves");
+    assertRefused("--alpha must be above 0 and at most 1000 (got 0.0)", "--alpha", "0");
   }
 
   @Test
@@ -73,6 +75,32 @@ class MeshOptionsTest {
     assertRefused("--problem plume generates its data: drop --data, or drop --problem", "--problem", "plume", "--data", "d");
     assertRefused("--problem plume is a regression problem: drop --task or use --task regression",
         "--problem", "plume", "--task", "classification");
+    assertRefused("--problem fashion-mnist brings its data: drop --data, or drop --problem", "--problem", "fashion-mnist", "--data", "d");
+    assertRefused("--problem fashion-mnist is a classification problem: drop --task or use --task classification",
+        "--problem", "fashion-mnist", "--task", "regression");
+    assertRefused("--problem fashion-mnist splits all 60,000 training images over the sites: drop --samples-per-site",
+        "--problem", "fashion-mnist", "--samples-per-site", "100");
+    assertRefused("--alpha sets the label split of blobs and fashion-mnist; plume has no classes: drop --alpha",
+        "--problem", "plume", "--alpha", "1");
+    assertRefused("--alpha sets the label split of blobs and fashion-mnist; --data is split already: drop --alpha",
+        "--data", "d", "--alpha", "1");
+  }
+
+  @Test
+  void fashionMnistDefaultsToEightSites() {
+    assertThat(parse("--problem", "fashion-mnist").defaultSites()).isEqualTo(8);
+    assertThat(parse().defaultSites()).isEqualTo(4);
+    assertThat(parse("--problem", "fashion-mnist").alpha).isEqualTo(0.5);
+  }
+
+  @Test
+  void theHelpDocumentsFashionMnistAndAlpha() {
+    StringWriter out = new StringWriter();
+    CommandLine cli = FedmeshCli.commandLine();
+    cli.setOut(new PrintWriter(out));
+    assertThat(cli.execute("local", "--help")).isZero();
+    assertThat(out.toString()).contains("fashion-mnist (Fashion-MNIST from Debian's").contains("--alpha=")
+        .contains("Dirichlet concentration").contains("site-<i>/ folder");
   }
 
   @Test
@@ -111,6 +139,23 @@ class MeshOptionsTest {
     cli.setErr(new PrintWriter(err));
     assertThat(cli.execute("local", "--data", data.toString(), "--out", tmp.resolve("o").toString())).isEqualTo(2);
     assertThat(err.toString()).contains("has no test.csv");
+  }
+
+  @Test
+  void aGapInTheUsersSiteNumberingExitsWith2NamingTheMissingSiteAndStartsNothing() throws Exception {
+    Path data = tmp.resolve("gap");
+    Files.createDirectories(data);
+    String csv = "a,label\n" + "1,0\n2,1\n".repeat(10);
+    Files.writeString(data.resolve("site-0.csv"), csv);
+    Files.writeString(data.resolve("site-2.csv"), csv);
+    Files.writeString(data.resolve("test.csv"), csv);
+    StringWriter err = new StringWriter();
+    CommandLine cli = FedmeshCli.commandLine();
+    cli.setErr(new PrintWriter(err));
+    assertThat(cli.execute("local", "--data", data.toString(), "--out", tmp.resolve("o").toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("no site-1.csv or site-1/");
+    assertThat(tmp.resolve("o/agents")).as("no agent started").doesNotExist();
+    assertThat(tmp.resolve("o/data")).as("nothing copied").doesNotExist();
   }
 
   @Test

@@ -40,6 +40,17 @@ class MeshPlanTest {
   }
 
   @Test
+  void fashionMnistEvaluatesOnItsTestFolderAndSaysWhatItIs() {
+    MeshData b = blobs(8);
+    MeshData images = new MeshData(b.siteDirs(), OUT.resolve("data/test"), 784, 10, TaskKind.CLASSIFICATION, b.samples(),
+        List.of(1, 28, 28));
+    MeshPlan plan = plan(images, "--problem", "fashion-mnist", "--alpha", "0.3");
+    assertThat(plan.training().getSpec().evaluation.dataPath).isEqualTo(OUT.resolve("data/test").toString());
+    assertThat(plan.heading()).contains("8 sites").contains("Fashion-MNIST").contains("1x28x28 images, 10 classes")
+        .contains("Dirichlet(alpha=0.3)");
+  }
+
+  @Test
   void eachSiteGetsItsDataAnAgentWorkDirALogAndTheNextWanProfile() {
     MeshPlan plan = plan(blobs(5), "--sites", "5");
     assertThat(plan.sites()).extracting(MeshPlan.Site::name).containsExactly("site-0", "site-1", "site-2", "site-3", "site-4");

@@ -124,11 +124,11 @@ public final class CsvDatasetReader {
     return concat(dir, parts);
   }
 
-  /** Concatenates data sets with the same columns. */
+  /** Concatenates data sets with the same columns (or sample shape); the first part's shape and class names are kept. */
   public static Dataset concat(Path source, List<Dataset> parts) {
     int rows = parts.stream().mapToInt(Dataset::rows).sum();
     int features = parts.get(0).features();
-    float[] x = new float[rows * features];
+    float[] x = new float[Math.multiplyExact(rows, features)];
     float[] y = new float[rows];
     int r = 0;
     int classes = 0;
@@ -138,7 +138,8 @@ public final class CsvDatasetReader {
       r += d.rows();
       classes = Math.max(classes, d.classes());
     }
-    return new Dataset(source, parts.get(0).featureNames(), rows, features, x, y, classes);
+    Dataset first = parts.get(0);
+    return new Dataset(source, first.featureNames(), rows, features, x, y, classes, first.sampleShape(), first.classNames());
   }
 
   private static float parse(Path file, long line, String column, String cell) throws DatasetException {

@@ -2,7 +2,9 @@ package io.fedmesh.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 
 /** A data set held at a site; the raw data never leaves it. */
@@ -19,4 +21,10 @@ public class DatasetRef {
   @Min(0)
   @JsonPropertyDescription("Number of feature columns, as reported by the agent.")
   public Integer features;
+
+  @Default("csv")
+  @Pattern("^(csv|idx|imageFolder)$")
+  @JsonPropertyDescription("How the data is stored: csv (CSV files), idx (MNIST IDX image and label files, gzip or not) or"
+      + " imageFolder (one subfolder of PNG or JPEG images per class).")
+  public String format;
 }

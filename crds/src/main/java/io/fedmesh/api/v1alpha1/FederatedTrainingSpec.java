@@ -319,7 +319,7 @@ public class FederatedTrainingSpec {
   /** Held-out evaluation. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class Evaluation {
-    @JsonPropertyDescription("CSV file of the held-out set, readable by the operator (e.g. on its checkpoint volume). Without it the sites' local metrics are averaged.")
+    @JsonPropertyDescription("The held-out set, readable by the operator (e.g. on its checkpoint volume): a CSV file, a directory of IDX files or an image folder. Without it the sites' local metrics are averaged.")
     public String dataPath;
   }
 

@@ -1,8 +1,9 @@
 package io.fedmesh.edge.data;
 
-import io.fedmesh.common.data.CsvDatasetReader;
 import io.fedmesh.common.data.Dataset;
 import io.fedmesh.common.data.DatasetException;
+import io.fedmesh.common.data.DatasetFormat;
+import io.fedmesh.common.data.Datasets;
 import io.fedmesh.common.model.TaskKind;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,20 +11,33 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 /**
- * The site's local data: every *.csv in a directory. Re-read only when a file changed (names,
- * sizes, modification times), so a fixed file brings a Degraded site back without a restart.
+ * The site's local data: every *.csv in a directory, IDX pairs, or an image folder (one subfolder
+ * per class), the format given or detected (see {@link Datasets#detect}). Re-read only when a file
+ * changed (relative paths, sizes, modification times, down to the images in the class folders),
+ * so a fixed file brings a Degraded site back without a restart.
  */
 public final class DataDirectory {
+  /** The directory itself and its class folders: image folders are two levels deep. */
+  private static final int DEPTH = 2;
+
   private final Path dir;
   private final String labelColumn;
+  private final DatasetFormat declared;
   private String fingerprint;
   private TaskKind task;
   private Dataset dataset;
+  private DatasetFormat format;
   private DatasetException error;
 
   public DataDirectory(Path dir, String labelColumn) {
+    this(dir, labelColumn, null);
+  }
+
+  /** @param format the format of the files, or null to detect it at each (re-)read */
+  public DataDirectory(Path dir, String labelColumn, DatasetFormat format) {
     this.dir = dir;
     this.labelColumn = labelColumn;
+    this.declared = format;
   }
 
   /** The data read as {@code task}; throws the problem (file, line, column) when it cannot be used. */
@@ -33,7 +47,9 @@ public final class DataDirectory {
       fingerprint = now;
       this.task = task;
       try {
-        dataset = CsvDatasetReader.readDirectory(dir, labelColumn, task);
+        DatasetFormat f = declared != null ? declared : Datasets.detect(dir);
+        dataset = Datasets.read(dir, f, labelColumn, task);
+        format = f;
         error = null;
       } catch (DatasetException e) {
         dataset = null;
@@ -46,6 +62,11 @@ public final class DataDirectory {
     return dataset;
   }
 
+  /** The format of the data last read well; {@code csv} before that (what the site reports). */
+  public synchronized DatasetFormat format() {
+    return format == null ? DatasetFormat.CSV : format;
+  }
+
   public Path dir() {
     return dir;
   }
@@ -55,15 +76,19 @@ public final class DataDirectory {
       return "missing";
     }
     StringBuilder sb = new StringBuilder();
-    try (Stream<Path> files = Files.list(dir)) {
-      files.filter(p -> p.getFileName().toString().endsWith(".csv")).sorted().forEach(p -> {
+    try (Stream<Path> files = Files.walk(dir, DEPTH)) {
+      files.filter(p -> !p.equals(dir)).sorted().forEach(p -> {
+        sb.append(dir.relativize(p));
         try {
-          sb.append(p.getFileName()).append(':').append(Files.size(p)).append(':').append(Files.getLastModifiedTime(p).toMillis()).append(';');
+          if (Files.isRegularFile(p)) {
+            sb.append(':').append(Files.size(p)).append(':').append(Files.getLastModifiedTime(p).toMillis());
+          }
         } catch (IOException e) {
-          sb.append(p.getFileName()).append(":?;");
+          sb.append(":?");
         }
+        sb.append(';');
       });
-    } catch (IOException e) {
+    } catch (IOException | java.io.UncheckedIOException e) {
       return "unlistable";
     }
     return sb.toString();

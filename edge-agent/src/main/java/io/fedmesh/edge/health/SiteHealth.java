@@ -53,6 +53,11 @@ public final class SiteHealth {
     return census;
   }
 
+  /** The format of the local data (csv, idx, imageFolder), as the site reports it. */
+  public io.fedmesh.common.data.DatasetFormat censusFormat() {
+    return data.format();
+  }
+
   /** Re-reads the data directory (only when it changed); Degraded while it cannot be used. */
   public void refresh() {
     if (dataArrivesWithAssignments) {
@@ -121,8 +126,10 @@ public final class SiteHealth {
 
   private String mismatch(ModelDescription spec, Dataset d) {
     if (d.features() != spec.inputWidth()) {
-      return dataDir + ": the data has " + d.features() + " feature columns " + d.featureNames()
-          + " but the model expects " + spec.inputWidth() + " (DistributedModel spec.inputShape); fix the CSV files or the model";
+      String has = d.featureNames().isEmpty() ? "samples of shape " + d.sampleShape() + " (" + d.features() + " values)"
+          : d.features() + " feature columns " + d.featureNames();
+      return dataDir + ": the data has " + has + " but the model expects " + spec.inputWidth()
+          + " (DistributedModel spec.inputShape); fix the data files or the model";
     }
     if (spec.task() == TaskKind.CLASSIFICATION && d.classes() > spec.outputs()) {
       return dataDir + ": the data has class labels up to " + (d.classes() - 1) + " but the model has "

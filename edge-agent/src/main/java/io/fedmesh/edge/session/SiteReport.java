@@ -1,6 +1,7 @@
 package io.fedmesh.edge.session;
 
 import io.fedmesh.common.data.Dataset;
+import io.fedmesh.common.data.DatasetFormat;
 import io.fedmesh.edge.AgentConfig;
 import io.fedmesh.edge.health.SiteHealth;
 import io.fedmesh.edge.link.LinkMonitor;
@@ -34,7 +35,7 @@ public final class SiteReport {
         .setAgentVersion(agentVersion);
     Dataset c = health.census();
     if (c != null) {
-      r.addDatasets(dataset(c));
+      r.addDatasets(dataset(c, health.censusFormat()));
     }
     return r.build();
   }
@@ -54,7 +55,7 @@ public final class SiteReport {
         .setMessage(health.problem());
     Dataset c = health.census();
     if (c != null) {
-      hb.addDatasets(dataset(c));
+      hb.addDatasets(dataset(c, health.censusFormat()));
     }
     return hb.build();
   }
@@ -65,8 +66,8 @@ public final class SiteReport {
     return load < 0 ? config.cpu() : Math.max(0, config.cpu() - load);
   }
 
-  private static io.fedmesh.proto.federation.v1.Dataset dataset(Dataset d) {
+  private static io.fedmesh.proto.federation.v1.Dataset dataset(Dataset d, DatasetFormat format) {
     return io.fedmesh.proto.federation.v1.Dataset.newBuilder().setName("local").setSamples(d.rows()).setFeatures(d.features())
-        .setClasses(d.classes()).build();
+        .setClasses(d.classes()).setFormat(format.wireName()).build();
   }
 }

@@ -132,6 +132,7 @@ public final class EdgeSiteMirror {
       r.name = d.getName();
       r.samples = d.getSamples();
       r.features = d.getFeatures();
+      r.format = d.getFormat().isEmpty() ? "csv" : d.getFormat(); // older agents report no format: theirs is CSV
       return r;
     }).toList();
   }

@@ -130,7 +130,7 @@ public final class FederatedTrainingReconciler implements Reconciler<FederatedTr
       if (ft.getSpec().evaluation != null && ft.getSpec().evaluation.dataPath != null
           && !Files.isReadable(Path.of(ft.getSpec().evaluation.dataPath))) {
         notReady(ft, "ValidationFailed", "spec.evaluation.dataPath '" + ft.getSpec().evaluation.dataPath
-            + "' is not a readable file on the operator; mount it (e.g. on the checkpoint volume) or remove spec.evaluation");
+            + "' is not a readable file or directory on the operator; mount it (e.g. on the checkpoint volume) or remove spec.evaluation");
         return UpdateControl.<FederatedTraining>noUpdate().rescheduleAfter(RECHECK);
       }
       LOG.info("{}: starting rounds ({} rounds, model {})", key, ft.getSpec().rounds, model.spec());

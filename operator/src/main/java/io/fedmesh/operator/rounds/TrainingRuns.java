@@ -8,7 +8,7 @@ import io.fedmesh.api.v1alpha1.FederatedTraining;
 import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
 import io.fedmesh.api.v1alpha1.FederatedTrainingStatus;
 import io.fedmesh.api.v1alpha1.TrainingDefaults;
-import io.fedmesh.common.data.CsvDatasetReader;
+import io.fedmesh.common.data.Datasets;
 import io.fedmesh.common.data.Dataset;
 import io.fedmesh.common.data.DatasetException;
 import io.fedmesh.models.InitialModel;
@@ -244,7 +244,7 @@ public final class TrainingRuns {
     String label = spec.localTraining == null || spec.localTraining.labelColumn == null ? TrainingDefaults.LABEL_COLUMN
         : spec.localTraining.labelColumn;
     try {
-      Dataset d = CsvDatasetReader.read(Path.of(spec.evaluation.dataPath), label, model.task());
+      Dataset d = Datasets.read(Path.of(spec.evaluation.dataPath), null, label, model.task()); // CSV, IDX or image folder
       if (d.features() != model.inputWidth()) {
         throw new IllegalArgumentException("spec.evaluation.dataPath " + spec.evaluation.dataPath + " has " + d.features()
             + " feature columns but the DistributedModel's inputShape gives " + model.inputWidth());
