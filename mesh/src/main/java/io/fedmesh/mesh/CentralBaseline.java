@@ -26,6 +26,8 @@ import java.util.List;
 final class CentralBaseline {
   /** More passes than this add seconds to a long run's end, not information. */
   static final int MAX_EPOCHS = 50;
+  /** Samples trained in all: about half a minute of a small network on these machines; beyond, the baseline is skipped. */
+  static final long MAX_SAMPLE_PASSES = 250_000;
 
   private CentralBaseline() {}
 
@@ -37,6 +39,11 @@ final class CentralBaseline {
     Dataset pooled = pooled(plan, label, spec);
     int localEpochs = lt.epochs == null ? TrainingDefaults.EPOCHS : lt.epochs;
     int epochs = Math.max(1, Math.min(MAX_EPOCHS, Math.max(1, roundsDone) * localEpochs));
+    long passes = (long) epochs * pooled.rows();
+    if (passes > MAX_SAMPLE_PASSES) {
+      throw new IllegalStateException(String.format("it would train %,d samples (%d epochs of %,d rows), minutes more than a local run"
+          + " spends on it; ./fedmesh bench accuracy compares federated and central training", passes, epochs, pooled.rows()));
+    }
     LocalTraining cfg = LocalTraining.newBuilder().setEpochs(epochs)
         .setBatchSize(lt.batchSize == null ? TrainingDefaults.BATCH_SIZE : lt.batchSize)
         .setLearningRate(lt.learningRate == null ? TrainingDefaults.LEARNING_RATE : lt.learningRate)

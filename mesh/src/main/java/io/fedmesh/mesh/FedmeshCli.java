@@ -31,6 +31,7 @@ public final class FedmeshCli implements Runnable {
     // the bench command lives in its own module; this one needs the embedded cluster, so it joins here
     cli.getSubcommands().get("bench").addSubcommand(new io.fedmesh.mesh.bench.OperatorScaleBenchmark());
     cli.getSubcommands().get("bench").addSubcommand(new io.fedmesh.mesh.bench.AttackBenchmark());
+    cli.getSubcommands().get("bench").addSubcommand(new io.fedmesh.mesh.bench.AccuracyBenchmark());
     // a usage error is one line and where to look, not the whole usage
     cli.setParameterExceptionHandler((ex, args) -> {
       CommandLine cmd = ex.getCommandLine();

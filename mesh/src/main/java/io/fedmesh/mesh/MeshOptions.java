@@ -46,6 +46,11 @@ public final class MeshOptions {
           + " distribution, tested on all 10,000 t10k images). Default: ${DEFAULT-VALUE}."})
   String problem;
 
+  @Option(names = "--model", paramLabel = "mlp|cnn|resnet",
+      description = "The network to train: mlp (dense layers), cnn (LeNet-like convolutions; the default for images) or resnet"
+          + " (ResNet-18 of width 16, for images). Default: cnn for image data, mlp for tables.")
+  String model;
+
   @Option(names = "--alpha", defaultValue = "0.5",
       description = "Dirichlet concentration of the sites' label mix for blobs and fashion-mnist: small (0.1) gives sites"
           + " dominated by one or two classes, large (100) nearly the same mix everywhere (default: ${DEFAULT-VALUE}).")
@@ -155,6 +160,9 @@ public final class MeshOptions {
     }
     if (!List.of("blobs", "plume", "fashion-mnist").contains(problem)) {
       throw refuse("--problem must be blobs, plume or fashion-mnist (got " + problem + ")");
+    }
+    if (model != null && !List.of("mlp", "cnn", "resnet").contains(model)) {
+      throw refuse("--model must be mlp, cnn or resnet (got " + model + "); a TorchScript file is not supported yet");
     }
     if (!(alpha > 0 && alpha <= 1000)) {
       throw refuse("--alpha must be above 0 and at most 1000 (got " + alpha + ")");

@@ -95,6 +95,15 @@ public record MeshPlan(Path out, MeshData data, String dataDescription, List<Sit
     model.getSpec().task = regression ? DistributedModelSpec.Task.REGRESSION : DistributedModelSpec.Task.CLASSIFICATION;
     model.getSpec().inputShape = List.of(d.features());
     model.getSpec().outputShape = List.of(regression ? 1 : d.classes());
+    String network = network(o, d);
+    if (!network.equals("mlp")) {
+      DistributedModelSpec.Architecture a = model.getSpec().architecture;
+      a.type = network.equals("cnn") ? DistributedModelSpec.Architecture.Type.CNN : DistributedModelSpec.Architecture.Type.RESNET;
+      a.hiddenLayers = new java.util.ArrayList<>(); // the defaults of the network: LeNet, or ResNet-18 of width 16
+      model.getMetadata().setName(modelName(network));
+      model.getSpec().inputShape = List.copyOf(d.sampleShape());
+      return model;
+    }
     if (o.plume()) {
       // a sharp plume over 11 inputs: two tanh layers of 64
       model.getSpec().architecture.hiddenLayers = List.of(64, 64);
@@ -103,11 +112,32 @@ public record MeshPlan(Path out, MeshData data, String dataDescription, List<Sit
     return model;
   }
 
+  /** The network to train: --model, else a cnn for images and an mlp for tables. */
+  static String network(MeshOptions o, MeshData d) {
+    boolean images = images(d);
+    String network = o.model != null ? o.model : images ? "cnn" : "mlp";
+    if (!network.equals("mlp") && !images) {
+      throw new IllegalArgumentException("--model " + network + " needs image data (--problem fashion-mnist, or --data with image"
+          + " folders or IDX files); this data is a table of " + d.features() + " columns: use --model mlp");
+    }
+    return network;
+  }
+
+  /** local-mlp, local-cnn or local-resnet: what `kubectl get dm` shows. */
+  static String modelName(String network) {
+    return "local-" + network;
+  }
+
+  static boolean images(MeshData d) {
+    return d.sampleShape().size() == 3;
+  }
+
   private static FederatedTraining training(MeshOptions o, MeshData d, int siteCount) {
     FederatedTraining ft = example("examples/local/federatedtraining.yaml", FederatedTraining.class);
     FederatedTrainingSpec spec = ft.getSpec();
     ft.getMetadata().setNamespace(NAMESPACE);
     spec.rounds = o.rounds;
+    spec.modelRef = modelName(network(o, d));
     spec.localTraining.labelColumn = o.labelColumn; // the agents and the evaluation read the same column
     spec.seed = o.seed; // the same --seed gives the same data, initial model, selection and local training
     spec.evaluation = new FederatedTrainingSpec.Evaluation();
@@ -123,6 +153,13 @@ public record MeshPlan(Path out, MeshData data, String dataDescription, List<Sit
       spec.adaptiveSimulation.clusterRef = LocalHpc.CLUSTER;
       spec.adaptiveSimulation.trigger = FederatedTrainingSpec.AdaptiveSimulation.Trigger.ALWAYS;
       spec.adaptiveSimulation.burstTemplate = LocalHpc.burstTemplate(o.hpc, o.seed, o.plume());
+    }
+    if (images(d)) {
+      // a convolutional network on images: Adam in batches of 64, one pass over the site's images a round
+      spec.localTraining.optimizer = FederatedTrainingSpec.LocalTraining.Optimizer.ADAM;
+      spec.localTraining.learningRate = 0.002;
+      spec.localTraining.batchSize = 64;
+      spec.localTraining.epochs = 1;
     }
     if (o.plume()) {
       // inputs on very different scales (diffusivity ~0.01, sourceStrength 10): Adam's per-parameter steps cope, SGD stalls

@@ -50,6 +50,30 @@ class MeshPlanTest {
         .contains("Dirichlet(alpha=0.3)");
   }
 
+  static MeshData images() {
+    MeshData b = blobs(8);
+    return new MeshData(b.siteDirs(), OUT.resolve("data/test"), 784, 10, TaskKind.CLASSIFICATION, b.samples(), List.of(1, 28, 28));
+  }
+
+  @Test
+  void imagesTrainTheDefaultCnnWithAdamAndTablesAnMlp() {
+    MeshPlan plan = plan(images(), "--problem", "fashion-mnist");
+    DistributedModelSpec m = plan.model().getSpec();
+    assertThat(m.architecture.type).isEqualTo(DistributedModelSpec.Architecture.Type.CNN);
+    assertThat(m.inputShape).containsExactly(1, 28, 28);
+    assertThat(m.outputShape).containsExactly(10);
+    // the resolver takes it as it is: LeNet's blocks and head
+    assertThat(new io.fedmesh.operator.validation.ModelResolver().resolve(m).validation().problems()).isEmpty();
+    assertThat(plan.training().getSpec().localTraining.optimizer).isEqualTo(FederatedTrainingSpec.LocalTraining.Optimizer.ADAM);
+    assertThat(plan.training().getSpec().localTraining.epochs).isEqualTo(1);
+    assertThat(plan(images(), "--problem", "fashion-mnist", "--model", "resnet").model().getSpec().architecture.type)
+        .isEqualTo(DistributedModelSpec.Architecture.Type.RESNET);
+    assertThat(plan(images(), "--problem", "fashion-mnist", "--model", "mlp").model().getSpec().inputShape).containsExactly(784);
+    assertThat(plan(blobs(4)).model().getSpec().architecture.type).isEqualTo(DistributedModelSpec.Architecture.Type.MLP);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> plan(blobs(4), "--model", "cnn"))
+        .hasMessageContaining("--model cnn needs image data").hasMessageContaining("use --model mlp");
+  }
+
   @Test
   void eachSiteGetsItsDataAnAgentWorkDirALogAndTheNextWanProfile() {
     MeshPlan plan = plan(blobs(5), "--sites", "5");

@@ -17,9 +17,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A CNN and a ResNet learn an image problem no single pixel gives away: which of three shapes
- * (horizontal bar, vertical bar, diagonal) is drawn somewhere in a noisy 12 x 12 image.
+ * (horizontal bar, vertical bar, diagonal) is drawn somewhere in a noisy 12 x 12 image. The images
+ * go through files as a site has them: PNG image folders for the CNN, IDX files for the ResNet.
  */
 class ImageTrainingTest {
+  @org.junit.jupiter.api.io.TempDir Path dir;
   static final int SIDE = 12;
 
   static Dataset shapes(int n, long seed) {
@@ -44,11 +46,40 @@ class ImageTrainingTest {
     return new Dataset(Path.of("shapes"), List.of("pixels"), n, SIDE * SIDE, x, y, 3);
   }
 
-  static double trainedAccuracy(ModelDescription d) {
+  /** One subfolder per class of grey PNGs, as a site would keep its images. */
+  static Path imageFolder(Path root, Dataset d) throws Exception {
+    for (int i = 0; i < d.rows(); i++) {
+      java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(SIDE, SIDE, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+      for (int p = 0; p < SIDE * SIDE; p++) {
+        int v = Math.round(d.x()[i * SIDE * SIDE + p] * 255);
+        img.getRaster().setSample(p % SIDE, p / SIDE, 0, v);
+      }
+      Path cls = root.resolve("shape-" + (int) d.y()[i]);
+      java.nio.file.Files.createDirectories(cls);
+      javax.imageio.ImageIO.write(img, "png", cls.resolve(i + ".png").toFile());
+    }
+    return root;
+  }
+
+  /** The images as IDX files (gzip), the MNIST format. */
+  static Path idx(Path root, Dataset d) throws Exception {
+    Dataset shaped = new Dataset(d.source(), d.featureNames(), d.rows(), d.features(), d.x(), d.y(), d.classes(),
+        List.of(1, SIDE, SIDE), List.of());
+    io.fedmesh.common.data.IdxWriter.write(root, "shapes", shaped);
+    return root;
+  }
+
+  static Dataset read(Path p) throws Exception {
+    return io.fedmesh.common.data.Datasets.read(p, null, "label", TaskKind.CLASSIFICATION);
+  }
+
+  double trainedAccuracy(ModelDescription d, boolean asImages) throws Exception {
     ModelDescription resolved = InitialModel.of(d, 5).description();
     float[] w0 = InitialModel.of(d, 5).weights();
-    Dataset train = shapes(600, 1);
-    Dataset test = shapes(300, 2);
+    Dataset train = asImages ? read(imageFolder(dir.resolve("train"), shapes(600, 1))) : read(idx(dir.resolve("train"), shapes(600, 1)));
+    Dataset test = asImages ? read(imageFolder(dir.resolve("test"), shapes(300, 2))) : read(idx(dir.resolve("test"), shapes(300, 2)));
+    assertThat(train.rows()).isEqualTo(600);
+    assertThat(train.sampleShape()).containsExactly(1, SIDE, SIDE);
     double before = ModelEvaluator.evaluate(resolved, w0, test).metric();
     TrainResult r = new DjlTrainer().train(resolved, w0, train,
         LocalTraining.newBuilder().setEpochs(4).setBatchSize(32).setLearningRate(0.002).setOptimizer("adam").build(), 9);
@@ -59,16 +90,16 @@ class ImageTrainingTest {
   }
 
   @Test
-  void aCnnLearnsShapes() {
+  void aCnnLearnsShapesFromAnImageFolder() throws Exception {
     ModelDescription cnn = new ModelDescription(ArchitectureType.CNN, new int[] {1, SIDE, SIDE}, 3, TaskKind.CLASSIFICATION,
         new int[] {32}, Activation.RELU, ModelDescription.DEFAULT_CONV, 0, 0, null);
-    assertThat(trainedAccuracy(cnn)).isGreaterThan(0.9);
+    assertThat(trainedAccuracy(cnn, true)).isGreaterThan(0.9);
   }
 
   @Test
-  void aResNetLearnsShapes() {
+  void aResNetLearnsShapesFromIdxFiles() throws Exception {
     ModelDescription resnet = new ModelDescription(ArchitectureType.RESNET, new int[] {1, SIDE, SIDE}, 3, TaskKind.CLASSIFICATION,
         new int[0], Activation.RELU, List.of(), 18, 8, null);
-    assertThat(trainedAccuracy(resnet)).isGreaterThan(0.8);
+    assertThat(trainedAccuracy(resnet, false)).isGreaterThan(0.8);
   }
 }
