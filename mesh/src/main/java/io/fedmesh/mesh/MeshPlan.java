@@ -142,6 +142,7 @@ public record MeshPlan(Path out, MeshData data, String dataDescription, List<Sit
     spec.seed = o.seed; // the same --seed gives the same data, initial model, selection and local training
     spec.evaluation = new FederatedTrainingSpec.Evaluation();
     spec.evaluation.dataPath = d.testSet().toString(); // a CSV file or a directory (IDX, image folder)
+    spec.evaluation.federated = true; // and every site judges each model on its held-out tenth (history[].heldOutMetric)
     // one below the site count leaves room for a killed site
     spec.participants.minSites = Math.max(1, Math.min(spec.participants.minSites, siteCount - 1));
     if (d.task() == TaskKind.REGRESSION) {

@@ -195,6 +195,33 @@ class FederationMockTest {
         .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("Resumed"))); // events go out from their own thread
   }
 
+  @Test
+  void federatedEvaluationPutsTheSitesHeldOutMetricOnTheRoundThatMadeTheModel() {
+    model("m");
+    TestLearner a = learner("site-a");
+    TestLearner b = learner("site-b");
+    FederatedTraining ft = training("fe", "m", 3);
+    ft.getSpec().evaluation = new FederatedTrainingSpec.Evaluation();
+    ft.getSpec().evaluation.federated = true;
+    client.resource(ft).create();
+    await().atMost(Duration.ofSeconds(60)).until(() -> get("fe").getStatus() != null
+        && get("fe").getStatus().phase == FederatedTrainingStatus.Phase.Succeeded);
+    FederatedTrainingStatus st = get("fe").getStatus();
+    // a tenth of each site's 100 samples is held out, so 90 train
+    assertThat(st.history).allSatisfy(h -> assertThat(h.samples).isEqualTo(180));
+    // round r's model is judged by round r+1's sites (equal held-out samples: the plain mean)
+    for (int r = 1; r <= 2; r++) {
+      int round = r;
+      FederatedTrainingStatus.RoundRecord rec = st.history.stream().filter(h -> h.round == round).findFirst().orElseThrow();
+      double expected = (a.heldOutMetric(round + 1) + b.heldOutMetric(round + 1)) / 2;
+      assertThat(rec.heldOutMetric).isCloseTo(expected, org.assertj.core.api.Assertions.within(1e-4));
+      assertThat(rec.heldOutSites).containsOnlyKeys("site-a", "site-b");
+    }
+    assertThat(st.history.get(2).heldOutMetric).as("the last model has no next round to judge it").isNull();
+    assertThat(st.federatedEvaluation.version).isEqualTo("fe-r2");
+    assertThat(st.federatedEvaluation.samples).isEqualTo(20);
+  }
+
   static int freePort() throws Exception {
     try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();

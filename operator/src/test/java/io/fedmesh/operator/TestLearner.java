@@ -87,6 +87,11 @@ final class TestLearner implements AutoCloseable {
     loop.start();
   }
 
+  /** What this learner reports as the held-out metric of the model round {@code round} started from. */
+  double heldOutMetric(int round) {
+    return Math.min(1.0, 0.4 + 0.05 * round + (site.hashCode() & 1) * 0.02);
+  }
+
   /** Stops heartbeats (the site falls silent) without closing anything. */
   void pause() {
     paused = true;
@@ -155,7 +160,7 @@ final class TestLearner implements AutoCloseable {
   private void train(ManagedChannel channel, TrainAssignment a) {
     try {
       ByteArrayOutputStream buf = new ByteArrayOutputStream();
-      Iterator<ModelChunk> chunks = CoordinatorGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+      Iterator<ModelChunk> chunks = CoordinatorGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS)
           .downloadModel(DownloadModelRequest.newBuilder().setTraining(a.getTraining()).setModelVersion(a.getModelVersion())
               .setSiteName(site).build());
       chunks.forEachRemaining(c -> buf.writeBytes(c.getData().toByteArray()));
@@ -180,9 +185,12 @@ final class TestLearner implements AutoCloseable {
         w = java.util.Arrays.copyOf(w, n + 7);
       }
       byte[] data = UpdateCodec.encode(w, UpdateEncoding.F32);
+      // federated evaluation: a tenth held out, on which the model the round started from scores heldOutMetric(round)
+      long held = a.getLocal().getHoldoutFraction() > 0 ? Math.max(1, Math.round(samples * a.getLocal().getHoldoutFraction())) : 0;
       UpdateHeader h = UpdateHeader.newBuilder().setIdempotencyKey(a.getTraining() + "/" + a.getRound() + "/" + site)
+          .setHeldOutSamples(held).setHeldOutMetric(held > 0 ? heldOutMetric(a.getRound()) : 0).setHeldOutLoss(held > 0 ? 0.5 : 0)
           .setTraining(a.getTraining()).setRound(a.getRound()).setSiteName(site).setSessionId(session)
-          .setSamples(t == Tamper.HUGE_SAMPLES ? Long.MAX_VALUE : samples)
+          .setSamples(t == Tamper.HUGE_SAMPLES ? Long.MAX_VALUE : samples - held)
           .setTrainLoss(t == Tamper.NAN_LOSS ? Double.NaN : 1.0 / a.getRound())
           .setLocalMetric(Math.min(1.0, 0.5 + 0.1 * a.getRound())).setEncoding(UpdateEncoding.F32.toProto()).setNumParameters(w.length)
           .setTotalBytes(t == Tamper.HUGE_TOTAL ? 1L << 40 : data.length).build();
@@ -204,7 +212,7 @@ final class TestLearner implements AutoCloseable {
 
   static UploadUpdateResponse upload(ManagedChannel channel, UpdateHeader h, byte[] data) {
     CompletableFuture<UploadUpdateResponse> f = new CompletableFuture<>();
-    StreamObserver<UpdateChunk> out = CoordinatorGrpc.newStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+    StreamObserver<UpdateChunk> out = CoordinatorGrpc.newStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS)
         .uploadUpdate(new StreamObserver<>() {
           @Override
           public void onNext(UploadUpdateResponse r) {
@@ -219,7 +227,17 @@ final class TestLearner implements AutoCloseable {
           @Override
           public void onCompleted() {}
         });
-    out.onNext(UpdateChunk.newBuilder().setHeader(h).setOffset(0).setData(ByteString.copyFrom(data)).setLast(true).build());
+    // in chunks of 1 MiB, as the agent sends: one message of a large model's size would pass no gRPC limit
+    int chunk = 1 << 20;
+    for (int from = 0; from == 0 || from < data.length; from += chunk) {
+      int len = Math.min(chunk, data.length - from);
+      UpdateChunk.Builder c = UpdateChunk.newBuilder().setOffset(from).setData(ByteString.copyFrom(data, from, len))
+          .setLast(from + len >= data.length);
+      if (from == 0) {
+        c.setHeader(h);
+      }
+      out.onNext(c.build());
+    }
     out.onCompleted();
     return f.join();
   }

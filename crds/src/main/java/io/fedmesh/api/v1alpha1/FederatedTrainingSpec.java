@@ -321,6 +321,16 @@ public class FederatedTrainingSpec {
   public static class Evaluation {
     @JsonPropertyDescription("The held-out set, readable by the operator (e.g. on its checkpoint volume): a CSV file, a directory of IDX files or an image folder. Without it the sites' local metrics are averaged.")
     public String dataPath;
+
+    @JsonPropertyDescription("Federated evaluation: every selected site holds out a fixed part of its data (holdoutFraction) and"
+        + " evaluates the global model it receives on it before training; each round record gets the weighted held-out metric"
+        + " of the model it produced and every site's (status.history[].heldOutMetric, heldOutSites; status.federatedEvaluation)."
+        + " The model a round produces is evaluated by the sites of the next round, so the last version has no held-out metric.")
+    public Boolean federated;
+
+    @JsonPropertyDescription("With federated: the fraction of each site's samples held out of training, above 0 and at most 0.5"
+        + " (default 0.1).")
+    public Double holdoutFraction;
   }
 
   /** Simulation bursts triggered by the state of the model. */

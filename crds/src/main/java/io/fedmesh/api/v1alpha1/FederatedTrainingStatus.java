@@ -54,6 +54,25 @@ public class FederatedTrainingStatus extends FedmeshStatus {
   @JsonPropertyDescription("The most recent rounds (at most 50), oldest first.")
   public List<RoundRecord> history = new ArrayList<>();
 
+  @JsonPropertyDescription("Federated evaluation (spec.evaluation.federated): the newest model version the sites have evaluated on"
+      + " their held-out splits.")
+  public HeldOutEvaluation federatedEvaluation;
+
+  /** A version as the sites' held-out splits judged it. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class HeldOutEvaluation {
+    @JsonPropertyDescription("The model version evaluated.")
+    public String version;
+    @JsonPropertyDescription("accuracy or mse.")
+    public String metric;
+    @JsonPropertyDescription("The metric weighted by each site's held-out samples.")
+    public Double value;
+    @JsonPropertyDescription("Held-out samples in all.")
+    public Long samples;
+    @JsonPropertyDescription("Each site's held-out metric, by site.")
+    public java.util.Map<String, Double> sites;
+  }
+
   @JsonPropertyDescription("SimulationBursts this training created.")
   public List<String> burstsRequested = new ArrayList<>();
 
@@ -184,6 +203,11 @@ public class FederatedTrainingStatus extends FedmeshStatus {
     @JsonPropertyDescription("Each aggregated site's own metric (as it reported it: on its local data, after its local training), by"
         + " site; the non-IID story beside the global metric. Reports that are not finite numbers are left out.")
     public java.util.Map<String, Double> siteMetrics;
+    @JsonPropertyDescription("Federated evaluation of the model this round produced: the next round's sites' held-out metric,"
+        + " weighted by their held-out samples.")
+    public Double heldOutMetric;
+    @JsonPropertyDescription("Each evaluating site's held-out metric of this round's model, by site.")
+    public java.util.Map<String, Double> heldOutSites;
     @JsonPropertyDescription("Privacy spent after this round: epsilon at status.privacy.delta (absent without clipping and noise).")
     public Double epsilon;
     @JsonPropertyDescription("When the round closed (RFC 3339).")

@@ -19,6 +19,8 @@ public final class TrainingDefaults {
   public static final double LEARNING_RATE = 0.05;
   public static final String LEARNING_RATE_TEXT = "0.05";
   public static final String LABEL_COLUMN = "label";
+  /** Federated evaluation: the part of each site's samples held out of training. */
+  public static final double HOLDOUT_FRACTION = 0.1;
   public static final double PROXIMAL_MU = 0.01;
   public static final int MIN_SITES = 1;
   public static final String MIN_SITES_TEXT = "1";

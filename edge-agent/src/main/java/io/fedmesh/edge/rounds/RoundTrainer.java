@@ -3,7 +3,10 @@ package io.fedmesh.edge.rounds;
 import io.fedmesh.common.codec.UpdateCodec;
 import io.fedmesh.common.codec.UpdateEncoding;
 import io.fedmesh.common.data.Dataset;
+import io.fedmesh.common.model.Evaluation;
 import io.fedmesh.common.model.ModelDescription;
+import io.fedmesh.edge.training.HoldoutSplit;
+import io.fedmesh.models.ModelEvaluator;
 import io.fedmesh.edge.client.CoordinatorClient;
 import io.fedmesh.edge.data.DataDirectory;
 import io.fedmesh.edge.data.SimulationDataCache;
@@ -71,7 +74,12 @@ public final class RoundTrainer {
     CoordinatorClient.Downloaded model = client.download(a.getTraining(), a.getModelVersion(), site);
     link.downloaded(model.f32().length, model.seconds());
     float[] global = UpdateCodec.decode(model.f32(), UpdateEncoding.F32, (int) spec.parameterCount());
-    TrainResult r = trainTime.record(() -> trainer.train(spec, global, d, a.getLocal(), localSeed(a.getLocal().getSeed(), key)));
+    // federated evaluation: the global model on the samples this site never trains on, before it trains
+    double holdout = a.getLocal().getHoldoutFraction();
+    HoldoutSplit split = holdout > 0 && d.rows() > 1 ? HoldoutSplit.of(d, holdout, splitSeed(a.getLocal().getSeed())) : null;
+    Evaluation heldOut = split == null ? null : ModelEvaluator.evaluate(spec, global, split.heldOut());
+    Dataset trainOn = split == null ? d : split.train();
+    TrainResult r = trainTime.record(() -> trainer.train(spec, global, trainOn, a.getLocal(), localSeed(a.getLocal().getSeed(), key)));
     UpdateEncoding asked = UpdateEncoding.fromProto(a.getEncoding());
     UpdateEncoding enc = io.fedmesh.common.codec.EncodingFallback.forValues(r.weights(), asked);
     if (enc != asked) {
@@ -85,10 +93,21 @@ public final class RoundTrainer {
         spec.task().metricName(), String.format("%.4f", r.localMetric()));
     // durable before it leaves: a failed upload is retried from the outbox, not retrained
     double work = (System.nanoTime() - receivedNanos) / 1e9; // queue, data, download, training: the coordinator adds the upload
-    Outbox.Pending stored = outbox.put(header(a, key, r, enc, bytes.length, work), bytes);
+    UpdateHeader.Builder header = header(a, key, r, enc, bytes.length, work).toBuilder();
+    if (heldOut != null) {
+      header.setHeldOutMetric(heldOut.metric()).setHeldOutLoss(heldOut.loss()).setHeldOutSamples(heldOut.samples());
+      LOG.info("site {}: global model {} on its {} held-out samples: {} {}", site, a.getModelVersion(), heldOut.samples(),
+          spec.task().metricName(), String.format("%.4f", heldOut.metric()));
+    }
+    Outbox.Pending stored = outbox.put(header.build(), bytes);
     health.trainingEnded();
     delivery.deliver(stored);
     return true;
+  }
+
+  /** The held-out split's seed: the training's and the site's, the same every round, so held-out samples are never trained on. */
+  private long splitSeed(long trainingSeed) {
+    return trainingSeed * 31 + site.hashCode();
   }
 
   /** The training's seed mixed with training/round/site: each site and round shuffles differently, the same in every run. */

@@ -67,8 +67,9 @@ public final class AccuracyBenchmark implements Callable<Integer> {
     // the local mesh's image defaults (MeshPlan): Adam at 0.002 in batches of 64, one local pass a round
     LocalTraining local = LocalTraining.newBuilder().setEpochs(1).setBatchSize(64).setLearningRate(0.002).setOptimizer("adam")
         .setSeed(seed).build();
+    String device = DjlTrainer.device().toString(); // first: probing it logs a line
     System.out.printf("accuracy: %s, Fashion-MNIST %d train / %d test images, %d sites (Dirichlet %.2f), %d rounds of 1 local pass"
-        + " vs %d central passes, DJL on %s%n", cnn, train.rows(), test.rows(), sites, alpha, rounds, rounds, DjlTrainer.device());
+        + " vs %d central passes, DJL on %s%n", cnn, train.rows(), test.rows(), sites, alpha, rounds, rounds, device);
 
     long f0 = System.nanoTime();
     FederatedTrainingSpec.Strategy fedAvg = new FederatedTrainingSpec.Strategy();

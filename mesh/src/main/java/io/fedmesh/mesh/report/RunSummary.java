@@ -47,10 +47,12 @@ public record RunSummary(String phase, int roundsCompleted, Metric metric, List<
   @JsonPropertyOrder({"round", "participants", "loss", "metric", "bytes", "seconds"})
   /**
    * One round; overheadSeconds: its time beyond the slowest site's own work (null when not measured);
-   * siteMetrics: each aggregated site's own metric, by site (null when none reported one).
+   * siteMetrics: each aggregated site's own metric, by site (null when none reported one);
+   * heldOutMetric: federated evaluation of the round's model by the next round's sites on their
+   * held-out data (null for the last round, or without federated evaluation).
    */
   public record Round(int round, int participants, Double loss, Double metric, long bytes, double seconds, Double overheadSeconds,
-      java.util.Map<String, Double> siteMetrics) {}
+      java.util.Map<String, Double> siteMetrics, Double heldOutMetric) {}
 
   /** A site and its final phase. */
   public record Site(String name, String phase) {}
@@ -68,7 +70,7 @@ public record RunSummary(String phase, int roundsCompleted, Metric metric, List<
     record.observe(st);
     List<Round> rounds = record.rounds().stream()
         .map(h -> new Round(h.round, h.participants == null ? 0 : h.participants.size(), h.loss, h.metric,
-            h.bytes == null ? 0 : h.bytes, h.seconds == null ? 0 : h.seconds, h.overheadSeconds, h.siteMetrics))
+            h.bytes == null ? 0 : h.bytes, h.seconds == null ? 0 : h.seconds, h.overheadSeconds, h.siteMetrics, h.heldOutMetric))
         .toList();
     List<Site> siteList = sites.stream()
         .map(s -> new Site(s.getMetadata().getName(), s.getStatus() == null || s.getStatus().phase == null ? "Pending"

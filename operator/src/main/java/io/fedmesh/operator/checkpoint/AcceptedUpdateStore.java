@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
 public final class AcceptedUpdateStore {
   private static final Logger LOG = LoggerFactory.getLogger(AcceptedUpdateStore.class);
   private static final int MAGIC = 0x464d5550; // "FMUP"
-  private static final int FORMAT = 1;
+  /** 2 adds the held-out evaluation after the work seconds; format 1 files (without it) still read. */
+  private static final int FORMAT = 2;
   private static final String SUFFIX = ".update";
   /** Kubernetes object names: nothing a peer sends can name a path outside the store. */
   private static final Pattern NAME = Pattern.compile("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$");
@@ -165,6 +166,10 @@ public final class AcceptedUpdateStore {
       out.writeDouble(u.localMetric());
       out.writeLong(u.bytes());
       out.writeDouble(u.workSeconds());
+      ClientUpdate.HeldOut h = u.heldOut();
+      out.writeLong(h == null ? 0 : h.samples());
+      out.writeDouble(h == null ? 0 : h.metric());
+      out.writeDouble(h == null ? 0 : h.loss());
       out.writeInt(u.weights().length);
       ByteBuffer w = ByteBuffer.allocate(4 * u.weights().length).order(ByteOrder.LITTLE_ENDIAN);
       w.asFloatBuffer().put(u.weights());
@@ -193,8 +198,9 @@ public final class AcceptedUpdateStore {
       throw new IllegalArgumentException("checksum mismatch (torn or changed file)");
     }
     DataInputStream in = new DataInputStream(new ByteArrayInputStream(data, 0, data.length - 8));
-    if (in.readInt() != MAGIC || in.readInt() != FORMAT) {
-      throw new IllegalArgumentException("not a fedmesh update file of format " + FORMAT);
+    int format = in.readInt() == MAGIC ? in.readInt() : -1;
+    if (format != 1 && format != FORMAT) {
+      throw new IllegalArgumentException("not a fedmesh update file of format 1 or " + FORMAT);
     }
     int fileRound = in.readInt();
     if (fileRound != round) {
@@ -208,6 +214,16 @@ public final class AcceptedUpdateStore {
     double metric = in.readDouble();
     long bytes = in.readLong();
     double work = in.readDouble();
+    ClientUpdate.HeldOut heldOut = null;
+    if (format >= 2) {
+      long heldSamples = in.readLong();
+      double heldMetric = in.readDouble();
+      double heldLoss = in.readDouble();
+      if (heldSamples < 0 || heldSamples > 0 && !(Double.isFinite(heldMetric) && Double.isFinite(heldLoss))) {
+        throw new IllegalArgumentException("held-out evaluation out of range");
+      }
+      heldOut = heldSamples == 0 ? null : new ClientUpdate.HeldOut(heldMetric, heldLoss, heldSamples);
+    }
     int n = in.readInt();
     if (n != parameters || in.available() != 4L * n) {
       throw new IllegalArgumentException("holds " + n + " weights in " + in.available() + " bytes; the model has " + parameters);
@@ -224,7 +240,7 @@ public final class AcceptedUpdateStore {
         throw new IllegalArgumentException("holds a non-finite weight");
       }
     }
-    return new Stored(key, base, new ClientUpdate(site, weights, samples, loss, metric, bytes, work));
+    return new Stored(key, base, new ClientUpdate(site, weights, samples, loss, metric, bytes, work, heldOut));
   }
 
 }

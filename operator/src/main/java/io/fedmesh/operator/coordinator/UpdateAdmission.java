@@ -64,6 +64,15 @@ final class UpdateAdmission {
     if (site != null && !learner && site.samples() > 0 && h.getSamples() > site.samples()) {
       return Optional.of("samples " + h.getSamples() + " exceed the " + site.samples() + " the site reports in its data sets");
     }
+    if (h.getHeldOutSamples() < 0 || h.getHeldOutSamples() > MAX_SAMPLES
+        || (site != null && !learner && site.samples() > 0 && h.getHeldOutSamples() + h.getSamples() > site.samples())) {
+      return Optional.of("held_out_samples " + h.getHeldOutSamples() + " and samples " + h.getSamples()
+          + " together must not exceed the samples the site reports in its data sets");
+    }
+    if (h.getHeldOutSamples() > 0 && (!Double.isFinite(h.getHeldOutMetric()) || !Double.isFinite(h.getHeldOutLoss()))) {
+      return Optional.of("held_out_metric and held_out_loss must be finite (got " + h.getHeldOutMetric() + ", "
+          + h.getHeldOutLoss() + ")");
+    }
     if (!Double.isFinite(h.getTrainLoss()) || !Double.isFinite(h.getLocalMetric())) {
       return Optional.of("train_loss and local_metric must be finite (got " + h.getTrainLoss() + ", " + h.getLocalMetric() + ")");
     }

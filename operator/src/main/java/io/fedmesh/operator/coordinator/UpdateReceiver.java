@@ -133,7 +133,8 @@ final class UpdateReceiver implements StreamObserver<UpdateChunk> {
     double work = header.getReceivedToUploadSeconds() > 0
         ? header.getReceivedToUploadSeconds() + (System.nanoTime() - firstChunkNanos) / 1e9 + rttSeconds : Double.NaN;
     ClientUpdate update = new ClientUpdate(header.getSiteName(), weights, header.getSamples(), header.getTrainLoss(),
-        header.getLocalMetric(), buffer.size(), work);
+        header.getLocalMetric(), buffer.size(), work, header.getHeldOutSamples() > 0
+            ? new ClientUpdate.HeldOut(header.getHeldOutMetric(), header.getHeldOutLoss(), header.getHeldOutSamples()) : null);
     // withdraw first: once the inbox accepts, the round may close and the next one publish anew
     UpdateInbox.Result result;
     try {

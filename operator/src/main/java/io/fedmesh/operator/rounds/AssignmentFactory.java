@@ -25,6 +25,9 @@ final class AssignmentFactory {
     if (strategy != null && strategy.type == FederatedTrainingSpec.Strategy.Type.FedProx) {
       local.setProximalMu(strategy.proximalMu == null ? TrainingDefaults.PROXIMAL_MU : strategy.proximalMu);
     }
+    if (s.evaluation != null && Boolean.TRUE.equals(s.evaluation.federated)) {
+      local.setHoldoutFraction(s.evaluation.holdoutFraction == null ? TrainingDefaults.HOLDOUT_FRACTION : s.evaluation.holdoutFraction);
+    }
     if (s.privacy != null) {
       local.setClipNorm(s.privacy.clipNorm == null ? 0 : s.privacy.clipNorm);
       local.setNoiseMultiplier(s.privacy.noiseMultiplier == null ? 0 : s.privacy.noiseMultiplier);

@@ -216,6 +216,7 @@ final class RoundStateMachine {
           + "), or use spec.localTraining.optimizer adam or privacy.clipNorm");
     }
     federation.inbox.removePersisted(run.key, plan.round()); // the round is in its checkpoint now
+    String started = run.version; // the version this round's sites trained from (and evaluated on their held-out data)
     run.global = result.global();
     run.version = result.version();
     Evaluation eval = result.evaluation();
@@ -235,6 +236,7 @@ final class RoundStateMachine {
     events.normal(ft, "RoundCompleted", "round " + plan.round() + ": " + updates.size() + " sites, " + eval.metricName() + " "
         + fmt(eval.metric()));
     TrainingStatuses.roundCompleted(st, previous, ft, rec, run.version, metric, roundBytes);
+    HeldOutEvaluations.record(st, updates, started, plan.round() - 1, eval.metricName());
     boolean target = targetReached(s.target, eval);
     if (target || plan.round() >= s.rounds) {
       return finish(ft, st, previous, target);

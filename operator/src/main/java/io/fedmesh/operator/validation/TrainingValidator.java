@@ -40,6 +40,12 @@ public final class TrainingValidator {
             + " digits, '_', '.' or '-'");
       }
     }
+    if (spec.evaluation != null && spec.evaluation.holdoutFraction != null) {
+      Bounds.between(p, "spec.evaluation.holdoutFraction", spec.evaluation.holdoutFraction, 0.001, 0.5);
+      if (!Boolean.TRUE.equals(spec.evaluation.federated)) {
+        p.add("spec.evaluation.holdoutFraction is for federated evaluation: set spec.evaluation.federated: true, or remove it");
+      }
+    }
     FederatedTrainingSpec.RoundDeadline rd = spec.roundDeadline;
     if (rd != null) {
       Bounds.between(p, "spec.roundDeadline.initialSeconds", rd.initialSeconds, 1, 86400);
