@@ -43,6 +43,7 @@ final class ModelStep {
     if (run.aggregator instanceof StatefulStrategy stateful) { // before the model: a saved model always has its state
       stateful.state().ifPresent(state -> checkpoints.saveState(run.namespace, run.name, version, state));
     }
+    checkpoints.saveModel(run.namespace, run.name, run.model); // lets `fedmesh export` rebuild the network from the checkpoints alone
     Path saved = checkpoints.save(run.namespace, run.name,
         new CheckpointStore.Meta(version, round, aggregated.length, digest, eval.metricName(), eval.metric()), aggregated);
     return new Result(aggregated, version, digest, eval, saved, trainLoss, samples, null);
