@@ -11,10 +11,16 @@ import io.fedmesh.models.Networks;
 public final class ExportedModel implements AutoCloseable {
   private final ExportManifest manifest;
   private final BuiltNetwork network;
+  private boolean closed;
 
   ExportedModel(ExportManifest manifest, BuiltNetwork network) {
     this.manifest = manifest;
     this.network = network;
+  }
+
+  /** Weights received in memory (a served version), as an export of them would load; takes over {@code network}. */
+  public static ExportedModel inMemory(ExportManifest manifest, BuiltNetwork network) {
+    return new ExportedModel(manifest, network);
   }
 
   public ExportManifest manifest() {
@@ -38,6 +44,9 @@ public final class ExportedModel implements AutoCloseable {
     float[][] out = new float[n][];
     // the network's native state is not shared between threads: one batch at a time
     synchronized (network) {
+      if (closed) {
+        throw new IllegalStateException("model " + manifest.version() + " was unloaded (replaced by a newer one); send the request again");
+      }
       try (NDManager step = network.model().getNDManager().newSubManager()) {
         NDArray input = step.create(x, Networks.batchShape(manifest.description(), n));
         float[] flat = network.model().getBlock().forward(new ParameterStore(step, false), new NDList(input), false)
@@ -76,8 +85,14 @@ public final class ExportedModel implements AutoCloseable {
     return p;
   }
 
+  /** Frees the network once no batch runs on it; later calls to {@link #outputs} fail. */
   @Override
   public void close() {
-    network.close();
+    synchronized (network) {
+      if (!closed) {
+        closed = true;
+        network.close();
+      }
+    }
   }
 }
