@@ -21,16 +21,19 @@ public final class ServingStatus {
   private final Function<String, List<EdgeSite>> sitesIn;
   private final Function<String, List<DistributedModel>> modelsIn;
   private final CoalescingStatusWriter<DistributedModelStatus, DistributedModel> writer;
+  /** (namespace, site): true while the coordinator hears no heartbeat from the site. */
+  private final java.util.function.BiPredicate<String, String> offline;
 
   public ServingStatus(ServingBoard board, Function<String, List<EdgeSite>> sitesIn, Function<String, List<DistributedModel>> modelsIn,
-      CoalescingStatusWriter<DistributedModelStatus, DistributedModel> writer) {
+      CoalescingStatusWriter<DistributedModelStatus, DistributedModel> writer, java.util.function.BiPredicate<String, String> offline) {
     this.board = board;
+    this.offline = offline;
     this.sitesIn = sitesIn;
     this.modelsIn = modelsIn;
     this.writer = writer;
   }
 
-  /** The site's report changed: the models that select it get their servingSites again. */
+  /** The site's report or liveness changed: the models that select it get their servingSites again. */
   public void siteReported(String namespace, String site) {
     for (DistributedModel m : modelsIn.apply(namespace)) {
       boolean selectsSite = sitesIn.apply(namespace).stream()
@@ -65,8 +68,9 @@ public final class ServingStatus {
         s.version = reported.getVersion().isEmpty() ? null : reported.getVersion();
         s.port = reported.getPort() == 0 ? null : reported.getPort();
       }
-      s.ready = reported != null && reported.getReady() && s.wanted != null && Objects.equals(s.wanted, s.version);
-      s.message = s.ready ? null : whyNot(m, s, reported);
+      boolean gone = offline.test(ns, siteName);
+      s.ready = !gone && reported != null && reported.getReady() && s.wanted != null && Objects.equals(s.wanted, s.version);
+      s.message = s.ready ? null : gone ? "the site is Offline: no heartbeat, its last report may be stale" : whyNot(m, s, reported);
       out.add(s);
     }
     out.sort(java.util.Comparator.comparing(x -> x.site));
