@@ -15,7 +15,8 @@ import java.util.Optional;
  * recently asked (a download is many resumable calls; serving sites ask for the same version).
  */
 public final class CheckpointVersions implements ServingBoard.VersionSource {
-  private static final int KEEP = 4;
+  // a ResNet-18 is ~45 MB encoded: two stay well inside the operator's memory budget
+  private static final int KEEP = 2;
 
   private final CheckpointStore store;
   private final Map<String, PublishedModels.Published> recent = new LinkedHashMap<>(KEEP, 0.75f, true) {
