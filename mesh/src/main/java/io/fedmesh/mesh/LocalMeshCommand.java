@@ -47,7 +47,7 @@ public final class LocalMeshCommand implements Callable<Integer> {
       FederatedTraining training = mesh.applyResources();
       RunWatcher.Followed last = new RunWatcher(mesh, plan, console, started.plusSeconds(options.timeoutSeconds),
           options.timeoutSeconds).follow(training.getMetadata().getName());
-      RunSummary.Serving serving = LocalServing.query(mesh, plan, console); // while the agents still serve
+      RunSummary.Serving serving = LocalServing.query(mesh, plan, last.training(), console); // while the agents still serve
       if (!options.keepRunning) {
         mesh.stopAgents();
       }

@@ -45,7 +45,6 @@ final class RunReporter {
     } catch (IOException | io.fedmesh.common.data.DatasetException | RuntimeException e) {
       console.printf("  (no central baseline: %s)%n", e.getMessage());
     }
-    exportFinalModel(plan, last);
     summary.write(out.resolve("summary.json"));
     Path report = RunReport.write(out, "fedmesh local: " + last.getMetadata().getName(), summary, run.record().rounds(),
         hpc == null ? Map.of() : hpc.timeline(client, MeshPlan.NAMESPACE), classMix(plan));
@@ -73,19 +72,6 @@ final class RunReporter {
     }
     console.printf("wrote %s and %s%n", out.resolve("summary.json"), report);
     return summary;
-  }
-
-  /** OUT/model: the training's final version as an exported model directory (`fedmesh predict --model` takes it). */
-  private void exportFinalModel(MeshPlan plan, FederatedTraining last) {
-    String version = last.getStatus() == null ? null : last.getStatus().modelVersion;
-    try {
-      var m = io.fedmesh.mesh.model.CheckpointExport.export(plan.out().resolve("checkpoints"), MeshPlan.NAMESPACE,
-          last.getMetadata().getName(), version, plan.out().resolve("model"), List.of());
-      console.printf("  model: %s exported to %s (./fedmesh predict --model %s --data FILE)%n", m.version(),
-          plan.logsHint().resolveSibling("model"), plan.logsHint().resolveSibling("model"));
-    } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
-      console.printf("  (no model exported: %s)%n", e.getMessage());
-    }
   }
 
   /** Each site's class counts from its data file, e.g. "0: 812, 1: 301, 2: 87"; empty for regression. */

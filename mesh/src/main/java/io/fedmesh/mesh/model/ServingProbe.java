@@ -7,6 +7,7 @@ import io.fedmesh.common.data.Dataset;
 import io.fedmesh.common.grpc.TlsFiles;
 import io.fedmesh.common.model.TaskKind;
 import io.fedmesh.mesh.report.RunSummary;
+import io.fedmesh.models.export.ExportedModel;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,9 +43,12 @@ public final class ServingProbe {
     return null;
   }
 
-  /** Sends {@code requests} samples of {@code test} to the model at {@code host:port} and scores the answers. */
+  /**
+   * Sends {@code requests} samples of {@code test} to the model at {@code host:port} and scores the
+   * answers; with {@code exported} of the version served, also how many match its predictions.
+   */
   public static RunSummary.Serving score(String site, String host, int port, TlsFiles tls, String model, int[] shape, Dataset test,
-      TaskKind task) throws IOException, InterruptedException {
+      TaskKind task, ExportedModel exported) throws IOException, InterruptedException {
     if (test.rows() == 0) {
       throw new IllegalArgumentException("the test set " + test.source() + " has no rows to send");
     }
@@ -52,13 +56,20 @@ public final class ServingProbe {
     int requests = Math.max(MIN_REQUESTS, Math.min(test.rows(), MAX_REQUESTS));
     int f = test.features();
     long correct = 0;
+    long matches = 0;
     double squared = 0;
     String version = null;
     long start = System.nanoTime();
     for (int i = 0; i < requests; i++) {
       int row = i % test.rows();
-      InferenceClient.Answer a = client.infer(model, shape, Arrays.copyOfRange(test.x(), row * f, (row + 1) * f));
+      float[] sample = Arrays.copyOfRange(test.x(), row * f, (row + 1) * f);
+      InferenceClient.Answer a = client.infer(model, shape, sample);
       version = a.version();
+      if (exported != null) {
+        float[] local = exported.outputs(sample, 1)[0];
+        matches += task == TaskKind.CLASSIFICATION ? (ExportedModel.argMax(local) == a.predictedClass() ? 1 : 0)
+            : (Math.abs(local[0] - a.value()) <= 1e-5 * Math.max(1, Math.abs(local[0])) ? 1 : 0);
+      }
       if (task == TaskKind.CLASSIFICATION) {
         correct += a.predictedClass() == (int) test.y()[row] ? 1 : 0;
       } else {
@@ -66,7 +77,9 @@ public final class ServingProbe {
       }
     }
     double seconds = Math.round((System.nanoTime() - start) / 1e7) / 100.0;
-    return task == TaskKind.CLASSIFICATION ? new RunSummary.Serving(site, version, requests, (double) correct / requests, null, seconds)
-        : new RunSummary.Serving(site, version, requests, null, squared / requests, seconds);
+    Double matchesExport = exported != null && exported.manifest().version().equals(version) ? (double) matches / requests : null;
+    return task == TaskKind.CLASSIFICATION
+        ? new RunSummary.Serving(site, version, requests, (double) correct / requests, null, matchesExport, seconds)
+        : new RunSummary.Serving(site, version, requests, null, squared / requests, matchesExport, seconds);
   }
 }

@@ -28,11 +28,12 @@ public record RunSummary(String phase, int roundsCompleted, Metric metric, List<
   /**
    * What a serving site answered at the end of the run: the version it served, the inference
    * requests sent (one test sample each) and the accuracy (classification) or mse (regression)
-   * of its predictions.
+   * of its predictions; matchesExport: the share of answers equal to what the exported model
+   * (OUT/model) predicts for the same sample, when the served version is the exported one.
    */
-  @JsonPropertyOrder({"site", "version", "requests", "accuracy", "mse", "seconds"})
+  @JsonPropertyOrder({"site", "version", "requests", "accuracy", "mse", "matchesExport", "seconds"})
   @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-  public record Serving(String site, String version, int requests, Double accuracy, Double mse, double seconds) {}
+  public record Serving(String site, String version, int requests, Double accuracy, Double mse, Double matchesExport, double seconds) {}
 
   public RunSummary withServing(Serving s) {
     return new RunSummary(phase, roundsCompleted, metric, history, sites, bytesMoved, wallSeconds, bursts, missingRounds, centralBaseline, s);

@@ -62,11 +62,12 @@ class ServingProbeTest {
         InferenceServer server = InferenceServer.start("127.0.0.1", 0, TlsFiles.fromDirectory(dir.resolve("site")), models)) {
       models.put(new ServedModels.Served("local-mlp", "ns/ft", model));
       RunSummary.Serving s = ServingProbe.score("site-0", "127.0.0.1", server.port(), TlsFiles.fromDirectory(dir.resolve("client")),
-          "local-mlp", new int[] {3}, test, TaskKind.CLASSIFICATION);
+          "local-mlp", new int[] {3}, test, TaskKind.CLASSIFICATION, model);
       assertThat(s.requests()).isEqualTo(100);
       assertThat(s.version()).isEqualTo("ft-r3");
       assertThat(s.accuracy()).isEqualTo(0.5); // 50 of the 100 requests (the test set cycled) hit an even row
       assertThat(s.mse()).isNull();
+      assertThat(s.matchesExport()).as("the served answers are the model's own predictions").isEqualTo(1.0);
     }
   }
 }
