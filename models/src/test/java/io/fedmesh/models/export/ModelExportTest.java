@@ -97,4 +97,17 @@ class ModelExportTest {
         ExportManifest.of(initial.description(), "v1", "accuracy", null, initial.weights(), List.of())))
         .hasMessageContaining("weightsDigest");
   }
+
+  @Test
+  void anUnloadedModelRefusesToPredictInsteadOfTouchingFreedMemory() {
+    InitialModel initial = InitialModel.of(smallCnn(), 5);
+    ModelExport.write(dir, initial.description(), initial.weights(),
+        ExportManifest.of(initial.description(), "v1", "accuracy", null, initial.weights(), List.of()));
+    ExportedModel m = ModelExport.read(dir);
+    assertThat(m.outputs(samples(1, 64, 1), 1)[0]).hasSize(3);
+    m.close();
+    m.close(); // twice is harmless
+    assertThatThrownBy(() -> m.outputs(samples(1, 64, 1), 1)).isInstanceOf(IllegalStateException.class).hasMessageContaining("unloaded");
+    assertThatThrownBy(() -> m.outputs(new float[10], 1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("64");
+  }
 }
