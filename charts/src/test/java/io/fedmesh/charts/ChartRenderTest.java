@@ -312,6 +312,30 @@ class ChartRenderTest {
   }
 
   @Test
+  void aServingAgentGetsItsPortAServiceAndAServerCertificate() {
+    List<HasMetadata> objs = render(AGENT, t -> agentValues().apply(t).set("serving.enabled", "true").set("serving.port", "8600"));
+    var container = ofType(objs, Deployment.class).get(0).getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(container.getArgs()).contains("--serve-port=8600");
+    assertThat(container.getPorts()).anySatisfy(p -> {
+      assertThat(p.getName()).isEqualTo("inference");
+      assertThat(p.getContainerPort()).isEqualTo(8600);
+    });
+    var service = ofType(objs, io.fabric8.kubernetes.api.model.Service.class).get(0);
+    assertThat(service.getSpec().getPorts()).singleElement().satisfies(p -> {
+      assertThat(p.getPort()).isEqualTo(8600);
+      assertThat(p.getTargetPort().getStrVal()).isEqualTo("inference");
+    });
+    List<HasMetadata> plain = render(AGENT, t -> agentValues().apply(t));
+    assertThat(ofType(plain, io.fabric8.kubernetes.api.model.Service.class)).as("no Service unless the site serves").isEmpty();
+    assertThat(ofType(plain, Deployment.class).get(0).getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+        .noneMatch(a -> a.startsWith("--serve-port"));
+    String certificate = new Helm(AGENT).template().withName("fm").withNamespace("fedmesh").withKubeVersion("1.30.0")
+        .set("site", "factory-berlin").set("coordinator", "c:7070").set("data.type", "emptyDir").set("tls.mode", "certManager")
+        .set("tls.certManager.issuerRef.name", "mesh-ca").set("serving.enabled", "true").call();
+    assertThat(certificate).contains("server auth").contains("- fedmesh-agent-factory-berlin.fedmesh.svc");
+  }
+
+  @Test
   void edgeAgentNeedsASiteName() {
     assertThatThrownBy(() -> render(AGENT, t -> t.set("coordinator", "x:1"))).hasMessageContaining("site");
   }

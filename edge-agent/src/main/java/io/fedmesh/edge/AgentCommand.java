@@ -67,6 +67,11 @@ public final class AgentCommand implements Callable<Integer> {
   @Option(names = "--metrics-port", defaultValue = "-1", description = "Prometheus /metrics port, -1 for none (default: ${DEFAULT-VALUE}).")
   int metricsPort;
 
+  @Option(names = "--serve-port", defaultValue = "-1",
+      description = {"Serve the models this site is selected for (DistributedModel spec.serving.siteSelector) over the Open",
+          "Inference Protocol on this port (HTTPS with mutual TLS; HTTP with --insecure); 0 a free one, -1 none (default: ${DEFAULT-VALUE})."})
+  int servePort;
+
   @Option(names = "--cpu", description = "Declared CPU capacity (default: the machine's cores).")
   Double cpu;
 
@@ -112,6 +117,9 @@ public final class AgentCommand implements Callable<Integer> {
     if (token != null && tokenFile != null) {
       throw new ParameterException(spec.commandLine(), "--token and --token-file both given: pass only one (prefer --token-file)");
     }
+    if (servePort < -1 || servePort > 65535) {
+      throw new ParameterException(spec.commandLine(), "--serve-port " + servePort + " is not a port: use 1-65535, 0 for a free one or -1 for none");
+    }
     if ((cpu != null && cpu <= 0) || (memoryMiB != null && memoryMiB <= 0) || (gpus != null && gpus < 0)) {
       throw new ParameterException(spec.commandLine(), "--cpu and --memory-mib must be > 0 and --gpus >= 0");
     }
@@ -127,7 +135,7 @@ public final class AgentCommand implements Callable<Integer> {
     AgentConfig config = new AgentConfig(endpoint, site, namespace, data, labelColumn, secret, region, labels,
         workDir != null ? workDir : Path.of("fedmesh-agent-" + site), TransportSecurity.choose("edge-agent", tlsDir, insecure), metricsPort,
         cpu != null ? cpu : rt.availableProcessors(), memoryMiB != null ? memoryMiB : rt.maxMemory() / (1024 * 1024),
-        gpus != null ? gpus : machineGpus());
+        gpus != null ? gpus : machineGpus(), servePort);
     CountDownLatch stopped = new CountDownLatch(1);
     EdgeAgent agent = new EdgeAgent(config).start();
     // SIGTERM runs the hooks and then halts: the agent must be closed inside the hook itself

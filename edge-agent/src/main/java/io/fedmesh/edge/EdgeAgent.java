@@ -42,6 +42,9 @@ public final class EdgeAgent implements AutoCloseable {
   private final SiteHealth health;
   private final AssignmentRunner runner;
   private final CoordinatorSession session;
+  private final io.fedmesh.edge.serving.ServedModels served = new io.fedmesh.edge.serving.ServedModels();
+  private final io.fedmesh.edge.serving.InferenceServer inference;
+  private final io.fedmesh.edge.serving.SiteServing serving;
   private final AtomicBoolean stopped = new AtomicBoolean();
 
   public EdgeAgent(AgentConfig config) {
@@ -64,8 +67,13 @@ public final class EdgeAgent implements AutoCloseable {
     RoundTrainer trainer = new RoundTrainer(config.site(), config.labelColumn(), client, data,
         new SimulationDataCache(client, config.dataDir(), config.site()), health, link, outbox, delivery, registry);
     this.runner = new AssignmentRunner(config.site(), ledger, outbox, delivery, trainer, health);
+    this.inference = config.servePort() < 0 ? null
+        : io.fedmesh.edge.serving.InferenceServer.start("0.0.0.0", config.servePort(), config.tls(), served);
+    this.serving = new io.fedmesh.edge.serving.SiteServing(config.site(), client, served, inference == null ? -1 : inference.port());
+    SiteReport report = new SiteReport(config, VERSION, health, link);
+    report.reportServing(serving::states);
     this.session = new CoordinatorSession(config.site(), config.coordinator(), client,
-        new SiteReport(config, VERSION, health, link), link, new CoordinatorSession.Listener() {
+        report, link, new CoordinatorSession.Listener() {
           @Override
           public void sessionStarted() {
             runner.sessionStarted();
@@ -79,6 +87,11 @@ public final class EdgeAgent implements AutoCloseable {
           @Override
           public void assignments(List<TrainAssignment> assignments) {
             runner.offer(assignments);
+          }
+
+          @Override
+          public void serve(List<io.fedmesh.proto.federation.v1.ServeModel> models) {
+            serving.wanted(models);
           }
         });
   }
@@ -107,6 +120,16 @@ public final class EdgeAgent implements AutoCloseable {
     return metrics.port();
   }
 
+  /** The port of the Open Inference Protocol (--serve-port 0: a free one), -1 when the agent serves nothing. */
+  public int servePort() {
+    return inference == null ? -1 : inference.port();
+  }
+
+  /** The models served now, by name. */
+  public io.fedmesh.edge.serving.ServedModels served() {
+    return served;
+  }
+
   /** Pending outbox entries (for tests and status). */
   public List<Outbox.Pending> pendingUpdates() {
     return outbox.pending();
@@ -120,6 +143,10 @@ public final class EdgeAgent implements AutoCloseable {
     }
     session.close();
     runner.close();
+    if (inference != null) {
+      inference.close();
+    }
+    serving.close();
     client.close();
     metrics.close();
     LOG.info("site {}: agent stopped", config.site());

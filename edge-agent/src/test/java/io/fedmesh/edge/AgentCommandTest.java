@@ -49,6 +49,13 @@ class AgentCommandTest {
   }
 
   @Test
+  void aServePortOutOfRangeIsNamed() throws Exception {
+    Path data = Files.createDirectories(tmp.resolve("d"));
+    assertThat(run("--coordinator", "127.0.0.1:1", "--site", "site-0", "--data", data.toString(), "--serve-port", "70000"))
+        .contains("--serve-port 70000 is not a port");
+  }
+
+  @Test
   void requiredOptionsAreListed() {
     assertThat(run("--site", "site-0")).contains("--coordinator").contains("--data");
   }

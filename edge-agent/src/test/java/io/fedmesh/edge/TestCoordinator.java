@@ -62,6 +62,10 @@ final class TestCoordinator extends CoordinatorGrpc.CoordinatorImplBase implemen
   final AtomicBoolean breakNextDownload = new AtomicBoolean();
   /** Records the next upload, then fails the call as if the ack were lost on the way back. */
   final AtomicBoolean loseNextAck = new AtomicBoolean();
+  /** What every ack tells the site to serve. */
+  volatile List<io.fedmesh.proto.federation.v1.ServeModel> serve = List.of();
+  /** Versions besides the assignment's that may be downloaded (served versions), by name. */
+  final Map<String, float[]> versions = new ConcurrentHashMap<>();
   /** Answers every upload with UNAVAILABLE (an overloaded coordinator or a cut link). */
   volatile boolean refuseUploads;
   /** The heartbeat interval registrations are told. */
@@ -153,6 +157,7 @@ final class TestCoordinator extends CoordinatorGrpc.CoordinatorImplBase implemen
           if (roundOpen && !accepted.containsKey(key(hb.getSiteName()))) {
             ack.addAssignments(assignment);
           }
+          ack.addAllServe(serve);
           response.onNext(ack.build());
         }
       }
@@ -175,17 +180,19 @@ final class TestCoordinator extends CoordinatorGrpc.CoordinatorImplBase implemen
 
   @Override
   public void downloadModel(DownloadModelRequest request, StreamObserver<ModelChunk> response) {
-    if (!request.getModelVersion().equals(assignment.getModelVersion())) {
+    float[] other = versions.get(request.getModelVersion());
+    if (!request.getModelVersion().equals(assignment.getModelVersion()) && other == null) {
       response.onError(Status.NOT_FOUND.withDescription("no model version " + request.getModelVersion()).asRuntimeException());
       return;
     }
+    byte[] model = other == null ? this.model : UpdateCodec.encode(other, UpdateEncoding.F32);
     downloadOffsets.add(request.getOffset());
     boolean breakIt = breakNextDownload.getAndSet(false);
     int offset = (int) request.getOffset();
     boolean first = true;
     while (offset < model.length) {
       int len = Math.min(CHUNK, model.length - offset);
-      ModelChunk.Builder c = ModelChunk.newBuilder().setModelVersion(assignment.getModelVersion()).setOffset(offset)
+      ModelChunk.Builder c = ModelChunk.newBuilder().setModelVersion(request.getModelVersion()).setOffset(offset)
           .setTotalBytes(model.length).setData(ByteString.copyFrom(model, offset, len)).setLast(offset + len >= model.length);
       if (first) {
         c.setModel(spec.toProto());

@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "fedmesh", mixinStandardHelpOptions = true, version = "fedmesh 0.1.0",
     description = "Federated edge-to-cloud orchestration mesh on Kubernetes.",
     subcommands = {LocalMeshCommand.class, OperatorCommand.class, AgentCommand.class, io.fedmesh.hpc.BridgeCommand.class, CertsCommand.class,
+        io.fedmesh.mesh.model.ExportCommand.class, io.fedmesh.mesh.model.PredictCommand.class,
         BenchCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "  test      Run the whole test suite (the launcher runs scripts/test.sh)."})

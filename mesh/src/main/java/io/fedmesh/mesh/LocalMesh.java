@@ -82,7 +82,7 @@ final class LocalMesh implements AutoCloseable {
     NioReactor reactor = started(new NioReactor());
     for (MeshPlan.Site site : plan.sites()) {
       WanLink link = started(WanLink.open(reactor, freePort(), operator.coordinatorPort(), site.wan()));
-      int metricsPort = launch(site, link.port());
+      int metricsPort = launch(site, link.port(), true);
       console.printf("  %-15s agent process, WAN %s, %d samples, log logs/%s.log, metrics http://127.0.0.1:%d/metrics%n", site.name(),
           site.wan(), site.samples(), site.name(), metricsPort);
     }
@@ -101,7 +101,7 @@ final class LocalMesh implements AutoCloseable {
       }
       hpc = started(LocalHpc.start(plan.hpc(), plan.out(), certs == null ? null : certs.bridge()));
       hpc.applyCluster(client(), MeshPlan.NAMESPACE);
-      int learnerMetrics = launch(plan.learner(), operator.coordinatorPort());
+      int learnerMetrics = launch(plan.learner(), operator.coordinatorPort(), false);
       console.printf("  hpc-bridge      127.0.0.1:%d (%s backend), HpcCluster/%s; the training requests a burst of %d tasks"
           + " (spec.adaptiveSimulation) whose samples train at site hpc-sim%n", hpc.port(), plan.hpc(), LocalHpc.CLUSTER,
           LocalHpc.TASKS);
@@ -110,12 +110,15 @@ final class LocalMesh implements AutoCloseable {
     }
   }
 
-  /** Starts the site's agent process; returns the port of its /metrics. */
-  private int launch(MeshPlan.Site site, int port) throws IOException {
+  /** Starts the site's agent process (serving on a free port when {@code serves}); returns the port of its /metrics. */
+  private int launch(MeshPlan.Site site, int port, boolean serves) throws IOException {
     Files.createDirectories(site.workDir());
     int metricsPort = freePort();
     List<String> args = new ArrayList<>(site.agentArgs());
     args.addAll(List.of("--metrics-port", String.valueOf(metricsPort)));
+    if (serves) {
+      args.addAll(List.of("--serve-port", String.valueOf(freePort())));
+    }
     args.addAll(certs == null ? List.of("--insecure") : certs.agentArgs(site.name()));
     AgentProcess agent = started(AgentProcess.launch(site.name(), port, site.dataDir(), site.workDir(), site.log(), args));
     agents.add(agent);
@@ -129,6 +132,11 @@ final class LocalMesh implements AutoCloseable {
 
   KubernetesClient client() {
     return cluster.client();
+  }
+
+  /** The certificate the mesh's own clients present (the operator's), null with --insecure. */
+  io.fedmesh.common.grpc.TlsFiles clientTls() {
+    return certs == null ? null : certs.operator();
   }
 
   /** The bridge of --hpc; null without one. */

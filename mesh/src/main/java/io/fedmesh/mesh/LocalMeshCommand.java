@@ -48,11 +48,12 @@ public final class LocalMeshCommand implements Callable<Integer> {
       FederatedTraining training = mesh.applyResources();
       RunWatcher.Followed last = new RunWatcher(mesh, plan, console, started.plusSeconds(options.timeoutSeconds),
           options.timeoutSeconds).follow(training.getMetadata().getName());
+      RunSummary.Serving serving = LocalServing.query(mesh, plan, last.training(), console); // while the agents still serve
       if (!options.keepRunning) {
         mesh.stopAgents();
       }
       double wall = Duration.between(started, Instant.now()).toMillis() / 1000.0;
-      RunSummary summary = new RunReporter(console).report(mesh, plan, last, wall);
+      RunSummary summary = new RunReporter(console).report(mesh, plan, last, wall, serving);
       if (options.keepRunning) {
         stay = StayingUp.untilSignalled(console, options.out.resolve("kubeconfig"));
       }

@@ -35,7 +35,8 @@ final class MeshCertificates {
     ca.issue(PeerIdentity.operator(namespace), LOOPBACK, now, VALIDITY, dir.resolve("operator"));
     ca.issue(PeerIdentity.bridge(namespace, "local"), LOOPBACK, now, VALIDITY, dir.resolve("bridge"));
     for (String site : sites) {
-      ca.issue(PeerIdentity.site(namespace, site), List.of(), now, VALIDITY, dir.resolve("sites").resolve(site));
+      // the loopback names too: a site serves the Open Inference Protocol over HTTPS
+      ca.issue(PeerIdentity.site(namespace, site), LOOPBACK, now, VALIDITY, dir.resolve("sites").resolve(site));
     }
     return new MeshCertificates(dir);
   }

@@ -22,12 +22,13 @@ final class RunReporter {
   }
 
   /** Writes and prints the outcome of the training {@code last}; the caller's exit code follows its phase. */
-  RunSummary report(LocalMesh mesh, MeshPlan plan, RunWatcher.Followed run, double wallSeconds) throws IOException {
+  RunSummary report(LocalMesh mesh, MeshPlan plan, RunWatcher.Followed run, double wallSeconds, RunSummary.Serving serving)
+      throws IOException {
     KubernetesClient client = mesh.client();
     Path out = plan.out();
     FederatedTraining last = run.training();
     List<EdgeSite> sites = client.resources(EdgeSite.class).inNamespace(MeshPlan.NAMESPACE).list().getItems();
-    RunSummary summary = RunSummary.of(last, run.record(), sites, wallSeconds);
+    RunSummary summary = RunSummary.of(last, run.record(), sites, wallSeconds).withServing(serving);
     LocalHpc hpc = mesh.hpc();
     if (hpc != null) {
       summary = summary.withBursts(LocalHpc.summaries(client, MeshPlan.NAMESPACE));

@@ -35,7 +35,17 @@ class LocalMeshIT {
     JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
     List<String> keys = new ArrayList<>();
     summary.fieldNames().forEachRemaining(keys::add);
-    assertThat(keys).containsExactly("phase", "roundsCompleted", "metric", "centralBaseline", "history", "sites", "bytesMoved", "wallSeconds");
+    assertThat(keys).containsExactly("phase", "roundsCompleted", "metric", "centralBaseline", "serving", "history", "sites", "bytesMoved",
+        "wallSeconds");
+    // the run ended by querying a serving site over the Open Inference Protocol (mutual TLS)
+    JsonNode serving = summary.get("serving");
+    assertThat(serving.get("requests").asInt()).isGreaterThanOrEqualTo(100);
+    assertThat(serving.get("version").asText()).startsWith("local-fedavg-r");
+    assertThat(serving.get("accuracy").asDouble()).as("the served model classifies the test samples").isGreaterThan(0.8);
+    assertThat(out.resolve("model").resolve("fedmesh-model.json")).as("the final version is exported").exists();
+    if (serving.has("matchesExport")) { // the served version is the exported one: the same predictions
+      assertThat(serving.get("matchesExport").asDouble()).isEqualTo(1.0);
+    }
     assertThat(summary.get("centralBaseline").get("value").asDouble()).as("the pooled-data baseline learns the problem").isGreaterThan(0.8);
     assertThat(summary.get("phase").asText()).isEqualTo("Succeeded");
     assertThat(summary.get("roundsCompleted").asInt()).isEqualTo(6);

@@ -70,6 +70,14 @@ public record OperatorContext(KubernetesClient client, OperatorConfig config, Fe
     SiteStatusWriter siteStatus = new SiteStatusWriter(siteRecorder, siteRefresh, Clock.systemUTC());
     // versions from many trainings of one model coalesce into one write, off the reconcile path
     var modelVersions = new CoalescingStatusWriter<>(modelStatus, DistributedModel.class, "fedmesh-model-versions");
+    // who serves what: planned from the caches on every heartbeat ack, reported back into status.servingSites
+    federation.serving.plannedBy((namespace, site) -> sites.get(namespace + "/" + site)
+        .map(s -> io.fedmesh.operator.serving.ServingPlan.forSite(s, models.inNamespace(namespace))).orElse(java.util.List.of()));
+    federation.serving.versionsFrom(new io.fedmesh.operator.serving.CheckpointVersions(checkpoints));
+    var servingStatus = new io.fedmesh.operator.serving.ServingStatus(federation.serving, sites::inNamespace, models::inNamespace,
+        modelVersions, (namespace, site) -> federation.sites.get(namespace, site).map(s -> s.offline()).orElse(true));
+    federation.serving.onReport((namespace, site, serving) -> servingStatus.siteReported(namespace, site));
+    federation.onSiteChange(servingStatus::siteReported); // a site gone Offline is no longer ready
     TrainingRuns runs = new TrainingRuns(client, federation, checkpoints, events, bursts::get);
     TrainingRounds rounds = new TrainingRounds(runs, federation, checkpoints, events, metrics, sites::inNamespace, modelVersions, siteStatus,
         Clock.systemUTC());

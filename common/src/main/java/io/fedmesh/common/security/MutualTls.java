@@ -65,6 +65,28 @@ public final class MutualTls {
     }
   }
 
+  /**
+   * The same key and CA as a JDK {@link javax.net.ssl.SSLContext} (TLS 1.3), for the HTTPS links
+   * (the agent's inference server, its clients); a server must still require the client
+   * certificate in its parameters. {@code checkHostName}: a client checks the server's DNS/IP SAN.
+   */
+  public static javax.net.ssl.SSLContext jdk(TlsFiles tls, boolean checkHostName) {
+    try {
+      javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance(TLS13);
+      context.init(new javax.net.ssl.KeyManager[] {keys(tls)}, new javax.net.ssl.TrustManager[] {trust(tls, checkHostName
+          ? AdvancedTlsX509TrustManager.Verification.CERTIFICATE_AND_HOST_NAME_VERIFICATION
+          : AdvancedTlsX509TrustManager.Verification.CERTIFICATE_ONLY_VERIFICATION)}, null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot set up TLS 1.3 from " + tls.certChain().getParent() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The protocol every fedmesh TLS link speaks. */
+  public static String protocol() {
+    return TLS13;
+  }
+
   private static AdvancedTlsX509KeyManager keys(TlsFiles tls) {
     AdvancedTlsX509KeyManager keys = new AdvancedTlsX509KeyManager();
     try {

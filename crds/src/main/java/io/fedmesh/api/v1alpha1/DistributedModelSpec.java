@@ -114,7 +114,12 @@ public class DistributedModelSpec {
   /** Serving placement. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class Serving {
-    @JsonPropertyDescription("Sites (by EdgeSite labels) that should serve the latest version.")
+    @JsonPropertyDescription("Sites (by EdgeSite labels) that should serve the model over the Open Inference Protocol (their agents"
+        + " need --serve-port).")
     public LabelSelector siteSelector;
+
+    @JsonPropertyDescription("Serve this version (a name in status.versions) and no other; unset: the newest version whose metric is no"
+        + " worse than the one served before it.")
+    public String version;
   }
 }

@@ -32,6 +32,26 @@ public class DistributedModelStatus extends FedmeshStatus {
   @JsonPropertyDescription("The newest versions, newest last (at most 20).")
   public List<ModelVersion> versions = new ArrayList<>();
 
+  @JsonPropertyDescription("Sites selected by spec.serving.siteSelector and what each serves, as their agents report it.")
+  public List<ServingSite> servingSites = new ArrayList<>();
+
+  /** A site selected to serve the model. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class ServingSite {
+    @JsonPropertyDescription("The EdgeSite.")
+    public String site;
+    @JsonPropertyDescription("The version the site answers with; unset while none is loaded.")
+    public String version;
+    @JsonPropertyDescription("The version the operator told the site to serve.")
+    public String wanted;
+    @JsonPropertyDescription("True when the site answers /v2/models/{name}/infer with the wanted version.")
+    public Boolean ready;
+    @JsonPropertyDescription("Why the site is not ready.")
+    public String message;
+    @JsonPropertyDescription("The site's Open Inference Protocol port.")
+    public Integer port;
+  }
+
   /** One version of the model. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class ModelVersion {

@@ -39,6 +39,9 @@ public final class CoordinatorSession implements AutoCloseable {
 
     /** Assignments the coordinator listed in an ack or pushed on the stream. */
     void assignments(List<TrainAssignment> assignments);
+
+    /** The models the coordinator wants this site to serve, on every ack. */
+    default void serve(List<io.fedmesh.proto.federation.v1.ServeModel> models) {}
   }
 
   private final String site;
@@ -162,6 +165,7 @@ public final class CoordinatorSession implements AutoCloseable {
     if (response.getSeq() > 0) {
       lastAckNanos = System.nanoTime();
       link.acked(response.getEchoSentUnixNanos());
+      listener.serve(response.getServeList()); // only acks carry the whole list; a push says nothing about serving
     }
     listener.assignments(response.getAssignmentsList());
   }

@@ -40,6 +40,13 @@ public final class SiteReport {
     return r.build();
   }
 
+  private volatile java.util.function.Supplier<java.util.List<io.fedmesh.proto.federation.v1.ServingState>> serving = java.util.List::of;
+
+  /** What the site serves, reported with every heartbeat. */
+  public void reportServing(java.util.function.Supplier<java.util.List<io.fedmesh.proto.federation.v1.ServingState>> states) {
+    this.serving = states;
+  }
+
   /** Heartbeat {@code seq} of a session: free resources, the measured link, state and data. */
   public HeartbeatRequest heartbeat(String sessionId, long seq) {
     Runtime rt = Runtime.getRuntime();
@@ -57,6 +64,7 @@ public final class SiteReport {
     if (c != null) {
       hb.addDatasets(dataset(c, health.censusFormat()));
     }
+    hb.addAllServing(serving.get());
     return hb.build();
   }
 

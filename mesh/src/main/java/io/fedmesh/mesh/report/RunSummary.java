@@ -14,22 +14,36 @@ import java.util.List;
  * summary.json of a local mesh run: exactly these top-level keys. history has every round (from a
  * {@link RunRecord}, not the capped status); missingRounds appears only when some round was never seen.
  */
-@JsonPropertyOrder({"phase", "roundsCompleted", "metric", "centralBaseline", "history", "sites", "bytesMoved", "wallSeconds", "bursts",
-    "missingRounds"})
+@JsonPropertyOrder({"phase", "roundsCompleted", "metric", "centralBaseline", "serving", "history", "sites", "bytesMoved", "wallSeconds",
+    "bursts", "missingRounds"})
 @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
 public record RunSummary(String phase, int roundsCompleted, Metric metric, List<Round> history, List<Site> sites, long bytesMoved,
-    double wallSeconds, List<Burst> bursts, List<Integer> missingRounds, Baseline centralBaseline) {
+    double wallSeconds, List<Burst> bursts, List<Integer> missingRounds, Baseline centralBaseline, Serving serving) {
 
   public RunSummary(String phase, int roundsCompleted, Metric metric, List<Round> history, List<Site> sites, long bytesMoved,
       double wallSeconds, List<Burst> bursts, List<Integer> missingRounds) {
-    this(phase, roundsCompleted, metric, history, sites, bytesMoved, wallSeconds, bursts, missingRounds, null);
+    this(phase, roundsCompleted, metric, history, sites, bytesMoved, wallSeconds, bursts, missingRounds, null, null);
+  }
+
+  /**
+   * What a serving site answered at the end of the run: the version it served, the inference
+   * requests sent (one test sample each) and the accuracy (classification) or mse (regression)
+   * of its predictions; matchesExport: the share of answers equal to what the exported model
+   * (OUT/model) predicts for the same sample, when the served version is the exported one.
+   */
+  @JsonPropertyOrder({"site", "version", "requests", "accuracy", "mse", "matchesExport", "seconds"})
+  @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+  public record Serving(String site, String version, int requests, Double accuracy, Double mse, Double matchesExport, double seconds) {}
+
+  public RunSummary withServing(Serving s) {
+    return new RunSummary(phase, roundsCompleted, metric, history, sites, bytesMoved, wallSeconds, bursts, missingRounds, centralBaseline, s);
   }
 
   /** The same model trained centrally on the pooled site data: what federation is measured against. */
   public record Baseline(String metric, double value, int epochs, long samples) {}
 
   public RunSummary withCentralBaseline(Baseline b) {
-    return new RunSummary(phase, roundsCompleted, metric, history, sites, bytesMoved, wallSeconds, bursts, missingRounds, b);
+    return new RunSummary(phase, roundsCompleted, metric, history, sites, bytesMoved, wallSeconds, bursts, missingRounds, b, serving);
   }
 
   /** One simulation burst of a run with --hpc (absent otherwise). */
@@ -37,7 +51,8 @@ public record RunSummary(String phase, int roundsCompleted, Metric metric, List<
       String phase, long producedSamples) {}
 
   public RunSummary withBursts(List<Burst> list) {
-    return new RunSummary(phase, roundsCompleted, metric, history, sites, bytesMoved, wallSeconds, list, missingRounds, centralBaseline);
+    return new RunSummary(phase, roundsCompleted, metric, history, sites, bytesMoved, wallSeconds, list, missingRounds, centralBaseline,
+        serving);
   }
 
   /** The final global evaluation. */

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fedmesh.common.codec.UpdateCodec;
 import io.fedmesh.common.codec.UpdateEncoding;
 import io.fedmesh.common.io.AtomicFiles;
+import io.fedmesh.common.model.ModelDescription;
+import io.fedmesh.proto.federation.v1.ModelSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,6 +25,9 @@ public final class CheckpointStore {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static final String STATE = ".state.bin";
+  private static final String MODEL = "model.pb";
+  /** A ModelSpec of a ResNet-50 is tens of kilobytes. */
+  private static final long MAX_MODEL_BYTES = 16L * 1024 * 1024;
 
   private final Path root;
 
@@ -126,6 +131,58 @@ public final class CheckpointStore {
       return Optional.of(UpdateCodec.decode(bytes, UpdateEncoding.F32, bytes.length / Float.BYTES));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read strategy state " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Saves the network the training's checkpoints are weights of ({@code model.pb}, the ModelSpec
+   * with its tensor layout), so a checkpoint can be exported without the cluster.
+   */
+  public void saveModel(String namespace, String training, ModelDescription model) {
+    Path dir = root.resolve(namespace).resolve(training);
+    try {
+      Files.createDirectories(dir);
+      byte[] spec = model.toProto().toByteArray();
+      Path file = dir.resolve(MODEL);
+      if (!Files.exists(file) || !java.util.Arrays.equals(Files.readAllBytes(file), spec)) {
+        AtomicFiles.write(file, spec);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + MODEL + " under " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The network of the training's checkpoints; empty when they predate {@link #saveModel}. */
+  public Optional<ModelDescription> loadModel(String namespace, String training) {
+    Path file = root.resolve(namespace).resolve(training).resolve(MODEL);
+    if (!Files.exists(file)) {
+      return Optional.empty();
+    }
+    try {
+      if (Files.size(file) > MAX_MODEL_BYTES) {
+        throw new UncheckedIOException(new IOException(file + " is larger than a model spec can be (" + MAX_MODEL_BYTES + " bytes)"));
+      }
+      return Optional.of(ModelDescription.fromProto(ModelSpec.parseFrom(Files.readAllBytes(file))));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The metadata of every checkpointed version of the training, oldest round first. */
+  public java.util.List<Meta> versions(String namespace, String training) {
+    Path dir = root.resolve(namespace).resolve(training);
+    if (!Files.isDirectory(dir)) {
+      return java.util.List.of();
+    }
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      java.util.List<Meta> out = new java.util.ArrayList<>();
+      for (Path json : files.filter(f -> f.getFileName().toString().endsWith(".json")).toList()) {
+        out.add(JSON.readValue(json.toFile(), Meta.class));
+      }
+      out.sort(java.util.Comparator.comparingInt(Meta::round));
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the checkpoints in " + dir + ": " + e.getMessage(), e);
     }
   }
 

@@ -116,7 +116,7 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
   @Override
   public void downloadModel(DownloadModelRequest request, StreamObserver<ModelChunk> response) {
     try {
-      requireAssigned(request.getTraining(), request.getSiteName(), "download a model");
+      requireAssignedOrServing(request.getTraining(), request.getModelVersion(), request.getSiteName());
     } catch (StatusRuntimeException e) {
       response.onError(e);
       return;
@@ -144,6 +144,16 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
       LOG.warn("refused site {}/{} to {} of {}: it holds no assignment of that training", namespace, site, action, training);
       throw Callers.denied();
     }
+  }
+
+  /** A model goes to a site that trains it, or that the operator told to serve exactly this version of it; to nobody else. */
+  private void requireAssignedOrServing(String training, String version, String site) {
+    String namespace = Callers.namespaceOf(training);
+    Callers.requireSite(Callers.current(), namespace, site, "download a model");
+    if (federation.serving.selected(namespace, site, training, version)) {
+      return;
+    }
+    requireAssigned(training, site, "download a model");
   }
 
   @Override

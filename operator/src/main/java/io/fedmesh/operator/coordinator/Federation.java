@@ -10,6 +10,7 @@ public final class Federation {
   public final AssignmentBoard assignments = new AssignmentBoard();
   public final PublishedModels models = new PublishedModels();
   public final SimulationData simulationData = new SimulationData();
+  public final ServingBoard serving = new ServingBoard();
   public final UpdateInbox inbox;
   private final Map<String, AtomicLong> bytesByTraining = new ConcurrentHashMap<>();
   private final Map<String, Reliability> reliability = new ConcurrentHashMap<>();

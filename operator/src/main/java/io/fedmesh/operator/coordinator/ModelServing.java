@@ -25,10 +25,13 @@ final class ModelServing {
   }
 
   void downloadModel(DownloadModelRequest request, StreamObserver<ModelChunk> response) {
-    PublishedModels.Published p = federation.models.get(request.getTraining()).orElse(null);
-    if (p == null || !p.version().equals(request.getModelVersion())) {
+    PublishedModels.Published current = federation.models.get(request.getTraining()).orElse(null);
+    // a serving site may want a version the rounds have moved past, or a pinned one: from the checkpoints
+    PublishedModels.Published p = current != null && current.version().equals(request.getModelVersion()) ? current
+        : federation.serving.checkpointed(request.getTraining(), request.getModelVersion()).orElse(null);
+    if (p == null) {
       response.onError(Status.NOT_FOUND.withDescription("model version " + request.getModelVersion() + " of "
-          + request.getTraining() + " is not published" + (p == null ? "" : "; current version is " + p.version()))
+          + request.getTraining() + " is not published" + (current == null ? "" : "; current version is " + current.version()))
           .asRuntimeException());
       return;
     }

@@ -127,10 +127,12 @@ final class SiteSessions {
     if (wasOffline || degradedChanged) {
       federation.siteChanged(s.namespace, s.site);
     }
+    federation.serving.report(s.namespace, s.site, hb.getServingList());
     send(response, HeartbeatResponse.newBuilder()
         .setSeq(hb.getSeq())
         .setEchoSentUnixNanos(hb.getSentUnixNanos())
         .addAllAssignments(s.available() ? federation.assignments.forSite(s.key()) : List.of())
+        .addAllServe(federation.serving.forSite(s.namespace, s.site))
         .build());
   }
 

@@ -43,6 +43,7 @@ final class ModelStep {
     if (run.aggregator instanceof StatefulStrategy stateful) { // before the model: a saved model always has its state
       stateful.state().ifPresent(state -> checkpoints.saveState(run.namespace, run.name, version, state));
     }
+    checkpoints.saveModel(run.namespace, run.name, run.model); // lets `fedmesh export` rebuild the network from the checkpoints alone
     Path saved = checkpoints.save(run.namespace, run.name,
         CheckpointStore.Meta.of(version, round, digest, eval.metricName(), eval.metric(), run.model.layout()), aggregated);
     return new Result(aggregated, version, digest, eval, saved, trainLoss, samples, null);

@@ -37,4 +37,19 @@ class CheckpointStoreTest {
     assertThat(io.fedmesh.operator.rounds.TrainingRuns.firstDifference(layout, wider))
         .isEqualTo("01Conv2d_weight[2, 1, 1, 1] where the model now has 01Conv2d_weight[3, 1, 1, 1]");
   }
+
+  @Test
+  void keepsTheNetworkAndListsVersionsInRoundOrder() {
+    CheckpointStore store = new CheckpointStore(dir);
+    var mlp = io.fedmesh.common.model.ModelDescription.of(new io.fedmesh.common.model.MlpSpec(new int[] {4, 3, 2},
+        io.fedmesh.common.model.Activation.RELU, io.fedmesh.common.model.TaskKind.CLASSIFICATION));
+    assertThat(store.loadModel("ns", "ft")).isEmpty();
+    store.saveModel("ns", "ft", mlp);
+    float[] w = new float[(int) mlp.parameterCount()];
+    store.save("ns", "ft", new CheckpointStore.Meta("ft-r10", 10, w.length, "sha256:b", "accuracy", 0.8), w);
+    store.save("ns", "ft", new CheckpointStore.Meta("ft-r2", 2, w.length, "sha256:a", "accuracy", 0.5), w);
+    assertThat(store.loadModel("ns", "ft")).contains(mlp);
+    assertThat(store.versions("ns", "ft")).extracting(CheckpointStore.Meta::version).containsExactly("ft-r2", "ft-r10");
+    assertThat(store.versions("ns", "other")).isEmpty();
+  }
 }
