@@ -130,11 +130,17 @@ class InferenceServerTest {
       assertThat(JSON.readTree(r.body()).get("error").asText()).as(c.body()).startsWith(c.field());
     }
     assertThat(send(client, infer, null).statusCode()).isEqualTo(405);
-    HttpResponse<String> huge = client.send(HttpRequest.newBuilder(URI.create(infer))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[InferenceServer.MAX_BODY_BYTES + 10])).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(huge.statusCode()).isEqualTo(400);
-    assertThat(huge.body()).contains("body:");
+    // a body declared larger than the cap is refused from its headers; the answer races the client still
+    // sending, which may see the connection reset instead: either way the server is unharmed after it
+    try {
+      HttpResponse<String> huge = client.send(HttpRequest.newBuilder(URI.create(infer))
+          .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[InferenceServer.MAX_BODY_BYTES + 10])).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(huge.statusCode()).isEqualTo(400);
+      assertThat(huge.body()).contains("body:");
+    } catch (java.io.IOException reset) {
+      assertThat(send(HttpClient.newHttpClient(), infer, "not json").statusCode()).isEqualTo(400);
+    }
   }
 
   @Test
