@@ -88,6 +88,9 @@ public final class FedmeshOperator implements AutoCloseable {
     });
     Reconcilers.registerAll(operator, ctx, config);
     operator.start();
+    ctx.wakeups().wakeUnfinished(config.watchAllNamespaces()
+        ? client.resources(io.fedmesh.api.v1alpha1.FederatedTraining.class).inAnyNamespace().list().getItems()
+        : client.resources(io.fedmesh.api.v1alpha1.FederatedTraining.class).inNamespace(config.namespace()).list().getItems());
     LOG.info("fedmesh operator started: coordinator on port {}, checkpoints in {}, metrics port {}", grpc.port(),
         config.checkpointDir(), metrics.port());
     return new FedmeshOperator(operator, grpc, service, liveness, metrics, ctx);

@@ -87,6 +87,9 @@ public final class FederatedTrainingReconciler implements Reconciler<FederatedTr
   }
 
   private UpdateControl<FederatedTraining> doReconcile(FederatedTraining ft) {
+    if (rounds.closed()) {
+      return UpdateControl.noUpdate(); // this operator is stopping: the next one resumes the training
+    }
     String ns = ft.getMetadata().getNamespace();
     String key = ns + "/" + ft.getMetadata().getName();
     FederatedTrainingStatus st = ft.getStatus();

@@ -43,6 +43,8 @@ public final class TrainingRounds {
         recorder, events, metrics, clock);
   }
 
+  private volatile boolean closed;
+
   public boolean isRunning(FederatedTraining ft) {
     return runs.get(key(ft)).map(r -> r.uid.equals(ft.getMetadata().getUid())).orElse(false);
   }
@@ -121,8 +123,19 @@ public final class TrainingRounds {
     }
   }
 
+  /**
+   * Ends every run for good: the operator is stopping. A reconcile already in flight must not start
+   * the training again in this operator (it would run a round on a closed coordinator and write a
+   * status the next operator then races).
+   */
   public void endAll() {
+    closed = true;
     runs.endAll();
+  }
+
+  /** Whether {@link #endAll} has been called: no round runs here any more. */
+  public boolean closed() {
+    return closed;
   }
 
   private static String key(FederatedTraining ft) {

@@ -36,6 +36,22 @@ public final class TrainingWakeups {
     }
   }
 
+  /**
+   * Wakes every training that has not ended, once the controller runs: a restarted operator
+   * resumes them even if the informer's first event for one was not delivered (a restart in the
+   * middle of a round was seen to leave a training unreconciled until its next edit).
+   */
+  public void wakeUnfinished(java.util.List<FederatedTraining> trainings) {
+    for (FederatedTraining ft : trainings) {
+      var st = ft.getStatus();
+      boolean ended = st != null && (st.phase == io.fedmesh.api.v1alpha1.FederatedTrainingStatus.Phase.Succeeded
+          || st.phase == io.fedmesh.api.v1alpha1.FederatedTrainingStatus.Phase.Failed);
+      if (!ended) {
+        wake(ft.getMetadata().getNamespace() + "/" + ft.getMetadata().getName());
+      }
+    }
+  }
+
   /** Wakes the trainings a change of {@code site} concerns. */
   public void siteChanged(String namespace, String site) {
     runs.concernedBy(namespace, site).forEach(this::wake);
