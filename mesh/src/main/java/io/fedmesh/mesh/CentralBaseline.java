@@ -32,18 +32,20 @@ final class CentralBaseline {
   private CentralBaseline() {}
 
   static RunSummary.Baseline train(MeshPlan plan, int roundsDone) throws IOException, DatasetException {
-    ModelDescription spec = new ModelResolver().resolve(plan.model().getSpec()).spec();
     FederatedTrainingSpec ft = plan.training().getSpec();
     FederatedTrainingSpec.LocalTraining lt = ft.localTraining == null ? new FederatedTrainingSpec.LocalTraining() : ft.localTraining;
-    String label = lt.labelColumn == null ? TrainingDefaults.LABEL_COLUMN : lt.labelColumn;
-    Dataset pooled = pooled(plan, label, spec);
     int localEpochs = lt.epochs == null ? TrainingDefaults.EPOCHS : lt.epochs;
     int epochs = Math.max(1, Math.min(MAX_EPOCHS, Math.max(1, roundsDone) * localEpochs));
-    long passes = (long) epochs * pooled.rows();
+    // judged from the sites' sample counts, before any file is read: a skipped baseline costs nothing
+    long rows = plan.data().samples().stream().mapToLong(Integer::longValue).sum();
+    long passes = epochs * rows;
     if (passes > MAX_SAMPLE_PASSES) {
       throw new IllegalStateException(String.format("it would train %,d samples (%d epochs of %,d rows), minutes more than a local run"
-          + " spends on it; ./fedmesh bench accuracy compares federated and central training", passes, epochs, pooled.rows()));
+          + " spends on it; ./fedmesh bench accuracy compares federated and central training", passes, epochs, rows));
     }
+    ModelDescription spec = new ModelResolver().resolve(plan.model().getSpec()).spec();
+    String label = lt.labelColumn == null ? TrainingDefaults.LABEL_COLUMN : lt.labelColumn;
+    Dataset pooled = pooled(plan, label, spec);
     LocalTraining cfg = LocalTraining.newBuilder().setEpochs(epochs)
         .setBatchSize(lt.batchSize == null ? TrainingDefaults.BATCH_SIZE : lt.batchSize)
         .setLearningRate(lt.learningRate == null ? TrainingDefaults.LEARNING_RATE : lt.learningRate)

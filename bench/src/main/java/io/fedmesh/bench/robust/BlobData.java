@@ -1,6 +1,7 @@
 package io.fedmesh.bench.robust;
 
 import io.fedmesh.common.data.Dataset;
+import io.fedmesh.common.data.Dirichlet;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,7 +35,7 @@ final class BlobData {
   List<Dataset> sites(int sites, int rows, double alpha) {
     List<Dataset> out = new ArrayList<>();
     for (int s = 0; s < sites; s++) {
-      out.add(sample(rows, dirichlet(alpha)));
+      out.add(sample(rows, Dirichlet.draw(random, classes, alpha)));
     }
     return out;
   }
@@ -71,30 +72,5 @@ final class BlobData {
       }
     }
     return mix.length - 1;
-  }
-
-  /** Normalised Gamma(alpha) draws (Marsaglia-Tsang; alpha >= 1 here). */
-  private double[] dirichlet(double alpha) {
-    double[] g = new double[classes];
-    double sum = 0;
-    for (int c = 0; c < classes; c++) {
-      double d = alpha - 1.0 / 3;
-      double k = 1 / Math.sqrt(9 * d);
-      double v;
-      double x;
-      do {
-        do {
-          x = random.nextGaussian();
-          v = 1 + k * x;
-        } while (v <= 0);
-        v = v * v * v;
-      } while (Math.log(random.nextDouble()) >= 0.5 * x * x + d - d * v + d * Math.log(v));
-      g[c] = d * v;
-      sum += g[c];
-    }
-    for (int c = 0; c < classes; c++) {
-      g[c] /= sum;
-    }
-    return g;
   }
 }

@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
@@ -35,11 +34,6 @@ import java.util.Random;
  */
 public final class DjlTrainer {
   private static final String ENGINE = BuiltNetwork.ENGINE;
-
-  /** The DJL network of the built-in MLP (no softmax at the end: the loss applies it). */
-  public static Block buildBlock(MlpSpec spec) {
-    return Networks.block(ModelDescription.of(spec));
-  }
 
   /** sgd or adam, at a fixed learning rate; anything else (an empty name too) is refused by name. */
   static Optimizer optimizer(String name, double lr) {

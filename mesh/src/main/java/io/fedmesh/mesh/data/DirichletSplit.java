@@ -3,6 +3,7 @@ package io.fedmesh.mesh.data;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import io.fedmesh.common.data.Dirichlet;
 import java.util.SplittableRandom;
 
 /**
@@ -39,7 +40,7 @@ public final class DirichletSplit {
     SplittableRandom random = new SplittableRandom(seed);
     double[][] want = new double[sites][];
     for (int s = 0; s < sites; s++) {
-      want[s] = dirichlet(random, classes, alpha);
+      want[s] = Dirichlet.draw(random, classes, alpha);
     }
     List<List<Integer>> bySite = new ArrayList<>();
     for (int s = 0; s < sites; s++) {
@@ -125,35 +126,5 @@ public final class DirichletSplit {
       a[j] = t;
     }
     return a;
-  }
-
-  /** Dirichlet via normalised Gamma(alpha) draws (Marsaglia-Tsang, with the alpha < 1 boost). */
-  static double[] dirichlet(SplittableRandom random, int k, double alpha) {
-    double[] g = new double[k];
-    double sum = 0;
-    for (int i = 0; i < k; i++) {
-      g[i] = gamma(random, alpha);
-      sum += g[i];
-    }
-    for (int i = 0; i < k; i++) {
-      // tiny alphas can underflow every draw to 0: fall back to one class
-      g[i] = sum > 0 ? g[i] / sum : (i == 0 ? 1 : 0);
-    }
-    return g;
-  }
-
-  private static double gamma(SplittableRandom random, double alpha) {
-    if (alpha < 1) {
-      return gamma(random, alpha + 1) * Math.pow(random.nextDouble(), 1 / alpha);
-    }
-    double d = alpha - 1.0 / 3;
-    double c = 1 / Math.sqrt(9 * d);
-    while (true) {
-      double x = random.nextGaussian();
-      double v = Math.pow(1 + c * x, 3);
-      if (v > 0 && Math.log(random.nextDouble()) < 0.5 * x * x + d - d * v + d * Math.log(v)) {
-        return d * v;
-      }
-    }
   }
 }

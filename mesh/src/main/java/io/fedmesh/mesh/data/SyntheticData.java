@@ -1,6 +1,7 @@
 package io.fedmesh.mesh.data;
 
 import io.fedmesh.common.data.Dataset;
+import io.fedmesh.common.data.Dirichlet;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +47,7 @@ public final class SyntheticData {
   public List<Dataset> sites(int sites, int samplesPerSite, double alpha) {
     List<Dataset> out = new ArrayList<>();
     for (int s = 0; s < sites; s++) {
-      double[] mix = dirichlet(classes, alpha);
+      double[] mix = Dirichlet.draw(random, classes, alpha);
       out.add(sample(samplesPerSite, mix, Path.of("site-" + s + ".csv")));
     }
     return out;
@@ -86,34 +87,5 @@ public final class SyntheticData {
       }
     }
     return mix.length - 1;
-  }
-
-  /** Dirichlet via normalised Gamma(alpha) draws (Marsaglia-Tsang, with the alpha < 1 boost). */
-  double[] dirichlet(int k, double alpha) {
-    double[] g = new double[k];
-    double sum = 0;
-    for (int i = 0; i < k; i++) {
-      g[i] = gamma(alpha);
-      sum += g[i];
-    }
-    for (int i = 0; i < k; i++) {
-      g[i] /= sum;
-    }
-    return g;
-  }
-
-  private double gamma(double alpha) {
-    if (alpha < 1) {
-      return gamma(alpha + 1) * Math.pow(random.nextDouble(), 1 / alpha);
-    }
-    double d = alpha - 1.0 / 3;
-    double c = 1 / Math.sqrt(9 * d);
-    while (true) {
-      double x = random.nextGaussian();
-      double v = Math.pow(1 + c * x, 3);
-      if (v > 0 && Math.log(random.nextDouble()) < 0.5 * x * x + d - d * v + d * Math.log(v)) {
-        return d * v;
-      }
-    }
   }
 }

@@ -41,7 +41,7 @@ class SyntheticDataTest {
 
   @Test
   void dirichletDrawsSumToOne() {
-    double[] p = new SyntheticData(2, 4, 1).dirichlet(4, 0.5);
+    double[] p = io.fedmesh.common.data.Dirichlet.draw(new java.util.Random(1), 4, 0.5);
     assertThat(p[0] + p[1] + p[2] + p[3]).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-9));
   }
 }

@@ -41,22 +41,14 @@ final class ImageArchitectures {
     int depth = 0;
     int width = 0;
     if (type == ArchitectureType.CNN) {
-      onlyFor(a.depth, "depth", "resnet", p);
-      onlyFor(a.width, "width", "resnet", p);
       conv = convolutions(a.convolutions, shape, p);
       head = a.head == null ? ModelDescription.DEFAULT_CNN_HEAD : head(a.head, p);
     } else if (type == ArchitectureType.MOBILENETV2) {
-      onlyFor(a.convolutions, "convolutions", "cnn", p);
-      onlyFor(a.head, "head", "cnn", p);
-      onlyFor(a.depth, "depth", "resnet", p);
-      onlyFor(a.width, "width", "resnet", p);
       if (shape != null && (shape[1] < 32 || shape[2] < 32)) {
         p.add("spec.inputShape " + spec.inputShape + " is too small for a mobilenetv2, which halves the image five times: use at"
             + " least 32 x 32 pixels, or a cnn or resnet");
       }
     } else {
-      onlyFor(a.convolutions, "convolutions", "cnn", p);
-      onlyFor(a.head, "head", "cnn", p);
       depth = a.depth == null ? DEFAULT_RESNET_DEPTH : a.depth;
       width = a.width == null ? DEFAULT_RESNET_WIDTH : a.width;
       if (!RESNET_DEPTHS.contains(depth)) {
@@ -140,9 +132,17 @@ final class ImageArchitectures {
     return head.stream().mapToInt(x -> x == null ? 1 : x).toArray();
   }
 
-  static void onlyFor(Object value, String field, String architecture, List<String> p) {
-    if (value != null) {
-      p.add("spec.architecture." + field + " is only for a " + architecture + ": remove it or change spec.architecture.type");
+  /** Settings of one architecture set on another: each is refused by name (convolutions and head are a cnn's, depth and width a resnet's). */
+  static void foreignFields(ArchitectureType type, Architecture a, List<String> p) {
+    onlyFor(type, ArchitectureType.CNN, a.convolutions, "convolutions", p);
+    onlyFor(type, ArchitectureType.CNN, a.head, "head", p);
+    onlyFor(type, ArchitectureType.RESNET, a.depth, "depth", p);
+    onlyFor(type, ArchitectureType.RESNET, a.width, "width", p);
+  }
+
+  private static void onlyFor(ArchitectureType type, ArchitectureType owner, Object value, String field, List<String> p) {
+    if (value != null && type != owner) {
+      p.add("spec.architecture." + field + " is only for a " + owner.wireName() + ": remove it or change spec.architecture.type");
     }
   }
 }

@@ -4,7 +4,6 @@ import io.fedmesh.api.v1alpha1.DistributedModelSpec;
 import io.fedmesh.api.v1alpha1.DistributedModelSpec.Architecture;
 import io.fedmesh.common.model.Activation;
 import io.fedmesh.common.model.ArchitectureType;
-import io.fedmesh.common.model.ConvolutionBlock;
 import io.fedmesh.common.model.ModelDescription;
 import io.fedmesh.common.model.TaskKind;
 import io.fedmesh.common.model.TensorLayout;
@@ -57,13 +56,8 @@ public final class ModelResolver {
       case RESNET -> ArchitectureType.RESNET;
       case MOBILENETV2 -> ArchitectureType.MOBILENETV2;
     };
+    ImageArchitectures.foreignFields(type, a, p);
     ImageArchitectures.Settings image = type == ArchitectureType.MLP ? null : ImageArchitectures.check(type, spec, p);
-    if (type == ArchitectureType.MLP) {
-      ImageArchitectures.onlyFor(a.convolutions, "convolutions", "cnn", p);
-      ImageArchitectures.onlyFor(a.head, "head", "cnn", p);
-      ImageArchitectures.onlyFor(a.depth, "depth", "resnet", p);
-      ImageArchitectures.onlyFor(a.width, "width", "resnet", p);
-    }
     if (!p.isEmpty()) {
       return new Resolved(null, new ValidationResult(p));
     }
@@ -117,10 +111,5 @@ public final class ModelResolver {
       return 0;
     }
     return (int) p;
-  }
-
-  /** For tests: the blocks a cnn gets when the spec names none. */
-  static List<ConvolutionBlock> defaultConvolutions() {
-    return ModelDescription.DEFAULT_CONV;
   }
 }
