@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Installs the data sets the tests read, when missing: Fashion-MNIST from Debian's
-# dataset-fashion-mnist package (IDX files under /usr/share/datasets/fashion-mnist).
-# Needs root and apt; otherwise it says why and changes nothing (the Fashion-MNIST tests then skip
-# with a printed reason, or fail under CI=true). Idempotent. Always exits 0.
+# Installs what the data and model tests read, when missing: Fashion-MNIST from Debian's
+# dataset-fashion-mnist package (IDX files under /usr/share/datasets/fashion-mnist), and Debian's
+# python3-torch, with which the TorchScript tests write a user's module
+# (examples/torchscript/make_model.py). Needs root and apt; otherwise it says why and changes
+# nothing (those tests then skip with a printed reason, or fail under CI=true). Idempotent.
+# Always exits 0. FEDMESH_SKIP_TORCH_INSTALL=1 leaves python3-torch out (about 230 packages).
 set -uo pipefail
 log=/tmp/fedmesh-data-deps.log
-pkg=dataset-fashion-mnist
 
+install_pkg() {
+pkg=$1
 if dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
   echo "data deps: $pkg already installed"
 elif [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
@@ -16,9 +19,15 @@ else
   echo "data deps: installing $pkg from Debian (log: $log)"
   if ! { apt-get install -y -qq "$pkg" || { apt-get update -qq && apt-get install -y -qq "$pkg"; }; } >"$log" 2>&1; then
     tail -n 20 "$log"
-    echo "data deps: installation failed (log above); the Fashion-MNIST tests will be skipped (or fail under CI=true)"
+    echo "data deps: installation of $pkg failed (log above); the tests that need it will be skipped (or fail under CI=true)"
   else
     echo "data deps: installed $pkg"
   fi
+fi
+}
+
+install_pkg dataset-fashion-mnist
+if [ "${FEDMESH_SKIP_TORCH_INSTALL:-0}" != 1 ]; then
+  install_pkg python3-torch
 fi
 exit 0

@@ -8,7 +8,8 @@
 # under CI=true a Slurm that cannot be installed or started fails the run instead.
 #
 # Environment: FEDMESH_SKIP_HPC_INSTALL=1 skips the HPC apt step, FEDMESH_SKIP_DATA_INSTALL=1 the
-# data set one (dataset-fashion-mnist, scripts/install-data-deps.sh); extra arguments go to Maven
+# data set one (dataset-fashion-mnist and python3-torch for the TorchScript fixtures,
+# scripts/install-data-deps.sh); extra arguments go to Maven
 # (e.g. `./fedmesh test -pl common`).
 set -euo pipefail
 if [ "${1:-}" = "--help" ] || [ "${1:-}" = "-h" ]; then
@@ -16,7 +17,8 @@ if [ "${1:-}" = "--help" ] || [ "${1:-}" = "-h" ]; then
 Usage: ./fedmesh test [MAVEN-ARGS...]
 Runs the whole test suite, as CI does (.ci/run): picks a JDK >= 21; as root installs Slurm, munge and
 Open MPI from Debian when missing (FEDMESH_SKIP_HPC_INSTALL=1 skips that) and Debian's
-dataset-fashion-mnist (FEDMESH_SKIP_DATA_INSTALL=1 skips that); starts a private
+dataset-fashion-mnist and python3-torch, which writes the TorchScript test modules
+(FEDMESH_SKIP_DATA_INSTALL=1 skips that); starts a private
 single-node Slurm in a temporary directory; runs ./mvnw install with every test (unit, mock-API,
 integration, *IT); stops Slurm. Without Slurm the Slurm tests skip with their reason, unless CI=true,
 where they fail. Extra arguments go to Maven, e.g. ./fedmesh test -pl common -Dtest=UpdateCodecTest
@@ -35,7 +37,7 @@ if [ "${FEDMESH_SKIP_HPC_INSTALL:-0}" != 1 ] && [ -f hpc-bridge/scripts/install-
 fi
 
 if [ "${FEDMESH_SKIP_DATA_INSTALL:-0}" != 1 ]; then
-  echo "== installing test data sets (Fashion-MNIST) where missing"
+  echo "== installing test data sets (Fashion-MNIST) and python3-torch (TorchScript fixtures) where missing"
   bash scripts/install-data-deps.sh
 fi
 

@@ -41,7 +41,11 @@ class ChartRenderTest {
   static final List<String> KINDS = List.of("edgesites", "distributedmodels", "federatedtrainings", "hpcclusters", "simulationbursts");
 
   static List<HasMetadata> render(Path chart, UnaryOperator<com.marcnuri.helm.TemplateCommand> values) {
-    String yaml = values.apply(new Helm(chart).template().withName("fm").withNamespace("fedmesh").withKubeVersion("1.30.0")).call();
+    return parse(values.apply(new Helm(chart).template().withName("fm").withNamespace("fedmesh").withKubeVersion("1.30.0")).call());
+  }
+
+  /** The objects of a multi-document manifest. */
+  static List<HasMetadata> parse(String yaml) {
     List<HasMetadata> out = new ArrayList<>();
     for (String doc : yaml.split("(?m)^---\\s*$")) {
       if (doc.lines().anyMatch(l -> l.startsWith("kind:"))) {
@@ -265,6 +269,21 @@ class ChartRenderTest {
     assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
         .contains("--site=factory-berlin", "--data=/data", "--token-file=/etc/fedmesh/token/token");
     assertThat(objs).extracting(HasMetadata::getKind).contains("Secret");
+  }
+
+  @Test
+  void torchScriptFilesComeFromTheCheckpointVolumeOrAConfigMap() {
+    var plain = ofType(render(OPERATOR, t -> operatorValues().apply(t)), Deployment.class).get(0).getSpec().getTemplate().getSpec();
+    assertThat(plain.getContainers().get(0).getArgs()).contains("--models-dir=/var/lib/fedmesh/models");
+    assertThat(plain.getVolumes()).noneMatch(v -> v.getName().equals("models"));
+    var mounted = ofType(render(OPERATOR, t -> operatorValues().apply(t).set("models.configMap", "fedmesh-models")), Deployment.class)
+        .get(0).getSpec().getTemplate().getSpec();
+    assertThat(volume(mounted.getVolumes(), "models").getConfigMap().getName()).isEqualTo("fedmesh-models");
+    assertThat(mounted.getContainers().get(0).getVolumeMounts()).anySatisfy(m -> {
+      assertThat(m.getName()).isEqualTo("models");
+      assertThat(m.getMountPath()).isEqualTo("/var/lib/fedmesh/models");
+      assertThat(m.getReadOnly()).isTrue();
+    });
   }
 
   @Test

@@ -259,6 +259,50 @@ class ChartTlsTest {
   @Test
   void notesWarnWhenPlaintext(@TempDir Path tmp) throws IOException {
     for (Path chart : List.of(OPERATOR, BRIDGE, AGENT)) {
+      Path copy = notesChart(chart, tmp);
+      UnaryOperator<TemplateCommand> base = chart.equals(AGENT) ? agentValues() : t -> t.set("tls.secretName", "mesh-tls");
+      String insecure = notes(copy, t -> base.apply(t).set("tls.mode", "insecure"));
+      assertThat(insecure).as(chart.toString()).contains("WARNING: tls.mode=insecure").contains("PLAINTEXT");
+      String secure = notes(copy, base);
+      assertThat(secure).as(chart.toString()).doesNotContain("WARNING").contains("spiffe://fedmesh.io/ns/fedmesh/");
+    }
+  }
+
+  /** The operator's notes tell how to install an agent: that command, placeholders filled in, installs (client-side, helm-java). */
+  @Test
+  void theAgentInstallCommandTheOperatorNotesPrintInstalls(@TempDir Path tmp) throws Exception {
+    for (String mode : List.of("secret", "insecure")) {
+      String notes = notes(notesChart(OPERATOR, tmp.resolve(mode)), t -> t.set("tls.secretName", "mesh-tls").set("tls.mode", mode));
+      String command = notes.lines().dropWhile(l -> !l.strip().startsWith("helm install")).takeWhile(l -> !l.isBlank())
+          .map(String::strip).reduce("", (a, l) -> a.endsWith("\\") ? a.substring(0, a.length() - 1) + " " + l : a.isEmpty() ? l : a);
+      String filled = command.replace("<address>", "coordinator.example.org").replaceAll("<[^>]+>", "site-tls");
+      List<String> words = List.of(filled.trim().split("\\s+"));
+      assertThat(words.subList(0, 2)).as(command).containsExactly("helm", "install");
+      Path chart = Path.of("..").resolve(words.get(3));
+      var install = new Helm(chart).install().withName(words.get(2)).withNamespace("edge").withKubeVersion("1.30.0");
+      Map<String, String> sets = new java.util.LinkedHashMap<>();
+      for (int i = 4; i < words.size(); i++) {
+        assertThat(words.get(i)).as("only --set flags in: " + command).isEqualTo("--set");
+        String[] kv = words.get(++i).split("=", 2);
+        sets.put(kv[0], kv[1]);
+        install.set(kv[0], kv[1]);
+      }
+      var release = install.clientOnly().dryRun().call();
+      assertThat(release.getStatus()).as(mode + ": " + release.getOutput()).isEqualTo("pending-install");
+      assertThat(release.getOutput()).as(mode).contains("coordinator.example.org:7070");
+      List<HasMetadata> objs = render(chart, t -> {
+        sets.forEach(t::set);
+        return t;
+      });
+      Container agent = ofType(objs, Deployment.class).get(0).getSpec().getTemplate().getSpec().getContainers().get(0);
+      assertThat(agent.getArgs()).as(mode).contains("--site=factory-berlin", "--coordinator=coordinator.example.org:7070");
+      assertThat(agent.getArgs().contains("--insecure")).as(mode).isEqualTo(mode.equals("insecure"));
+    }
+  }
+
+  /** A copy of {@code chart} whose NOTES.txt renders as a ConfigMap (helm template does not print notes). */
+  static Path notesChart(Path chart, Path tmp) throws IOException {
+    {
       Path copy = copy(chart, tmp.resolve(chart.getFileName().toString()));
       Path notes = copy.resolve("templates/NOTES.txt");
       Files.writeString(copy.resolve("templates/_notes-under-test.tpl"),
@@ -273,11 +317,7 @@ class ChartTlsTest {
             notes: |
           {{ include "notes-under-test" . | indent 4 }}
           """);
-      UnaryOperator<TemplateCommand> base = chart.equals(AGENT) ? agentValues() : t -> t.set("tls.secretName", "mesh-tls");
-      String insecure = notes(copy, t -> base.apply(t).set("tls.mode", "insecure"));
-      assertThat(insecure).as(chart.toString()).contains("WARNING: tls.mode=insecure").contains("PLAINTEXT");
-      String secure = notes(copy, base);
-      assertThat(secure).as(chart.toString()).doesNotContain("WARNING").contains("spiffe://fedmesh.io/ns/fedmesh/");
+      return copy;
     }
   }
 

@@ -43,7 +43,7 @@ final class CentralBaseline {
       throw new IllegalStateException(String.format("it would train %,d samples (%d epochs of %,d rows), minutes more than a local run"
           + " spends on it; ./fedmesh bench accuracy compares federated and central training", passes, epochs, rows));
     }
-    ModelDescription spec = new ModelResolver().resolve(plan.model().getSpec()).spec();
+    ModelDescription spec = new ModelResolver(plan.out().resolve("models")).resolve(plan.model().getSpec()).spec();
     String label = lt.labelColumn == null ? TrainingDefaults.LABEL_COLUMN : lt.labelColumn;
     Dataset pooled = pooled(plan, label, spec);
     LocalTraining cfg = LocalTraining.newBuilder().setEpochs(epochs)

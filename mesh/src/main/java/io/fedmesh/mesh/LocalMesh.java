@@ -64,8 +64,14 @@ final class LocalMesh implements AutoCloseable {
       names.add(plan.learner().name());
     }
     certs = plan.insecure() ? null : MeshCertificates.issue(plan.out().resolve("certs"), MeshPlan.NAMESPACE, names);
+    Path models = plan.out().resolve("models"); // the operator's models volume: a --model FILE is copied there
+    java.nio.file.Files.createDirectories(models);
+    if (plan.torchScript() != null) {
+      java.nio.file.Files.copy(plan.torchScript(), models.resolve(plan.torchScript().getFileName()),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
     operator = started(FedmeshOperator.start(cluster.client(), OperatorConfig.local(plan.out().resolve("checkpoints"))
-        .withHeartbeatTimeout(Duration.ofSeconds(4)).withTls(certs == null ? null : certs.operator()).withMetricsPort(0)));
+        .withModelsDir(models).withHeartbeatTimeout(Duration.ofSeconds(4)).withTls(certs == null ? null : certs.operator()).withMetricsPort(0)));
     Path kubeconfig = Kubeconfig.write(plan.out(), cluster.kubectlUrl(), MeshPlan.NAMESPACE);
     console.printf("  kubernetes API  %s (embedded); kubectl --kubeconfig %s get fedmesh%n", cluster.kubectlUrl(),
         plan.logsHint().resolveSibling(kubeconfig.getFileName()));

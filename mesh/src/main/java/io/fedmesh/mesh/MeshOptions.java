@@ -46,9 +46,11 @@ public final class MeshOptions {
           + " distribution, tested on all 10,000 t10k images). Default: ${DEFAULT-VALUE}."})
   String problem;
 
-  @Option(names = "--model", paramLabel = "mlp|cnn|resnet",
-      description = "The network to train: mlp (dense layers), cnn (LeNet-like convolutions; the default for images) or resnet"
-          + " (ResNet-18 of width 16, for images). Default: cnn for image data, mlp for tables.")
+  @Option(names = "--model", paramLabel = "mlp|cnn|resnet|FILE",
+      description = "The network to train: mlp (dense layers), cnn (LeNet-like convolutions; the default for images), resnet"
+          + " (ResNet-18 of width 16, for images), or FILE: your own TorchScript module (torch.jit.save; its forward takes a"
+          + " batch of samples, [n, features] or [n, channels, height, width], and returns [n, classes];"
+          + " examples/torchscript/make_model.py writes one). Default: cnn for image data, mlp for tables.")
   String model;
 
   @Option(names = "--alpha", defaultValue = "0.5",
@@ -123,6 +125,11 @@ public final class MeshOptions {
    * Where a path the user gave lies: the launcher runs from the repository, so a relative path
    * means the caller's directory ({@code fedmesh.caller.dir}). Messages keep the path as named.
    */
+  /** The user's TorchScript file, or null when --model names a built-in network. */
+  Path torchScript() {
+    return model == null || List.of("mlp", "cnn", "resnet").contains(model) ? null : resolved(Path.of(model));
+  }
+
   static Path resolved(Path named) {
     Path caller = Path.of(System.getProperty("fedmesh.caller.dir", System.getProperty("user.dir")));
     return named.isAbsolute() ? named : caller.resolve(named).normalize();
@@ -161,8 +168,8 @@ public final class MeshOptions {
     if (!List.of("blobs", "plume", "fashion-mnist").contains(problem)) {
       throw refuse("--problem must be blobs, plume or fashion-mnist (got " + problem + ")");
     }
-    if (model != null && !List.of("mlp", "cnn", "resnet").contains(model)) {
-      throw refuse("--model must be mlp, cnn or resnet (got " + model + "); a TorchScript file is not supported yet");
+    if (model != null && !List.of("mlp", "cnn", "resnet").contains(model) && !java.nio.file.Files.isRegularFile(resolved(Path.of(model)))) {
+      throw refuse("--model must be mlp, cnn, resnet or a TorchScript file (got " + model + ", which is not a file)");
     }
     if (!(alpha > 0 && alpha <= 1000)) {
       throw refuse("--alpha must be above 0 and at most 1000 (got " + alpha + ")");

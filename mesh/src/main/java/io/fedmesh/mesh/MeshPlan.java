@@ -25,7 +25,8 @@ import java.util.List;
  * @param insecure plaintext links (--insecure) instead of mutual TLS
  */
 public record MeshPlan(Path out, MeshData data, String dataDescription, List<Site> sites, String hpc, Site learner,
-    DistributedModel model, FederatedTraining training, int rounds, int killAfterRound, Path logsHint, boolean insecure) {
+    DistributedModel model, FederatedTraining training, int rounds, int killAfterRound, Path logsHint, boolean insecure,
+    Path torchScript) {
   static final String NAMESPACE = "default";
 
   /** WAN profiles given to sites in turn: one-way latency (ms) and bandwidth (Mbit/s). */
@@ -58,7 +59,8 @@ public record MeshPlan(Path out, MeshData data, String dataDescription, List<Sit
           List.of("--region", "cloud", "--label", "fedmesh.io/mesh=local", "--simulation-learner", "--log-format", o.logFormat));
     }
     return new MeshPlan(out, data, describe(o, data), List.copyOf(sites), o.hpc, learner, model(o, data),
-        training(o, data, sites.size()), o.rounds, o.killAfterRound, o.out.resolve("logs"), o.insecure);
+        training(o, data, sites.size()), o.rounds, o.killAfterRound, o.out.resolve("logs"), o.insecure,
+        o.torchScript());
   }
 
   /** The first console line of a run. */
@@ -96,6 +98,16 @@ public record MeshPlan(Path out, MeshData data, String dataDescription, List<Sit
     model.getSpec().inputShape = List.of(d.features());
     model.getSpec().outputShape = List.of(regression ? 1 : d.classes());
     String network = network(o, d);
+    if (network.equals(TORCHSCRIPT)) {
+      DistributedModelSpec.Architecture a = model.getSpec().architecture;
+      a.type = DistributedModelSpec.Architecture.Type.TORCHSCRIPT;
+      a.hiddenLayers = new java.util.ArrayList<>();
+      a.torchscript = new DistributedModelSpec.TorchScript();
+      a.torchscript.file = o.torchScript().getFileName().toString(); // LocalMesh copies it into the operator's models directory
+      model.getMetadata().setName(modelName(network));
+      model.getSpec().inputShape = List.copyOf(d.sampleShape());
+      return model;
+    }
     if (!network.equals("mlp")) {
       DistributedModelSpec.Architecture a = model.getSpec().architecture;
       a.type = network.equals("cnn") ? DistributedModelSpec.Architecture.Type.CNN : DistributedModelSpec.Architecture.Type.RESNET;
@@ -114,6 +126,9 @@ public record MeshPlan(Path out, MeshData data, String dataDescription, List<Sit
 
   /** The network to train: --model, else a cnn for images and an mlp for tables. */
   static String network(MeshOptions o, MeshData d) {
+    if (o.torchScript() != null) {
+      return TORCHSCRIPT; // the module says what it takes; the operator checks it against the data's shape
+    }
     boolean images = images(d);
     String network = o.model != null ? o.model : images ? "cnn" : "mlp";
     if (!network.equals("mlp") && !images) {
@@ -123,7 +138,9 @@ public record MeshPlan(Path out, MeshData data, String dataDescription, List<Sit
     return network;
   }
 
-  /** local-mlp, local-cnn or local-resnet: what `kubectl get dm` shows. */
+  static final String TORCHSCRIPT = "torchscript";
+
+  /** local-mlp, local-cnn, local-resnet or local-torchscript: what `kubectl get dm` shows. */
   static String modelName(String network) {
     return "local-" + network;
   }

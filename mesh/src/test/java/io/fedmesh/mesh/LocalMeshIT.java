@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -129,5 +130,22 @@ class LocalMeshIT {
     // the label's variance is ~0.93: a model that learned nothing scores about that
     assertThat(summary.at("/metric/value").asDouble()).isLessThan(0.2);
     assertThat(summary.get("sites")).hasSize(2);
+  }
+
+  @Test
+  void theUsersOwnTorchScriptModuleTrainsIsServedAndExported() throws Exception {
+    // written by Debian's python3-torch; the operator checks it, the agents fetch it by digest and train it through DJL
+    Path module = io.fedmesh.models.TorchScriptFixture.mlp(tmp, 8, 3);
+    Path out = tmp.resolve("out");
+    int rc = run("local", "--model", module.toString(), "--sites", "2", "--rounds", "4", "--out", out.toString());
+    assertThat(rc).isZero();
+    JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    assertThat(summary.at("/metric/value").asDouble()).isGreaterThan(0.9);
+    assertThat(summary.at("/serving/requests").asInt()).isGreaterThanOrEqualTo(100);
+    assertThat(summary.at("/serving/matchesExport").asDouble()).isEqualTo(1.0);
+    assertThat(out.resolve("model/fedmesh-model.pt")).as("the export is the module with its trained weights").exists();
+    try (Stream<Path> kept = Files.list(out.resolve("agents"))) {
+      assertThat(kept.map(d -> d.resolve("torchscript")).filter(Files::isDirectory).count()).as("each agent fetched the file").isEqualTo(2);
+    }
   }
 }

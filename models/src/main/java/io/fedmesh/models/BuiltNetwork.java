@@ -5,7 +5,12 @@ import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
+import ai.djl.MalformedModelException;
+import io.fedmesh.common.model.ArchitectureType;
 import io.fedmesh.common.model.ModelDescription;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
 import io.fedmesh.common.model.TensorLayout;
 import java.util.List;
 
@@ -33,10 +38,14 @@ public final class BuiltNetwork implements AutoCloseable {
   public static BuiltNetwork build(ModelDescription d, long seed, Device device) {
     Model model = Model.newInstance("fedmesh-" + d.type().wireName(), device, ENGINE);
     try {
-      model.setBlock(Networks.block(d));
-      synchronized (SEEDING) {
-        Engine.getEngine(ENGINE).setRandomSeed((int) (seed ^ (seed >>> 32)));
-        model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, Networks.batchShape(d, 1));
+      if (d.type() == ArchitectureType.TORCHSCRIPT) {
+        loadScript(model, d);
+      } else {
+        model.setBlock(Networks.block(d));
+        synchronized (SEEDING) {
+          Engine.getEngine(ENGINE).setRandomSeed((int) (seed ^ (seed >>> 32)));
+          model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, Networks.batchShape(d, 1));
+        }
       }
       BuiltNetwork built = new BuiltNetwork(d, model);
       if (!d.layout().tensors().isEmpty() && !d.layout().equals(built.layout())) {
@@ -47,6 +56,39 @@ public final class BuiltNetwork implements AutoCloseable {
     } catch (RuntimeException e) {
       model.close();
       throw e;
+    }
+  }
+
+  /**
+   * The user's module with trainable parameters (DJL's {@code trainParam}; without it PyTorch loads
+   * inference tensors that refuse gradients). Its initial values are the file's own: the seed does
+   * not apply.
+   */
+  private static void loadScript(Model model, ModelDescription d) {
+    Path file = TorchScripts.require(d.script());
+    try {
+      model.load(file, null, Map.of("trainParam", "true"));
+    } catch (IOException | MalformedModelException | RuntimeException e) {
+      throw new IllegalArgumentException("DJL's PyTorch engine cannot load the TorchScript file sha256:" + d.script().shortDigest()
+          + " (" + e.getMessage() + "): save it with torch.jit.save from a scripted or traced module", e);
+    }
+    model.getBlock().freezeParameters(false);
+  }
+
+  /**
+   * Runs {@code work} (a forward pass for inference) with the parameters not requiring gradients:
+   * a TorchScript module that has trained refuses an inference forward otherwise ("Inference
+   * tensors cannot be saved for backward"). Built-in blocks are left as they are.
+   */
+  public <T> T inference(java.util.function.Supplier<T> work) {
+    if (description.type() != ArchitectureType.TORCHSCRIPT) {
+      return work.get();
+    }
+    model.getBlock().freezeParameters(true);
+    try {
+      return work.get();
+    } finally {
+      model.getBlock().freezeParameters(false);
     }
   }
 

@@ -33,6 +33,10 @@ public final class ModelEvaluator {
 
   /** Evaluates the network as it is loaded now. */
   public static Evaluation evaluate(BuiltNetwork n, Dataset data) {
+    return n.inference(() -> evaluateLoaded(n, data));
+  }
+
+  private static Evaluation evaluateLoaded(BuiltNetwork n, Dataset data) {
     ModelDescription d = n.description();
     boolean classify = d.task() == TaskKind.CLASSIFICATION;
     int f = data.features();

@@ -31,6 +31,7 @@ public final class Networks {
         imageShape(d); // refuses a flat input
         yield ResNets.block(d.depth(), d.width(), d.outputs());
       }
+      case TORCHSCRIPT -> throw new IllegalArgumentException("a torchscript network is loaded from its file (BuiltNetwork), not built");
     };
   }
 
@@ -38,6 +39,14 @@ public final class Networks {
   public static Shape batchShape(ModelDescription d, long n) {
     if (d.type() == io.fedmesh.common.model.ArchitectureType.MLP) {
       return new Shape(n, d.inputWidth());
+    }
+    if (d.type() == io.fedmesh.common.model.ArchitectureType.TORCHSCRIPT) {
+      long[] s = new long[d.inputShape().length + 1];
+      s[0] = n;
+      for (int i = 0; i < d.inputShape().length; i++) {
+        s[i + 1] = d.inputShape()[i];
+      }
+      return new Shape(s); // as the user's forward takes it
     }
     Shape image = imageShape(d);
     return new Shape(n, image.get(0), image.get(1), image.get(2));

@@ -22,6 +22,10 @@ public final class OperatorCommand implements Callable<Integer> {
   @Option(names = "--checkpoint-dir", defaultValue = "/var/lib/fedmesh", description = "Where global models are checkpointed (default: ${DEFAULT-VALUE}).")
   Path checkpointDir;
 
+  @Option(names = "--models-dir", defaultValue = "/var/lib/fedmesh/models", description = "Where the TorchScript files of torchscript"
+      + " DistributedModels are (spec.architecture.torchscript.file is relative to it; default: ${DEFAULT-VALUE}).")
+  Path modelsDir;
+
   @Option(names = "--namespace", description = "Watch only this namespace (default: all namespaces); also where sites register by default.")
   String namespace;
 
@@ -71,7 +75,7 @@ public final class OperatorCommand implements Callable<Integer> {
     String ns = namespace != null ? namespace : client.getNamespace() == null ? "default" : client.getNamespace();
     OperatorConfig config = new OperatorConfig(ns, namespace == null, HostPort.parse(listen), checkpointDir, heartbeatInterval,
         heartbeatTimeout, token, TransportSecurity.choose("operator", tlsDir, insecure), metricsPort, !noLeaderElection,
-        memoryBudget != null ? memoryBudget : io.fedmesh.operator.validation.MemoryBudget.defaultBytes());
+        memoryBudget != null ? memoryBudget : io.fedmesh.operator.validation.MemoryBudget.defaultBytes(), modelsDir);
     CountDownLatch stop = new CountDownLatch(1);
     try (FedmeshOperator operator = FedmeshOperator.start(client, config)) {
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));

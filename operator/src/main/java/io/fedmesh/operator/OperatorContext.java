@@ -39,7 +39,7 @@ public record OperatorContext(KubernetesClient client, OperatorConfig config, Fe
     CoalescingStatusWriter<DistributedModelStatus, DistributedModel> modelVersions,
     StatusRecorder<EdgeSiteStatus, EdgeSite> siteRecorder, SiteStatusWriter siteStatus,
     StatusRecorder<HpcClusterStatus, HpcCluster> clusterStatus, StatusRecorder<SimulationBurstStatus, SimulationBurst> burstStatus,
-    TrainingRounds rounds, TrainingWakeups wakeups) implements AutoCloseable {
+    TrainingRounds rounds, TrainingWakeups wakeups, io.fedmesh.operator.validation.ModelResolver resolver) implements AutoCloseable {
 
   /** How often link and resource figures of a site reach its status (phase changes go at once). */
   static Duration statusRefresh(OperatorConfig config) {
@@ -78,7 +78,8 @@ public record OperatorContext(KubernetesClient client, OperatorConfig config, Fe
         modelVersions, (namespace, site) -> federation.sites.get(namespace, site).map(s -> s.offline()).orElse(true));
     federation.serving.onReport((namespace, site, serving) -> servingStatus.siteReported(namespace, site));
     federation.onSiteChange(servingStatus::siteReported); // a site gone Offline is no longer ready
-    TrainingRuns runs = new TrainingRuns(client, federation, checkpoints, events, bursts::get);
+    var resolver = new io.fedmesh.operator.validation.ModelResolver(config.modelsDir());
+    TrainingRuns runs = new TrainingRuns(client, federation, checkpoints, events, bursts::get, resolver);
     TrainingRounds rounds = new TrainingRounds(runs, federation, checkpoints, events, metrics, sites::inNamespace, modelVersions, siteStatus,
         Clock.systemUTC());
     TrainingWakeups wakeups = new TrainingWakeups(runs);
@@ -91,7 +92,7 @@ public record OperatorContext(KubernetesClient client, OperatorConfig config, Fe
     var clusterStatus = new StatusRecorder<>(client, HpcCluster.class, HpcClusterStatus.class, k -> java.util.Optional.empty());
     var burstStatus = new StatusRecorder<>(client, SimulationBurst.class, SimulationBurstStatus.class, bursts::get);
     return new OperatorContext(client, config, federation, checkpoints, events, metrics, new BridgeClient(config.tls()), sites, models, trainings,
-        bursts, trainingStatus, modelStatus, modelVersions, siteRecorder, siteStatus, clusterStatus, burstStatus, rounds, wakeups);
+        bursts, trainingStatus, modelStatus, modelVersions, siteRecorder, siteStatus, clusterStatus, burstStatus, rounds, wakeups, resolver);
   }
 
   @Override

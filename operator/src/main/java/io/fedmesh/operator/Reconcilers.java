@@ -16,10 +16,10 @@ final class Reconcilers {
   static List<Reconciler<?>> all(OperatorContext ctx) {
     return List.of(
         new EdgeSiteReconciler(ctx.siteStatus(), ctx.metrics().reconcile("EdgeSite")),
-        new DistributedModelReconciler(ctx.modelStatus(), ctx.events(), ctx.metrics().reconcile("DistributedModel")),
+        new DistributedModelReconciler(ctx.modelStatus(), ctx.events(), ctx.metrics().reconcile("DistributedModel"), ctx.resolver()),
         new FederatedTrainingReconciler(ctx.models()::get, ctx.rounds(), ctx.wakeups(), ctx.trainingStatus(), ctx.events(),
             ctx.metrics().reconcile("FederatedTraining"), new io.fedmesh.operator.validation.MemoryBudget(ctx.config().memoryBudgetBytes()),
-            ns -> ctx.sites().inNamespace(ns).size()),
+            ns -> ctx.sites().inNamespace(ns).size(), ctx.resolver()),
         new HpcClusterReconciler(ctx.bridges(), ctx.clusterStatus(), ctx.metrics().reconcile("HpcCluster")),
         new SimulationBurstReconciler(ctx.client(), ctx.bridges(), ctx.burstStatus(), ctx.events(), ctx.config().checkpointDir(),
             ctx.metrics().reconcile("SimulationBurst")));

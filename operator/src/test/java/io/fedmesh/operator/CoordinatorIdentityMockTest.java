@@ -129,6 +129,15 @@ class CoordinatorIdentityMockTest {
         .setModelVersion(st.modelVersion).setSiteName("site-a").build()).forEachRemaining(c -> {}));
     assertThat(download.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
     assertThat(download.getDescription()).doesNotContain("version").doesNotContain("round");
+    // and so does a model's TorchScript file, under the same rule
+    Status architecture = denied(() -> asA.downloadArchitecture(io.fedmesh.proto.federation.v1.DownloadArchitectureRequest.newBuilder()
+        .setTraining("default/trusted").setModelVersion(st.modelVersion).setSiteName("site-a").setSha256("0".repeat(64)).build())
+        .forEachRemaining(c -> {}));
+    assertThat(architecture.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+    Status asOther = denied(() -> asA.downloadArchitecture(io.fedmesh.proto.federation.v1.DownloadArchitectureRequest.newBuilder()
+        .setTraining("default/trusted").setModelVersion(st.modelVersion).setSiteName("site-b").setSha256("0".repeat(64)).build())
+        .forEachRemaining(c -> {}));
+    assertThat(asOther.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
 
     UpdateHeader asB = UpdateHeader.newBuilder().setIdempotencyKey("default/trusted/3/site-b").setTraining("default/trusted").setRound(3)
         .setSiteName("site-b").setSessionId(learners.get(1).session).setSamples(1).setNumParameters(1).setTotalBytes(4).build();

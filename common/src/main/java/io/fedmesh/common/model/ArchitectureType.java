@@ -11,7 +11,9 @@ public enum ArchitectureType {
   /** ResNet v1 for small images, from the model zoo's residual units. */
   RESNET,
   /** DJL model zoo's MobileNetV2 (images of at least 32 x 32 pixels). */
-  MOBILENETV2;
+  MOBILENETV2,
+  /** The user's own TorchScript file, loaded and trained through DJL's PyTorch engine. */
+  TORCHSCRIPT;
 
   /** The name on the wire and in the CRD. */
   public String wireName() {
@@ -28,6 +30,6 @@ public enum ArchitectureType {
         return t;
       }
     }
-    throw new IllegalArgumentException("architecture '" + name + "' is unknown: use mlp, cnn, resnet or mobilenetv2");
+    throw new IllegalArgumentException("architecture '" + name + "' is unknown: use mlp, cnn, resnet, mobilenetv2 or torchscript");
   }
 }

@@ -14,9 +14,32 @@ import java.util.List;
  * @param depth resnet only: 18, 34 or 50
  * @param width resnet only: the first stage's filters (64 is the paper's)
  * @param layout empty until the network has been built once
+ * @param script torchscript only: which file carries the structure; null for the built-in types
  */
 public record ModelDescription(ArchitectureType type, int[] inputShape, int outputs, TaskKind task, int[] hidden,
-    Activation activation, List<ConvolutionBlock> conv, int depth, int width, TensorLayout layout) {
+    Activation activation, List<ConvolutionBlock> conv, int depth, int width, TensorLayout layout, ScriptRef script) {
+
+  /** A TorchScript file by content: its SHA-256 (lower-case hex) and size in bytes. */
+  public record ScriptRef(String sha256, long bytes) {
+    public ScriptRef {
+      if (sha256 == null || !sha256.matches("[0-9a-f]{64}")) {
+        throw new IllegalArgumentException("a TorchScript digest must be 64 lower-case hex digits (got " + sha256 + ")");
+      }
+      if (bytes < 1) {
+        throw new IllegalArgumentException("a TorchScript file cannot be empty");
+      }
+    }
+
+    public String shortDigest() {
+      return sha256.substring(0, 12);
+    }
+  }
+
+  /** A built-in architecture (no script). */
+  public ModelDescription(ArchitectureType type, int[] inputShape, int outputs, TaskKind task, int[] hidden, Activation activation,
+      List<ConvolutionBlock> conv, int depth, int width, TensorLayout layout) {
+    this(type, inputShape, outputs, task, hidden, activation, conv, depth, width, layout, null);
+  }
 
   /** LeNet-like default blocks: two 5 x 5 convolutions (6 and 16 filters), each with 2 x 2 max pooling. */
   public static final List<ConvolutionBlock> DEFAULT_CONV = List.of(new ConvolutionBlock(6, 5, 2), new ConvolutionBlock(16, 5, 2));
@@ -36,6 +59,15 @@ public record ModelDescription(ArchitectureType type, int[] inputShape, int outp
     if (layout == null) {
       layout = new TensorLayout(List.of());
     }
+    if ((type == ArchitectureType.TORCHSCRIPT) != (script != null)) {
+      throw new IllegalArgumentException("a torchscript model needs its script, and only a torchscript model has one");
+    }
+  }
+
+  /** The user's TorchScript network: its file's digest, the shape its forward takes and its output width. */
+  public static ModelDescription torchScript(int[] inputShape, int outputs, TaskKind task, ScriptRef script) {
+    return new ModelDescription(ArchitectureType.TORCHSCRIPT, inputShape, outputs, task, new int[0], Activation.RELU, List.of(), 0, 0,
+        null, script);
   }
 
   /** The built-in MLP as a description (its layout is computed from the widths). */
@@ -60,7 +92,7 @@ public record ModelDescription(ArchitectureType type, int[] inputShape, int outp
   }
 
   public ModelDescription withLayout(TensorLayout l) {
-    return new ModelDescription(type, inputShape, outputs, task, hidden, activation, conv, depth, width, l);
+    return new ModelDescription(type, inputShape, outputs, task, hidden, activation, conv, depth, width, l, script);
   }
 
   /** The MLP for the pure-Java test oracle; only for type mlp. */
@@ -92,6 +124,9 @@ public record ModelDescription(ArchitectureType type, int[] inputShape, int outp
       }
     }
     conv.forEach(c -> b.addConv(c.toProto()));
+    if (script != null) {
+      b.setTorchscriptSha256(script.sha256()).setTorchscriptBytes(script.bytes());
+    }
     return b.build();
   }
 
@@ -109,7 +144,8 @@ public record ModelDescription(ArchitectureType type, int[] inputShape, int outp
     }
     return new ModelDescription(type, spec.getInputShapeList().stream().mapToInt(Integer::intValue).toArray(), spec.getOutputs(), task,
         spec.getLayersList().stream().mapToInt(Integer::intValue).toArray(), act,
-        spec.getConvList().stream().map(ConvolutionBlock::fromProto).toList(), spec.getDepth(), spec.getWidth(), layout);
+        spec.getConvList().stream().map(ConvolutionBlock::fromProto).toList(), spec.getDepth(), spec.getWidth(), layout,
+        type == ArchitectureType.TORCHSCRIPT ? new ScriptRef(spec.getTorchscriptSha256(), spec.getTorchscriptBytes()) : null);
   }
 
   @Override
@@ -117,7 +153,7 @@ public record ModelDescription(ArchitectureType type, int[] inputShape, int outp
     return o instanceof ModelDescription m && m.type == type && Arrays.equals(m.inputShape, inputShape) && m.outputs == outputs
         && m.task == task && Arrays.equals(m.hidden, hidden) && m.activation == activation && m.conv.equals(conv) && m.depth == depth
         && m.width == width
-        && m.layout.equals(layout);
+        && m.layout.equals(layout) && java.util.Objects.equals(m.script, script);
   }
 
   @Override
@@ -133,6 +169,7 @@ public record ModelDescription(ArchitectureType type, int[] inputShape, int outp
           .toList() + " dense" + Arrays.toString(hidden) + " -> " + outputs;
       case MOBILENETV2 -> "MobileNetV2" + Arrays.toString(inputShape) + " -> " + outputs;
       case RESNET -> "ResNet-" + depth + " width " + width + " " + Arrays.toString(inputShape) + " -> " + outputs;
+      case TORCHSCRIPT -> "TorchScript sha256:" + script.shortDigest() + " " + Arrays.toString(inputShape) + " -> " + outputs;
     };
   }
 }

@@ -47,21 +47,24 @@ public class DistributedModelSpec {
   /** The network. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @ValidationRule(value = "self.type != 'mlp' || has(self.hiddenLayers)", message = "an mlp needs hiddenLayers (may be empty: [])")
+  @ValidationRule(value = "(self.type == 'torchscript') == has(self.torchscript)", message = "type torchscript needs"
+      + " architecture.torchscript (file), and only type torchscript takes it")
   public static class Architecture {
     /** Kinds of network, all built and trained through DJL. */
     public enum Type {
       @JsonProperty("mlp") MLP,
       @JsonProperty("cnn") CNN,
       @JsonProperty("resnet") RESNET,
-      @JsonProperty("mobilenetv2") MOBILENETV2
+      @JsonProperty("mobilenetv2") MOBILENETV2,
+      @JsonProperty("torchscript") TORCHSCRIPT
     }
 
     @Required
     @Default("mlp")
     @JsonPropertyDescription("mlp: dense layers on a flat sample; cnn: convolution blocks and a dense head (LeNet-like by default);"
         + " resnet: ResNet v1 for small images (depth 18, 34 or 50, configurable width); mobilenetv2: DJL's MobileNetV2 (at least"
-        + " 32 x 32 pixels). cnn and resnet take inputShape"
-        + " [channels, height, width].")
+        + " 32 x 32 pixels); torchscript: your own TorchScript module (spec.architecture.torchscript). cnn and resnet take"
+        + " inputShape [channels, height, width]; a torchscript module takes inputShape as its forward does.")
     public Type type = Type.MLP;
 
     @Size(max = 16)
@@ -89,12 +92,33 @@ public class DistributedModelSpec {
         + " ResNet (11 M parameters at depth 18).")
     public Integer width;
 
+    @JsonPropertyDescription("torchscript: the file of your module (torch.jit.save of a scripted or traced module).")
+    public TorchScript torchscript;
+
     /** Activation functions. */
     public enum Activation {
       @JsonProperty("relu") RELU,
       @JsonProperty("tanh") TANH,
       @JsonProperty("sigmoid") SIGMOID
     }
+  }
+
+  /** The user's TorchScript module, on the operator's models volume. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class TorchScript {
+    @Required
+    @Size(min = 1, max = 253)
+    @io.fabric8.generator.annotation.Pattern("^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$")
+    @ValidationRule(value = "!self.matches('(^|/)[.][.]?(/|$)')", message = "file must stay inside the models directory:"
+        + " no '.' or '..' segments")
+    @JsonPropertyDescription("Path of the .pt file relative to the operator's models directory (--models-dir; the chart mounts"
+        + " models.volume there), e.g. garment-net.pt.")
+    public String file;
+
+    @io.fabric8.generator.annotation.Pattern("^[0-9a-f]{64}$")
+    @JsonPropertyDescription("SHA-256 of the file (lower-case hex). When set, a file with other content is refused, so the network a"
+        + " training runs is the one this resource names; status.architecture shows the digest either way.")
+    public String sha256;
   }
 
   /** A convolution block of a cnn. */

@@ -30,6 +30,9 @@ class CelRulesTest {
     CASES.put("self.all(d, d >= 1)", new Cases(List.of(8L, 2L), List.of(8L, 0L)));
     CASES.put("self.all(w, w >= 1 && w <= 65536)", new Cases(List.of(64L, 32L), List.of(64L, 0L)));
     CASES.put("self.type != 'mlp' || has(self.hiddenLayers)", new Cases(Map.of("type", "mlp", "hiddenLayers", List.of()), Map.of("type", "mlp")));
+    CASES.put("(self.type == 'torchscript') == has(self.torchscript)",
+        new Cases(Map.of("type", "torchscript", "torchscript", Map.of("file", "net.pt")), Map.of("type", "torchscript")));
+    CASES.put("!self.matches('(^|/)[.][.]?(/|$)')", new Cases("models/net.pt", "models/../net.pt"));
     CASES.put("!has(self.maxSites) || self.minSites <= self.maxSites",
         new Cases(Map.of("minSites", 2L, "maxSites", 4L), Map.of("minSites", 5L, "maxSites", 4L)));
     CASES.put("!has(self.minSeconds) || !has(self.maxSeconds) || self.minSeconds <= self.maxSeconds",

@@ -97,6 +97,14 @@ class ImageTrainingTest {
   }
 
   @Test
+  void aUsersTorchScriptCnnLearnsShapesFromAnImageFolder(@org.junit.jupiter.api.io.TempDir Path scripts) throws Exception {
+    // written by Debian's python3-torch: the agent trains the user's own module through DJL's PyTorch engine
+    var ref = io.fedmesh.models.TorchScripts.register(io.fedmesh.models.TorchScriptFixture.cnn(scripts, SIDE, 3));
+    ModelDescription mine = ModelDescription.torchScript(new int[] {1, SIDE, SIDE}, 3, TaskKind.CLASSIFICATION, ref);
+    assertThat(trainedAccuracy(mine, true)).isGreaterThan(0.85);
+  }
+
+  @Test
   void aResNetLearnsShapesFromIdxFiles() throws Exception {
     ModelDescription resnet = new ModelDescription(ArchitectureType.RESNET, new int[] {1, SIDE, SIDE}, 3, TaskKind.CLASSIFICATION,
         new int[0], Activation.RELU, List.of(), 18, 8, null);

@@ -49,8 +49,8 @@ public final class ExportedModel implements AutoCloseable {
       }
       try (NDManager step = network.model().getNDManager().newSubManager()) {
         NDArray input = step.create(x, Networks.batchShape(manifest.description(), n));
-        float[] flat = network.model().getBlock().forward(new ParameterStore(step, false), new NDList(input), false)
-            .singletonOrThrow().toFloatArray();
+        float[] flat = network.inference(() -> network.model().getBlock().forward(new ParameterStore(step, false), new NDList(input),
+            false).singletonOrThrow().toFloatArray());
         for (int i = 0; i < n; i++) {
           out[i] = java.util.Arrays.copyOfRange(flat, i * outputs, (i + 1) * outputs);
         }

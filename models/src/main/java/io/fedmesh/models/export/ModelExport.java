@@ -24,6 +24,8 @@ import java.util.stream.Stream;
 public final class ModelExport {
   /** DJL's model name: the weights are {@code fedmesh-model-0000.params}. */
   public static final String MODEL_NAME = "fedmesh-model";
+  /** A torchscript model's export: the user's module holding the trained weights. */
+  static final String SCRIPT_FILE = MODEL_NAME + ".pt";
   /** A manifest is a few kilobytes; anything far larger is not one. */
   static final long MAX_MANIFEST_BYTES = 4L * 1024 * 1024;
 
@@ -41,10 +43,17 @@ public final class ModelExport {
     try (BuiltNetwork net = BuiltNetwork.build(description, 0, Device.cpu())) {
       net.load(weights);
       Files.createDirectories(dir);
-      net.model().save(dir, MODEL_NAME);
+      if (description.script() == null) {
+        net.model().save(dir, MODEL_NAME);
+      } else { // the user's module with the trained weights in it: what DJL (or torch.jit.load) loads as fedmesh-model.pt
+        try (java.io.OutputStream out = Files.newOutputStream(dir.resolve(SCRIPT_FILE))) {
+          ai.djl.pytorch.jni.JniUtils.writeModule((ai.djl.pytorch.engine.PtSymbolBlock) net.model().getBlock(), out, false);
+        }
+      }
       Map<String, String> digests = new LinkedHashMap<>();
       try (Stream<Path> files = Files.list(dir)) {
-        for (Path p : files.filter(p -> p.getFileName().toString().startsWith(MODEL_NAME + "-")).sorted().toList()) {
+        for (Path p : files.filter(p -> p.getFileName().toString().startsWith(MODEL_NAME + "-")
+            || p.getFileName().toString().equals(SCRIPT_FILE)).sorted().toList()) {
           digests.put(p.getFileName().toString(), sha256(p));
         }
       }
@@ -67,6 +76,7 @@ public final class ModelExport {
       throw new ExportException(dir + " has no " + ExportManifest.FILE + ": point --model at a directory `fedmesh export` wrote");
     }
     ExportManifest manifest;
+    ModelDescription loadable;
     try {
       long size = Files.size(manifestFile);
       if (size > MAX_MANIFEST_BYTES) {
@@ -83,12 +93,15 @@ public final class ModelExport {
               + ": the file was changed or truncated after the export; export the model again");
         }
       }
+      loadable = exportedScript(dir, manifest);
     } catch (IOException e) {
       throw new ExportException("cannot read " + dir + ": " + e.getMessage(), e);
     }
-    BuiltNetwork net = BuiltNetwork.build(manifest.description(), 0, Device.cpu());
+    BuiltNetwork net = BuiltNetwork.build(loadable, 0, Device.cpu());
     try {
-      net.model().load(dir, MODEL_NAME);
+      if (loadable.script() == null) {
+        net.model().load(dir, MODEL_NAME);
+      }
       String digest = Digests.sha256(net.weights());
       if (!digest.equals(manifest.weightsDigest())) {
         throw new ExportException("the weights in " + dir + " have digest " + digest + " but " + ExportManifest.FILE + " says "
@@ -102,6 +115,19 @@ public final class ModelExport {
       }
       throw new ExportException("DJL cannot load the weights in " + dir + ": " + e.getMessage(), e);
     }
+  }
+
+  /** What to build: the manifest's network, or for torchscript the exported module (its weights inside, digest checked above). */
+  private static ModelDescription exportedScript(Path dir, ExportManifest manifest) throws IOException {
+    ModelDescription d = manifest.description();
+    if (d.script() == null) {
+      return d;
+    }
+    if (!manifest.files().containsKey(SCRIPT_FILE)) {
+      throw new ExportException(dir + " is a torchscript model but its manifest lists no " + SCRIPT_FILE + ": export the model again");
+    }
+    ModelDescription.ScriptRef exported = io.fedmesh.models.TorchScripts.register(dir.resolve(SCRIPT_FILE));
+    return ModelDescription.torchScript(d.inputShape(), d.outputs(), d.task(), exported).withLayout(d.layout());
   }
 
   static String sha256(Path file) throws IOException {

@@ -135,6 +135,18 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
     serving.fetchSimulationData(request, response);
   }
 
+  @Override
+  public void downloadArchitecture(io.fedmesh.proto.federation.v1.DownloadArchitectureRequest request,
+      StreamObserver<io.fedmesh.proto.federation.v1.ArchitectureChunk> response) {
+    try {
+      requireAssignedOrServing(request.getTraining(), request.getModelVersion(), request.getSiteName());
+    } catch (StatusRuntimeException e) {
+      response.onError(e);
+      return;
+    }
+    serving.downloadArchitecture(request, response);
+  }
+
   /** A model or its data goes only to a site, acting as itself, that holds an open assignment of that training. */
   private void requireAssigned(String training, String site, String action) {
     String namespace = Callers.namespaceOf(training);

@@ -51,6 +51,35 @@ final class ModelServing {
     }, len -> sent.accept(request.getTraining(), len));
   }
 
+  /**
+   * The TorchScript file of the training's model, when the request names its digest (a site may
+   * only fetch the architecture of a training it may download).
+   */
+  void downloadArchitecture(io.fedmesh.proto.federation.v1.DownloadArchitectureRequest request,
+      StreamObserver<io.fedmesh.proto.federation.v1.ArchitectureChunk> response) {
+    PublishedModels.Published p = federation.models.get(request.getTraining()).orElse(null);
+    io.fedmesh.common.model.ModelDescription.ScriptRef ref = p == null ? null : p.spec().script();
+    java.util.Optional<java.nio.file.Path> file = ref == null || !ref.sha256().equals(request.getSha256()) ? java.util.Optional.empty()
+        : io.fedmesh.models.TorchScripts.path(ref);
+    if (file.isEmpty()) {
+      response.onError(Status.NOT_FOUND.withDescription("training " + request.getTraining() + " has no TorchScript file sha256:"
+          + request.getSha256()).asRuntimeException());
+      return;
+    }
+    byte[] data;
+    try {
+      data = java.nio.file.Files.readAllBytes(file.get());
+    } catch (java.io.IOException e) {
+      response.onError(Status.UNAVAILABLE.withDescription("the operator cannot read its TorchScript file: " + e.getMessage())
+          .asRuntimeException());
+      return;
+    }
+    long from = Math.max(0, Math.min(request.getOffset(), data.length));
+    ChunkPump.serve(response, data, from, (offset, len, last) -> io.fedmesh.proto.federation.v1.ArchitectureChunk.newBuilder()
+        .setSha256(ref.sha256()).setOffset(offset).setTotalBytes(data.length).setData(ByteString.copyFrom(data, offset, len))
+        .setLast(last).build(), len -> sent.accept(request.getTraining(), len));
+  }
+
   /** The training's simulation samples for its simulation learner, from {@code offset}, in chunks. */
   void fetchSimulationData(FetchSimulationDataRequest request, StreamObserver<SimulationDataChunk> response) {
     SimulationData.Published p = federation.simulationData.get(request.getTraining()).orElse(null);

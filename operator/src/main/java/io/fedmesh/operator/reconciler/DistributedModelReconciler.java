@@ -22,10 +22,11 @@ public final class DistributedModelReconciler implements Reconciler<DistributedM
   private final StatusRecorder<DistributedModelStatus, DistributedModel> status;
   private final io.micrometer.core.instrument.Timer latency;
   private final EventRecorder events;
-  private final ModelResolver resolver = new ModelResolver();
+  private final ModelResolver resolver;
 
   public DistributedModelReconciler(StatusRecorder<DistributedModelStatus, DistributedModel> status, EventRecorder events,
-      io.micrometer.core.instrument.Timer latency) {
+      io.micrometer.core.instrument.Timer latency, ModelResolver resolver) {
+    this.resolver = resolver;
     this.latency = latency;
     this.status = status;
     this.events = events;

@@ -51,7 +51,7 @@ public final class FederatedTrainingReconciler implements Reconciler<FederatedTr
   private final io.micrometer.core.instrument.Timer latency;
   private final EventRecorder events;
   private final TrainingValidator validator = new TrainingValidator();
-  private final ModelResolver resolver = new ModelResolver();
+  private final ModelResolver resolver;
   private final MemoryBudget memory;
   private final ToIntFunction<String> sitesInNamespace;
   /** Trainings whose round step threw: not retried before {@code until} unless their spec changes. */
@@ -65,7 +65,8 @@ public final class FederatedTrainingReconciler implements Reconciler<FederatedTr
    */
   public FederatedTrainingReconciler(Function<String, Optional<DistributedModel>> models, TrainingRounds rounds, TrainingWakeups wakeups,
       CoalescingStatusWriter<FederatedTrainingStatus, FederatedTraining> status, EventRecorder events,
-      io.micrometer.core.instrument.Timer latency, MemoryBudget memory, ToIntFunction<String> sitesInNamespace) {
+      io.micrometer.core.instrument.Timer latency, MemoryBudget memory, ToIntFunction<String> sitesInNamespace, ModelResolver resolver) {
+    this.resolver = resolver;
     this.memory = memory;
     this.sitesInNamespace = sitesInNamespace;
     this.models = models;

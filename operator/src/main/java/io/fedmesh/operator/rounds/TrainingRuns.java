@@ -52,9 +52,11 @@ public final class TrainingRuns {
   private final EventRecorder events;
   private final Function<String, Optional<io.fedmesh.api.v1alpha1.SimulationBurst>> bursts;
   private final Map<String, TrainingRun> runs = new ConcurrentHashMap<>();
+  private final ModelResolver resolver;
 
   public TrainingRuns(KubernetesClient client, Federation federation, CheckpointStore checkpoints, EventRecorder events,
-      Function<String, Optional<io.fedmesh.api.v1alpha1.SimulationBurst>> bursts) {
+      Function<String, Optional<io.fedmesh.api.v1alpha1.SimulationBurst>> bursts, ModelResolver resolver) {
+    this.resolver = resolver;
     this.client = client;
     this.federation = federation;
     this.checkpoints = checkpoints;
@@ -97,7 +99,7 @@ public final class TrainingRuns {
   private Started build(FederatedTraining ft, DistributedModel dm) {
     String ns = ft.getMetadata().getNamespace();
     String name = ft.getMetadata().getName();
-    ModelResolver.Resolved resolved = new ModelResolver().resolve(dm == null ? null : dm.getSpec());
+    ModelResolver.Resolved resolved = resolver.resolve(dm == null ? null : dm.getSpec());
     if (resolved.spec() == null) {
       return new Started(null, "ValidationFailed", "DistributedModel " + ft.getSpec().modelRef + ": " + resolved.validation().message());
     }

@@ -138,6 +138,7 @@ final class ImageArchitectures {
     onlyFor(type, ArchitectureType.CNN, a.head, "head", p);
     onlyFor(type, ArchitectureType.RESNET, a.depth, "depth", p);
     onlyFor(type, ArchitectureType.RESNET, a.width, "width", p);
+    onlyFor(type, ArchitectureType.TORCHSCRIPT, a.torchscript, "torchscript", p);
   }
 
   private static void onlyFor(ArchitectureType type, ArchitectureType owner, Object value, String field, List<String> p) {

@@ -26,6 +26,18 @@ public final class ModelResolver {
   /** Either a spec or problems. */
   public record Resolved(ModelDescription spec, ValidationResult validation) {}
 
+  /** Where torchscript files live; null: none (a torchscript model is refused, naming --models-dir). */
+  private final java.nio.file.Path modelsDir;
+
+  /** A resolver for the built-in architectures only. */
+  public ModelResolver() {
+    this(null);
+  }
+
+  public ModelResolver(java.nio.file.Path modelsDir) {
+    this.modelsDir = modelsDir;
+  }
+
   public Resolved resolve(DistributedModelSpec spec) {
     List<String> p = new ArrayList<>();
     if (spec == null || spec.architecture == null) {
@@ -55,23 +67,51 @@ public final class ModelResolver {
       case CNN -> ArchitectureType.CNN;
       case RESNET -> ArchitectureType.RESNET;
       case MOBILENETV2 -> ArchitectureType.MOBILENETV2;
+      case TORCHSCRIPT -> ArchitectureType.TORCHSCRIPT;
     };
     ImageArchitectures.foreignFields(type, a, p);
-    ImageArchitectures.Settings image = type == ArchitectureType.MLP ? null : ImageArchitectures.check(type, spec, p);
+    if (a.torchscript != null) {
+      TorchScriptModels.checkFields(a.torchscript, p);
+    }
+    if (type == ArchitectureType.TORCHSCRIPT && !hidden.isEmpty()) {
+      p.add("spec.architecture.hiddenLayers is for an mlp: a torchscript module's layers are in its file; remove hiddenLayers");
+    }
+    boolean image = type != ArchitectureType.MLP && type != ArchitectureType.TORCHSCRIPT;
+    ImageArchitectures.Settings settings = image ? ImageArchitectures.check(type, spec, p) : null;
+    ModelDescription script = type == ArchitectureType.TORCHSCRIPT && p.isEmpty()
+        ? TorchScriptModels.describe(spec, modelsDir, ints(spec.inputShape), out, task, p) : null;
     if (!p.isEmpty()) {
       return new Resolved(null, new ValidationResult(p));
     }
     ModelDescription d = switch (type) {
       case MLP -> new ModelDescription(type, new int[] {in}, out, task, ints(hidden), act, List.of(), 0, 0, null);
-      case CNN, RESNET, MOBILENETV2 -> new ModelDescription(type, image.inputShape(), out, task, image.head(), act, image.conv(), image.depth(),
-          image.width(), null);
+      case CNN, RESNET, MOBILENETV2 -> new ModelDescription(type, settings.inputShape(), out, task, settings.head(), act, settings.conv(),
+          settings.depth(), settings.width(), null);
+      case TORCHSCRIPT -> script;
     };
+    if (type == ArchitectureType.TORCHSCRIPT) {
+      return torchScript(d);
+    }
     ModelDescription resolved = type == ArchitectureType.MLP ? ModelDescription.of(d.mlp()) : withLayout(d);
     if (resolved.parameterCount() > MAX_PARAMETERS) {
       return new Resolved(null, new ValidationResult(List.of("spec.architecture resolves to " + resolved.parameterCount()
           + " parameters, more than the " + MAX_PARAMETERS + " an operator streams and aggregates: make it smaller")));
     }
     return new Resolved(resolved, new ValidationResult(List.of()));
+  }
+
+  /** Loads the module once for its tensors; a file DJL cannot load, or a forward of the wrong shape, is named here. */
+  private static Resolved torchScript(ModelDescription d) {
+    try {
+      ModelDescription resolved = d.withLayout(LAYOUTS.computeIfAbsent(d, TorchScriptModels::checkedLayout));
+      if (resolved.parameterCount() > MAX_PARAMETERS) {
+        return new Resolved(null, new ValidationResult(List.of("spec.architecture.torchscript.file has " + resolved.parameterCount()
+            + " parameters, more than the " + MAX_PARAMETERS + " an operator streams and aggregates: use a smaller module")));
+      }
+      return new Resolved(resolved, new ValidationResult(List.of()));
+    } catch (RuntimeException e) {
+      return new Resolved(null, new ValidationResult(List.of("spec.architecture.torchscript.file: " + e.getMessage())));
+    }
   }
 
   private static ModelDescription withLayout(ModelDescription d) {

@@ -81,7 +81,8 @@ class FedAdamRestartMockTest {
   }
 
   TrainingRun obtain(FederatedTraining ft) {
-    TrainingRuns runs = new TrainingRuns(client, federation, checkpoints, events, name -> Optional.empty());
+    TrainingRuns runs = new TrainingRuns(client, federation, checkpoints, events, name -> Optional.empty(),
+        new io.fedmesh.operator.validation.ModelResolver());
     TrainingRuns.Started s = runs.obtain(ft, model());
     assertThat(s.failMessage()).isNull();
     return s.run();
