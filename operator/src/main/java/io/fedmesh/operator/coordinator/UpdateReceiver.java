@@ -149,10 +149,25 @@ final class UpdateReceiver implements StreamObserver<UpdateChunk> {
       return;
     }
     if (result.outcome() == UpdateInbox.Outcome.ACCEPTED) {
+      observeRound(namespace, work);
       LOG.info("{}: update for round {} received from {} ({} bytes, {} samples, loss {})", header.getTraining(),
           header.getRound(), header.getSiteName(), buffer.size(), header.getSamples(), String.format("%.4f", header.getTrainLoss()));
     }
     respond(result.outcome(), result.message());
+  }
+
+  /** Hands the round this update ends to the site's forecast: what the site measured and what was moved. */
+  private void observeRound(String namespace, double workSeconds) {
+    double uploadSeconds = (System.nanoTime() - firstChunkNanos) / 1e9;
+    var link = federation.sites.get(namespace, header.getSiteName()).map(SiteSession::link).orElse(null);
+    double samplesPerSecond = header.getTrainSeconds() > 0 && header.getTrainedSamples() > 0
+        ? header.getTrainedSamples() / header.getTrainSeconds() : 0;
+    // this upload as it arrived here is the freshest upload throughput; the agent's own figure comes a heartbeat later
+    double uploadMbps = uploadSeconds > 0 ? buffer.size() * 8 / uploadSeconds / 1e6 : link == null ? 0 : link.getUploadMbps();
+    federation.forecasts.observed(namespace + "/" + header.getSiteName(), new io.fedmesh.operator.sites.RoundTimeForecaster.Observation(
+        header.getTraining(), header.getRound(), header.getTrainedSamples(), samplesPerSecond, header.getNumParameters() * 4L,
+        link == null ? 0 : link.getBandwidthMbps(), buffer.size(), uploadMbps, link == null ? -1 : link.getRttMs(),
+        UpdateEncoding.fromProto(header.getEncoding()).name().toLowerCase(), workSeconds));
   }
 
   private void respond(UpdateInbox.Outcome outcome, String message) {
