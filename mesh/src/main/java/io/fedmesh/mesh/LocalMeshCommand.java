@@ -62,7 +62,7 @@ public final class LocalMeshCommand implements Callable<Integer> {
         mesh.stopAgents();
       }
       double wall = Duration.between(started, Instant.now()).toMillis() / 1000.0;
-      RunSummary summary = new RunReporter(console).report(mesh, plan, last, wall, serving);
+      RunSummary summary = new RunReporter(console).report(mesh, plan, last, wall, serving, scenarioEvents);
       if (options.keepRunning) {
         stay = StayingUp.untilSignalled(console, options.out.resolve("kubeconfig"));
       }
