@@ -26,7 +26,7 @@ public class RoundForecast {
   public Double downloadMbps;
 
   @Min(0)
-  @JsonPropertyDescription("Measured: update upload throughput in Mbit/s, from that round's upload.")
+  @JsonPropertyDescription("Measured: update upload throughput in Mbit/s, as the agent timed its last upload.")
   public Double uploadMbps;
 
   @Min(0)

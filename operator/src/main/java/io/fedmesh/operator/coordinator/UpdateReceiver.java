@@ -162,8 +162,11 @@ final class UpdateReceiver implements StreamObserver<UpdateChunk> {
     var link = federation.sites.get(namespace, header.getSiteName()).map(SiteSession::link).orElse(null);
     double samplesPerSecond = header.getTrainSeconds() > 0 && header.getTrainedSamples() > 0
         ? header.getTrainedSamples() / header.getTrainSeconds() : 0;
-    // this upload as it arrived here is the freshest upload throughput; the agent's own figure comes a heartbeat later
-    double uploadMbps = uploadSeconds > 0 ? buffer.size() * 8 / uploadSeconds / 1e6 : link == null ? 0 : link.getUploadMbps();
+    // the agent times its whole upload (first byte out to the answer); seen from here the first chunk's
+    // time on the wire is missing, which overstates a small update's throughput. So the agent's figure
+    // (its previous upload, a heartbeat old) when there is one, else this upload as it arrived here.
+    double agentMbps = link == null ? 0 : link.getUploadMbps();
+    double uploadMbps = agentMbps > 0 ? agentMbps : uploadSeconds > 0 ? buffer.size() * 8 / uploadSeconds / 1e6 : 0;
     federation.forecasts.observed(namespace + "/" + header.getSiteName(), new io.fedmesh.operator.sites.RoundTimeForecaster.Observation(
         header.getTraining(), header.getRound(), header.getTrainedSamples(), samplesPerSecond, header.getNumParameters() * 4L,
         link == null ? 0 : link.getBandwidthMbps(), buffer.size(), uploadMbps, link == null ? -1 : link.getRttMs(),
