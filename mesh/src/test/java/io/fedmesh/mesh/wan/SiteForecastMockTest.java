@@ -76,15 +76,45 @@ class SiteForecastMockTest {
     }
   }
 
+  @Test
+  void aStragglerCutOffByTheDeadlineStillGetsAForecastFromItsLateUpdate() throws Exception {
+    // one agent per JVM trains at a time (DJL's PyTorch engine), so the straggler is alone: its round closes empty
+    try (EmbeddedCluster cluster = EmbeddedCluster.start();
+        FedmeshOperator operator = FedmeshOperator.start(cluster.client(), OperatorConfig.local(tmp.resolve("ckpt")).withMetricsPort(0));
+        EdgeAgent slow = agent(operator.coordinatorPort(), "site-slow", 3000, 30)) {
+      KubernetesClient client = cluster.client();
+      await().atMost(Duration.ofSeconds(30)).until(() -> client.resources(EdgeSite.class).inNamespace("default").list().getItems()
+          .size() == 1);
+      client.resource(model()).create();
+      FederatedTraining ft = training();
+      ft.getSpec().rounds = 1;
+      ft.getSpec().roundDeadline.initialSeconds = 1;
+      ft.getSpec().roundDeadline.adaptive = false;
+      ft.getSpec().roundDeadline.maxRetries = 0; // no second assignment: the agent is idle once its late update is sent
+      client.resource(ft).create();
+      var site = client.resources(EdgeSite.class).inNamespace("default").withName("site-slow");
+      // its update comes after the round closed: refused, but its training happened and is measured
+      await().atMost(Duration.ofSeconds(120)).until(() -> site.get().getStatus().roundForecast != null);
+      RoundForecast f = site.get().getStatus().roundForecast;
+      assertThat(f.samplesPerSecond).isPositive();
+      assertThat(f.lastObservedSeconds).as("longer than the 1 s deadline it missed").isGreaterThan(1);
+      assertThat(f.nextRoundSeconds).as("the forecast says it would miss again").isGreaterThan(1);
+    }
+  }
+
   private EdgeAgent agent(int port, String site) throws Exception {
+    return agent(port, site, 400, 2);
+  }
+
+  private EdgeAgent agent(int port, String site, int rows, int slowdown) throws Exception {
     Path data = Files.createDirectories(tmp.resolve(site));
     StringBuilder csv = new StringBuilder("x1,x2,label\n");
-    for (int i = 0; i < 400; i++) {
-      csv.append(i % 2 == 0 ? "0.1," : "0.9,").append(i / 400.0).append(',').append(i % 2).append('\n');
+    for (int i = 0; i < rows; i++) {
+      csv.append(i % 2 == 0 ? "0.1," : "0.9,").append(i / (double) rows).append(',').append(i % 2).append('\n');
     }
     Files.writeString(data.resolve("train.csv"), csv);
     return new EdgeAgent(new AgentConfig(new HostPort("127.0.0.1", port), site, "", data, "label", null, "eu-west-1", Map.of(),
-        tmp.resolve(site + "-work"), null, 0, 1, 512, 0), new ComputeSlowdown(2)).start();
+        tmp.resolve(site + "-work"), null, 0, 1, 512, 0), new ComputeSlowdown(slowdown)).start();
   }
 
   private static DistributedModel model() {
