@@ -40,10 +40,17 @@ public final class ScenarioSection {
       XYChart c = new XYChartBuilder().width(900).height(360).title("round duration with the WAN scenario's events (" + name + ")")
           .xAxisTitle("round (an event is drawn on the round in progress when it happened)").yAxisTitle("seconds").build();
       c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+      c.getStyler().setYAxisMin(0.0);
       c.addSeries("round seconds", new ArrayList<>(seconds.keySet()), new ArrayList<>(seconds.values()));
       Map<String, List<double[]>> byType = new LinkedHashMap<>();
+      double top = seconds.values().stream().mapToDouble(Double::doubleValue).max().orElse(1);
+      List<String> types = new ArrayList<>();
       for (ScenarioPlayer.Applied a : events) {
-        double y = seconds.getOrDefault(a.round(), 0.0);
+        if (!types.contains(a.type())) {
+          types.add(a.type());
+        }
+        // each kind of event on its own level under the line, so markers of one round do not hide each other
+        double y = top * (0.1 + 0.12 * types.indexOf(a.type()));
         byType.computeIfAbsent(a.type(), t -> new ArrayList<>()).add(new double[] {a.round(), y});
       }
       byType.forEach((type, points) -> {
