@@ -87,6 +87,12 @@ public final class AgentCommand implements Callable<Integer> {
           "Labels the EdgeSite fedmesh.io/role=simulation-learner."})
   boolean simulationLearner;
 
+  @Option(names = "--compute-slowdown", defaultValue = "1", paramLabel = "F",
+      description = {"Emulate a site F times slower (1-" + io.fedmesh.edge.training.ComputeSlowdown.MAX_FACTOR + "; default 1):"
+          + " each round's local training runs F times over and only the first result is sent, real CPU work, no sleeping."
+          + " For WAN scenarios on one machine."})
+  int computeSlowdown;
+
   @Option(names = "--log-format", defaultValue = "text",
       description = "text or json: one JSON object per line with the resource it is about (default: ${DEFAULT-VALUE}).")
   String logFormat;
@@ -136,8 +142,14 @@ public final class AgentCommand implements Callable<Integer> {
         workDir != null ? workDir : Path.of("fedmesh-agent-" + site), TransportSecurity.choose("edge-agent", tlsDir, insecure), metricsPort,
         cpu != null ? cpu : rt.availableProcessors(), memoryMiB != null ? memoryMiB : rt.maxMemory() / (1024 * 1024),
         gpus != null ? gpus : machineGpus(), servePort);
+    io.fedmesh.edge.training.ComputeSlowdown slowdown;
+    try {
+      slowdown = new io.fedmesh.edge.training.ComputeSlowdown(computeSlowdown);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     CountDownLatch stopped = new CountDownLatch(1);
-    EdgeAgent agent = new EdgeAgent(config).start();
+    EdgeAgent agent = new EdgeAgent(config, slowdown).start();
     // SIGTERM runs the hooks and then halts: the agent must be closed inside the hook itself
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       agent.close();

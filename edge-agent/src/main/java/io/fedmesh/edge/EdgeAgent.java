@@ -48,6 +48,11 @@ public final class EdgeAgent implements AutoCloseable {
   private final AtomicBoolean stopped = new AtomicBoolean();
 
   public EdgeAgent(AgentConfig config) {
+    this(config, io.fedmesh.edge.training.ComputeSlowdown.NONE);
+  }
+
+  /** An agent whose local training is slowed by {@code slowdown} (an emulated slower site; see ComputeSlowdown). */
+  public EdgeAgent(AgentConfig config, io.fedmesh.edge.training.ComputeSlowdown slowdown) {
     this.config = config;
     this.client = new CoordinatorClient(config);
     this.outbox = new Outbox(config.workDir().resolve("outbox"));
@@ -62,15 +67,17 @@ public final class EdgeAgent implements AutoCloseable {
     boolean simulationLearner = ROLE_SIMULATION_LEARNER.equals(config.labels().get(LABEL_ROLE));
     this.health = new SiteHealth(config.site(), config.dataDir(), data, simulationLearner);
     LinkMonitor link = new LinkMonitor(registry);
+    io.fedmesh.edge.link.ComputeMonitor compute = new io.fedmesh.edge.link.ComputeMonitor();
     AssignmentLedger ledger = new AssignmentLedger();
     UpdateDelivery delivery = new UpdateDelivery(client, outbox, config.site(), ledger::delivered);
     RoundTrainer trainer = new RoundTrainer(config.site(), config.labelColumn(), client, data,
-        new SimulationDataCache(client, config.dataDir(), config.site()), health, link, outbox, delivery, registry);
+        new SimulationDataCache(client, config.dataDir(), config.site()), health, link, outbox, delivery, registry,
+        compute, slowdown);
     this.runner = new AssignmentRunner(config.site(), ledger, outbox, delivery, trainer, health);
     this.inference = config.servePort() < 0 ? null
         : io.fedmesh.edge.serving.InferenceServer.start("0.0.0.0", config.servePort(), config.tls(), served);
     this.serving = new io.fedmesh.edge.serving.SiteServing(config.site(), client, served, inference == null ? -1 : inference.port());
-    SiteReport report = new SiteReport(config, VERSION, health, link);
+    SiteReport report = new SiteReport(config, VERSION, health, link, compute);
     report.reportServing(serving::states);
     this.session = new CoordinatorSession(config.site(), config.coordinator(), client,
         report, link, new CoordinatorSession.Listener() {

@@ -26,11 +26,14 @@ import org.netcrusher.core.reactor.NioReactor;
  * its emulated WAN link and, with --hpc, an hpc-bridge and its cloud-side learner. {@link #close}
  * stops everything in the reverse order of starting, also after a start that failed half-way.
  */
-final class LocalMesh implements AutoCloseable {
+final class LocalMesh implements AutoCloseable, io.fedmesh.mesh.wan.ScenarioSites {
   private final MeshPlan plan;
   private final PrintStream console;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
-  private final List<AgentProcess> agents = new ArrayList<>();
+  // scenario events start and stop agents on their own thread
+  private final List<AgentProcess> agents = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final java.util.Map<String, WanLink> links = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<String, AgentProcess> agentOf = new java.util.concurrent.ConcurrentHashMap<>();
   // a Ctrl-C must not leave agent JVMs behind
   private final Thread killAgentsOnExit = new Thread(() -> agents.forEach(AgentProcess::close));
   private EmbeddedCluster cluster;
@@ -86,11 +89,18 @@ final class LocalMesh implements AutoCloseable {
     console.printf("  coordinator     127.0.0.1:%d%n", operator.coordinatorPort());
     console.printf("  metrics         operator http://127.0.0.1:%d/metrics%n", operator.metricsPort());
     NioReactor reactor = started(new NioReactor());
+    List<String> late = plan.scenario().joinLater();
     for (MeshPlan.Site site : plan.sites()) {
       WanLink link = started(WanLink.open(reactor, freePort(), operator.coordinatorPort(), site.wan()));
+      links.put(site.name(), link);
+      String slowdown = slowdown(site);
+      if (late.contains(site.name())) {
+        console.printf("  %-15s joins later (scenario), WAN %s%s, %d samples%n", site.name(), site.wan(), slowdown, site.samples());
+        continue;
+      }
       int metricsPort = launch(site, link.port(), true);
-      console.printf("  %-15s agent process, WAN %s, %d samples, log logs/%s.log, metrics http://127.0.0.1:%d/metrics%n", site.name(),
-          site.wan(), site.samples(), site.name(), metricsPort);
+      console.printf("  %-15s agent process, WAN %s%s, %d samples, log logs/%s.log, metrics http://127.0.0.1:%d/metrics%n", site.name(),
+          site.wan(), slowdown, site.samples(), site.name(), metricsPort);
     }
     if (plan.withHpc()) {
       if (plan.hpc().equals("slurm")) {
@@ -128,10 +138,47 @@ final class LocalMesh implements AutoCloseable {
     args.addAll(certs == null ? List.of("--insecure") : certs.agentArgs(site.name()));
     AgentProcess agent = started(AgentProcess.launch(site.name(), port, site.dataDir(), site.workDir(), site.log(), args));
     agents.add(agent);
+    agentOf.put(site.name(), agent);
     return metricsPort;
   }
 
-  private <T extends AutoCloseable> T started(T part) {
+  private static String slowdown(MeshPlan.Site site) {
+    int i = site.agentArgs().indexOf("--compute-slowdown");
+    return i < 0 ? "" : ", compute " + site.agentArgs().get(i + 1) + "x slower";
+  }
+
+  @Override
+  public WanLink link(String site) {
+    return links.get(site);
+  }
+
+  @Override
+  public void leave(String site) {
+    AgentProcess a = agentOf.remove(site);
+    if (a != null) {
+      a.close();
+    }
+  }
+
+  @Override
+  public void join(String site) {
+    if (agentOf.containsKey(site) && agentOf.get(site).alive()) {
+      return; // still there
+    }
+    MeshPlan.Site s = plan.sites().stream().filter(x -> x.name().equals(site)).findFirst().orElseThrow();
+    try {
+      // the log continues: a rejoining agent appends (AgentProcess opens it fresh, so keep the earlier part)
+      Path earlier = s.log().resolveSibling(site + ".before-join-" + System.currentTimeMillis() + ".log");
+      if (Files.exists(s.log())) {
+        Files.move(s.log(), earlier);
+      }
+      launch(s, links.get(site).port(), true);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("starting the agent of " + site + " for a join: " + e.getMessage(), e);
+    }
+  }
+
+  private synchronized <T extends AutoCloseable> T started(T part) {
     started.push(part);
     return part;
   }
@@ -153,7 +200,7 @@ final class LocalMesh implements AutoCloseable {
   /** Waits until every site's agent registered and reports Ready; fails at once if one exited. */
   void awaitSitesReady(Duration timeout) throws InterruptedException {
     Instant deadline = Instant.now().plus(timeout);
-    int n = plan.sites().size();
+    int n = plan.sites().size() - plan.scenario().joinLater().size();
     Spinner spinner = new Spinner(console);
     try {
       while (Instant.now().isBefore(deadline)) {
@@ -199,7 +246,7 @@ final class LocalMesh implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     RuntimeException failure = null;
     while (!started.isEmpty()) {
       try {

@@ -4,6 +4,7 @@ import io.fedmesh.api.v1alpha1.FederatedTraining;
 import io.fedmesh.common.data.DatasetException;
 import io.fedmesh.mesh.data.FashionMnistLocator;
 import io.fedmesh.mesh.report.RunSummary;
+import io.fedmesh.mesh.wan.ScenarioPlayer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -30,6 +31,8 @@ public final class LocalMeshCommand implements Callable<Integer> {
   @Mixin MeshOptions options;
 
   private final PrintStream console = System.out;
+  /** What the scenario changed during the run, for the report. */
+  private java.util.List<ScenarioPlayer.Applied> scenarioEvents = java.util.List.of();
 
   @Override
   public Integer call() throws Exception {
@@ -42,18 +45,24 @@ public final class LocalMeshCommand implements Callable<Integer> {
     options.requireSitesForFaults(data.siteDirs().size());
     MeshPlan plan = MeshPlan.of(options, data, out);
     console.println(plan.heading());
+    console.println(plan.scenarioLine());
     StayingUp stay = null;
     try (LocalMesh mesh = LocalMesh.start(plan, console)) {
       mesh.awaitSitesReady(Duration.ofSeconds(90));
       FederatedTraining training = mesh.applyResources();
-      RunWatcher.Followed last = new RunWatcher(mesh, plan, console, started.plusSeconds(options.timeoutSeconds),
-          options.timeoutSeconds).follow(training.getMetadata().getName());
+      RunWatcher.Followed last;
+      try (ScenarioPlayer player = new ScenarioPlayer(plan.scenario(), plan.sites().size(), plan.rounds(), mesh)) {
+        player.start();
+        last = new RunWatcher(mesh, plan, console, started.plusSeconds(options.timeoutSeconds), options.timeoutSeconds, player)
+            .follow(training.getMetadata().getName());
+        scenarioEvents = player.applied();
+      }
       RunSummary.Serving serving = LocalServing.query(mesh, plan, last.training(), console); // while the agents still serve
       if (!options.keepRunning) {
         mesh.stopAgents();
       }
       double wall = Duration.between(started, Instant.now()).toMillis() / 1000.0;
-      RunSummary summary = new RunReporter(console).report(mesh, plan, last, wall, serving);
+      RunSummary summary = new RunReporter(console).report(mesh, plan, last, wall, serving, scenarioEvents);
       if (options.keepRunning) {
         stay = StayingUp.untilSignalled(console, options.out.resolve("kubeconfig"));
       }

@@ -91,6 +91,12 @@ public final class MeshOptions {
       description = "text or json: the format of OUT/logs/*.log, json one object per line with the resource named (default: ${DEFAULT-VALUE}).")
   String logFormat;
 
+  @Option(names = "--scenario", paramLabel = "NAME|FILE",
+      description = {"The WAN the sites run over: a built-in (calm: fixed links, the default; stragglers; flaky; partition;"
+          + " mixed: issue 11's 8-site WAN) or a scenario YAML file giving each site's link (RTT, bandwidth, jitter), its compute"
+          + " slowdown and a timeline of bandwidth changes, partitions, flapping, leaves and joins (docs/local-mesh.md)."})
+  String scenario;
+
   @Option(names = "--verbose", description = "Show operator logs on the terminal (they always go to OUT/logs/operator.log).")
   boolean verbose;
 
@@ -105,6 +111,14 @@ public final class MeshOptions {
   /** Sites of a built-in problem when --sites is not given. */
   int defaultSites() {
     return fashionMnist() ? FASHION_MNIST_SITES : DEFAULT_SITES;
+  }
+
+  /** What --scenario names for ScenarioLoader: a built-in's name (calm when not given) or the file's resolved path. */
+  String scenarioSource() {
+    if (scenario == null || io.fedmesh.mesh.wan.ScenarioLoader.BUILT_INS.contains(scenario)) {
+      return scenario == null ? "calm" : scenario;
+    }
+    return resolved(Path.of(scenario)).toString();
   }
 
   boolean withHpc() {
@@ -195,6 +209,14 @@ public final class MeshOptions {
     if (given("--alpha") && (plume() || data != null)) {
       throw refuse("--alpha sets the label split of blobs and fashion-mnist; " + (data != null ? "--data is split already"
           : "plume has no classes") + ": drop --alpha");
+    }
+    if (scenario != null) {
+      try {
+        // read now: a bad scenario is refused before anything starts; MeshPlan checks it against the sites and rounds
+        io.fedmesh.mesh.wan.ScenarioLoader.load(scenarioSource());
+      } catch (IllegalArgumentException e) {
+        throw refuse(e.getMessage());
+      }
     }
     LocalHpc.problem(hpc).ifPresent(p -> {
       throw refuse(p);

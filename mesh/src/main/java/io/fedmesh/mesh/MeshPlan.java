@@ -6,6 +6,8 @@ import io.fedmesh.api.v1alpha1.DistributedModelSpec;
 import io.fedmesh.api.v1alpha1.FederatedTraining;
 import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
 import io.fedmesh.common.model.TaskKind;
+import io.fedmesh.mesh.wan.Scenario;
+import io.fedmesh.mesh.wan.ScenarioLoader;
 import io.fedmesh.mesh.wan.WanLink;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,15 +25,12 @@ import java.util.List;
  * @param learner the cloud-side learner of the burst's samples; null without an HPC backend
  * @param logsHint where the logs are, as the user named the output directory (for error messages)
  * @param insecure plaintext links (--insecure) instead of mutual TLS
+ * @param scenario the WAN scenario (--scenario; calm when not given): each site's link and compute speed, and the timeline
  */
 public record MeshPlan(Path out, MeshData data, String dataDescription, List<Site> sites, String hpc, Site learner,
     DistributedModel model, FederatedTraining training, int rounds, int killAfterRound, Path logsHint, boolean insecure,
-    Path torchScript) {
+    Scenario scenario, Path torchScript) {
   static final String NAMESPACE = "default";
-
-  /** WAN profiles given to sites in turn: one-way latency (ms) and bandwidth (Mbit/s). */
-  static final List<WanLink.Profile> PROFILES = List.of(new WanLink.Profile(5, 200), new WanLink.Profile(15, 100),
-      new WanLink.Profile(25, 50), new WanLink.Profile(40, 20));
 
   /**
    * One agent process.
@@ -42,14 +41,20 @@ public record MeshPlan(Path out, MeshData data, String dataDescription, List<Sit
 
   /** @param out the absolute output directory; {@code data} already written under it */
   static MeshPlan of(MeshOptions o, MeshData data, Path out) {
+    Scenario scenario = ScenarioLoader.load(o.scenarioSource());
+    ScenarioLoader.requireFits(scenario, data.siteDirs().size(), o.rounds);
     List<Site> sites = new ArrayList<>();
     for (int i = 0; i < data.siteDirs().size(); i++) {
       String name = "site-" + i;
-      sites.add(new Site(name, PROFILES.get(i % PROFILES.size()), data.siteDirs().get(i), out.resolve("agents").resolve(name),
-          out.resolve("logs/" + name + ".log"), data.samples().get(i),
-          List.of("--region", "region-" + (i % 2), "--label", "fedmesh.io/mesh=local",
-              "--label", "fedmesh.io/tier=factory", // as the factory sites examples/federatedtraining.yaml selects
-              "--log-format", o.logFormat)));
+      Scenario.Site wan = scenario.site(i);
+      List<String> args = new ArrayList<>(List.of("--region", "region-" + (i % 2), "--label", "fedmesh.io/mesh=local",
+          "--label", "fedmesh.io/tier=factory", // as the factory sites examples/federatedtraining.yaml selects
+          "--log-format", o.logFormat));
+      if (wan.computeSlowdown() > 1) {
+        args.addAll(List.of("--compute-slowdown", String.valueOf(wan.computeSlowdown())));
+      }
+      sites.add(new Site(name, wan.profile(), data.siteDirs().get(i), out.resolve("agents").resolve(name),
+          out.resolve("logs/" + name + ".log"), data.samples().get(i), List.copyOf(args)));
     }
     Site learner = null;
     if (o.withHpc()) {
@@ -59,14 +64,18 @@ public record MeshPlan(Path out, MeshData data, String dataDescription, List<Sit
           List.of("--region", "cloud", "--label", "fedmesh.io/mesh=local", "--simulation-learner", "--log-format", o.logFormat));
     }
     return new MeshPlan(out, data, describe(o, data), List.copyOf(sites), o.hpc, learner, model(o, data),
-        training(o, data, sites.size()), o.rounds, o.killAfterRound, o.out.resolve("logs"), o.insecure,
-        o.torchScript());
+        training(o, data, sites.size()), o.rounds, o.killAfterRound, o.out.resolve("logs"), o.insecure, scenario, o.torchScript());
   }
 
   /** The first console line of a run. */
   String heading() {
     return String.format("fedmesh local: %d sites, %d rounds, %s, data %s", sites.size(), rounds,
         data.task().name().toLowerCase(), dataDescription);
+  }
+
+  /** The console line naming the WAN scenario. */
+  String scenarioLine() {
+    return "  WAN scenario    " + scenario.name + (scenario.description == null ? "" : ": " + scenario.description);
   }
 
   boolean withHpc() {

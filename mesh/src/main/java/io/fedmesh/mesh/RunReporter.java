@@ -24,6 +24,12 @@ final class RunReporter {
   /** Writes and prints the outcome of the training {@code last}; the caller's exit code follows its phase. */
   RunSummary report(LocalMesh mesh, MeshPlan plan, RunWatcher.Followed run, double wallSeconds, RunSummary.Serving serving)
       throws IOException {
+    return report(mesh, plan, run, wallSeconds, serving, List.of());
+  }
+
+  /** @param scenarioEvents what the WAN scenario changed during the run, drawn over the rounds in the report */
+  RunSummary report(LocalMesh mesh, MeshPlan plan, RunWatcher.Followed run, double wallSeconds, RunSummary.Serving serving,
+      List<io.fedmesh.mesh.wan.ScenarioPlayer.Applied> scenarioEvents) throws IOException {
     KubernetesClient client = mesh.client();
     Path out = plan.out();
     FederatedTraining last = run.training();
@@ -46,8 +52,10 @@ final class RunReporter {
       console.printf("  (no central baseline: %s)%n", e.getMessage());
     }
     summary.write(out.resolve("summary.json"));
+    String wan = io.fedmesh.mesh.report.ScenarioSection.write(out, plan.scenario().name, plan.scenario().description, scenarioEvents,
+        run.record().rounds(), sites);
     Path report = RunReport.write(out, "fedmesh local: " + last.getMetadata().getName(), summary, run.record().rounds(),
-        hpc == null ? Map.of() : hpc.timeline(client, MeshPlan.NAMESPACE), classMix(plan));
+        hpc == null ? Map.of() : hpc.timeline(client, MeshPlan.NAMESPACE), classMix(plan), wan);
     var ready = last.getStatus() == null ? null : last.getStatus().condition("Ready");
     console.printf("%n%s (%s): %d round(s), %,d bytes moved, %.1f s%n", summary.phase(),
         ready == null ? "" : ready.getMessage(), summary.roundsCompleted(), summary.bytesMoved(), wallSeconds);
@@ -68,10 +76,25 @@ final class RunReporter {
       console.printf("  (test-set label variance, the MSE of predicting the mean: %.4f)%n", labelVariance(plan.data().testCsv()));
     }
     for (RunSummary.Site s : summary.sites()) {
-      console.printf("  %-10s %s%n", s.name(), s.phase());
+      console.printf("  %-10s %s%s%n", s.name(), s.phase(), forecastLine(sites, s.name()));
     }
     console.printf("wrote %s and %s%n", out.resolve("summary.json"), report);
     return summary;
+  }
+
+  /** The site's measured rates and the error of its last round-time forecast, "" when it has none. */
+  private static String forecastLine(List<EdgeSite> sites, String name) {
+    return sites.stream().filter(e -> e.getMetadata().getName().equals(name) && e.getStatus() != null
+        && e.getStatus().roundForecast != null).findFirst().map(e -> {
+          var f = e.getStatus().roundForecast;
+          return String.format("  %s samples/s, down %s / up %s Mbit/s, next round forecast %s s; last forecast %s s, observed %s s",
+              fmt(f.samplesPerSecond), fmt(f.downloadMbps), fmt(f.uploadMbps), fmt(f.nextRoundSeconds), fmt(f.lastForecastSeconds),
+              fmt(f.lastObservedSeconds));
+        }).orElse("");
+  }
+
+  private static String fmt(Double v) {
+    return v == null ? "-" : String.format("%.1f", v);
   }
 
   /** Each site's class counts from its data file, e.g. "0: 812, 1: 301, 2: 87"; empty for regression. */

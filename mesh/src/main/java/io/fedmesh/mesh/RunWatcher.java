@@ -5,6 +5,7 @@ import io.fedmesh.api.v1alpha1.FederatedTrainingStatus;
 import io.fedmesh.api.v1alpha1.FederatedTrainingStatus.Phase;
 import io.fedmesh.api.v1alpha1.FederatedTrainingStatus.RoundRecord;
 import io.fedmesh.mesh.report.RunRecord;
+import io.fedmesh.mesh.wan.ScenarioPlayer;
 import java.io.PrintStream;
 import java.time.Instant;
 
@@ -21,9 +22,16 @@ final class RunWatcher {
   private final PrintStream console;
   private final Instant deadline;
   private final int timeoutSeconds;
+  private final ScenarioPlayer scenario;
 
   /** @param deadline when to give up, {@code timeoutSeconds} (--timeout) after the run started */
   RunWatcher(LocalMesh mesh, MeshPlan plan, PrintStream console, Instant deadline, int timeoutSeconds) {
+    this(mesh, plan, console, deadline, timeoutSeconds, null);
+  }
+
+  /** @param scenario the WAN timeline to tell of finished rounds and whose changes to print; null: none */
+  RunWatcher(LocalMesh mesh, MeshPlan plan, PrintStream console, Instant deadline, int timeoutSeconds, ScenarioPlayer scenario) {
+    this.scenario = scenario;
     this.mesh = mesh;
     this.plan = plan;
     this.console = console;
@@ -55,6 +63,13 @@ final class RunWatcher {
           spinner.clear();
           console.println(roundLine(r));
           printed = r.round;
+        }
+      }
+      if (scenario != null) {
+        scenario.roundsDone(printed);
+        for (ScenarioPlayer.Applied a : scenario.drainNew()) {
+          spinner.clear();
+          console.printf("  -- %6.1f s, round %d: %s%n", a.atSeconds(), a.round(), a.what());
         }
       }
       if (!killed && plan.killAfterRound() >= 0 && printed >= plan.killAfterRound()) {

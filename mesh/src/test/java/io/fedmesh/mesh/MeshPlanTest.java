@@ -78,8 +78,8 @@ class MeshPlanTest {
   void eachSiteGetsItsDataAnAgentWorkDirALogAndTheNextWanProfile() {
     MeshPlan plan = plan(blobs(5), "--sites", "5");
     assertThat(plan.sites()).extracting(MeshPlan.Site::name).containsExactly("site-0", "site-1", "site-2", "site-3", "site-4");
-    assertThat(plan.sites()).extracting(MeshPlan.Site::wan).containsExactly(new WanLink.Profile(5, 200),
-        new WanLink.Profile(15, 100), new WanLink.Profile(25, 50), new WanLink.Profile(40, 20), new WanLink.Profile(5, 200));
+    assertThat(plan.sites()).extracting(MeshPlan.Site::wan).containsExactly(new WanLink.Profile(10, 200),
+        new WanLink.Profile(30, 100), new WanLink.Profile(50, 50), new WanLink.Profile(80, 20), new WanLink.Profile(10, 200));
     MeshPlan.Site s3 = plan.sites().get(3);
     assertThat(s3.dataDir()).isEqualTo(OUT.resolve("data/site-3"));
     assertThat(s3.workDir()).isEqualTo(OUT.resolve("agents/site-3"));
@@ -92,6 +92,18 @@ class MeshPlanTest {
     assertThat(plan.training().getSpec().seed).as("spec.seed from --seed (default 42)").isEqualTo(42L);
     assertThat(plan.learner()).isNull();
     assertThat(plan.training().getSpec().adaptiveSimulation).isNull();
+  }
+
+  @Test
+  void aScenarioGivesEachSiteItsLinkAndSlowsItsCompute() {
+    MeshPlan plan = plan(blobs(8), "--sites", "8", "--scenario", "mixed");
+    assertThat(plan.scenario().name).isEqualTo("mixed");
+    assertThat(plan.sites().get(0).agentArgs()).containsSequence("--compute-slowdown", "10");
+    assertThat(plan.sites().get(2).wan()).isEqualTo(new WanLink.Profile(120, 2));
+    assertThat(plan.sites().get(3).agentArgs()).doesNotContain("--compute-slowdown");
+    assertThat(plan.scenarioLine()).startsWith("  WAN scenario    mixed: ");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> plan(blobs(2), "--sites", "2", "--scenario", "partition"))
+        .hasMessageContaining("events[0].sites: site-3 is not in the run").hasMessageContaining("raise --sites");
   }
 
   @Test

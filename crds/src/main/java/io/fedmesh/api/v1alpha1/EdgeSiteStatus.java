@@ -20,6 +20,9 @@ public class EdgeSiteStatus extends FedmeshStatus {
   @JsonPropertyDescription("Link quality measured by the agent.")
   public LinkQuality measuredLink;
 
+  @JsonPropertyDescription("Forecast of the site's next round time from its measured compute rate and link, with the last forecast's error.")
+  public RoundForecast roundForecast;
+
   @JsonPropertyDescription("Compute free at the last heartbeat.")
   public Quantities free;
 

@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The measured link to the coordinator: RTT from echoed heartbeat timestamps, bandwidth from
- * model downloads, loss from heartbeats that went unanswered.
+ * model downloads, upload throughput from update uploads, loss from heartbeats that went unanswered.
  */
 public final class LinkMonitor {
   private final DistributionSummary rttMetric;
@@ -16,6 +16,7 @@ public final class LinkMonitor {
   private final AtomicLong acked = new AtomicLong();
   private volatile double rttMs;
   private volatile double bandwidthMbps;
+  private volatile double uploadMbps;
 
   public LinkMonitor(MeterRegistry registry) {
     this.rttMetric = DistributionSummary.builder("fedmesh_agent_heartbeat_rtt_ms").description("heartbeat round trip")
@@ -28,7 +29,7 @@ public final class LinkMonitor {
     long total = Math.max(1, s);
     // the previous heartbeat may still be in flight rather than lost: hence the - 1
     double loss = Math.max(0, Math.min(1, (double) (s - acked.get() - 1) / total));
-    return LinkQuality.newBuilder().setRttMs(rttMs).setBandwidthMbps(bandwidthMbps).setLoss(loss).build();
+    return LinkQuality.newBuilder().setRttMs(rttMs).setBandwidthMbps(bandwidthMbps).setLoss(loss).setUploadMbps(uploadMbps).build();
   }
 
   public void heartbeatSent() {
@@ -48,6 +49,13 @@ public final class LinkMonitor {
   public void downloaded(long bytes, double seconds) {
     if (seconds > 0) {
       bandwidthMbps = bytes * 8 / seconds / 1e6;
+    }
+  }
+
+  /** An update upload of {@code bytes} that took {@code seconds} until the coordinator answered. */
+  public void uploaded(long bytes, double seconds) {
+    if (seconds > 0 && bytes > 0) {
+      uploadMbps = bytes * 8 / seconds / 1e6;
     }
   }
 

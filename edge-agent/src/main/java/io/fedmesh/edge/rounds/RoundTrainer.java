@@ -38,12 +38,24 @@ public final class RoundTrainer {
   private final Outbox outbox;
   private final UpdateDelivery delivery;
   private final DjlTrainer trainer = new DjlTrainer();
+  private final io.fedmesh.edge.link.ComputeMonitor compute;
+  private final io.fedmesh.edge.training.ComputeSlowdown slowdown;
   private final Counter roundsTrained;
   private final Timer trainTime;
 
   public RoundTrainer(String site, String defaultLabelColumn, CoordinatorClient client, DataDirectory data,
       SimulationDataCache simulation, SiteHealth health, LinkMonitor link, Outbox outbox, UpdateDelivery delivery,
       MeterRegistry registry) {
+    this(site, defaultLabelColumn, client, data, simulation, health, link, outbox, delivery, registry,
+        new io.fedmesh.edge.link.ComputeMonitor(), io.fedmesh.edge.training.ComputeSlowdown.NONE);
+  }
+
+  /** With the site's compute rate measured into {@code compute} and its training slowed by {@code slowdown}. */
+  public RoundTrainer(String site, String defaultLabelColumn, CoordinatorClient client, DataDirectory data,
+      SimulationDataCache simulation, SiteHealth health, LinkMonitor link, Outbox outbox, UpdateDelivery delivery,
+      MeterRegistry registry, io.fedmesh.edge.link.ComputeMonitor compute, io.fedmesh.edge.training.ComputeSlowdown slowdown) {
+    this.compute = compute;
+    this.slowdown = slowdown;
     this.site = site;
     this.defaultLabelColumn = defaultLabelColumn;
     this.client = client;
@@ -79,7 +91,10 @@ public final class RoundTrainer {
     HoldoutSplit split = holdout > 0 && d.rows() > 1 ? HoldoutSplit.of(d, holdout, splitSeed(a.getLocal().getSeed())) : null;
     Evaluation heldOut = split == null ? null : ModelEvaluator.evaluate(spec, global, split.heldOut());
     Dataset trainOn = split == null ? d : split.train();
-    TrainResult r = trainTime.record(() -> trainer.train(spec, global, trainOn, a.getLocal(), localSeed(a.getLocal().getSeed(), key)));
+    TrainResult r = trainTime.record(() -> slowdown.train(
+        () -> trainer.train(spec, global, trainOn, a.getLocal(), localSeed(a.getLocal().getSeed(), key))));
+    long trainedSamples = r.samples() * Math.max(1, a.getLocal().getEpochs());
+    compute.trained(trainedSamples, r.seconds());
     UpdateEncoding asked = UpdateEncoding.fromProto(a.getEncoding());
     UpdateEncoding enc = io.fedmesh.common.codec.EncodingFallback.forValues(r.weights(), asked);
     if (enc != asked) {
@@ -93,7 +108,7 @@ public final class RoundTrainer {
         spec.task().metricName(), String.format("%.4f", r.localMetric()));
     // durable before it leaves: a failed upload is retried from the outbox, not retrained
     double work = (System.nanoTime() - receivedNanos) / 1e9; // queue, data, download, training: the coordinator adds the upload
-    UpdateHeader.Builder header = header(a, key, r, enc, bytes.length, work).toBuilder();
+    UpdateHeader.Builder header = header(a, key, r, enc, bytes.length, work).toBuilder().setTrainedSamples(trainedSamples);
     if (heldOut != null) {
       header.setHeldOutMetric(heldOut.metric()).setHeldOutLoss(heldOut.loss()).setHeldOutSamples(heldOut.samples());
       LOG.info("site {}: global model {} on its {} held-out samples: {} {}", site, a.getModelVersion(), heldOut.samples(),
@@ -101,7 +116,9 @@ public final class RoundTrainer {
     }
     Outbox.Pending stored = outbox.put(header.build(), bytes);
     health.trainingEnded();
-    delivery.deliver(stored);
+    long uploadStart = System.nanoTime();
+    delivery.deliver(stored); // a failed upload throws: no throughput sample from it
+    link.uploaded(bytes.length, (System.nanoTime() - uploadStart) / 1e9);
     return true;
   }
 

@@ -16,8 +16,16 @@ public final class SiteReport {
   private final String agentVersion;
   private final SiteHealth health;
   private final LinkMonitor link;
+  private final io.fedmesh.edge.link.ComputeMonitor compute;
 
   public SiteReport(AgentConfig config, String agentVersion, SiteHealth health, LinkMonitor link) {
+    this(config, agentVersion, health, link, new io.fedmesh.edge.link.ComputeMonitor());
+  }
+
+  /** Also reports the compute rate {@code compute} measures. */
+  public SiteReport(AgentConfig config, String agentVersion, SiteHealth health, LinkMonitor link,
+      io.fedmesh.edge.link.ComputeMonitor compute) {
+    this.compute = compute;
     this.config = config;
     this.agentVersion = agentVersion;
     this.health = health;
@@ -58,6 +66,7 @@ public final class SiteReport {
         .setFree(Resources.newBuilder().setCpu(freeCpu()).setMemoryBytes(rt.maxMemory() - rt.totalMemory() + rt.freeMemory())
             .setGpus(config.gpus()))
         .setLink(link.quality())
+        .setSamplesPerSecond(compute.samplesPerSecond())
         .setState(health.state())
         .setMessage(health.problem());
     Dataset c = health.census();

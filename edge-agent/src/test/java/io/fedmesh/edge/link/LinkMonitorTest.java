@@ -33,4 +33,14 @@ class LinkMonitorTest {
     link.downloaded(1_000_000, 0.5);
     assertThat(link.quality().getBandwidthMbps()).isCloseTo(16, within(1e-9));
   }
+
+  @Test
+  void anUploadGivesTheUploadThroughputAndAFailedOneNothing() {
+    LinkMonitor link = new LinkMonitor(new SimpleMeterRegistry());
+    assertThat(link.quality().getUploadMbps()).isZero();
+    link.uploaded(0, 1.0);
+    assertThat(link.quality().getUploadMbps()).isZero();
+    link.uploaded(2_000_000, 2.0);
+    assertThat(link.quality().getUploadMbps()).isCloseTo(8, within(1e-9));
+  }
 }

@@ -33,6 +33,12 @@ public final class RunReport {
    */
   public static Path write(Path out, String title, RunSummary summary, List<RoundRecord> history, Map<String, double[]> burstTimeline,
       Map<String, String> classMix) throws IOException {
+    return write(out, title, summary, history, burstTimeline, classMix, "");
+  }
+
+  /** @param extraSections HTML added at the end of the report (the WAN scenario's section, say) */
+  public static Path write(Path out, String title, RunSummary summary, List<RoundRecord> history, Map<String, double[]> burstTimeline,
+      Map<String, String> classMix, String extraSections) throws IOException {
     System.setProperty("java.awt.headless", "true");
     Files.createDirectories(out);
     List<Integer> rounds = new ArrayList<>();
@@ -141,11 +147,12 @@ public final class RunReport {
         <table><tr><th>site</th><th>final phase</th><th>class mix of its data</th></tr>
         %s</table>
         %s
+        %s
         </body></html>
         """.formatted(esc(title), esc(title), summary.phase(), summary.roundsCompleted(), esc(metricName),
         summary.metric().value() == null ? "-" : String.format("%.4f", summary.metric().value()),
         ByteUnits.readable(summary.bytesMoved()), summary.bytesMoved(),
-        summary.wallSeconds(), baseline(summary), siteImg, timelineImg, esc(metricName), rows, sites, burstsTable(summary));
+        summary.wallSeconds(), baseline(summary), siteImg, timelineImg, esc(metricName), rows, sites, burstsTable(summary), extraSections);
     Path file = out.resolve("report.html");
     Files.writeString(file, html, StandardCharsets.UTF_8);
     return file;

@@ -1,66 +1,81 @@
 package io.fedmesh.mesh.wan;
 
-import java.util.concurrent.TimeUnit;
 import org.netcrusher.core.reactor.NioReactor;
-import org.netcrusher.core.throttle.DelayThrottler;
-import org.netcrusher.core.throttle.Throttlers;
-import org.netcrusher.core.throttle.rate.ByteRateThrottler;
 import org.netcrusher.tcp.TcpCrusher;
 import org.netcrusher.tcp.TcpCrusherBuilder;
 
 /**
- * An emulated WAN link in user space: a TCP proxy on loopback (netcrusher) that adds one-way
- * latency and caps bandwidth in both directions. A site's agent dials the proxy instead of the
- * coordinator. freeze() cuts the link (a partition) without closing it.
+ * An emulated WAN link in user space: a TCP proxy on loopback (netcrusher) that delays each
+ * direction by half the RTT (plus jitter) and caps its bandwidth. A site's agent dials the proxy
+ * instead of the coordinator. The conditions can change while it runs ({@link #conditions()});
+ * partition() cuts the link without closing it.
  */
 public final class WanLink implements AutoCloseable {
-  /** Latency one way in ms and bandwidth in Mbit/s. */
-  public record Profile(int latencyMs, int bandwidthMbps) {
+  /** Round-trip time and jitter in ms, bandwidth in Mbit/s (each direction). */
+  public record Profile(int rttMs, double bandwidthMbps, int jitterMs) {
+    public Profile(int rttMs, double bandwidthMbps) {
+      this(rttMs, bandwidthMbps, 0);
+    }
+
     @Override
     public String toString() {
-      return latencyMs * 2 + " ms RTT, " + bandwidthMbps + " Mbit/s";
+      String bw = bandwidthMbps == Math.rint(bandwidthMbps) ? String.valueOf((long) bandwidthMbps) : String.valueOf(bandwidthMbps);
+      return rttMs + " ms RTT" + (jitterMs > 0 ? " ±" + jitterMs + " ms" : "") + ", " + bw + " Mbit/s";
     }
   }
 
   private final TcpCrusher crusher;
-  private final Profile profile;
+  private final LinkConditions conditions;
+  private volatile boolean partitioned;
 
-  private WanLink(TcpCrusher crusher, Profile profile) {
+  private WanLink(TcpCrusher crusher, LinkConditions conditions) {
     this.crusher = crusher;
-    this.profile = profile;
+    this.conditions = conditions;
   }
 
   public static WanLink open(NioReactor reactor, int listenPort, int targetPort, Profile profile) {
-    long bytesPerSecond = profile.bandwidthMbps() * 1_000_000L / 8;
+    LinkConditions conditions = new LinkConditions(profile);
     TcpCrusher crusher = TcpCrusherBuilder.builder()
         .withReactor(reactor)
         .withBindAddress("127.0.0.1", listenPort)
         .withConnectAddress("127.0.0.1", targetPort)
-        .withIncomingThrottlerFactory(Throttlers.sum(
-            addr -> new DelayThrottler(profile.latencyMs(), TimeUnit.MILLISECONDS),
-            addr -> new ByteRateThrottler(bytesPerSecond, 1, TimeUnit.SECONDS)))
-        .withOutgoingThrottlerFactory(Throttlers.sum(
-            addr -> new DelayThrottler(profile.latencyMs(), TimeUnit.MILLISECONDS),
-            addr -> new ByteRateThrottler(bytesPerSecond, 1, TimeUnit.SECONDS)))
+        .withIncomingThrottlerFactory(addr -> new LinkThrottler(conditions, addr.getPort()))
+        .withOutgoingThrottlerFactory(addr -> new LinkThrottler(conditions, ~addr.getPort()))
         .buildAndOpen();
-    return new WanLink(crusher, profile);
+    return new WanLink(crusher, conditions);
   }
 
   public int port() {
     return crusher.getBindAddress().getPort();
   }
 
+  /** The link's conditions now. */
   public Profile profile() {
-    return profile;
+    return conditions.now();
+  }
+
+  /** Where the link's latency, jitter and bandwidth are changed while it runs. */
+  public LinkConditions conditions() {
+    return conditions;
   }
 
   /** Cuts the link (a WAN partition): bytes stop flowing, connections stay open. */
-  public void partition() {
-    crusher.freeze();
+  public synchronized void partition() {
+    if (!partitioned) {
+      crusher.freeze();
+      partitioned = true;
+    }
   }
 
-  public void heal() {
-    crusher.unfreeze();
+  public synchronized void heal() {
+    if (partitioned) {
+      crusher.unfreeze();
+      partitioned = false;
+    }
+  }
+
+  public boolean partitioned() {
+    return partitioned;
   }
 
   @Override

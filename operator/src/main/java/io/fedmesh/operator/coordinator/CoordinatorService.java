@@ -47,6 +47,9 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
       String bootstrapToken, Duration heartbeatInterval, MeterRegistry registry) {
     this.federation = federation;
     this.sessions = new SiteSessions(federation, mirror, defaultNamespace, allNamespaces, bootstrapToken, heartbeatInterval);
+    if (mirror != null) {
+      federation.forecasts.onForecast(mirror::forecast);
+    }
     this.bytesIn = Counter.builder("fedmesh_bytes_received_total").description("update bytes received from sites").register(registry);
     this.bytesOut = Counter.builder("fedmesh_bytes_sent_total").description("model bytes sent to sites").register(registry);
     this.serving = new ModelServing(federation, (training, bytes) -> {

@@ -108,6 +108,11 @@ public final class EdgeSiteMirror {
     status.report(siteKey, f -> f.withReliability(completed, missed));
   }
 
+  /** The site's new round-time forecast (a round of it was observed). */
+  public void forecast(String siteKey, io.fedmesh.api.v1alpha1.RoundForecast forecast) {
+    status.report(siteKey, f -> f.withForecast(forecast));
+  }
+
   /** The trainings a site currently learns for (status.assignedLearners). */
   public void assigned(String siteKey, List<String> trainings) {
     status.report(siteKey, f -> f.withAssigned(trainings));

@@ -78,6 +78,7 @@ final class UpdateReceiver implements StreamObserver<UpdateChunk> {
     }
     Optional<String> refused = admission.header(header);
     if (refused.isPresent()) {
+      observeLate();
       fail(refused.get());
       return false;
     }
@@ -149,10 +150,43 @@ final class UpdateReceiver implements StreamObserver<UpdateChunk> {
       return;
     }
     if (result.outcome() == UpdateInbox.Outcome.ACCEPTED) {
+      observeRound(namespace, work, buffer.size(), (System.nanoTime() - firstChunkNanos) / 1e9);
       LOG.info("{}: update for round {} received from {} ({} bytes, {} samples, loss {})", header.getTraining(),
           header.getRound(), header.getSiteName(), buffer.size(), header.getSamples(), String.format("%.4f", header.getTrainLoss()));
     }
     respond(result.outcome(), result.message());
+  }
+
+  /**
+   * A site's update refused before it was read, most often one that came after its round closed (a
+   * straggler cut off by the deadline): its training still happened, so its measured compute rate
+   * and time feed its forecast, which would otherwise never learn how slow the site is.
+   */
+  private void observeLate() {
+    int slash = header.getTraining().indexOf('/');
+    if (slash <= 0 || header.getTrainedSamples() <= 0 || !(header.getTrainSeconds() > 0) || !(header.getReceivedToUploadSeconds() > 0)) {
+      return;
+    }
+    String namespace = header.getTraining().substring(0, slash);
+    double rtt = federation.sites.get(namespace, header.getSiteName()).map(x -> x.link().getRttMs() / 1000.0).orElse(0.0);
+    // the upload never took place: its time is left out of what was observed
+    observeRound(namespace, header.getReceivedToUploadSeconds() + rtt, Math.max(0, header.getTotalBytes()), Double.NaN);
+  }
+
+  /** Hands the round this update ends to the site's forecast: what the site measured and what was moved. */
+  private void observeRound(String namespace, double workSeconds, long uploadBytes, double uploadSeconds) {
+    var link = federation.sites.get(namespace, header.getSiteName()).map(SiteSession::link).orElse(null);
+    double samplesPerSecond = header.getTrainSeconds() > 0 && header.getTrainedSamples() > 0
+        ? header.getTrainedSamples() / header.getTrainSeconds() : 0;
+    // the agent times its whole upload (first byte out to the answer); seen from here the first chunk's
+    // time on the wire is missing, which overstates a small update's throughput. So the agent's figure
+    // (its previous upload, a heartbeat old) when there is one, else this upload as it arrived here.
+    double agentMbps = link == null ? 0 : link.getUploadMbps();
+    double uploadMbps = agentMbps > 0 ? agentMbps : uploadSeconds > 0 ? uploadBytes * 8 / uploadSeconds / 1e6 : 0;
+    federation.forecasts.observed(namespace + "/" + header.getSiteName(), new io.fedmesh.operator.sites.RoundTimeForecaster.Observation(
+        header.getTraining(), header.getRound(), header.getTrainedSamples(), samplesPerSecond, header.getNumParameters() * 4L,
+        link == null ? 0 : link.getBandwidthMbps(), uploadBytes, uploadMbps, link == null ? -1 : link.getRttMs(),
+        UpdateEncoding.fromProto(header.getEncoding()).name().toLowerCase(), workSeconds));
   }
 
   private void respond(UpdateInbox.Outcome outcome, String message) {

@@ -47,6 +47,9 @@ public final class EdgeSiteStatuses {
     if (facts.assignedLearners() != null) {
       st.assignedLearners = new ArrayList<>(facts.assignedLearners());
     }
+    if (facts.roundForecast() != null) {
+      st.roundForecast = facts.roundForecast();
+    }
     if (facts.quarantinedBy() != null) {
       st.quarantinedBy = facts.quarantinedBy().isEmpty() ? null : new ArrayList<>(new java.util.TreeMap<>(facts.quarantinedBy()).values());
     }

@@ -19,8 +19,8 @@ import java.util.TreeMap;
  * @param quarantinedBy the trainings that keep the site out, by namespace/name; null says nothing
  */
 public record SiteFacts(Heartbeat heartbeat, Offline offlineAfter, Long roundsCompleted, Long roundsMissed, List<String> assignedLearners,
-    Map<String, EdgeSiteStatus.Quarantine> quarantinedBy) {
-  public static final SiteFacts NONE = new SiteFacts(null, null, null, null, null, null);
+    Map<String, EdgeSiteStatus.Quarantine> quarantinedBy, io.fedmesh.api.v1alpha1.RoundForecast roundForecast) {
+  public static final SiteFacts NONE = new SiteFacts(null, null, null, null, null, null, null);
 
   /** One heartbeat's facts. */
   public record Heartbeat(Instant at, boolean degraded, String message, String agentVersion, LinkQuality link, Quantities free,
@@ -31,19 +31,19 @@ public record SiteFacts(Heartbeat heartbeat, Offline offlineAfter, Long roundsCo
 
   /** A heartbeat clears an Offline mark: the site is back. */
   public SiteFacts withHeartbeat(Heartbeat hb) {
-    return new SiteFacts(hb, null, roundsCompleted, roundsMissed, assignedLearners, quarantinedBy);
+    return new SiteFacts(hb, null, roundsCompleted, roundsMissed, assignedLearners, quarantinedBy, roundForecast);
   }
 
   public SiteFacts withOffline(Offline off) {
-    return new SiteFacts(heartbeat, off, roundsCompleted, roundsMissed, assignedLearners, quarantinedBy);
+    return new SiteFacts(heartbeat, off, roundsCompleted, roundsMissed, assignedLearners, quarantinedBy, roundForecast);
   }
 
   public SiteFacts withReliability(long completed, long missed) {
-    return new SiteFacts(heartbeat, offlineAfter, completed, missed, assignedLearners, quarantinedBy);
+    return new SiteFacts(heartbeat, offlineAfter, completed, missed, assignedLearners, quarantinedBy, roundForecast);
   }
 
   public SiteFacts withAssigned(List<String> trainings) {
-    return new SiteFacts(heartbeat, offlineAfter, roundsCompleted, roundsMissed, List.copyOf(trainings), quarantinedBy);
+    return new SiteFacts(heartbeat, offlineAfter, roundsCompleted, roundsMissed, List.copyOf(trainings), quarantinedBy, roundForecast);
   }
 
   /** A training quarantined this site ({@code q} set) or released it ({@code q} null). */
@@ -55,7 +55,12 @@ public record SiteFacts(Heartbeat heartbeat, Offline offlineAfter, Long roundsCo
     } else {
       all.put(training, q);
     }
-    return new SiteFacts(heartbeat, offlineAfter, roundsCompleted, roundsMissed, assignedLearners, Map.copyOf(all));
+    return new SiteFacts(heartbeat, offlineAfter, roundsCompleted, roundsMissed, assignedLearners, Map.copyOf(all), roundForecast);
+  }
+
+  /** The site's latest round-time forecast (see RoundTimeForecaster). */
+  public SiteFacts withForecast(io.fedmesh.api.v1alpha1.RoundForecast forecast) {
+    return new SiteFacts(heartbeat, offlineAfter, roundsCompleted, roundsMissed, assignedLearners, quarantinedBy, forecast);
   }
 
   /** The phase these facts give, null when they say nothing about it. */
