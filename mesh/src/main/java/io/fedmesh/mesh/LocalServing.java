@@ -1,7 +1,6 @@
 package io.fedmesh.mesh;
 
 import io.fedmesh.api.v1alpha1.FederatedTraining;
-import io.fedmesh.common.data.CsvDatasetReader;
 import io.fedmesh.common.data.Dataset;
 import io.fedmesh.common.data.DatasetException;
 import io.fedmesh.mesh.model.CheckpointExport;
@@ -37,7 +36,7 @@ final class LocalServing {
     }
     try (ExportedModel reference = exported == null ? null : ModelExport.read(exported)) {
       String label = plan.training().getSpec().localTraining.labelColumn;
-      Dataset test = CsvDatasetReader.read(plan.data().testCsv(), label == null ? "label" : label, plan.data().task());
+      Dataset test = io.fedmesh.common.data.Datasets.read(plan.data().testSet(), null, label == null ? "label" : label, plan.data().task());
       int[] shape = plan.model().getSpec().inputShape.stream().mapToInt(Integer::intValue).toArray();
       RunSummary.Serving s = ServingProbe.score(site.site, "127.0.0.1", site.port, mesh.clientTls(), model, shape, test,
           plan.data().task(), reference);
