@@ -135,6 +135,11 @@ final class JournaledLauncher implements TaskLauncher {
     return delegate.cancelAll();
   }
 
+  @Override
+  public void burstEnded() {
+    delegate.burstEnded();
+  }
+
   /** Tasks this bridge process submitted. */
   int submitted() {
     return submitted.get();

@@ -70,4 +70,10 @@ public interface TaskLauncher {
   default int cancelAll() {
     return 0;
   }
+
+  /**
+   * The burst has ended (not the bridge stopping): give back what the launcher holds for it, such
+   * as a pilot allocation. Default: nothing.
+   */
+  default void burstEnded() {}
 }
