@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * request: one JSON line per change (about to be submitted, submitted as job X, ended with exit
  * code N), the last line of a task winning. A restarted bridge reads it to follow jobs instead of
  * submitting them again. Appending keeps a change O(1) (a pilot burst of 1,000 short tasks makes
- * 3,000); only the intent to submit is forced to disk before the submission, the rest reaches the
+ * 3,000); only the intent to submit is forced to disk before the submission (unless the launcher
+recognises a resubmit itself, as a pilot does from its inbox), the rest reaches the
  * OS at once (a killed bridge loses nothing) and can be found again from the scheduler after a
  * power loss (the job by its name, its exit code by its job id). A torn last line is ignored. A
  * {@code tasks.json} of an earlier version (the whole map) is read first.
@@ -90,13 +91,13 @@ final class BurstJournal {
     return Optional.ofNullable(tasks.get(task));
   }
 
-  /** Writes down that these tasks are about to be submitted, durably, in one write. */
-  synchronized void submitting(List<String> names) {
+  /** Writes down that these tasks are about to be submitted, in one write; forced to disk when {@code durable}. */
+  synchronized void submitting(List<String> names, boolean durable) {
     StringBuilder b = new StringBuilder();
     for (String task : names) {
       b.append(put(task, new Entry(true, null, null, null)));
     }
-    append(b.toString(), true);
+    append(b.toString(), durable);
   }
 
   synchronized void submitted(String task, String jobId) {

@@ -76,4 +76,13 @@ public interface TaskLauncher {
    * as a pilot allocation. Default: nothing.
    */
   default void burstEnded() {}
+
+  /**
+   * Whether a second launch of a task this launcher (or an earlier bridge process's) already
+   * handed over is recognised and only followed, as a pilot's inbox lets it be. Such a launcher
+   * needs no intent forced to disk before each submission. Default: false (sbatch is not idempotent).
+   */
+  default boolean recognisesResubmits() {
+    return false;
+  }
 }

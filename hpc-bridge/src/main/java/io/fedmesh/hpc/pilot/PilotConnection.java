@@ -98,6 +98,8 @@ public final class PilotConnection implements AutoCloseable {
     if (o != null) {
       complete(task, o);
     } else if (endedBecause != null) {
+      waiting.remove(task);
+      onStart.remove(task);
       f.completeExceptionally(new IllegalStateException(endedBecause));
     }
     return f;
@@ -124,9 +126,9 @@ public final class PilotConnection implements AutoCloseable {
     write(PilotProtocol.end());
   }
 
-  /** Tasks followed that have not ended. */
+  /** Tasks followed that have not ended (a future leaves {@code waiting} when it completes). */
   public synchronized int unfinished() {
-    return (int) waiting.values().stream().filter(f -> !f.isDone()).count();
+    return waiting.size();
   }
 
   /**
@@ -136,11 +138,10 @@ public final class PilotConnection implements AutoCloseable {
   public synchronized void allocationEnded(String why) {
     poll();
     endedBecause = why;
-    waiting.forEach((task, f) -> {
-      if (!f.isDone()) {
-        f.completeExceptionally(new IllegalStateException("task " + task + ": " + why));
-      }
-    });
+    Map<String, CompletableFuture<Integer>> left = new HashMap<>(waiting);
+    waiting.clear();
+    onStart.clear();
+    left.forEach((task, f) -> f.completeExceptionally(new IllegalStateException("task " + task + ": " + why)));
   }
 
   /** Reads the events appended since the last poll. */
@@ -191,7 +192,11 @@ public final class PilotConnection implements AutoCloseable {
   }
 
   private void complete(String task, Outcome o) {
-    CompletableFuture<Integer> f = waiting.get(task);
+    CompletableFuture<Integer> f = waiting.remove(task);
+    onStart.remove(task);
+    if (f == null) {
+      return;
+    }
     if (o.exitCode() != null) {
       f.complete(o.exitCode());
     } else {

@@ -49,6 +49,7 @@ public final class PilotLauncher implements TaskLauncher, AutoCloseable {
   private final Map<String, Boolean> ended = new ConcurrentHashMap<>();
   private volatile PilotConnection current;
   private volatile boolean cancelled;
+  private boolean earlierOpened;
 
   /**
    * One burst's pilot launcher on the bridge's shared poller.
@@ -79,6 +80,29 @@ public final class PilotLauncher implements TaskLauncher, AutoCloseable {
     this.agentCommand = agentCommand();
   }
 
+  /** A task already in the inbox of one of this burst's pilots is followed there, never handed over again. */
+  @Override
+  public boolean recognisesResubmits() {
+    return true;
+  }
+
+  /** The pilots an earlier bridge process started for this burst, opened once on the first launch. */
+  private void openEarlierPilots() throws IOException {
+    if (earlierOpened || !Files.isDirectory(pilotRoot)) {
+      earlierOpened = true;
+      return;
+    }
+    earlierOpened = true;
+    try (Stream<Path> dirs = Files.list(pilotRoot)) {
+      for (Path d : dirs.filter(Files::isDirectory).toList()) {
+        String jobId = d.getFileName().toString();
+        if (PilotProtocol.nameProblem(jobId).isEmpty()) {
+          open(jobId);
+        }
+      }
+    }
+  }
+
   /**
    * This JVM and class path run the agent: the allocation's node must see them (on a cluster, the
    * bridge's install and work directory live on a shared file system, as its logs already must).
@@ -102,38 +126,61 @@ public final class PilotLauncher implements TaskLauncher, AutoCloseable {
     return launchAll(List.of(task), IGNORED).get(0);
   }
 
-  /** Hands the tasks to the live pilot (submitting one first when there is none) in one inbox write. */
+  /**
+   * Hands the tasks to the live pilot (submitting one first when there is none) in one inbox write.
+   * A task already in a pilot's inbox (handed over before a bridge restart) is followed there.
+   */
   @Override
   public synchronized List<CompletableFuture<Integer>> launchAll(List<TaskNode> tasks, Events events) {
     if (cancelled) {
       return failAll(tasks, new IllegalStateException("cancelled before it was handed to the pilot"));
     }
-    PilotConnection pilot;
-    List<PilotProtocol.Task> lines = new ArrayList<>();
+    List<CompletableFuture<Integer>> out = new ArrayList<>(java.util.Collections.nCopies(tasks.size(), null));
+    List<Integer> fresh = new ArrayList<>();
     try {
-      pilot = livePilot();
-      for (TaskNode t : tasks) {
+      openEarlierPilots();
+      for (int i = 0; i < tasks.size(); i++) {
+        TaskNode t = tasks.get(i);
+        Optional<PilotConnection> known = pilots.values().stream().filter(p -> p.handedOver(t.name())).findFirst();
+        if (known.isPresent()) {
+          out.set(i, follow(known.get(), t, events));
+        } else {
+          fresh.add(i);
+        }
+      }
+      if (fresh.isEmpty()) {
+        return out;
+      }
+      PilotConnection pilot = livePilot();
+      List<PilotProtocol.Task> lines = new ArrayList<>();
+      for (int i : fresh) {
+        TaskNode t = tasks.get(i);
         lines.add(new PilotProtocol.Task(t.name(), t.command(), ConfinedPath.resolve(logDir, t.name() + ".log"),
             outputDir == null ? null : ConfinedPath.resolve(outputDir, t.name() + ".csv"), t.walltimeSeconds()));
       }
-    } catch (RuntimeException | IOException e) {
-      return failAll(tasks, e);
-    }
-    try {
       Files.createDirectories(logDir);
       if (outputDir != null) {
         Files.createDirectories(outputDir);
       }
       pilot.send(lines); // in the inbox before the journal hears the job id: a journaled task is always the pilot's
+      for (int i : fresh) {
+        out.set(i, follow(pilot, tasks.get(i), events));
+      }
+      return out;
     } catch (RuntimeException | IOException e) {
-      return failAll(tasks, e);
+      for (int i = 0; i < out.size(); i++) {
+        if (out.get(i) == null) {
+          out.set(i, CompletableFuture.failedFuture(e));
+        }
+      }
+      return out;
     }
-    List<CompletableFuture<Integer>> futures = new ArrayList<>();
-    for (TaskNode t : tasks) {
-      futures.add(pilot.follow(t.name(), () -> events.running(t)));
-      events.submitted(t, pilot.jobId());
-    }
-    return futures;
+  }
+
+  private static CompletableFuture<Integer> follow(PilotConnection pilot, TaskNode t, Events events) {
+    CompletableFuture<Integer> f = pilot.follow(t.name(), () -> events.running(t));
+    events.submitted(t, pilot.jobId());
+    return f;
   }
 
   /** The pilot that takes new tasks: the current one while its allocation lasts, else a new one. */

@@ -16,7 +16,7 @@ class BurstJournalTest {
   @Test
   void aReopenedJournalHasEachTasksLastState() {
     BurstJournal j = BurstJournal.open(dir);
-    j.submitting(List.of("a", "b", "c"));
+    j.submitting(List.of("a", "b", "c"), true);
     j.submitted("a", "17");
     j.submitted("b", "17");
     j.finished("a", 0, null);
@@ -33,7 +33,7 @@ class BurstJournalTest {
   @Test
   void aTornLastLineIsIgnoredButADamagedJournalIsRefused() throws Exception {
     BurstJournal j = BurstJournal.open(dir);
-    j.submitting(List.of("a"));
+    j.submitting(List.of("a"), false);
     j.close();
     Files.writeString(dir.resolve("tasks.log"), "{\"task\":\"a\",\"submitt", StandardOpenOption.APPEND);
     assertThat(BurstJournal.open(dir).get("a")).contains(new BurstJournal.Entry(true, null, null, null));
