@@ -189,6 +189,14 @@ public final class PilotLauncher implements TaskLauncher, AutoCloseable {
     if (p != null && !ended.containsKey(p.jobId())) {
       return p;
     }
+    if (p == null) { // an earlier bridge process's pilot takes new tasks while Slurm still has its allocation
+      for (PilotConnection earlier : pilots.values()) {
+        if (!ended.containsKey(earlier.jobId()) && allocationLive(earlier.jobId())) {
+          current = earlier;
+          return earlier;
+        }
+      }
+    }
     Files.createDirectories(pilotRoot);
     Files.createDirectories(logDir);
     SbatchCommand.Submission s = sbatch.pilot(size.cores(), size.gpus(), size.timeSeconds(), pilotRoot, agentCommand);
@@ -203,6 +211,12 @@ public final class PilotLauncher implements TaskLauncher, AutoCloseable {
     return current;
   }
 
+  /** Whether Slurm still has the allocation queued or running (asked once, for an earlier process's pilot). */
+  private boolean allocationLive(String jobId) {
+    CommandRunner.Result r = guard.once(() -> runner.run(List.of("squeue", "-h", "-o", "%i %T", "-j", jobId)));
+    return r.ok() && r.stdout().lines().anyMatch(l -> l.startsWith(jobId + " ") && (l.endsWith("RUNNING") || l.endsWith("PENDING")));
+  }
+
   /** The connection to pilot {@code jobId}'s files, followed on the poller until the allocation ends. */
   private synchronized PilotConnection open(String jobId) throws IOException {
     PilotConnection known = pilots.get(jobId);
@@ -211,9 +225,6 @@ public final class PilotLauncher implements TaskLauncher, AutoCloseable {
     }
     PilotConnection p = new PilotConnection(ConfinedPath.resolve(pilotRoot, jobId), jobId);
     pilots.put(jobId, p);
-    if (current == null) {
-      current = p; // an earlier bridge process's pilot takes this one's new tasks while its allocation lasts
-    }
     poller.follow(jobId).whenComplete((code, error) -> {
       ended.put(jobId, true);
       p.allocationEnded("its pilot allocation " + jobId + " ended before it finished (" + (error != null ? error.getMessage()

@@ -37,10 +37,11 @@ import org.junit.jupiter.api.io.TempDir;
  * with dependencies inside one allocation, a bridge restarted mid-burst, and Cancel.
  */
 class PilotOnSlurmIT {
-  /** timed: appends "start {task} <time>" and "end {task} <time>" to {runs} around a sleep of {seconds}. */
+  /** quick: ends at once (it takes the burst's options and ignores them); timed: appends "start {task} <time>" and "end {task} <time>" to {runs} around a sleep of {seconds}. */
   static final ApplicationAllowlist APPLICATIONS = ApplicationAllowlist.builtIn(new SimulationLauncher())
       .with(TestApplications.script("timed", "echo \"start $2 $(date +%s.%N)\" >> \"$1\"; sleep \"$3\";"
-          + " echo \"end $2 $(date +%s.%N)\" >> \"$1\"", "{runs}", "{task}", "{seconds}"));
+          + " echo \"end $2 $(date +%s.%N)\" >> \"$1\"", "{runs}", "{task}", "{seconds}"))
+      .with(TestApplications.script("quick", "true", "{runs}", "{seconds}"));
 
   @TempDir Path work;
 
@@ -155,6 +156,39 @@ class PilotOnSlurmIT {
       List<String> started = Files.readAllLines(runs).stream().filter(l -> l.startsWith("start ")).map(l -> l.split(" ")[1]).toList();
       assertThat(started).as("each task ran once").containsExactlyInAnyOrder("t0", "t1", "t2", "t3", "t4", "t5", "after");
       assertThat(st.getTasksList().stream().map(TaskEvent::getJobId).distinct()).as("the second bridge used the same pilot").hasSize(1);
+    }
+  }
+
+  @Test
+  void whenThePilotIsGoneAcrossARestartItsUnfinishedTaskFailsNamingItAndTheRestGetANewPilot() throws Exception {
+    Path runs = work.resolve("runs.txt");
+    SubmitBurstRequest.Builder req = SubmitBurstRequest.newBuilder().setBurstUid("pilot-gone").setBurstName("default/p")
+        .setExecution(Execution.EXECUTION_PILOT).putApplicationOptions("runs", runs.toString()).putApplicationOptions("seconds", "60");
+    req.addTasks(timed("a-first", 0));
+    for (int i = 0; i < 2; i++) {
+      req.addTasks(TaskSpec.newBuilder().setName("later" + i).setKind("simulate").setRanks(1).setCpusPerRank(1).setApplication("quick"));
+    }
+    String oldPilot;
+    try (Bridge first = Bridge.start(work, 1)) {
+      first.stub().submit(req.build());
+      await().atMost(Duration.ofSeconds(60)).until(() -> first.get("pilot-gone").getRunning() == 1);
+      oldPilot = first.get("pilot-gone").getTasksList().stream().map(TaskEvent::getJobId).filter(id -> !id.isEmpty()).findFirst()
+          .orElseThrow();
+    } // one core: the two quick tasks were never handed over
+    // while no bridge runs, the allocation goes (an admin's scancel, a node failure)
+    new CommandRunner(Duration.ofSeconds(10)).run(List.of("scancel", oldPilot));
+    await().atMost(Duration.ofSeconds(30)).until(() -> !pilotQueued(oldPilot));
+    try (Bridge second = Bridge.start(work, 1)) {
+      await().atMost(Duration.ofSeconds(90)).until(() -> second.get("pilot-gone").getPhase() == BurstPhase.BURST_PHASE_FAILED);
+      BurstStatus st = second.get("pilot-gone");
+      TaskEvent first = st.getTasksList().stream().filter(e -> e.getTask().equals("a-first")).findFirst().orElseThrow();
+      assertThat(first.getState()).isEqualTo(io.fedmesh.proto.hpc.v1.TaskState.TASK_STATE_FAILED);
+      // scancel's SIGTERM reaches the task too: the agent may still record its exit (143) before it goes itself
+      assertThat(first.getMessage()).satisfiesAnyOf(m -> assertThat(m).contains("pilot allocation " + oldPilot + " ended before it finished"),
+          m -> assertThat(m).isEqualTo("exit code 143"));
+      assertThat(st.getSucceeded()).as("the tasks never handed over ran in a new pilot").isEqualTo(2);
+      assertThat(st.getTasksList().stream().filter(e -> e.getTask().startsWith("later")).map(TaskEvent::getJobId))
+          .allSatisfy(id -> assertThat(id).isNotEqualTo(oldPilot).matches("\\d+"));
     }
   }
 
