@@ -12,7 +12,6 @@ import io.fedmesh.hpc.bursts.LauncherFactory;
 import io.fedmesh.hpc.slurm.SlurmCluster;
 import io.fedmesh.hpc.slurm.SlurmPoller;
 import io.fedmesh.hpc.grpc.HpcBridgeService;
-import io.fedmesh.hpc.slurm.SlurmLauncher;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -119,7 +118,7 @@ public final class BridgeCommand implements Callable<Integer> {
     if (poller == null) {
       return (uid, out) -> new LocalProcessLauncher(out.resolveSibling("logs"), out);
     }
-    return (uid, out) -> new SlurmLauncher(poller, out.resolveSibling("logs"), partition, out, SlurmLauncher.jobNamePrefix(uid));
+    return new io.fedmesh.hpc.slurm.SlurmLaunchers(poller, partition, slots);
   }
 
   private static boolean onPath(String command) {

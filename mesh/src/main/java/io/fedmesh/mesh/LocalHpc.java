@@ -15,7 +15,6 @@ import io.fedmesh.hpc.engine.LocalProcessLauncher;
 import io.fedmesh.hpc.sim.SimulationLauncher;
 import io.fedmesh.hpc.bursts.LauncherFactory;
 import io.fedmesh.hpc.grpc.HpcBridgeService;
-import io.fedmesh.hpc.slurm.SlurmLauncher;
 import io.fedmesh.hpc.slurm.SlurmPoller;
 import io.fedmesh.mesh.data.PlumeData;
 import io.fedmesh.mesh.report.RunSummary;
@@ -70,7 +69,7 @@ final class LocalHpc implements AutoCloseable {
     if (mode.equals("slurm")) {
       SlurmPoller shared = new SlurmPoller(Duration.ofMillis(300));
       poller = shared;
-      launchers = (uid, o) -> new SlurmLauncher(shared, o.resolveSibling("logs"), null, o, SlurmLauncher.jobNamePrefix(uid));
+      launchers = new io.fedmesh.hpc.slurm.SlurmLaunchers(shared, null, 4); // batch jobs, or a pilot for execution: pilot
     } else {
       launchers = (uid, o) -> new LocalProcessLauncher(o.resolveSibling("logs"), o);
     }

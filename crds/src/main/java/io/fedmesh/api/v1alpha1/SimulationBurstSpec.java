@@ -62,6 +62,17 @@ public class SimulationBurstSpec {
   @JsonPropertyDescription("async: each task starts as soon as its inputs and resources are ready; barrier: stage after stage.")
   public Mode mode = Mode.ASYNC;
 
+  /** How the tasks reach the HPC scheduler. */
+  public enum Execution {
+    @JsonProperty("batch") BATCH,
+    @JsonProperty("pilot") PILOT
+  }
+
+  @Default("batch")
+  @JsonPropertyDescription("batch: one Slurm job per task; pilot: one Slurm allocation for the whole burst, in which the bridge's"
+      + " pilot agent starts each task in milliseconds (many short tasks). A local bridge runs both the same way.")
+  public Execution execution = Execution.BATCH;
+
   @JsonPropertyDescription("Post-process, train and evaluate stages that follow the simulations (a DeepDriveMD-like loop).")
   public Pipeline pipeline;
 

@@ -22,6 +22,8 @@ public final class BurstExecution implements AsyncScheduler.Listener {
   final String uid;
   final String name;
   final ExecutionMode mode;
+  /** Batch jobs or one pilot allocation. */
+  final io.fedmesh.proto.hpc.v1.Execution execution;
   final TaskGraph graph;
   final Path outputDir;
   final long startedAtMs = System.currentTimeMillis();
@@ -34,10 +36,12 @@ public final class BurstExecution implements AsyncScheduler.Listener {
   private boolean watchesEnded;
   private AsyncScheduler scheduler;
 
-  BurstExecution(String uid, String name, ExecutionMode mode, TaskGraph graph, Path outputDir) {
+  BurstExecution(String uid, String name, ExecutionMode mode, io.fedmesh.proto.hpc.v1.Execution execution, TaskGraph graph,
+      Path outputDir) {
     this.uid = uid;
     this.name = name;
     this.mode = mode;
+    this.execution = execution;
     this.graph = graph;
     this.outputDir = outputDir;
     for (TaskNode t : graph.tasks()) {

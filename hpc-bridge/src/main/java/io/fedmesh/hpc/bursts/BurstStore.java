@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 
 /**
  * The bursts this bridge knows and their journal, under {@code <workDir>/bursts/<uid>/}, written
- * atomically: the request (request.json), each task's job id and exit code (tasks.json, see
+ * atomically: the request (request.json), each task's job id and exit code (tasks.log, see
  * {@link BurstJournal}), the final status (status.json), the tasks' {@code output/} and {@code work/}.
  * A burst is either live (run by this bridge process) or ended before it started (served from
  * status.json).

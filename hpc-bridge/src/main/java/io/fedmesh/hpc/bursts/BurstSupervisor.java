@@ -8,6 +8,7 @@ import io.fedmesh.hpc.engine.TaskNode;
 import io.fedmesh.hpc.engine.TaskRecord;
 import io.fedmesh.hpc.apps.ApplicationAllowlist;
 import io.fedmesh.proto.hpc.v1.BurstStatus;
+import io.fedmesh.proto.hpc.v1.Execution;
 import io.fedmesh.proto.hpc.v1.ExecutionMode;
 import io.fedmesh.proto.hpc.v1.SubmitBurstRequest;
 import io.micrometer.core.instrument.Gauge;
@@ -93,7 +94,8 @@ public final class BurstSupervisor implements AutoCloseable {
     BurstExecution burst = execution(request);
     store.recordRequest(request);
     start(burst);
-    LOG.info("burst {} ({}): {} tasks submitted, {} mode", request.getBurstName(), burst.uid, burst.graph.tasks().size(), burst.mode);
+    LOG.info("burst {} ({}): {} tasks submitted, {} mode, {}", request.getBurstName(), burst.uid, burst.graph.tasks().size(), burst.mode,
+        burst.execution);
     return Optional.of(burst);
   }
 
@@ -119,7 +121,8 @@ public final class BurstSupervisor implements AutoCloseable {
     TaskGraph graph = commands.graphOf(request, dir.resolve("output"), dir.resolve("work"));
     ExecutionMode mode = request.getMode() == ExecutionMode.EXECUTION_MODE_BARRIER ? ExecutionMode.EXECUTION_MODE_BARRIER
         : ExecutionMode.EXECUTION_MODE_ASYNC;
-    return new BurstExecution(request.getBurstUid(), request.getBurstName(), mode, graph, dir.resolve("output"));
+    Execution execution = request.getExecution() == Execution.EXECUTION_PILOT ? Execution.EXECUTION_PILOT : Execution.EXECUTION_BATCH;
+    return new BurstExecution(request.getBurstUid(), request.getBurstName(), mode, execution, graph, dir.resolve("output"));
   }
 
   private void start(BurstExecution burst) {
@@ -133,13 +136,15 @@ public final class BurstSupervisor implements AutoCloseable {
       Files.createDirectories(dir.resolve("work"));
       BurstJournal journal = BurstJournal.open(dir);
       journals.put(burst.uid, journal);
-      JournaledLauncher launcher = new JournaledLauncher(launchers.create(burst.uid, burst.outputDir), journal, reporting(burst));
+      JournaledLauncher launcher = new JournaledLauncher(launchers.create(burst.uid, burst.outputDir, burst.execution, burst.graph),
+          journal, reporting(burst));
       AsyncScheduler scheduler = new AsyncScheduler(launcher, cores, counted(burst));
       burst.scheduledBy(scheduler);
       ScheduleResult result = scheduler.run(burst.graph, engineMode(burst.mode));
       if (closing) {
         return; // the bridge stops: leave the journal as it is, the next bridge process resumes the burst
       }
+      launcher.burstEnded();
       burst.complete(result, null);
       if (launcher.reattached() > 0) {
         LOG.info("burst {}: {} task(s) followed from the journal, {} submitted by this bridge process", burst.name,

@@ -98,7 +98,7 @@ final class JournaledLauncher implements TaskLauncher {
 
   /** Writes the intent down, then submits (together: one job array on Slurm), journaling each job id. */
   private List<CompletableFuture<Integer>> submit(List<TaskNode> fresh) {
-    fresh.forEach(t -> journal.submitting(t.name()));
+    journal.submitting(fresh.stream().map(TaskNode::name).toList(), !delegate.recognisesResubmits());
     submitted.addAndGet(fresh.size());
     List<CompletableFuture<Integer>> f = delegate.launchAll(fresh, new Events() {
       @Override
@@ -133,6 +133,16 @@ final class JournaledLauncher implements TaskLauncher {
   @Override
   public int cancelAll() {
     return delegate.cancelAll();
+  }
+
+  @Override
+  public boolean recognisesResubmits() {
+    return delegate.recognisesResubmits();
+  }
+
+  @Override
+  public void burstEnded() {
+    delegate.burstEnded();
   }
 
   /** Tasks this bridge process submitted. */

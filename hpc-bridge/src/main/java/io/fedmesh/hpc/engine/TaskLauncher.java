@@ -70,4 +70,19 @@ public interface TaskLauncher {
   default int cancelAll() {
     return 0;
   }
+
+  /**
+   * The burst has ended (not the bridge stopping): give back what the launcher holds for it, such
+   * as a pilot allocation. Default: nothing.
+   */
+  default void burstEnded() {}
+
+  /**
+   * Whether a second launch of a task this launcher (or an earlier bridge process's) already
+   * handed over is recognised and only followed, as a pilot's inbox lets it be. Such a launcher
+   * needs no intent forced to disk before each submission. Default: false (sbatch is not idempotent).
+   */
+  default boolean recognisesResubmits() {
+    return false;
+  }
 }

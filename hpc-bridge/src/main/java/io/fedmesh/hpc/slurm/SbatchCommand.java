@@ -109,15 +109,35 @@ final class SbatchCommand {
     return outputDir == null ? List.of(logDir) : List.of(logDir, outputDir);
   }
 
+  /**
+   * A pilot's allocation: one node and one Slurm task holding all its cores, whose batch script
+   * execs the pilot agent on {@code <pilotRoot>/$SLURM_JOB_ID} (the agent's directory is named
+   * after the allocation, which only exists once sbatch answered). Logs to {@code agent-<id>.log}.
+   *
+   * @param timeSeconds the allocation's --time; 0 for the partition's default
+   */
+  Submission pilot(int cores, int gpus, int timeSeconds, Path pilotRoot, List<String> agentCommand) {
+    List<String> argv = new ArrayList<>(List.of("sbatch", "--parsable", "-J", "fedmesh-" + jobNamePrefix + "pilot", "-N", "1", "-n",
+        "1", "-c", String.valueOf(cores), "-o", pilotRoot.resolve("agent-%j.log").toString()));
+    argv.addAll(limits(timeSeconds, gpus));
+    argv.addAll(List.of("--wrap", "exec " + shellQuote(agentCommand) + " " + shellQuote(List.of(pilotRoot.toString()))
+        + "/\"$SLURM_JOB_ID\""));
+    return new Submission(List.of(pilotRoot), Optional.empty(), argv);
+  }
+
   /** --time, --gres and -p of a task, where set. */
   private List<String> limits(TaskNode task) {
+    return limits(task.walltimeSeconds(), task.gpus());
+  }
+
+  private List<String> limits(int walltimeSeconds, int gpus) {
     List<String> args = new ArrayList<>();
-    if (task.walltimeSeconds() > 0) {
-      int s = task.walltimeSeconds();
+    if (walltimeSeconds > 0) {
+      int s = walltimeSeconds;
       args.add(String.format(Locale.ROOT, "--time=%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60));
     }
-    if (task.gpus() > 0) {
-      args.add("--gres=gpu:" + task.gpus());
+    if (gpus > 0) {
+      args.add("--gres=gpu:" + gpus);
     }
     if (partition != null && !partition.isBlank()) {
       args.addAll(List.of("-p", partition));

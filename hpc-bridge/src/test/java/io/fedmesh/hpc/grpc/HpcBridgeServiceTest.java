@@ -110,6 +110,24 @@ class HpcBridgeServiceTest {
   }
 
   @Test
+  void aPilotBurstOnTheLocalBackendRunsLikeABatchOne() throws Exception {
+    Path runs = work.resolve("runs.txt");
+    try (HpcBridgeService svc = service();
+        GrpcServerRunner server = GrpcServerRunner.start("bridge-test", new HostPort("127.0.0.1", 0), null, List.of(svc))) {
+      ManagedChannel ch = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+      var stub = HpcBridgeGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS);
+      assertThat(stub.submit(burst(runs).toBuilder().setExecution(io.fedmesh.proto.hpc.v1.Execution.EXECUTION_PILOT).build())
+          .getCreated()).isTrue();
+      stub.watch(WatchBurstRequest.newBuilder().setBurstUid("uid-1").build()).forEachRemaining(e -> { });
+      BurstStatus st = stub.get(GetBurstRequest.newBuilder().setBurstUid("uid-1").build());
+      assertThat(st.getSucceeded()).isEqualTo(8);
+      assertThat(st.getFailed()).isEqualTo(1);
+      assertThat(Files.readAllLines(runs)).hasSize(9);
+      ch.shutdownNow();
+    }
+  }
+
+  @Test
   void badBurstsAreRefusedNamingTheProblem() throws Exception {
     try (HpcBridgeService svc = service();
         GrpcServerRunner server = GrpcServerRunner.start("bridge-test", new HostPort("127.0.0.1", 0), null, List.of(svc))) {

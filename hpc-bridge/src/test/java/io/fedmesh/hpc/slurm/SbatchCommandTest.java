@@ -84,4 +84,21 @@ class SbatchCommandTest {
     assertThat(new String(wrapped.getInputStream().readAllBytes())).isEqualTo(expected);
     assertThat(hit).as("nothing ran the peer's text").doesNotExist();
   }
+
+  @Test
+  void aPilotIsOneNodeOneTaskWithAllItsCoresAndItsScriptExecsTheAgentOnItsJobsDirectory(@org.junit.jupiter.api.io.TempDir Path tmp)
+      throws Exception {
+    var s = new SbatchCommand(LOGS, "gpu", OUT, "ab12cd34-").pilot(4, 1, 3725, Path.of("/w/pilot"), List.of("/jdk/bin/java", "-cp",
+        "/a b/*", "io.fedmesh.hpc.pilot.PilotAgent"));
+    assertThat(s.argv()).containsSubsequence("sbatch", "--parsable", "-J", "fedmesh-ab12cd34-pilot", "-N", "1", "-n", "1", "-c", "4",
+        "-o", "/w/pilot/agent-%j.log", "--time=1:02:05", "--gres=gpu:1", "-p", "gpu", "--wrap");
+    assertThat(s.directories()).containsExactly(Path.of("/w/pilot"));
+    // as Slurm runs the --wrap text: the agent's argv arrives whole, its directory named after the job
+    String wrap = s.argv().getLast().replace("exec '/jdk/bin/java'", "exec /bin/echo");
+    ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", wrap).redirectErrorStream(true);
+    pb.environment().put("SLURM_JOB_ID", "42");
+    assertThat(new String(pb.start().getInputStream().readAllBytes())).isEqualTo("-cp /a b/* io.fedmesh.hpc.pilot.PilotAgent /w/pilot/42\n");
+    assertThat(new SbatchCommand(LOGS, null, null, "").pilot(2, 0, 0, Path.of("/w/pilot"), List.of("java")).argv())
+        .noneMatch(a -> a.startsWith("--time") || a.startsWith("--gres") || a.equals("-p"));
+  }
 }

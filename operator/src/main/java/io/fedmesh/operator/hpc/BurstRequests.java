@@ -2,6 +2,7 @@ package io.fedmesh.operator.hpc;
 
 import io.fedmesh.api.v1alpha1.SimulationBurst;
 import io.fedmesh.api.v1alpha1.SimulationBurstSpec;
+import io.fedmesh.proto.hpc.v1.Execution;
 import io.fedmesh.proto.hpc.v1.ExecutionMode;
 import io.fedmesh.proto.hpc.v1.SimulationParams;
 import io.fedmesh.proto.hpc.v1.SubmitBurstRequest;
@@ -39,7 +40,8 @@ public final class BurstRequests {
     SubmitBurstRequest.Builder b = SubmitBurstRequest.newBuilder()
         .setBurstUid(burst.getMetadata().getUid())
         .setBurstName(burst.getMetadata().getNamespace() + "/" + burst.getMetadata().getName())
-        .setMode(s.mode == SimulationBurstSpec.Mode.BARRIER ? ExecutionMode.EXECUTION_MODE_BARRIER : ExecutionMode.EXECUTION_MODE_ASYNC);
+        .setMode(s.mode == SimulationBurstSpec.Mode.BARRIER ? ExecutionMode.EXECUTION_MODE_BARRIER : ExecutionMode.EXECUTION_MODE_ASYNC)
+        .setExecution(s.execution == SimulationBurstSpec.Execution.PILOT ? Execution.EXECUTION_PILOT : Execution.EXECUTION_BATCH);
     if (partition != null) {
       b.setPartition(partition);
     }

@@ -57,4 +57,15 @@ class ApplicationSpecsTest {
       assertThat(t.getParams().getValuesMap()).containsOnlyKeys("diffusivity");
     });
   }
+
+  @Test
+  void executionPilotReachesTheRequestAndBatchIsTheDefault() {
+    SimulationBurst b = new SimulationBurst();
+    b.setMetadata(new ObjectMetaBuilder().withName("s").withNamespace("ns").withUid("u-1").build());
+    b.setSpec(new SimulationBurstSpec());
+    b.getSpec().tasks = 2;
+    assertThat(BurstRequests.of(b, null, null).getExecution()).isEqualTo(io.fedmesh.proto.hpc.v1.Execution.EXECUTION_BATCH);
+    b.getSpec().execution = SimulationBurstSpec.Execution.PILOT;
+    assertThat(BurstRequests.of(b, null, null).getExecution()).isEqualTo(io.fedmesh.proto.hpc.v1.Execution.EXECUTION_PILOT);
+  }
 }
