@@ -6,6 +6,7 @@ import io.fedmesh.api.v1alpha1.DistributedModelSpec;
 import io.fedmesh.api.v1alpha1.FederatedTraining;
 import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
 import io.fedmesh.common.model.TaskKind;
+import io.fedmesh.mesh.data.PlumeData;
 import io.fedmesh.mesh.wan.WanLink;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,6 +28,8 @@ import java.util.List;
 public record MeshPlan(Path out, MeshData data, String dataDescription, List<Site> sites, String hpc, Site learner,
     DistributedModel model, FederatedTraining training, int rounds, int killAfterRound, Path logsHint, boolean insecure) {
   static final String NAMESPACE = "default";
+  /** Readings per site drawn (in process, from the same distribution as the sites' data) to set the plume's label scale. */
+  static final int LABEL_SCALE_SAMPLES = 250;
 
   /** WAN profiles given to sites in turn: one-way latency (ms) and bandwidth (Mbit/s). */
   static final List<WanLink.Profile> PROFILES = List.of(new WanLink.Profile(5, 200), new WanLink.Profile(15, 100),
@@ -105,9 +108,10 @@ public record MeshPlan(Path out, MeshData data, String dataDescription, List<Sit
       return model;
     }
     if (o.plume()) {
-      // a sharp plume over 11 inputs: two tanh layers of 64
-      model.getSpec().architecture.hiddenLayers = List.of(64, 64);
+      // a sharp plume over 11 inputs: three tanh layers of 64, on scaled inputs and label
+      model.getSpec().architecture.hiddenLayers = List.of(64, 64, 64);
       model.getSpec().architecture.activation = DistributedModelSpec.Architecture.Activation.TANH;
+      model.getSpec().scaling = PlumeData.scaling(new PlumeData(o.seed).siteLabels(d.siteDirs().size(), LABEL_SCALE_SAMPLES));
     }
     return model;
   }

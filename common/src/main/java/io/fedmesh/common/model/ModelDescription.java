@@ -16,7 +16,7 @@ import java.util.List;
  * @param layout empty until the network has been built once
  */
 public record ModelDescription(ArchitectureType type, int[] inputShape, int outputs, TaskKind task, int[] hidden,
-    Activation activation, List<ConvolutionBlock> conv, int depth, int width, TensorLayout layout) {
+    Activation activation, List<ConvolutionBlock> conv, int depth, int width, TensorLayout layout, FeatureScaling scaling) {
 
   /** LeNet-like default blocks: two 5 x 5 convolutions (6 and 16 filters), each with 2 x 2 max pooling. */
   public static final List<ConvolutionBlock> DEFAULT_CONV = List.of(new ConvolutionBlock(6, 5, 2), new ConvolutionBlock(16, 5, 2));
@@ -36,6 +36,25 @@ public record ModelDescription(ArchitectureType type, int[] inputShape, int outp
     if (layout == null) {
       layout = new TensorLayout(List.of());
     }
+    if (scaling == null) {
+      scaling = FeatureScaling.NONE;
+    }
+    int inputs = Arrays.stream(inputShape).reduce(1, (a, b) -> a * b);
+    if (scaling.scalesInput() && scaling.inputScale().length != inputs) {
+      throw new IllegalArgumentException("scaling has " + scaling.inputScale().length + " input values but the model takes " + inputs
+          + " inputs: give one offset and scale per input");
+    }
+  }
+
+  /** Without scaling. */
+  public ModelDescription(ArchitectureType type, int[] inputShape, int outputs, TaskKind task, int[] hidden,
+      Activation activation, List<ConvolutionBlock> conv, int depth, int width, TensorLayout layout) {
+    this(type, inputShape, outputs, task, hidden, activation, conv, depth, width, layout, FeatureScaling.NONE);
+  }
+
+  /** The same network with {@code s} around it. */
+  public ModelDescription withScaling(FeatureScaling s) {
+    return new ModelDescription(type, inputShape, outputs, task, hidden, activation, conv, depth, width, layout, s);
   }
 
   /** The built-in MLP as a description (its layout is computed from the widths). */
@@ -60,7 +79,7 @@ public record ModelDescription(ArchitectureType type, int[] inputShape, int outp
   }
 
   public ModelDescription withLayout(TensorLayout l) {
-    return new ModelDescription(type, inputShape, outputs, task, hidden, activation, conv, depth, width, l);
+    return new ModelDescription(type, inputShape, outputs, task, hidden, activation, conv, depth, width, l, scaling);
   }
 
   /** The MLP for the pure-Java test oracle; only for type mlp. */
@@ -92,6 +111,7 @@ public record ModelDescription(ArchitectureType type, int[] inputShape, int outp
       }
     }
     conv.forEach(c -> b.addConv(c.toProto()));
+    scaling.addTo(b);
     return b.build();
   }
 
@@ -105,7 +125,8 @@ public record ModelDescription(ArchitectureType type, int[] inputShape, int outp
       MlpSpec mlp = MlpSpec.fromProto(spec);
       ModelDescription d = of(mlp);
       int[] shape = spec.getInputShapeCount() == 0 ? d.inputShape : spec.getInputShapeList().stream().mapToInt(Integer::intValue).toArray();
-      return new ModelDescription(type, shape, d.outputs, task, d.hidden, act, List.of(), 0, 0, layout.tensors().isEmpty() ? d.layout : layout);
+      return new ModelDescription(type, shape, d.outputs, task, d.hidden, act, List.of(), 0, 0, layout.tensors().isEmpty() ? d.layout : layout,
+          FeatureScaling.fromProto(spec));
     }
     return new ModelDescription(type, spec.getInputShapeList().stream().mapToInt(Integer::intValue).toArray(), spec.getOutputs(), task,
         spec.getLayersList().stream().mapToInt(Integer::intValue).toArray(), act,
@@ -117,7 +138,7 @@ public record ModelDescription(ArchitectureType type, int[] inputShape, int outp
     return o instanceof ModelDescription m && m.type == type && Arrays.equals(m.inputShape, inputShape) && m.outputs == outputs
         && m.task == task && Arrays.equals(m.hidden, hidden) && m.activation == activation && m.conv.equals(conv) && m.depth == depth
         && m.width == width
-        && m.layout.equals(layout);
+        && m.layout.equals(layout) && m.scaling.equals(scaling);
   }
 
   @Override

@@ -58,6 +58,7 @@ public final class ModelResolver {
     };
     ImageArchitectures.foreignFields(type, a, p);
     ImageArchitectures.Settings image = type == ArchitectureType.MLP ? null : ImageArchitectures.check(type, spec, p);
+    var scaling = ScalingCheck.check(spec.scaling, type, in, p);
     if (!p.isEmpty()) {
       return new Resolved(null, new ValidationResult(p));
     }
@@ -66,7 +67,7 @@ public final class ModelResolver {
       case CNN, RESNET, MOBILENETV2 -> new ModelDescription(type, image.inputShape(), out, task, image.head(), act, image.conv(), image.depth(),
           image.width(), null);
     };
-    ModelDescription resolved = type == ArchitectureType.MLP ? ModelDescription.of(d.mlp()) : withLayout(d);
+    ModelDescription resolved = type == ArchitectureType.MLP ? ModelDescription.of(d.mlp()).withScaling(scaling) : withLayout(d);
     if (resolved.parameterCount() > MAX_PARAMETERS) {
       return new Resolved(null, new ValidationResult(List.of("spec.architecture resolves to " + resolved.parameterCount()
           + " parameters, more than the " + MAX_PARAMETERS + " an operator streams and aggregates: make it smaller")));
