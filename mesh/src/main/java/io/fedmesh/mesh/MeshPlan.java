@@ -109,7 +109,7 @@ public record MeshPlan(Path out, MeshData data, String dataDescription, List<Sit
     }
     if (o.plume()) {
       // a sharp plume over 11 inputs: three tanh layers of 64, on scaled inputs and label
-      model.getSpec().architecture.hiddenLayers = List.of(64, 64, 64);
+      model.getSpec().architecture.hiddenLayers = PlumeData.HIDDEN;
       model.getSpec().architecture.activation = DistributedModelSpec.Architecture.Activation.TANH;
       model.getSpec().scaling = PlumeData.scaling(new PlumeData(o.seed).siteLabels(d.siteDirs().size(), LABEL_SCALE_SAMPLES));
     }

@@ -31,6 +31,9 @@ public final class PlumeData {
   /** The swept parameters and their full ranges (test set and burst). */
   public static final Map<String, double[]> SWEEP = sweep();
 
+  /** The plume model's hidden layers (tanh): a sharp plume over 11 scaled inputs. */
+  public static final List<Integer> HIDDEN = List.of(64, 64, 64);
+
   /** Sites only observed sources in this band of sourceY. */
   static final double[] SITE_SOURCE_Y = {0.45, 0.55};
 
@@ -116,6 +119,36 @@ public final class PlumeData {
   /** Held out: the whole parameter range. */
   public Dataset test(int samples, String name) {
     return runs(SWEEP, samples, new Random(seed * 31 + 9999), name);
+  }
+
+  /**
+   * One simulation task at {@code point} (the swept parameters; the rest at their defaults), as
+   * the bridge's built-in application runs it on this grid: {@code samples} sensor readings in
+   * the plume's columns.
+   */
+  public static Dataset task(Map<String, Double> point, int samples, long seed, String name) {
+    List<String> names = new ArrayList<>(ReferenceSimulation.names());
+    names.addAll(ReferenceSimulation.SENSOR_FEATURES);
+    int features = names.size();
+    SimulationParameters p = SimulationParameters.of(point);
+    float[] x = new float[samples * features];
+    float[] y = new float[samples];
+    try (SingleRankHalo halo = new SingleRankHalo()) {
+      AdvectionDiffusionSolver solver = new AdvectionDiffusionSolver(p, GRID, p.minimumStableSteps(GRID), Boundary.OPEN, halo);
+      AdvectionDiffusionSolver.Samples s = solver.run(new CpuStencilKernel(), samples, seed);
+      double[] pv = p.values();
+      for (int i = 0; i < samples; i++) {
+        int o = i * features;
+        for (int f = 0; f < pv.length; f++) {
+          x[o + f] = (float) pv[f];
+        }
+        x[o + pv.length] = s.x()[i];
+        x[o + pv.length + 1] = s.y()[i];
+        x[o + pv.length + 2] = s.t()[i];
+        y[i] = (float) s.concentration()[i];
+      }
+    }
+    return new Dataset(Path.of(name), names, samples, features, x, y, 0);
   }
 
   private Dataset runs(Map<String, double[]> ranges, int samples, Random random, String name) {
