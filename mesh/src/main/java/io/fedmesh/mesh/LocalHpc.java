@@ -146,13 +146,20 @@ final class LocalHpc implements AutoCloseable {
   }
 
   static List<RunSummary.Burst> summaries(KubernetesClient client, String namespace) {
+    // where each training placed its bursts (status.burstPlacements), by burst name
+    Map<String, io.fedmesh.api.v1alpha1.FederatedTrainingStatus.BurstPlacement> placed = new java.util.HashMap<>();
+    client.resources(io.fedmesh.api.v1alpha1.FederatedTraining.class).inNamespace(namespace).list().getItems().stream()
+        .filter(t -> t.getStatus() != null && t.getStatus().burstPlacements != null)
+        .forEach(t -> t.getStatus().burstPlacements.forEach(p -> placed.put(p.burst, p)));
     return client.resources(SimulationBurst.class).inNamespace(namespace).list().getItems().stream().map(b -> {
       SimulationBurstStatus st = b.getStatus() == null ? new SimulationBurstStatus() : b.getStatus();
+      var p = placed.get(b.getMetadata().getName());
       return new RunSummary.Burst(b.getMetadata().getName(), st.total == null ? b.getSpec().tasks : st.total,
           st.succeeded == null ? 0 : st.succeeded, st.failed == null ? 0 : st.failed,
           st.makespanSeconds == null ? 0 : st.makespanSeconds, st.utilization == null ? 0 : st.utilization,
           b.getSpec().mode == SimulationBurstSpec.Mode.BARRIER ? "barrier" : "async",
-          st.phase == null ? "Pending" : st.phase.name(), st.producedSamples == null ? 0 : st.producedSamples);
+          st.phase == null ? "Pending" : st.phase.name(), st.producedSamples == null ? 0 : st.producedSamples,
+          p == null ? null : p.region, p == null ? null : p.score, p == null ? null : p.reason);
     }).toList();
   }
 

@@ -6,6 +6,7 @@ import io.fedmesh.api.v1alpha1.DistributedModelSpec;
 import io.fedmesh.api.v1alpha1.FederatedTraining;
 import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
 import io.fedmesh.common.model.TaskKind;
+import io.fedmesh.mesh.data.PlumeData;
 import io.fedmesh.mesh.wan.Scenario;
 import io.fedmesh.mesh.wan.ScenarioLoader;
 import io.fedmesh.mesh.wan.WanLink;
@@ -31,6 +32,8 @@ public record MeshPlan(Path out, MeshData data, String dataDescription, List<Sit
     DistributedModel model, FederatedTraining training, int rounds, int killAfterRound, Path logsHint, boolean insecure,
     Scenario scenario, Path torchScript) {
   static final String NAMESPACE = "default";
+  /** Readings per site drawn (in process, from the same distribution as the sites' data) to set the plume's label scale. */
+  static final int LABEL_SCALE_SAMPLES = 250;
 
   /**
    * One agent process.
@@ -126,9 +129,10 @@ public record MeshPlan(Path out, MeshData data, String dataDescription, List<Sit
       return model;
     }
     if (o.plume()) {
-      // a sharp plume over 11 inputs: two tanh layers of 64
-      model.getSpec().architecture.hiddenLayers = List.of(64, 64);
+      // a sharp plume over 11 inputs: three tanh layers of 64, on scaled inputs and label
+      model.getSpec().architecture.hiddenLayers = PlumeData.HIDDEN;
       model.getSpec().architecture.activation = DistributedModelSpec.Architecture.Activation.TANH;
+      model.getSpec().scaling = PlumeData.scaling(new PlumeData(o.seed).siteLabels(d.siteDirs().size(), LABEL_SCALE_SAMPLES));
     }
     return model;
   }

@@ -41,6 +41,9 @@ final class RunReporter {
       for (RunSummary.Burst b : summary.bursts()) {
         console.printf("  burst %s: %s, %d/%d tasks succeeded, %d samples, makespan %.2f s, utilization %.2f (%s)%n", b.name(),
             b.phase(), b.succeeded(), b.tasks(), b.producedSamples(), b.makespanSeconds(), b.utilization(), b.mode());
+        if (b.reason() != null) {
+          console.printf("    placed in %s: %s%n", b.region(), b.reason());
+        }
       }
     }
     try {
@@ -50,6 +53,9 @@ final class RunReporter {
           b.samples(), b.epochs(), b.metric(), b.value());
     } catch (IOException | io.fedmesh.common.data.DatasetException | RuntimeException e) {
       console.printf("  (no central baseline: %s)%n", e.getMessage());
+    }
+    if (plan.data().task() == TaskKind.REGRESSION) {
+      summary = summary.withLabelVariance(labelVariance(plan.data().testCsv()));
     }
     summary.write(out.resolve("summary.json"));
     String wan = io.fedmesh.mesh.report.ScenarioSection.write(out, plan.scenario().name, plan.scenario().description, scenarioEvents,
@@ -73,7 +79,9 @@ final class RunReporter {
     }
     if (plan.data().task() == TaskKind.REGRESSION) {
       // the yardstick for an MSE: what always predicting the test set's mean label would score
-      console.printf("  (test-set label variance, the MSE of predicting the mean: %.4f)%n", labelVariance(plan.data().testCsv()));
+      console.printf("  (test-set label variance, the MSE of predicting the mean: %.4f%s)%n", labelVariance(plan.data().testCsv()),
+          summary.metric().r2() == null ? "" : String.format(java.util.Locale.ROOT, "; R^2 = 1 - mse / variance = %.3f",
+              summary.metric().r2()));
     }
     for (RunSummary.Site s : summary.sites()) {
       console.printf("  %-10s %s%s%n", s.name(), s.phase(), forecastLine(sites, s.name()));

@@ -148,7 +148,12 @@ class MeshPlanTest {
     assertThat(model.task).isEqualTo(DistributedModelSpec.Task.REGRESSION);
     assertThat(model.inputShape).containsExactly(11);
     assertThat(model.outputShape).containsExactly(1);
-    assertThat(model.architecture.hiddenLayers).containsExactly(64, 64);
+    assertThat(model.architecture.hiddenLayers).containsExactly(64, 64, 64);
+    // every input centred and scaled (diffusivity by its range's spread), the label by the sites' spread
+    assertThat(model.scaling.inputOffset).hasSize(11);
+    assertThat(model.scaling.inputScale.get(0)).isCloseTo(0.025 / Math.sqrt(12), org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(model.scaling.outputScale).isBetween(0.01, 1.0);
+    assertThat(new ModelResolver().resolve(model).validation().problems()).isEmpty();
     assertThat(model.architecture.activation).isEqualTo(DistributedModelSpec.Architecture.Activation.TANH);
     FederatedTrainingSpec training = plan.training().getSpec();
     assertThat(training.target).as("an accuracy target makes no sense for an MSE").isNull();

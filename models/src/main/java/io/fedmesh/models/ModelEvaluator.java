@@ -31,6 +31,36 @@ public final class ModelEvaluator {
     }
   }
 
+  /**
+   * The network's first output for each of {@code rows} flat samples in {@code x} (a regression's
+   * prediction; a classifier's first logit), in batches.
+   */
+  public static float[] predict(ModelDescription d, float[] weights, float[] x, int rows) {
+    int f = d.inputWidth();
+    if ((long) rows * f != x.length) {
+      throw new IllegalArgumentException(rows + " samples of " + f + " values need " + (long) rows * f + " values, got " + x.length);
+    }
+    float[] out = new float[rows];
+    try (BuiltNetwork n = BuiltNetwork.build(d, 0, Device.cpu())) {
+      n.load(weights);
+      try (NDManager root = n.model().getNDManager().newSubManager()) {
+        ParameterStore ps = new ParameterStore(root, false);
+        for (int from = 0; from < rows; from += BATCH) {
+          int m = Math.min(BATCH, rows - from);
+          try (NDManager step = root.newSubManager()) {
+            NDArray in = step.create(java.util.Arrays.copyOfRange(x, from * f, (from + m) * f), Networks.batchShape(d, m));
+            float[] p = n.model().getBlock().forward(ps, new NDList(in), false).singletonOrThrow().toFloatArray();
+            int outputs = p.length / m;
+            for (int k = 0; k < m; k++) {
+              out[from + k] = p[k * outputs];
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+
   /** Evaluates the network as it is loaded now. */
   public static Evaluation evaluate(BuiltNetwork n, Dataset data) {
     return n.inference(() -> evaluateLoaded(n, data));

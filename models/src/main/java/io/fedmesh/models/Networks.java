@@ -21,7 +21,7 @@ public final class Networks {
 
   public static Block block(ModelDescription d) {
     return switch (d.type()) {
-      case MLP -> dense(new SequentialBlock(), d);
+      case MLP -> scaled(d);
       case CNN -> cnn(d);
       case MOBILENETV2 -> {
         imageShape(d);
@@ -75,6 +75,11 @@ public final class Networks {
     }
     b.add(Blocks.batchFlattenBlock());
     return dense(b, d);
+  }
+
+  /** An MLP, inside its fixed input and output scaling when spec.scaling has one. */
+  private static SequentialBlock scaled(ModelDescription d) {
+    return dense(d.scaling().isIdentity() ? new SequentialBlock() : new ScaledSequentialBlock(d.scaling()), d);
   }
 
   /** Hidden dense layers with the activation, then the output layer. */

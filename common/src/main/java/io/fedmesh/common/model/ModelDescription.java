@@ -17,7 +17,7 @@ import java.util.List;
  * @param script torchscript only: which file carries the structure; null for the built-in types
  */
 public record ModelDescription(ArchitectureType type, int[] inputShape, int outputs, TaskKind task, int[] hidden,
-    Activation activation, List<ConvolutionBlock> conv, int depth, int width, TensorLayout layout, ScriptRef script) {
+    Activation activation, List<ConvolutionBlock> conv, int depth, int width, TensorLayout layout, FeatureScaling scaling, ScriptRef script) {
 
   /** A TorchScript file by content: its SHA-256 (lower-case hex) and size in bytes. */
   public record ScriptRef(String sha256, long bytes) {
@@ -35,10 +35,10 @@ public record ModelDescription(ArchitectureType type, int[] inputShape, int outp
     }
   }
 
-  /** A built-in architecture (no script). */
+  /** A built-in architecture (no script) with {@code scaling} around it. */
   public ModelDescription(ArchitectureType type, int[] inputShape, int outputs, TaskKind task, int[] hidden, Activation activation,
-      List<ConvolutionBlock> conv, int depth, int width, TensorLayout layout) {
-    this(type, inputShape, outputs, task, hidden, activation, conv, depth, width, layout, null);
+      List<ConvolutionBlock> conv, int depth, int width, TensorLayout layout, FeatureScaling scaling) {
+    this(type, inputShape, outputs, task, hidden, activation, conv, depth, width, layout, scaling, null);
   }
 
   /** LeNet-like default blocks: two 5 x 5 convolutions (6 and 16 filters), each with 2 x 2 max pooling. */
@@ -59,15 +59,34 @@ public record ModelDescription(ArchitectureType type, int[] inputShape, int outp
     if (layout == null) {
       layout = new TensorLayout(List.of());
     }
+    if (scaling == null) {
+      scaling = FeatureScaling.NONE;
+    }
+    int inputs = Arrays.stream(inputShape).reduce(1, (a, b) -> a * b);
+    if (scaling.scalesInput() && scaling.inputScale().length != inputs) {
+      throw new IllegalArgumentException("scaling has " + scaling.inputScale().length + " input values but the model takes " + inputs
+          + " inputs: give one offset and scale per input");
+    }
     if ((type == ArchitectureType.TORCHSCRIPT) != (script != null)) {
       throw new IllegalArgumentException("a torchscript model needs its script, and only a torchscript model has one");
     }
   }
 
+  /** Without scaling. */
+  public ModelDescription(ArchitectureType type, int[] inputShape, int outputs, TaskKind task, int[] hidden,
+      Activation activation, List<ConvolutionBlock> conv, int depth, int width, TensorLayout layout) {
+    this(type, inputShape, outputs, task, hidden, activation, conv, depth, width, layout, FeatureScaling.NONE, null);
+  }
+
+  /** The same network with {@code s} around it. */
+  public ModelDescription withScaling(FeatureScaling s) {
+    return new ModelDescription(type, inputShape, outputs, task, hidden, activation, conv, depth, width, layout, s, script);
+  }
+
   /** The user's TorchScript network: its file's digest, the shape its forward takes and its output width. */
   public static ModelDescription torchScript(int[] inputShape, int outputs, TaskKind task, ScriptRef script) {
     return new ModelDescription(ArchitectureType.TORCHSCRIPT, inputShape, outputs, task, new int[0], Activation.RELU, List.of(), 0, 0,
-        null, script);
+        null, FeatureScaling.NONE, script);
   }
 
   /** The built-in MLP as a description (its layout is computed from the widths). */
@@ -92,7 +111,7 @@ public record ModelDescription(ArchitectureType type, int[] inputShape, int outp
   }
 
   public ModelDescription withLayout(TensorLayout l) {
-    return new ModelDescription(type, inputShape, outputs, task, hidden, activation, conv, depth, width, l, script);
+    return new ModelDescription(type, inputShape, outputs, task, hidden, activation, conv, depth, width, l, scaling, script);
   }
 
   /** The MLP for the pure-Java test oracle; only for type mlp. */
@@ -127,6 +146,7 @@ public record ModelDescription(ArchitectureType type, int[] inputShape, int outp
     if (script != null) {
       b.setTorchscriptSha256(script.sha256()).setTorchscriptBytes(script.bytes());
     }
+    scaling.addTo(b);
     return b.build();
   }
 
@@ -140,12 +160,13 @@ public record ModelDescription(ArchitectureType type, int[] inputShape, int outp
       MlpSpec mlp = MlpSpec.fromProto(spec);
       ModelDescription d = of(mlp);
       int[] shape = spec.getInputShapeCount() == 0 ? d.inputShape : spec.getInputShapeList().stream().mapToInt(Integer::intValue).toArray();
-      return new ModelDescription(type, shape, d.outputs, task, d.hidden, act, List.of(), 0, 0, layout.tensors().isEmpty() ? d.layout : layout);
+      return new ModelDescription(type, shape, d.outputs, task, d.hidden, act, List.of(), 0, 0, layout.tensors().isEmpty() ? d.layout : layout,
+          FeatureScaling.fromProto(spec));
     }
     return new ModelDescription(type, spec.getInputShapeList().stream().mapToInt(Integer::intValue).toArray(), spec.getOutputs(), task,
         spec.getLayersList().stream().mapToInt(Integer::intValue).toArray(), act,
         spec.getConvList().stream().map(ConvolutionBlock::fromProto).toList(), spec.getDepth(), spec.getWidth(), layout,
-        type == ArchitectureType.TORCHSCRIPT ? new ScriptRef(spec.getTorchscriptSha256(), spec.getTorchscriptBytes()) : null);
+        FeatureScaling.fromProto(spec), type == ArchitectureType.TORCHSCRIPT ? new ScriptRef(spec.getTorchscriptSha256(), spec.getTorchscriptBytes()) : null);
   }
 
   @Override
@@ -153,7 +174,7 @@ public record ModelDescription(ArchitectureType type, int[] inputShape, int outp
     return o instanceof ModelDescription m && m.type == type && Arrays.equals(m.inputShape, inputShape) && m.outputs == outputs
         && m.task == task && Arrays.equals(m.hidden, hidden) && m.activation == activation && m.conv.equals(conv) && m.depth == depth
         && m.width == width
-        && m.layout.equals(layout) && java.util.Objects.equals(m.script, script);
+        && m.layout.equals(layout) && m.scaling.equals(scaling) && java.util.Objects.equals(m.script, script);
   }
 
   @Override

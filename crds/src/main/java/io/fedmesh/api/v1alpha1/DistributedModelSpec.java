@@ -44,6 +44,34 @@ public class DistributedModelSpec {
   @JsonPropertyDescription("Where the latest version is served; empty serves nowhere.")
   public Serving serving;
 
+  @JsonPropertyDescription("mlp only: a fixed affine map around the network. It sees (x - inputOffset) / inputScale and answers"
+      + " outputOffset + outputScale * y, so inputs of very different units and a small label reach the layers near unit scale;"
+      + " data, loss and metric stay in your units. Not trained, never sent in updates.")
+  public Scaling scaling;
+
+  /** Input and output scaling of an mlp. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(value = "(has(self.inputOffset) ? size(self.inputOffset) : 0) == (has(self.inputScale) ? size(self.inputScale) : 0)",
+      message = "scaling.inputOffset and scaling.inputScale need the same number of values (one per input feature)")
+  @ValidationRule(value = "!has(self.outputScale) || self.outputScale > 0.0", message = "scaling.outputScale must be positive")
+  public static class Scaling {
+    @Size(max = 4096)
+    @JsonPropertyDescription("Per input feature, subtracted first (e.g. the feature's mean or the middle of its range).")
+    public List<Double> inputOffset;
+
+    @Size(max = 4096)
+    @ValidationRule(value = "self.all(s, s > 0.0)", message = "every scaling.inputScale value must be positive")
+    @JsonPropertyDescription("Per input feature, divided by next (e.g. the feature's standard deviation); each positive.")
+    public List<Double> inputScale;
+
+    @JsonPropertyDescription("Added to the network's output (e.g. the label's mean); default 0.")
+    public Double outputOffset;
+
+    @JsonPropertyDescription("Multiplies the network's output before the offset (e.g. the label's standard deviation); positive,"
+        + " default 1.")
+    public Double outputScale;
+  }
+
   /** The network. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @ValidationRule(value = "self.type != 'mlp' || has(self.hiddenLayers)", message = "an mlp needs hiddenLayers (may be empty: [])")

@@ -375,5 +375,36 @@ public class FederatedTrainingSpec {
     @Required
     @JsonPropertyDescription("The burst to create when the trigger fires (clusterRef is filled in).")
     public SimulationBurstSpec burstTemplate;
+
+    /** Where a requested burst's parameters go. */
+    public enum Acquisition {
+      @JsonProperty("uniform") UNIFORM,
+      @JsonProperty("error") ERROR,
+      @JsonProperty("uncertainty") UNCERTAINTY
+    }
+
+    @Default("uniform")
+    @JsonPropertyDescription("Where each burst's parameters go. uniform: the template's whole sweep (as before). error: the region of"
+        + " the sweep where the current model errs most on the simulation samples so far. uncertainty: the region where the last"
+        + " ensembleSize model versions disagree most. The first burst, with no model or samples to judge by, is uniform.")
+    public Acquisition acquisition = Acquisition.UNIFORM;
+
+    @Min(1)
+    @Max(8)
+    @Default("2")
+    @JsonPropertyDescription("error/uncertainty: each swept parameter's range is cut into this many intervals; every combination is a"
+        + " region (at most 4096), and a guided burst sweeps one region.")
+    public Integer regionsPerParameter = 2;
+
+    @Min(2)
+    @Max(16)
+    @Default("4")
+    @JsonPropertyDescription("uncertainty: how many of the latest model versions form the ensemble whose spread is scored.")
+    public Integer ensembleSize = 4;
+
+    @Min(0)
+    @JsonPropertyDescription("Most core-hours this training's bursts may reserve, counted as tasks x ranksPerTask x walltimeSeconds /"
+        + " 3600 per burst (what a scheduler charges at most); a burst that would pass it is not requested. Unset: no limit.")
+    public Double coreHourBudget;
   }
 }

@@ -76,6 +76,40 @@ public class FederatedTrainingStatus extends FedmeshStatus {
   @JsonPropertyDescription("SimulationBursts this training created.")
   public List<String> burstsRequested = new ArrayList<>();
 
+  @JsonPropertyDescription("Where each burst this training created was placed and why (spec.adaptiveSimulation.acquisition).")
+  public List<BurstPlacement> burstPlacements = new ArrayList<>();
+
+  @JsonPropertyDescription("Core-hours reserved by the bursts this training created (against spec.adaptiveSimulation.coreHourBudget).")
+  public Double coreHoursRequested;
+
+  /** One burst's placement. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class BurstPlacement {
+    @JsonPropertyDescription("The SimulationBurst.")
+    public String burst;
+
+    @JsonPropertyDescription("The round before which it was requested.")
+    public Integer round;
+
+    @JsonPropertyDescription("uniform, error or uncertainty: how its region was chosen.")
+    public String acquisition;
+
+    @JsonPropertyDescription("The part of the sweep it ran, e.g. 'diffusivity [0.005, 0.0175] windX [-1, 0]'; 'whole sweep' for uniform.")
+    public String region;
+
+    @JsonPropertyDescription("The region's score (mean squared error, or the ensemble's prediction variance); absent for uniform.")
+    public Double score;
+
+    @JsonPropertyDescription("The next best region's score, for comparison.")
+    public Double runnerUpScore;
+
+    @JsonPropertyDescription("Why it went there, in words.")
+    public String reason;
+
+    @JsonPropertyDescription("Core-hours it reserved.")
+    public Double coreHours;
+  }
+
   @JsonPropertyDescription("Sites this training does not select now, their updates refused round after round (spec.participants"
       + ".quarantineAfter); kept here so a restarted operator keeps them out.")
   public List<QuarantinedSite> quarantined;

@@ -51,6 +51,10 @@ class CelRulesTest {
     CASES.put("!has(self.delta) || (self.delta > 0.0 && self.delta < 1.0)",
         new Cases(Map.of("delta", 1e-5), Map.of("delta", 1.0)));
     CASES.put("self.min <= self.max", new Cases(Map.of("min", 0.0, "max", 1.0), Map.of("min", 2.0, "max", 1.0)));
+    CASES.put("(has(self.inputOffset) ? size(self.inputOffset) : 0) == (has(self.inputScale) ? size(self.inputScale) : 0)",
+        new Cases(Map.of("inputOffset", List.of(0.5, 0.0), "inputScale", List.of(0.3, 1.0)), Map.of("inputOffset", List.of(0.5))));
+    CASES.put("!has(self.outputScale) || self.outputScale > 0.0", new Cases(Map.of("outputScale", 0.1), Map.of("outputScale", 0.0)));
+    CASES.put("self.all(s, s > 0.0)", new Cases(List.of(0.3, 1.0), List.of(0.3, -1.0)));
     CASES.put(FederatedTrainingSpec.KRUM_QUORUM_RULE, new Cases(
         Map.of("strategy", Map.of("type", "Krum", "krum", Map.of("byzantine", 2L)), "participants", Map.of("minSites", 7L)),
         Map.of("strategy", Map.of("type", "Krum"), "participants", Map.of("minSites", 4L))));

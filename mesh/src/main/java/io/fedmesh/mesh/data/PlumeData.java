@@ -1,5 +1,6 @@
 package io.fedmesh.mesh.data;
 
+import io.fedmesh.api.v1alpha1.DistributedModelSpec;
 import io.fedmesh.common.data.Dataset;
 import io.fedmesh.common.sim.ReferenceSimulation;
 import io.fedmesh.hpc.sim.AdvectionDiffusionSolver;
@@ -30,6 +31,9 @@ public final class PlumeData {
   /** The swept parameters and their full ranges (test set and burst). */
   public static final Map<String, double[]> SWEEP = sweep();
 
+  /** The plume model's hidden layers (tanh): a sharp plume over 11 scaled inputs. */
+  public static final List<Integer> HIDDEN = List.of(64, 64, 64);
+
   /** Sites only observed sources in this band of sourceY. */
   static final double[] SITE_SOURCE_Y = {0.45, 0.55};
 
@@ -59,9 +63,92 @@ public final class PlumeData {
     return runs(ranges, samples, new Random(seed * 31 + i), name);
   }
 
+  /**
+   * The model's fixed scaling for this problem (DistributedModel spec.scaling): each swept
+   * parameter centred on its range and divided by a uniform draw's standard deviation (range /
+   * sqrt 12), the sensor position and time likewise over the unit square and the duration, the
+   * fixed parameters only centred; the label by the mean and standard deviation of {@code
+   * labels} (readings as the sites see them, see {@link #siteLabels}). Without it the inputs span three orders of magnitude and the
+   * label's spread is 0.1, and the MLP learns about a tenth of the variance.
+   */
+  public static DistributedModelSpec.Scaling scaling(float[] labels) {
+    DistributedModelSpec.Scaling s = new DistributedModelSpec.Scaling();
+    s.inputOffset = new ArrayList<>();
+    s.inputScale = new ArrayList<>();
+    Map<String, double[]> ranges = new LinkedHashMap<>(SWEEP);
+    for (ReferenceSimulation.Range r : ReferenceSimulation.RANGES) {
+      ranges.putIfAbsent(r.name(), new double[] {r.defaultValue(), r.defaultValue()});
+    }
+    double duration = ReferenceSimulation.range("duration").orElseThrow().defaultValue();
+    ranges.put("x", new double[] {0, 1});
+    ranges.put("y", new double[] {0, 1});
+    ranges.put("t", new double[] {0, duration});
+    List<String> names = new ArrayList<>(ReferenceSimulation.names());
+    names.addAll(ReferenceSimulation.SENSOR_FEATURES);
+    for (String name : names) {
+      double[] r = ranges.get(name);
+      double spread = (r[1] - r[0]) / Math.sqrt(12);
+      s.inputOffset.add((r[0] + r[1]) / 2);
+      s.inputScale.add(spread > 0 ? spread : 1.0);
+    }
+    double mean = 0;
+    for (float v : labels) {
+      mean += v;
+    }
+    mean /= Math.max(1, labels.length);
+    double var = 0;
+    for (float v : labels) {
+      var += (v - mean) * (v - mean);
+    }
+    var /= Math.max(1, labels.length);
+    s.outputOffset = mean;
+    s.outputScale = var > 0 ? Math.sqrt(var) : 1.0;
+    return s;
+  }
+
+  /** The labels of {@code perSite} readings at each of {@code sites} sites, drawn as {@link #site} draws them (another stream). */
+  public float[] siteLabels(int sites, int perSite) {
+    float[] out = new float[sites * perSite];
+    for (int i = 0; i < sites; i++) {
+      Dataset d = new PlumeData(seed ^ 0x5CA1EL).site(i, sites, perSite, "scale");
+      System.arraycopy(d.y(), 0, out, i * perSite, perSite);
+    }
+    return out;
+  }
+
   /** Held out: the whole parameter range. */
   public Dataset test(int samples, String name) {
     return runs(SWEEP, samples, new Random(seed * 31 + 9999), name);
+  }
+
+  /**
+   * One simulation task at {@code point} (the swept parameters; the rest at their defaults), as
+   * the bridge's built-in application runs it on this grid: {@code samples} sensor readings in
+   * the plume's columns.
+   */
+  public static Dataset task(Map<String, Double> point, int samples, long seed, String name) {
+    List<String> names = new ArrayList<>(ReferenceSimulation.names());
+    names.addAll(ReferenceSimulation.SENSOR_FEATURES);
+    int features = names.size();
+    SimulationParameters p = SimulationParameters.of(point);
+    float[] x = new float[samples * features];
+    float[] y = new float[samples];
+    try (SingleRankHalo halo = new SingleRankHalo()) {
+      AdvectionDiffusionSolver solver = new AdvectionDiffusionSolver(p, GRID, p.minimumStableSteps(GRID), Boundary.OPEN, halo);
+      AdvectionDiffusionSolver.Samples s = solver.run(new CpuStencilKernel(), samples, seed);
+      double[] pv = p.values();
+      for (int i = 0; i < samples; i++) {
+        int o = i * features;
+        for (int f = 0; f < pv.length; f++) {
+          x[o + f] = (float) pv[f];
+        }
+        x[o + pv.length] = s.x()[i];
+        x[o + pv.length + 1] = s.y()[i];
+        x[o + pv.length + 2] = s.t()[i];
+        y[i] = (float) s.concentration()[i];
+      }
+    }
+    return new Dataset(Path.of(name), names, samples, features, x, y, 0);
   }
 
   private Dataset runs(Map<String, double[]> ranges, int samples, Random random, String name) {

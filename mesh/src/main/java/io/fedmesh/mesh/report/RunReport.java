@@ -171,11 +171,14 @@ public final class RunReport {
       return "";
     }
     StringBuilder t = new StringBuilder("<h2>Bursts</h2>\n<table><tr><th>burst</th><th>phase</th><th>tasks</th><th>succeeded</th>"
-        + "<th>failed</th><th>samples</th><th>makespan s</th><th>utilization</th><th>mode</th></tr>\n");
+        + "<th>failed</th><th>samples</th><th>makespan s</th><th>utilization</th><th>mode</th><th>placed in</th><th>score</th>"
+        + "<th>why</th></tr>\n");
     for (RunSummary.Burst b : summary.bursts()) {
-      t.append(String.format("<tr><td>%s</td><td>%s</td><td>%d</td><td>%d</td><td>%d</td><td>%d</td><td>%.2f</td><td>%.2f</td><td>%s</td></tr>%n",
+      t.append(String.format("<tr><td>%s</td><td>%s</td><td>%d</td><td>%d</td><td>%d</td><td>%d</td><td>%.2f</td><td>%.2f</td><td>%s</td>"
+          + "<td>%s</td><td>%s</td><td>%s</td></tr>%n",
           esc(b.name()), esc(b.phase()), b.tasks(), b.succeeded(), b.failed(), b.producedSamples(), b.makespanSeconds(), b.utilization(),
-          esc(b.mode())));
+          esc(b.mode()), esc(b.region()), b.score() == null ? "" : String.format(java.util.Locale.ROOT, "%.4g", b.score()),
+          esc(b.reason())));
     }
     return t.append("</table>").toString();
   }

@@ -46,17 +46,44 @@ public record RunSummary(String phase, int roundsCompleted, Metric metric, List<
     return new RunSummary(phase, roundsCompleted, metric, history, sites, bytesMoved, wallSeconds, bursts, missingRounds, b, serving);
   }
 
-  /** One simulation burst of a run with --hpc (absent otherwise). */
+  /**
+   * One simulation burst of a run with --hpc (absent otherwise); region, score and reason: where
+   * the training's acquisition placed it and why (status.burstPlacements; null when not recorded).
+   */
+  @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
   public record Burst(String name, int tasks, int succeeded, int failed, double makespanSeconds, double utilization, String mode,
-      String phase, long producedSamples) {}
+      String phase, long producedSamples, String region, Double score, String reason) {
+    public Burst(String name, int tasks, int succeeded, int failed, double makespanSeconds, double utilization, String mode,
+        String phase, long producedSamples) {
+      this(name, tasks, succeeded, failed, makespanSeconds, utilization, mode, phase, producedSamples, null, null, null);
+    }
+  }
 
   public RunSummary withBursts(List<Burst> list) {
     return new RunSummary(phase, roundsCompleted, metric, history, sites, bytesMoved, wallSeconds, list, missingRounds, centralBaseline,
         serving);
   }
 
-  /** The final global evaluation. */
-  public record Metric(String name, Double value) {}
+  /**
+   * The final global evaluation; for a regression also the test set's label variance (the MSE of
+   * always predicting its mean) and r2 = 1 - mse / labelVariance, the share of the variance explained.
+   */
+  @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+  public record Metric(String name, Double value, Double labelVariance, Double r2) {
+    public Metric(String name, Double value) {
+      this(name, value, null, null);
+    }
+  }
+
+  /** The same summary with the test set's label variance beside an mse metric, and its r2. */
+  public RunSummary withLabelVariance(double variance) {
+    if (metric == null || metric.value() == null || !"mse".equals(metric.name()) || !(variance > 0)) {
+      return this;
+    }
+    double r2 = Math.round((1 - metric.value() / variance) * 10000) / 10000.0;
+    return new RunSummary(phase, roundsCompleted, new Metric(metric.name(), metric.value(), variance, r2), history, sites, bytesMoved,
+        wallSeconds, bursts, missingRounds, centralBaseline, serving);
+  }
 
   /** One round: participants is the number of sites whose updates were aggregated. */
   @JsonPropertyOrder({"round", "participants", "loss", "metric", "bytes", "seconds"})

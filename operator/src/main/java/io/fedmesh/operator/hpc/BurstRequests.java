@@ -14,7 +14,7 @@ import java.util.Random;
 
 /**
  * Turns a SimulationBurst into the bridge's request. Each swept parameter takes evenly spaced
- * values in [min, max], shuffled per parameter with a fixed seed (a Latin-hypercube design: every
+ * values in [min, max], shuffled per parameter with a seed from the burst's name (a Latin-hypercube design: every
  * parameter covers its whole range exactly once across the tasks). For type advection-diffusion a
  * task names no application: the bridge runs its built-in reference simulation with the task's
  * point and the grid, steps and samples of spec.application. For type application a task names
@@ -29,12 +29,15 @@ public final class BurstRequests {
     SimulationBurstSpec s = burst.getSpec();
     int n = s.tasks;
     List<List<Integer>> orders = new ArrayList<>();
+    // seeded by the burst's name: the same burst always gets the same points (a restarted operator resubmits
+    // them), while a training's next burst over the same sweep samples new ones instead of repeating them
+    long design = (burst.getMetadata().getNamespace() + "/" + burst.getMetadata().getName()).hashCode() * 0x9E3779B97F4A7C15L;
     for (int j = 0; j < s.sweep.size(); j++) {
       List<Integer> order = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         order.add(i);
       }
-      Collections.shuffle(order, new Random(j + 1L));
+      Collections.shuffle(order, new Random(design + j + 1L));
       orders.add(order);
     }
     SubmitBurstRequest.Builder b = SubmitBurstRequest.newBuilder()

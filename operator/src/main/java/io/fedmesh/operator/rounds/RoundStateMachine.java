@@ -122,8 +122,10 @@ final class RoundStateMachine {
   private Step open(FederatedTraining ft, FederatedTrainingStatus st, FederatedTrainingStatus previous, TrainingRun run, int round,
       int attempt, Set<String> carried) {
     FederatedTrainingSpec s = ft.getSpec();
-    run.simulation.beforeRound(ft, run.model, st.history == null ? List.of() : st.history, round);
+    run.simulation.beforeRound(ft, run.model, st.history == null ? List.of() : st.history, round, run.global);
     st.burstsRequested = run.simulation.requested();
+    st.burstPlacements = run.simulation.placements();
+    st.coreHoursRequested = st.burstPlacements.isEmpty() ? null : run.simulation.coreHoursRequested();
     List<String> unfinished = round == s.rounds ? run.simulation.unfinishedRequested() : List.of();
     if (!unfinished.isEmpty()) {
       // the samples of bursts this training asked for join its last round rather than being wasted

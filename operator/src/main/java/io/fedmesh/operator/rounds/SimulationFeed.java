@@ -6,12 +6,15 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fedmesh.api.v1alpha1.FederatedTraining;
 import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
+import io.fedmesh.api.v1alpha1.FederatedTrainingStatus;
 import io.fedmesh.api.v1alpha1.FederatedTrainingStatus.RoundRecord;
 import io.fedmesh.api.v1alpha1.FedmeshApi;
 import io.fedmesh.api.v1alpha1.SimulationBurst;
 import io.fedmesh.api.v1alpha1.SimulationBurstSpec;
 import io.fedmesh.common.model.ModelDescription;
 import io.fedmesh.common.model.TaskKind;
+import io.fedmesh.operator.acquisition.BurstPlacer;
+import io.fedmesh.operator.acquisition.CoreHours;
 import io.fedmesh.operator.coordinator.Federation;
 import io.fedmesh.operator.coordinator.SimulationData;
 import io.fedmesh.operator.status.EventRecorder;
@@ -39,6 +42,13 @@ final class SimulationFeed {
   private final String key;
   /** status.burstsRequested: carried by every status write, so kept here. */
   private final List<String> requested = new CopyOnWriteArrayList<>();
+  /** status.burstPlacements: where each requested burst went and why. */
+  private final List<FederatedTrainingStatus.BurstPlacement> placements = new CopyOnWriteArrayList<>();
+  /** The latest model versions, oldest first, for the uncertainty acquisition's ensemble (not kept across restarts). */
+  private final java.util.ArrayDeque<float[]> versions = new java.util.ArrayDeque<>();
+  private static final int MAX_VERSIONS = 16;
+  /** Said once: the budget stopped a burst. */
+  private boolean budgetReported;
   /** The last round the trigger was asked about. */
   private int triggerCheckedFor;
 
@@ -55,6 +65,9 @@ final class SimulationFeed {
     if (training.getStatus() != null && training.getStatus().burstsRequested != null) {
       requested.addAll(training.getStatus().burstsRequested);
     }
+    if (training.getStatus() != null && training.getStatus().burstPlacements != null) {
+      placements.addAll(training.getStatus().burstPlacements);
+    }
   }
 
   /** The bursts requested so far, for status.burstsRequested. */
@@ -62,14 +75,32 @@ final class SimulationFeed {
     return List.copyOf(requested);
   }
 
+  /** status.burstPlacements. */
+  List<FederatedTrainingStatus.BurstPlacement> placements() {
+    return List.copyOf(placements);
+  }
+
+  /** status.coreHoursRequested. */
+  double coreHoursRequested() {
+    return placements.stream().mapToDouble(p -> p.coreHours == null ? 0 : p.coreHours).sum();
+  }
+
   /**
    * Before a round opens: request a burst if the trigger fires (once per round, however often the
    * round tries to open while it waits for sites or bursts), then publish any new samples.
+   *
+   * @param global the model the round starts from (joins the ensemble of recent versions)
    */
-  void beforeRound(FederatedTraining ft, ModelDescription spec, List<RoundRecord> history, int round) {
+  void beforeRound(FederatedTraining ft, ModelDescription spec, List<RoundRecord> history, int round, float[] global) {
+    if (global != null && (versions.isEmpty() || versions.peekLast() != global)) {
+      versions.addLast(global);
+      if (versions.size() > MAX_VERSIONS) {
+        versions.removeFirst();
+      }
+    }
     if (round > triggerCheckedFor) {
       triggerCheckedFor = round;
-      requestIfTriggered(ft, spec, history);
+      requestIfTriggered(ft, spec, history, round);
     }
     publish(ft, round);
   }
@@ -89,7 +120,7 @@ final class SimulationFeed {
    * from the template, owned by this training, named {@code <training>-sim-<k>} so a restarted
    * operator finds it instead of creating another.
    */
-  private void requestIfTriggered(FederatedTraining ft, ModelDescription spec, List<RoundRecord> history) {
+  private void requestIfTriggered(FederatedTraining ft, ModelDescription spec, List<RoundRecord> history, int round) {
     FederatedTrainingSpec.AdaptiveSimulation a = ft.getSpec().adaptiveSimulation;
     if (a == null || a.burstTemplate == null) {
       return;
@@ -106,7 +137,17 @@ final class SimulationFeed {
         .addToLabels(FedmeshApi.LABEL_TRAINING, name)
         .addNewOwnerReference().withApiVersion(FedmeshApi.API_VERSION).withKind("FederatedTraining").withName(name)
         .withUid(uid).withController(true).withBlockOwnerDeletion(false).endOwnerReference().build());
-    SimulationBurstSpec bs = Serialization.jsonMapper().convertValue(a.burstTemplate, SimulationBurstSpec.class);
+    if (!CoreHours.fits(a.coreHourBudget, coreHoursRequested(), CoreHours.reserved(a.burstTemplate))) {
+      if (!budgetReported) {
+        budgetReported = true;
+        events.normal(ft, "BurstBudgetReached", String.format(java.util.Locale.ROOT, "%s fired but a burst reserves %.3f core-hours"
+            + " and %.3f of spec.adaptiveSimulation.coreHourBudget %s are spent: no more bursts", why.get(),
+            CoreHours.reserved(a.burstTemplate), coreHoursRequested(), a.coreHourBudget));
+      }
+      return;
+    }
+    var placed = place(ft, a, spec);
+    SimulationBurstSpec bs = placed.spec();
     bs.clusterRef = a.clusterRef;
     burst.setSpec(bs);
     try {
@@ -118,8 +159,35 @@ final class SimulationFeed {
       LOG.info("{}: burst {} already exists (requested before a restart)", key, burstName);
     }
     requested.add(burstName);
-    events.normal(ft, "BurstRequested", burstName + " on HpcCluster " + a.clusterRef + ": " + why.get());
+    placed.placement().burst = burstName;
+    placed.placement().round = round;
+    placements.add(placed.placement());
+    events.normal(ft, "BurstRequested", burstName + " on HpcCluster " + a.clusterRef + ": " + why.get() + "; placed: "
+        + placed.placement().region + " (" + placed.placement().reason + ")");
     LOG.info("{}: requested SimulationBurst {} ({})", key, burstName, why.get());
+  }
+
+  /** Where the next burst goes (spec.adaptiveSimulation.acquisition), judged by the samples of the bursts so far. */
+  private BurstPlacer.Placed place(FederatedTraining ft, FederatedTrainingSpec.AdaptiveSimulation a, ModelDescription spec) {
+    boolean guided = a.acquisition != null && a.acquisition != FederatedTrainingSpec.AdaptiveSimulation.Acquisition.UNIFORM;
+    List<String> names = new ArrayList<>(ft.getSpec().simulationDataFrom == null ? List.of() : ft.getSpec().simulationDataFrom);
+    names.addAll(requested);
+    String label = ft.getSpec().localTraining == null || ft.getSpec().localTraining.labelColumn == null ? "label"
+        : ft.getSpec().localTraining.labelColumn;
+    var samples = guided ? sources.samples(names, label).orElse(null) : null;
+    try {
+      return BurstPlacer.place(a, a.burstTemplate, spec, List.copyOf(versions), samples, requested.size() + 1L);
+    } catch (IllegalArgumentException e) {
+      // samples that cannot be scored (a swept parameter that is no column): the burst still runs, over the whole sweep
+      LOG.warn("{}: acquisition {} cannot score the regions: {}", key, a.acquisition, e.getMessage());
+      FederatedTrainingSpec.AdaptiveSimulation uniform = Serialization.jsonMapper().convertValue(a,
+          FederatedTrainingSpec.AdaptiveSimulation.class);
+      uniform.acquisition = FederatedTrainingSpec.AdaptiveSimulation.Acquisition.UNIFORM;
+      BurstPlacer.Placed placed = BurstPlacer.place(uniform, a.burstTemplate, spec, List.of(), null, 0);
+      placed.placement().acquisition = a.acquisition.name().toLowerCase(java.util.Locale.ROOT);
+      placed.placement().reason = "cannot score the regions (" + e.getMessage() + "), so the whole sweep";
+      return placed;
+    }
   }
 
   /** Publishes the joined samples when they changed; a new version joins training from this round on. */

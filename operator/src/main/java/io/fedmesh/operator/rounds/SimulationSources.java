@@ -3,7 +3,11 @@ package io.fedmesh.operator.rounds;
 import io.fedmesh.api.v1alpha1.SimulationBurst;
 import io.fedmesh.api.v1alpha1.SimulationBurstStatus;
 import io.fedmesh.common.codec.Digests;
+import io.fedmesh.common.data.CsvDatasetReader;
 import io.fedmesh.common.data.CsvJoiner;
+import io.fedmesh.common.data.Dataset;
+import io.fedmesh.common.data.DatasetException;
+import io.fedmesh.common.model.TaskKind;
 import io.fedmesh.operator.coordinator.SimulationData;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -71,6 +75,30 @@ final class SimulationSources {
       lastInputs = inputs;
     }
     return last;
+  }
+
+  /**
+   * The samples of the named bursts that ended with data, as one regression data set (for the
+   * acquisition's scores); a burst whose file is unreadable or whose columns differ is skipped.
+   */
+  Optional<Dataset> samples(List<String> names, String labelColumn) {
+    List<Dataset> parts = new ArrayList<>();
+    for (String name : new LinkedHashSet<>(names)) {
+      SimulationBurst b = bursts.apply(namespace + "/" + name).orElse(null);
+      SimulationBurstStatus st = b == null ? null : b.getStatus();
+      if (st == null || st.datasetPath == null || st.producedSamples == null || st.producedSamples == 0) {
+        continue;
+      }
+      try {
+        Dataset d = CsvDatasetReader.read(Path.of(st.datasetPath), labelColumn, TaskKind.REGRESSION);
+        if (parts.isEmpty() || parts.get(0).featureNames().equals(d.featureNames())) {
+          parts.add(d);
+        }
+      } catch (DatasetException e) {
+        LOG.warn("{}/{}: its samples at {} cannot be scored: {}", namespace, name, st.datasetPath, e.getMessage());
+      }
+    }
+    return parts.isEmpty() ? Optional.empty() : Optional.of(CsvDatasetReader.concat(parts.get(0).source(), parts));
   }
 
   private Optional<SimulationData.Published> join(List<SimulationBurst> ready) {

@@ -80,6 +80,7 @@ public final class ModelResolver {
     ImageArchitectures.Settings settings = image ? ImageArchitectures.check(type, spec, p) : null;
     ModelDescription script = type == ArchitectureType.TORCHSCRIPT && p.isEmpty()
         ? TorchScriptModels.describe(spec, modelsDir, ints(spec.inputShape), out, task, p) : null;
+    var scaling = ScalingCheck.check(spec.scaling, type, in, p);
     if (!p.isEmpty()) {
       return new Resolved(null, new ValidationResult(p));
     }
@@ -92,7 +93,7 @@ public final class ModelResolver {
     if (type == ArchitectureType.TORCHSCRIPT) {
       return torchScript(d);
     }
-    ModelDescription resolved = type == ArchitectureType.MLP ? ModelDescription.of(d.mlp()) : withLayout(d);
+    ModelDescription resolved = type == ArchitectureType.MLP ? ModelDescription.of(d.mlp()).withScaling(scaling) : withLayout(d);
     if (resolved.parameterCount() > MAX_PARAMETERS) {
       return new Resolved(null, new ValidationResult(List.of("spec.architecture resolves to " + resolved.parameterCount()
           + " parameters, more than the " + MAX_PARAMETERS + " an operator streams and aggregates: make it smaller")));

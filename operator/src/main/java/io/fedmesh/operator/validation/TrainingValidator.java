@@ -106,6 +106,7 @@ public final class TrainingValidator {
       Bounds.atLeast(p, "spec.adaptiveSimulation.minDelta", a.minDelta, 0);
       Bounds.atLeast(p, "spec.adaptiveSimulation.minSamples", a.minSamples, 0);
       Bounds.between(p, "spec.adaptiveSimulation.maxBursts", a.maxBursts, 0, 100);
+      AcquisitionCheck.check(a, p);
       if (a.trigger == io.fedmesh.api.v1alpha1.FederatedTrainingSpec.AdaptiveSimulation.Trigger.LOW_DATA && a.minSamples == null) {
         p.add("spec.adaptiveSimulation.trigger lowData needs minSamples: the cohort size below which a burst is requested");
       }

@@ -1,0 +1,94 @@
+package io.fedmesh.operator.acquisition;
+
+import io.fedmesh.api.v1alpha1.FederatedTrainingSpec.AdaptiveSimulation;
+import io.fedmesh.api.v1alpha1.FederatedTrainingSpec.AdaptiveSimulation.Acquisition;
+import io.fedmesh.api.v1alpha1.FederatedTrainingStatus.BurstPlacement;
+import io.fedmesh.api.v1alpha1.SimulationBurstSpec;
+import io.fedmesh.common.data.Dataset;
+import io.fedmesh.common.model.ModelDescription;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Chooses where a requested burst goes (spec.adaptiveSimulation.acquisition): uniform keeps the
+ * template's whole sweep; error and uncertainty score every region of the sweep through the
+ * model ({@link RegionScores}) and narrow the burst's sweep to the worst one. With nothing to judge
+ * by yet (no samples, or fewer model versions than an ensemble needs) the burst is uniform and the
+ * placement says why.
+ */
+public final class BurstPlacer {
+  /** The burst to create, and where and why. */
+  public record Placed(SimulationBurstSpec spec, BurstPlacement placement) {}
+
+  private BurstPlacer() {}
+
+  /**
+   * @param samples the simulation samples so far (null or empty: none yet)
+   * @param versions the latest model versions, oldest first; the last is the current model
+   */
+  public static Placed place(AdaptiveSimulation a, SimulationBurstSpec template, ModelDescription model, List<float[]> versions,
+      Dataset samples, long seed) {
+    SimulationBurstSpec spec = io.fabric8.kubernetes.client.utils.Serialization.jsonMapper().convertValue(template,
+        SimulationBurstSpec.class);
+    BurstPlacement p = new BurstPlacement();
+    Acquisition acq = a.acquisition == null ? Acquisition.UNIFORM : a.acquisition;
+    p.acquisition = acq.name().toLowerCase(Locale.ROOT);
+    p.coreHours = CoreHours.reserved(spec);
+    p.region = "whole sweep";
+    if (acq == Acquisition.UNIFORM) {
+      p.reason = "acquisition uniform: the template's whole sweep";
+      return new Placed(spec, p);
+    }
+    if (model.task() != io.fedmesh.common.model.TaskKind.REGRESSION) {
+      p.reason = p.acquisition + ": scores a regression's predictions and this model classifies, so the whole sweep";
+      return new Placed(spec, p);
+    }
+    if (samples == null || samples.rows() == 0 || versions.isEmpty()) {
+      p.reason = acq.name().toLowerCase(Locale.ROOT) + ": no simulation samples yet to judge the model by, so the whole sweep";
+      return new Placed(spec, p);
+    }
+    int ensemble = a.ensembleSize == null ? 4 : a.ensembleSize;
+    if (acq == Acquisition.UNCERTAINTY && versions.size() < 2) {
+      p.reason = "uncertainty: one model version so far, an ensemble needs two, so the whole sweep";
+      return new Placed(spec, p);
+    }
+    Regions regions = new Regions(spec.sweep, a.regionsPerParameter == null ? 2 : a.regionsPerParameter);
+    int[] columns = RegionScores.columns(samples, regions);
+    double[] scores = acq == Acquisition.ERROR
+        ? RegionScores.error(model, versions.get(versions.size() - 1), samples, regions, columns)
+        : RegionScores.uncertainty(model, versions.subList(Math.max(0, versions.size() - ensemble), versions.size()), samples,
+            regions, columns, seed);
+    int worst = RegionScores.worst(scores);
+    if (worst < 0) {
+      p.reason = p.acquisition + ": no region could be scored, so the whole sweep";
+      return new Placed(spec, p);
+    }
+    double runnerUp = Double.NaN;
+    for (int i = 0; i < scores.length; i++) {
+      if (i != worst && !Double.isNaN(scores[i]) && (Double.isNaN(runnerUp) || scores[i] > runnerUp)) {
+        runnerUp = scores[i];
+      }
+    }
+    Regions.Region region = regions.all().get(worst);
+    for (SimulationBurstSpec.SweepParameter sp : spec.sweep) {
+      double[] b = region.bounds().get(sp.name);
+      sp.min = b[0];
+      sp.max = b[1];
+    }
+    p.region = region.describe();
+    p.score = scores[worst];
+    p.runnerUpScore = Double.isNaN(runnerUp) ? null : runnerUp;
+    p.reason = String.format(Locale.ROOT, "%s: region %d of %d scores %.4g (next best %.4g) %s", p.acquisition, worst, scores.length,
+        scores[worst], runnerUp, acq == Acquisition.ERROR ? "mean squared error on " + samples.rows() + " simulation samples"
+            : "prediction variance across " + Math.min(ensemble, versions.size()) + " model versions");
+    return new Placed(spec, p);
+  }
+
+  /** The region bounds a placement swept, by parameter, for tests and reports. */
+  public static Map<String, double[]> bounds(SimulationBurstSpec spec) {
+    Map<String, double[]> out = new java.util.LinkedHashMap<>();
+    spec.sweep.forEach(sp -> out.put(sp.name, new double[] {sp.min, sp.max}));
+    return out;
+  }
+}
