@@ -134,17 +134,7 @@ final class RunReporter {
 
   static double labelVariance(Path csv) {
     try {
-      float[] y = CsvDatasetReader.read(csv, "label", TaskKind.REGRESSION).y();
-      double mean = 0;
-      for (float v : y) {
-        mean += v;
-      }
-      mean /= Math.max(1, y.length);
-      double var = 0;
-      for (float v : y) {
-        var += (v - mean) * (v - mean);
-      }
-      return var / Math.max(1, y.length);
+      return io.fedmesh.common.data.LabelStats.variance(CsvDatasetReader.read(csv, "label", TaskKind.REGRESSION).y());
     } catch (Exception e) {
       return Double.NaN;
     }

@@ -41,7 +41,26 @@ public final class AdvectionDiffusionSolver {
   }
 
   /** One sensor reading: where, when, and the concentration there (meaningful on rank 0 only). */
-  public record Samples(float[] x, float[] y, float[] t, double[] concentration, double finalMass) {}
+  public record Samples(float[] x, float[] y, float[] t, double[] concentration, double finalMass) {
+    /**
+     * The readings as training rows: the run's parameters, then the sensor's x, y and t, one row
+     * of {@code parameters.length + 3} features per reading from row {@code firstRow} on; the
+     * concentration is the label.
+     */
+    public void writeRows(double[] parameters, float[] features, float[] labels, int firstRow) {
+      int width = parameters.length + 3;
+      for (int i = 0; i < concentration.length; i++) {
+        int o = (firstRow + i) * width;
+        for (int f = 0; f < parameters.length; f++) {
+          features[o + f] = (float) parameters[f];
+        }
+        features[o + parameters.length] = x[i];
+        features[o + parameters.length + 1] = y[i];
+        features[o + parameters.length + 2] = t[i];
+        labels[firstRow + i] = (float) concentration[i];
+      }
+    }
+  }
 
   /** Refuses a sample count below one. */
   public static void checkSamples(int samples) {

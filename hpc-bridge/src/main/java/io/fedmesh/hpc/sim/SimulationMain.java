@@ -118,16 +118,7 @@ public final class SimulationMain implements Callable<Integer> {
     int features = names.size();
     float[] x = new float[samples * features];
     float[] y = new float[samples];
-    for (int i = 0; i < samples; i++) {
-      int o = i * features;
-      for (int f = 0; f < pv.length; f++) {
-        x[o + f] = (float) pv[f];
-      }
-      x[o + pv.length] = s.x()[i];
-      x[o + pv.length + 1] = s.y()[i];
-      x[o + pv.length + 2] = s.t()[i];
-      y[i] = (float) s.concentration()[i];
-    }
+    s.writeRows(pv, x, y, 0);
     CsvDatasetWriter.write(output, new Dataset(output, names, samples, features, x, y, 0), LABEL);
     out.printf(Locale.ROOT, "simulation: %dx%d grid, %d steps of dt=%.3g on %d rank(s), kernel %s: %d samples -> %s"
             + " (mass %.4g, %.2f s)%n", grid, grid, steps, solver.dt(), halo.size(), stencil.name(), samples, output,

@@ -98,15 +98,6 @@ final class AdaptiveCampaign {
   }
 
   static double variance(float[] y) {
-    double mean = 0;
-    for (float v : y) {
-      mean += v;
-    }
-    mean /= Math.max(1, y.length);
-    double var = 0;
-    for (float v : y) {
-      var += (v - mean) * (v - mean);
-    }
-    return var / Math.max(1, y.length);
+    return io.fedmesh.common.data.LabelStats.variance(y);
   }
 }

@@ -96,11 +96,7 @@ public final class PlumeData {
       mean += v;
     }
     mean /= Math.max(1, labels.length);
-    double var = 0;
-    for (float v : labels) {
-      var += (v - mean) * (v - mean);
-    }
-    var /= Math.max(1, labels.length);
+    double var = io.fedmesh.common.data.LabelStats.variance(labels);
     s.outputOffset = mean;
     s.outputScale = var > 0 ? Math.sqrt(var) : 1.0;
     return s;
@@ -136,17 +132,7 @@ public final class PlumeData {
     try (SingleRankHalo halo = new SingleRankHalo()) {
       AdvectionDiffusionSolver solver = new AdvectionDiffusionSolver(p, GRID, p.minimumStableSteps(GRID), Boundary.OPEN, halo);
       AdvectionDiffusionSolver.Samples s = solver.run(new CpuStencilKernel(), samples, seed);
-      double[] pv = p.values();
-      for (int i = 0; i < samples; i++) {
-        int o = i * features;
-        for (int f = 0; f < pv.length; f++) {
-          x[o + f] = (float) pv[f];
-        }
-        x[o + pv.length] = s.x()[i];
-        x[o + pv.length + 1] = s.y()[i];
-        x[o + pv.length + 2] = s.t()[i];
-        y[i] = (float) s.concentration()[i];
-      }
+      s.writeRows(p.values(), x, y, 0);
     }
     return new Dataset(Path.of(name), names, samples, features, x, y, 0);
   }
@@ -166,17 +152,7 @@ public final class PlumeData {
         int n = Math.min(SAMPLES_PER_RUN, samples - done);
         AdvectionDiffusionSolver solver = new AdvectionDiffusionSolver(p, GRID, p.minimumStableSteps(GRID), Boundary.OPEN, halo);
         AdvectionDiffusionSolver.Samples s = solver.run(new CpuStencilKernel(), n, random.nextLong());
-        double[] pv = p.values();
-        for (int i = 0; i < n; i++) {
-          int o = (done + i) * features;
-          for (int f = 0; f < pv.length; f++) {
-            x[o + f] = (float) pv[f];
-          }
-          x[o + pv.length] = s.x()[i];
-          x[o + pv.length + 1] = s.y()[i];
-          x[o + pv.length + 2] = s.t()[i];
-          y[done + i] = (float) s.concentration()[i];
-        }
+        s.writeRows(p.values(), x, y, done);
         done += n;
       }
     }
