@@ -136,7 +136,7 @@ public final class DjlTrainer {
                 }
                 gc.backward(l);
               }
-              trainer.step();
+              step(trainer);
             }
           }
         }
@@ -153,6 +153,21 @@ public final class DjlTrainer {
   }
 
   /** Forward pass through DJL with the given weights (used to pin the layout in tests). */
+  /**
+   * One optimiser step. DJL refuses the first step of a trainer whose gradients are all zero; a
+   * batch the global model already fits exactly (softmax saturated after many rounds on small
+   * data) has nothing to learn, so it is skipped instead of failing the site's round.
+   */
+  private static void step(Trainer trainer) {
+    try {
+      trainer.step();
+    } catch (IllegalStateException e) {
+      if (e.getMessage() == null || !e.getMessage().startsWith("Gradient values are all zeros")) {
+        throw e;
+      }
+    }
+  }
+
   public static float[] predict(MlpSpec spec, float[] weights, float[] x, int rows) {
     ModelDescription d = ModelDescription.of(spec);
     try (BuiltNetwork n = BuiltNetwork.build(d, 0, Device.cpu())) {
