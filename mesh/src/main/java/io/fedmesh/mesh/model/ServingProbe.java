@@ -45,7 +45,9 @@ public final class ServingProbe {
 
   /**
    * Sends {@code requests} samples of {@code test} to the model at {@code host:port} and scores the
-   * answers; with {@code exported} of the version served, also how many match its predictions.
+   * answers; with {@code exported}, also how many of the answers given by the exported version
+   * match its predictions (a site may move to a newer version while the probe runs: the answers
+   * of the older one are not compared with an export they did not come from).
    */
   public static RunSummary.Serving score(String site, String host, int port, TlsFiles tls, String model, int[] shape, Dataset test,
       TaskKind task, ExportedModel exported) throws IOException, InterruptedException {
@@ -57,6 +59,7 @@ public final class ServingProbe {
     int f = test.features();
     long correct = 0;
     long matches = 0;
+    long compared = 0;
     double squared = 0;
     String version = null;
     long start = System.nanoTime();
@@ -65,7 +68,8 @@ public final class ServingProbe {
       float[] sample = Arrays.copyOfRange(test.x(), row * f, (row + 1) * f);
       InferenceClient.Answer a = client.infer(model, shape, sample);
       version = a.version();
-      if (exported != null) {
+      if (exported != null && exported.manifest().version().equals(a.version())) {
+        compared++;
         float[] local = exported.outputs(sample, 1)[0];
         matches += task == TaskKind.CLASSIFICATION ? (ExportedModel.argMax(local) == a.predictedClass() ? 1 : 0)
             : (Math.abs(local[0] - a.value()) <= 1e-5 * Math.max(1, Math.abs(local[0])) ? 1 : 0);
@@ -77,7 +81,7 @@ public final class ServingProbe {
       }
     }
     double seconds = Math.round((System.nanoTime() - start) / 1e7) / 100.0;
-    Double matchesExport = exported != null && exported.manifest().version().equals(version) ? (double) matches / requests : null;
+    Double matchesExport = compared > 0 ? (double) matches / compared : null;
     return task == TaskKind.CLASSIFICATION
         ? new RunSummary.Serving(site, version, requests, (double) correct / requests, null, matchesExport, seconds)
         : new RunSummary.Serving(site, version, requests, null, squared / requests, matchesExport, seconds);
