@@ -36,6 +36,9 @@ public final class InferenceClient {
   }
 
   /** Sends one sample ({@code x}, shaped {@code [1, ...shape]}) to {@code model}. */
+  /** How often a 503 (a version swapped in mid-request) is sent again before it counts as a failure. */
+  static final int UNAVAILABLE_RETRIES = 3;
+
   public Answer infer(String model, int[] shape, float[] x) throws IOException, InterruptedException {
     ObjectNode body = JSON.createObjectNode();
     ObjectNode input = body.putArray("inputs").addObject().put("name", "input").put("datatype", "FP32");
@@ -47,9 +50,13 @@ public final class InferenceClient {
     for (float v : x) {
       data.add(v);
     }
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + model + "/infer")).timeout(Duration.ofSeconds(30))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpRequest request = HttpRequest.newBuilder(URI.create(base + model + "/infer")).timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
+    HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+    // 503: the site swapped in a newer version while this request held the old one; it asks to send again
+    for (int retry = 0; retry < UNAVAILABLE_RETRIES && r.statusCode() == 503; retry++) {
+      r = http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
     if (r.statusCode() != 200) {
       throw new IOException("POST " + base + model + "/infer answered " + r.statusCode() + ": " + r.body());
     }
