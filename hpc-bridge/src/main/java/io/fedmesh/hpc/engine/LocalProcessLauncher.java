@@ -80,10 +80,24 @@ public final class LocalProcessLauncher implements TaskLauncher {
       Process p = pb.start();
       running.put(task.name(), p.toHandle());
       submitted.accept(Long.toString(p.pid()));
-      return follow(task, p.toHandle(), Instant.now(), h -> p.exitValue());
+      return follow(task, p.toHandle(), Instant.now(), h -> exitStatus(p));
     } catch (IOException e) {
       return CompletableFuture.failedFuture(new IOException("task " + task.name() + " could not start " + task.command().get(0)
           + ": " + e.getMessage(), e));
+    }
+  }
+
+  /**
+   * The exit status of a process its handle saw end. {@code exitValue()} can still throw then
+   * ("process hasn't exited": the handle's end comes before the JDK reaps the status), which
+   * failed a task that had succeeded; {@code waitFor} returns as soon as the status is in.
+   */
+  private static int exitStatus(Process p) {
+    try {
+      return p.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading the exit status of process " + p.pid(), e);
     }
   }
 
