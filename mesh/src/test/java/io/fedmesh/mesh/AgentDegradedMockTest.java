@@ -65,7 +65,9 @@ class AgentDegradedMockTest {
       assertThat(sites.withName("site-idx").get().getStatus().message).contains(pair.images().toString());
 
       io.fedmesh.common.data.IdxWriter.write(data, "site", images);
-      await().atMost(Duration.ofSeconds(30)).until(() -> sites.withName("site-idx").get().getStatus().phase == EdgeSiteStatus.Phase.Ready);
+      // a phase change is written at once, the site's facts (its data sets) when they are next due
+      await().atMost(Duration.ofSeconds(30)).until(() -> sites.withName("site-idx").get().getStatus().phase == EdgeSiteStatus.Phase.Ready
+          && sites.withName("site-idx").get().getStatus().datasets != null && !sites.withName("site-idx").get().getStatus().datasets.isEmpty());
       assertThat(sites.withName("site-idx").get().getStatus().datasets).singleElement().satisfies(d -> {
         assertThat(d.samples).isEqualTo(5);
         assertThat(d.features).isEqualTo(16);
