@@ -32,6 +32,10 @@ final class ScaledSequentialBlock extends SequentialBlock {
     if (!scaling.scalesOutput()) {
       return out;
     }
-    return new NDList(out.singletonOrThrow().mul(scaling.outputScale()).add(scaling.outputOffset()));
+    // constants as tensors on the output's manager, never mul(Number): DJL closes the tensor it wraps
+    // a number in at once, and autograd would read freed memory in the backward pass (TrainingLoss)
+    NDArray y = out.singletonOrThrow();
+    NDManager m = y.getManager();
+    return new NDList(y.mul(m.create(scaling.outputScale())).add(m.create(scaling.outputOffset())));
   }
 }

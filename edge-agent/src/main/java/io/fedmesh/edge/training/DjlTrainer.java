@@ -83,10 +83,10 @@ public final class DjlTrainer {
     int batch = Math.max(1, Math.min(cfg.getBatchSize(), data.rows()));
     double lr = cfg.getLearningRate();
     double mu = cfg.getProximalMu();
-    // DJL's L2Loss is weight * mean((y - p)^2): weight 1 makes the reported train loss the MSE
-    Loss loss = spec.task() == TaskKind.CLASSIFICATION ? Loss.softmaxCrossEntropyLoss() : Loss.l2Loss("mse", 1.0f);
+    // the trainer's configured loss is never evaluated: each step differentiates TrainingLoss (why: see there)
+    Loss configured = spec.task() == TaskKind.CLASSIFICATION ? Loss.softmaxCrossEntropyLoss() : Loss.l2Loss("mse", 1.0f);
     try (BuiltNetwork network = BuiltNetwork.build(spec, seed, device())) {
-      DefaultTrainingConfig config = new DefaultTrainingConfig(loss)
+      DefaultTrainingConfig config = new DefaultTrainingConfig(configured)
           .optOptimizer(optimizer(cfg.getOptimizer(), lr))
           .optDevices(new Device[] {device()});
       try (Trainer trainer = network.model().newTrainer(config)) {
@@ -119,7 +119,7 @@ public final class DjlTrainer {
               NDArray y = spec.task() == TaskKind.CLASSIFICATION ? step.create(yb, new Shape(n)) : step.create(yb, new Shape(n, 1));
               try (GradientCollector gc = trainer.newGradientCollector()) {
                 NDArray pred = trainer.forward(new NDList(x)).singletonOrThrow();
-                NDArray l = loss.evaluate(new NDList(y), new NDList(pred));
+                NDArray l = TrainingLoss.of(spec.task(), y, pred);
                 lossSum += l.getFloat() * n;
                 lossCount += n;
                 if (mu > 0) {
@@ -131,7 +131,7 @@ public final class DjlTrainer {
                     }
                     NDArray diff = params.get(i).getArray().sub(anchors.get(i));
                     diff.attach(step);
-                    l = l.add(diff.square().sum().mul(mu / 2));
+                    l = l.add(diff.square().sum().mul(TrainingLoss.constant(step, (float) (mu / 2))));
                   }
                 }
                 gc.backward(l);
