@@ -2,7 +2,8 @@
 # Installs what the data and model tests read, when missing: Fashion-MNIST from Debian's
 # dataset-fashion-mnist package (IDX files under /usr/share/datasets/fashion-mnist), and Debian's
 # python3-torch, with which the TorchScript tests write a user's module
-# (examples/torchscript/make_model.py). Needs root and apt; otherwise it says why and changes
+# (examples/torchscript/make_model.py), and Debian's python3-sklearn for the UCI 8x8 digits it
+# ships (sklearn/datasets/data/digits.csv.gz: TabularDefaultsLearnTest). Needs root and apt; otherwise it says why and changes
 # nothing (those tests then skip with a printed reason, or fail under CI=true). Idempotent.
 # Always exits 0. FEDMESH_SKIP_TORCH_INSTALL=1 leaves python3-torch out (about 230 packages).
 set -uo pipefail
@@ -27,6 +28,7 @@ fi
 }
 
 install_pkg dataset-fashion-mnist
+install_pkg python3-sklearn
 if [ "${FEDMESH_SKIP_TORCH_INSTALL:-0}" != 1 ]; then
   install_pkg python3-torch
 fi

@@ -48,8 +48,8 @@ final class CentralBaseline {
     Dataset pooled = pooled(plan, label, spec);
     LocalTraining cfg = LocalTraining.newBuilder().setEpochs(epochs)
         .setBatchSize(lt.batchSize == null ? TrainingDefaults.BATCH_SIZE : lt.batchSize)
-        .setLearningRate(lt.learningRate == null ? TrainingDefaults.LEARNING_RATE : lt.learningRate)
-        .setOptimizer(lt.optimizer == FederatedTrainingSpec.LocalTraining.Optimizer.ADAM ? "adam" : "sgd").build();
+        .setLearningRate(lt.effectiveLearningRate())
+        .setOptimizer(lt.optimizerName()).build();
     long seed = ft.seed == null ? 42 : ft.seed;
     float[] weights = new DjlTrainer().train(spec, InitialModel.of(spec, seed).weights(), pooled, cfg, seed).weights();
     Evaluation e = ModelEvaluator.evaluate(spec, weights, Datasets.read(plan.data().testSet(), null, label, spec.task()));

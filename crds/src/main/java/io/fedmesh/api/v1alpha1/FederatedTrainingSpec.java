@@ -201,9 +201,8 @@ public class FederatedTrainingSpec {
 
     @Min(0.000001)
     @Max(10)
-    @Default(TrainingDefaults.LEARNING_RATE_TEXT)
-    @JsonPropertyDescription("Learning rate of the local optimizer.")
-    public Double learningRate = TrainingDefaults.LEARNING_RATE;
+    @JsonPropertyDescription("Learning rate of the local optimizer; absent: 0.003 with adam, 0.05 with sgd.")
+    public Double learningRate;
 
     /** The local optimizer. */
     public enum Optimizer {
@@ -211,10 +210,28 @@ public class FederatedTrainingSpec {
       @JsonProperty("adam") ADAM
     }
 
-    @Default("sgd")
-    @JsonPropertyDescription("Local optimizer: sgd (plain stochastic gradient descent) or adam (adaptive steps per parameter, for inputs on"
-        + " different scales); its state starts fresh every round.")
-    public Optimizer optimizer = Optimizer.SGD;
+    @Default(TrainingDefaults.OPTIMIZER_TEXT)
+    @JsonPropertyDescription("Local optimizer: adam (adaptive steps per parameter: copes with inputs on different scales) or sgd"
+        + " (plain stochastic gradient descent); its state starts fresh every round.")
+    public Optimizer optimizer = Optimizer.ADAM;
+
+    /** The optimizer a site runs: absent is adam. */
+    public Optimizer effectiveOptimizer() {
+      return optimizer == null ? Optimizer.ADAM : optimizer;
+    }
+
+    /** The learning rate a site uses: the spec's, else the default of the optimizer. */
+    public double effectiveLearningRate() {
+      if (learningRate != null) {
+        return learningRate;
+      }
+      return effectiveOptimizer() == Optimizer.ADAM ? TrainingDefaults.ADAM_LEARNING_RATE : TrainingDefaults.SGD_LEARNING_RATE;
+    }
+
+    /** The wire name of {@link #effectiveOptimizer()}. */
+    public String optimizerName() {
+      return effectiveOptimizer() == Optimizer.ADAM ? "adam" : "sgd";
+    }
 
     @Pattern("^[A-Za-z_][A-Za-z0-9_.-]*$")
     @Default(TrainingDefaults.LABEL_COLUMN)

@@ -21,7 +21,7 @@ final class AssignmentFactory {
         .setEpochs(lt.epochs == null ? TrainingDefaults.EPOCHS : lt.epochs)
         .setBatchSize(lt.batchSize == null ? TrainingDefaults.BATCH_SIZE : lt.batchSize)
         .setLearningRate(learningRate(s))
-        .setOptimizer(lt.optimizer == FederatedTrainingSpec.LocalTraining.Optimizer.ADAM ? "adam" : "sgd");
+        .setOptimizer(lt.optimizerName());
     if (strategy != null && strategy.type == FederatedTrainingSpec.Strategy.Type.FedProx) {
       local.setProximalMu(strategy.proximalMu == null ? TrainingDefaults.PROXIMAL_MU : strategy.proximalMu);
     }
@@ -36,7 +36,7 @@ final class AssignmentFactory {
   }
 
   static double learningRate(FederatedTrainingSpec s) {
-    return s.localTraining == null || s.localTraining.learningRate == null ? TrainingDefaults.LEARNING_RATE : s.localTraining.learningRate;
+    return (s.localTraining == null ? new FederatedTrainingSpec.LocalTraining() : s.localTraining).effectiveLearningRate();
   }
 
   static String labelColumn(FederatedTrainingSpec s) {
