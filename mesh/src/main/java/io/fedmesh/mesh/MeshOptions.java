@@ -97,6 +97,11 @@ public final class MeshOptions {
           + " slowdown and a timeline of bandwidth changes, partitions, flapping, leaves and joins (docs/local-mesh.md)."})
   String scenario;
 
+  @Option(names = "--round-target", paramLabel = "SECONDS",
+      description = "Plan every round to finish in this many seconds from the sites' forecasts (spec.roundDeadline.targetSeconds):"
+          + " stragglers are left out, and history[].selection says why (docs/resources.md). Default: rounds are not planned.")
+  Integer roundTarget;
+
   @Option(names = "--verbose", description = "Show operator logs on the terminal (they always go to OUT/logs/operator.log).")
   boolean verbose;
 
@@ -167,6 +172,9 @@ public final class MeshOptions {
     if (sites != null) {
       // with --data and no --sites the count is only known from the files: see requireSitesForFaults
       requireSitesForFaults(sites);
+    }
+    if (roundTarget != null && (roundTarget < 1 || roundTarget > 86400)) {
+      throw refuse("--round-target must be between 1 and 86400 seconds (got " + roundTarget + ")");
     }
     if (samplesPerSite < 10) {
       throw refuse("--samples-per-site must be at least 10");

@@ -170,6 +170,7 @@ public record MeshPlan(Path out, MeshData data, String dataDescription, List<Sit
     spec.modelRef = modelName(network(o, d));
     spec.localTraining.labelColumn = o.labelColumn; // the agents and the evaluation read the same column
     spec.seed = o.seed; // the same --seed gives the same data, initial model, selection and local training
+    spec.roundDeadline.targetSeconds = o.roundTarget; // null: rounds are not planned
     spec.evaluation = new FederatedTrainingSpec.Evaluation();
     spec.evaluation.dataPath = d.testSet().toString(); // a CSV file or a directory (IDX, image folder)
     spec.evaluation.federated = true; // and every site judges each model on its held-out tenth (history[].heldOutMetric)

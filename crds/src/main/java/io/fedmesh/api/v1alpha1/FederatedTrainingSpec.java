@@ -182,6 +182,13 @@ public class FederatedTrainingSpec {
     @JsonPropertyDescription("Rounds of this training a quarantined site sits out; 0 keeps it out until its EdgeSite spec is edited"
         + " (re-admitted, e.g. cordoned and uncordoned).")
     public Integer quarantineRounds = TrainingDefaults.QUARANTINE_ROUNDS;
+
+    @Min(0)
+    @Max(1000)
+    @Default(TrainingDefaults.FAIRNESS_ROUNDS_TEXT)
+    @JsonPropertyDescription("Planned rounds (roundDeadline.targetSeconds): a site left out this many rounds in a row is chosen in the"
+        + " next, however slow its forecast; 0 sets no bound.")
+    public Integer fairnessRounds = TrainingDefaults.FAIRNESS_ROUNDS;
   }
 
   /** Local training at each site. */
@@ -266,6 +273,14 @@ public class FederatedTrainingSpec {
     @Default(TrainingDefaults.MAX_RETRIES_TEXT)
     @JsonPropertyDescription("How often a round below quorum at its deadline is retried before the training fails.")
     public Integer maxRetries = TrainingDefaults.MAX_RETRIES;
+
+    @Min(1)
+    @Max(86400)
+    @JsonPropertyDescription("Plan each round to finish in this many seconds: sites are ranked by utility (samples x last training"
+        + " loss) discounted by their forecast round time (EdgeSite status.roundForecast) when it is over the target, a site forecast"
+        + " beyond twice the target is left out as a straggler, and the deadline is 1.5 x the slowest chosen forecast (initialSeconds"
+        + " while a chosen site has no forecast yet; within minSeconds..maxSeconds). history[].selection says why each site was chosen or left out. Absent: rounds are not planned.")
+    public Integer targetSeconds;
   }
 
   /** Update transport. */

@@ -237,6 +237,9 @@ public class FederatedTrainingStatus extends FedmeshStatus {
     @JsonPropertyDescription("Each aggregated site's own metric (as it reported it: on its local data, after its local training), by"
         + " site; the non-IID story beside the global metric. Reports that are not finite numbers are left out.")
     public java.util.Map<String, Double> siteMetrics;
+
+    @JsonPropertyDescription("Planned rounds (roundDeadline.targetSeconds): why each eligible site was chosen or left out.")
+    public java.util.Map<String, String> selection;
     @JsonPropertyDescription("Federated evaluation of the model this round produced: the next round's sites' held-out metric,"
         + " weighted by their held-out samples.")
     public Double heldOutMetric;

@@ -35,6 +35,9 @@ public final class TrainingDefaults {
   public static final String FRACTION_TEXT = "1.0";
   public static final int DEADLINE_SECONDS = 120;
   public static final String DEADLINE_SECONDS_TEXT = "120";
+  /** Planned rounds: every eligible site takes part at least once in this many rounds. */
+  public static final int FAIRNESS_ROUNDS = 5;
+  public static final String FAIRNESS_ROUNDS_TEXT = "5";
   public static final int MAX_RETRIES = 3;
   public static final String MAX_RETRIES_TEXT = "3";
   /** The delta at which the privacy accountant reports epsilon. */

@@ -91,10 +91,11 @@ public record RunSummary(String phase, int roundsCompleted, Metric metric, List<
    * One round; overheadSeconds: its time beyond the slowest site's own work (null when not measured);
    * siteMetrics: each aggregated site's own metric, by site (null when none reported one);
    * heldOutMetric: federated evaluation of the round's model by the next round's sites on their
-   * held-out data (null for the last round, or without federated evaluation).
+   * held-out data (null for the last round, or without federated evaluation); selection: in
+   * planned rounds (--round-target), why each eligible site was chosen or left out.
    */
   public record Round(int round, int participants, Double loss, Double metric, long bytes, double seconds, Double overheadSeconds,
-      java.util.Map<String, Double> siteMetrics, Double heldOutMetric) {}
+      java.util.Map<String, Double> siteMetrics, Double heldOutMetric, java.util.Map<String, String> selection) {}
 
   /** A site and its final phase. */
   public record Site(String name, String phase) {}
@@ -112,7 +113,8 @@ public record RunSummary(String phase, int roundsCompleted, Metric metric, List<
     record.observe(st);
     List<Round> rounds = record.rounds().stream()
         .map(h -> new Round(h.round, h.participants == null ? 0 : h.participants.size(), h.loss, h.metric,
-            h.bytes == null ? 0 : h.bytes, h.seconds == null ? 0 : h.seconds, h.overheadSeconds, h.siteMetrics, h.heldOutMetric))
+            h.bytes == null ? 0 : h.bytes, h.seconds == null ? 0 : h.seconds, h.overheadSeconds, h.siteMetrics, h.heldOutMetric,
+            h.selection))
         .toList();
     List<Site> siteList = sites.stream()
         .map(s -> new Site(s.getMetadata().getName(), s.getStatus() == null || s.getStatus().phase == null ? "Pending"

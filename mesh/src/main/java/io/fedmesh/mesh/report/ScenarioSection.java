@@ -78,6 +78,24 @@ public final class ScenarioSection {
             n(f.lastErrorSeconds)));
       }
     });
+    StringBuilder planned = new StringBuilder();
+    for (RoundRecord r : history) {
+      if (r.selection == null) {
+        continue;
+      }
+      // the decisions worth reading: who was left out, and who came in for fairness or the quorum
+      r.selection.forEach((site, why) -> {
+        if (!why.startsWith("chosen: ")) {
+          planned.append(String.format("<tr><td>%d</td><td>%s</td><td style=\"text-align:left\">%s</td></tr>%n", r.round, esc(site),
+              esc(why)));
+        }
+      });
+    }
+    String plannedHtml = planned.isEmpty() ? "" : """
+        <h3>Planned rounds (--round-target): the sites left out, or brought in, and why (history[].selection)</h3>
+        <table><tr><th>round</th><th>site</th><th>why</th></tr>
+        %s</table>
+        """.formatted(planned);
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("scenario", name);
     json.put("events", events);
@@ -93,7 +111,7 @@ public final class ScenarioSection {
         <table><tr><th>site</th><th>from round</th><th>samples/s</th><th>down Mbit/s</th><th>up Mbit/s</th><th>RTT ms</th><th>encoding</th>
         <th>next round s (forecast)</th><th>last forecast s</th><th>last observed s</th><th>error s</th></tr>
         %s</table>
-        """.formatted(esc(name), esc(description == null ? "" : description), img, ev, fc);
+        %s""".formatted(esc(name), esc(description == null ? "" : description), img, ev, fc, plannedHtml);
   }
 
   private static String n(Number v) {

@@ -3,10 +3,19 @@ package io.fedmesh.operator.rounds;
 import java.time.Instant;
 import java.util.Set;
 
-/** One open round: which attempt, which sites, from which model version, until when. */
-public record RoundPlan(int round, int attempt, Set<String> participants, String baseVersion, Instant openedAt, Instant deadline) {
+/**
+ * One open round: which attempt, which sites, from which model version, until when, and (planned
+ * rounds) why each eligible site was chosen or left out.
+ */
+public record RoundPlan(int round, int attempt, Set<String> participants, String baseVersion, Instant openedAt, Instant deadline,
+    java.util.Map<String, String> selection) {
   public RoundPlan {
     participants = Set.copyOf(participants);
+    selection = selection == null ? java.util.Map.of() : java.util.Map.copyOf(selection);
+  }
+
+  public RoundPlan(int round, int attempt, Set<String> participants, String baseVersion, Instant openedAt, Instant deadline) {
+    this(round, attempt, participants, baseVersion, openedAt, deadline, null);
   }
 
   public double deadlineSeconds() {

@@ -51,6 +51,7 @@ final class RoundStateMachine {
   private final OperatorMetrics metrics;
   private final Clock clock;
   private final ParticipantSelector selector = new ParticipantSelector();
+  private final PlannedSelection planned;
   private final RoundRefusals refusals;
 
   RoundStateMachine(Federation federation, Candidates candidates, ModelStep modelStep, RoundRecorder recorder, EventRecorder events,
@@ -63,6 +64,7 @@ final class RoundStateMachine {
     this.metrics = metrics;
     this.clock = clock;
     this.refusals = new RoundRefusals(federation, events);
+    this.planned = new PlannedSelection(federation.forecasts);
   }
 
   /**
@@ -144,15 +146,23 @@ final class RoundStateMachine {
     double fraction = s.participants == null || s.participants.fraction == null ? TrainingDefaults.FRACTION : s.participants.fraction;
     Integer maxSites = s.participants == null ? null : s.participants.maxSites;
     Set<String> participants = new TreeSet<>(carried);
-    participants.addAll(selector.select(eligible.sites(), minSites, maxSites, fraction, run.seed * 31L + round * 7L + attempt));
+    long selectionSeed = run.seed * 31L + round * 7L + attempt;
+    int count = ParticipantSelector.count(eligible.size(), minSites, maxSites, fraction);
+    var roundPlan = PlannedSelection.applies(s) ? planned.plan(s, st, run, eligible.sites(), count, minSites, selectionSeed) : null;
+    participants.addAll(roundPlan != null ? roundPlan.chosen() : selector.select(eligible.sites(), minSites, maxSites, fraction,
+        selectionSeed));
     var overBudget = TrainingPrivacy.overBudget(s, st.privacy, participants.size(), eligible.size());
     if (overBudget.isPresent()) {
       return privacyBudgetExhausted(ft, st, previous, run, overBudget.get());
     }
     List<Double> recent = st.history == null ? List.of() : st.history.stream().filter(h -> h.seconds != null).map(h -> h.seconds).toList();
-    double deadlineSeconds = RoundDeadlinePolicy.nextDeadlineSeconds(s.roundDeadline, recent);
+    double deadlineSeconds = roundPlan != null ? roundPlan.deadlineSeconds() : RoundDeadlinePolicy.nextDeadlineSeconds(s.roundDeadline, recent);
     Instant now = clock.instant();
-    RoundPlan plan = new RoundPlan(round, attempt, participants, run.version, now, now.plusMillis((long) (deadlineSeconds * 1000)));
+    RoundPlan plan = new RoundPlan(round, attempt, participants, run.version, now, now.plusMillis((long) (deadlineSeconds * 1000)),
+        roundPlan == null ? null : roundPlan.reasons());
+    if (roundPlan != null) {
+      planned.announce(ft, events, round, roundPlan);
+    }
     if (!federation.models.get(run.key).map(p -> p.version().equals(run.version)).orElse(false)) {
       federation.models.publish(run.key, run.version, run.model, run.global);
     }
@@ -210,6 +220,7 @@ final class RoundStateMachine {
       return open(ft, st, previous, run, plan.round(), plan.attempt() + 1, plan.participants());
     }
     federation.inbox.close(run.key);
+    updates.forEach(u -> run.lastLoss.put(u.site(), u.trainLoss()));
     ModelStep.Result result = modelStep.apply(run, run.strategy, plan.round(), updates);
     if (result.diverged() != null) {
       // keep the last good model and checkpoint: a retry with the same settings would diverge again
@@ -311,6 +322,7 @@ final class RoundStateMachine {
     rec.seconds = TrainingStatuses.round4(Duration.between(plan.openedAt(), now).toMillis() / 1000.0);
     rec.attempts = plan.attempt();
     rec.siteMetrics = siteMetrics(updates);
+    rec.selection = PlannedSelection.forRecord(plan.selection());
     double slowest = updates.stream().mapToDouble(ClientUpdate::workSeconds).max().orElse(Double.NaN);
     boolean allReported = updates.stream().allMatch(u -> Double.isFinite(u.workSeconds()));
     if (allReported && plan.attempt() == 1) { // a retried round's time includes the failed attempt

@@ -37,6 +37,8 @@ final class TrainingRun {
   final SiteQuarantine quarantine = new SiteQuarantine();
   /** round/site of the refusals already announced in an Event (a retried round closes more than once). */
   final Set<String> announcedRefusals = new HashSet<>();
+  /** Each site's training loss in its last accepted update of this run: planned rounds rank by it (not kept over a restart). */
+  final java.util.Map<String, Double> lastLoss = new java.util.concurrent.ConcurrentHashMap<>();
   float[] global;
   String version;
   /** The open round, or null between rounds (and right after a restart). */

@@ -55,6 +55,7 @@ public final class TrainingValidator {
         p.add("spec.roundDeadline.minSeconds (" + rd.minSeconds + ") must not exceed maxSeconds (" + rd.maxSeconds + ")");
       }
       Bounds.between(p, "spec.roundDeadline.maxRetries", rd.maxRetries, 0, 100);
+      Bounds.between(p, "spec.roundDeadline.targetSeconds", rd.targetSeconds, 1, 86400);
     }
     FederatedTrainingSpec.Strategy st = spec.strategy;
     if (st != null) {
@@ -128,6 +129,7 @@ public final class TrainingValidator {
     }
     Bounds.between(p, "spec.participants.fraction", part.fraction, 0.01, 1);
     Bounds.between(p, "spec.participants.quarantineAfter", part.quarantineAfter, 1, 1000);
+    Bounds.between(p, "spec.participants.fairnessRounds", part.fairnessRounds, 0, 1000);
     Bounds.between(p, "spec.participants.quarantineRounds", part.quarantineRounds, 0, 10000); // 0: until the EdgeSite is re-admitted
   }
 }
