@@ -18,6 +18,7 @@ final class ModelServing {
   private final Federation federation;
   /** Counts bytes sent per training. */
   private final ObjIntConsumer<String> sent;
+  private final ScriptBytes scripts = new ScriptBytes();
 
   ModelServing(Federation federation, ObjIntConsumer<String> sent) {
     this.federation = federation;
@@ -59,21 +60,20 @@ final class ModelServing {
       StreamObserver<io.fedmesh.proto.federation.v1.ArchitectureChunk> response) {
     PublishedModels.Published p = federation.models.get(request.getTraining()).orElse(null);
     io.fedmesh.common.model.ModelDescription.ScriptRef ref = p == null ? null : p.spec().script();
-    java.util.Optional<java.nio.file.Path> file = ref == null || !ref.sha256().equals(request.getSha256()) ? java.util.Optional.empty()
-        : io.fedmesh.models.TorchScripts.path(ref);
+    java.util.Optional<byte[]> file;
+    try {
+      file = ref == null || !ref.sha256().equals(request.getSha256()) ? java.util.Optional.empty() : scripts.of(ref);
+    } catch (java.io.IOException e) {
+      response.onError(Status.UNAVAILABLE.withDescription("the operator cannot serve its TorchScript file: " + e.getMessage())
+          .asRuntimeException());
+      return;
+    }
     if (file.isEmpty()) {
       response.onError(Status.NOT_FOUND.withDescription("training " + request.getTraining() + " has no TorchScript file sha256:"
           + request.getSha256()).asRuntimeException());
       return;
     }
-    byte[] data;
-    try {
-      data = java.nio.file.Files.readAllBytes(file.get());
-    } catch (java.io.IOException e) {
-      response.onError(Status.UNAVAILABLE.withDescription("the operator cannot read its TorchScript file: " + e.getMessage())
-          .asRuntimeException());
-      return;
-    }
+    byte[] data = file.get();
     long from = Math.max(0, Math.min(request.getOffset(), data.length));
     ChunkPump.serve(response, data, from, (offset, len, last) -> io.fedmesh.proto.federation.v1.ArchitectureChunk.newBuilder()
         .setSha256(ref.sha256()).setOffset(offset).setTotalBytes(data.length).setData(ByteString.copyFrom(data, offset, len))
