@@ -295,7 +295,8 @@ public class FederatedTrainingSpec {
     }
 
     @Default("none")
-    @JsonPropertyDescription("none (float32), fp16, int8, or auto (by each site's measured bandwidth).")
+    @JsonPropertyDescription("none (float32), fp16, int8, or auto: per site and round the widest encoding whose upload fits a quarter of"
+        + " the round's deadline at the site's measured upload rate (history[].encodings says which and why).")
     public Compression compression = Compression.NONE;
 
     @Min(0)

@@ -240,6 +240,10 @@ public class FederatedTrainingStatus extends FedmeshStatus {
 
     @JsonPropertyDescription("Planned rounds (roundDeadline.targetSeconds): why each eligible site was chosen or left out.")
     public java.util.Map<String, String> selection;
+
+    @JsonPropertyDescription("Each selected site's update encoding for the round, its size and why (spec.wan.compression; auto fits the"
+        + " upload into a quarter of the deadline at the site's measured rate).")
+    public java.util.Map<String, String> encodings;
     @JsonPropertyDescription("Federated evaluation of the model this round produced: the next round's sites' held-out metric,"
         + " weighted by their held-out samples.")
     public Double heldOutMetric;

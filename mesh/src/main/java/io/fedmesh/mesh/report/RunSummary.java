@@ -92,10 +92,12 @@ public record RunSummary(String phase, int roundsCompleted, Metric metric, List<
    * siteMetrics: each aggregated site's own metric, by site (null when none reported one);
    * heldOutMetric: federated evaluation of the round's model by the next round's sites on their
    * held-out data (null for the last round, or without federated evaluation); selection: in
-   * planned rounds (--round-target), why each eligible site was chosen or left out.
+   * planned rounds (--round-target), why each eligible site was chosen or left out; encodings:
+   * each selected site's update encoding, its bytes and why.
    */
   public record Round(int round, int participants, Double loss, Double metric, long bytes, double seconds, Double overheadSeconds,
-      java.util.Map<String, Double> siteMetrics, Double heldOutMetric, java.util.Map<String, String> selection) {}
+      java.util.Map<String, Double> siteMetrics, Double heldOutMetric, java.util.Map<String, String> selection,
+      java.util.Map<String, String> encodings) {}
 
   /** A site and its final phase. */
   public record Site(String name, String phase) {}
@@ -114,7 +116,7 @@ public record RunSummary(String phase, int roundsCompleted, Metric metric, List<
     List<Round> rounds = record.rounds().stream()
         .map(h -> new Round(h.round, h.participants == null ? 0 : h.participants.size(), h.loss, h.metric,
             h.bytes == null ? 0 : h.bytes, h.seconds == null ? 0 : h.seconds, h.overheadSeconds, h.siteMetrics, h.heldOutMetric,
-            h.selection))
+            h.selection, h.encodings))
         .toList();
     List<Site> siteList = sites.stream()
         .map(s -> new Site(s.getMetadata().getName(), s.getStatus() == null || s.getStatus().phase == null ? "Pending"

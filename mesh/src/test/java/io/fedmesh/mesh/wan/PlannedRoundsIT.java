@@ -65,6 +65,10 @@ class PlannedRoundsIT {
             .contains("over 2.0 x the target 1.0 s");
         assertThat(r.selection.get("site-fast")).startsWith("chosen: utility");
       }
+      assertThat(history.get(0).encodings).as("compression auto, nothing measured yet: exact")
+          .containsEntry("site-fast", "f32, 328 bytes: auto: no upload measured yet");
+      assertThat(history.get(1).encodings.get("site-fast")).as("a 328-byte update fits any link")
+          .startsWith("f32, 328 bytes: ").contains("at the measured", "within a quarter of the");
       assertThat(history.get(3).selection.get("site-slow")).as("round 4: left out rounds 2 and 3, fairnessRounds 2")
           .startsWith("chosen for fairness: not in the last 2 rounds");
       var events = client.v1().events().inNamespace("default").list().getItems();
@@ -109,6 +113,8 @@ class PlannedRoundsIT {
     s.participants.minSites = 1;
     s.participants.fairnessRounds = 2;
     s.roundDeadline.targetSeconds = 1;
+    s.wan = new FederatedTrainingSpec.WanPolicy();
+    s.wan.compression = FederatedTrainingSpec.WanPolicy.Compression.AUTO;
     s.roundDeadline.initialSeconds = 60; // round 1 knows no forecast: it waits for the straggler, which gets measured
     ft.setSpec(s);
     return ft;

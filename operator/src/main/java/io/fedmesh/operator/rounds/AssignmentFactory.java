@@ -43,7 +43,7 @@ final class AssignmentFactory {
     return s.localTraining == null || s.localTraining.labelColumn == null ? TrainingDefaults.LABEL_COLUMN : s.localTraining.labelColumn;
   }
 
-  static TrainAssignment assignment(String training, FederatedTrainingSpec s, ModelDescription model, RoundPlan plan, double bandwidthMbps,
+  static TrainAssignment assignment(String training, FederatedTrainingSpec s, ModelDescription model, RoundPlan plan, UpdateEncoding encoding,
       LocalTraining local, String simulationDataVersion) {
     TrainAssignment.Builder a = TrainAssignment.newBuilder()
         .setTraining(training)
@@ -52,7 +52,7 @@ final class AssignmentFactory {
         .setModel(model.toProto())
         .setLocal(local)
         .setDeadlineUnixMs(plan.deadline().toEpochMilli())
-        .setEncoding(encodingFor(s.wan, bandwidthMbps).toProto())
+        .setEncoding(encoding.toProto())
         .setLabelColumn(labelColumn(s));
     if (simulationDataVersion != null) {
       a.setSimulationDataVersion(simulationDataVersion);
@@ -60,18 +60,18 @@ final class AssignmentFactory {
     return a.build();
   }
 
-  /** compression auto: int8 below 50 Mbit/s, fp16 below 200, else fp32. */
-  static UpdateEncoding encodingFor(FederatedTrainingSpec.WanPolicy wan, double bandwidthMbps) {
-    if (wan == null || wan.compression == null) {
-      return UpdateEncoding.F32;
+  /**
+   * Each site's encoding for a round (EncodingChoice), from its measured upload rate: the latest
+   * forecast's, else its link's.
+   */
+  static java.util.Map<String, io.fedmesh.operator.placement.EncodingChoice.Choice> encodings(FederatedTrainingSpec s,
+      ModelDescription model, java.util.Set<String> sites, java.util.function.ToDoubleFunction<String> uploadMbps, double deadlineSeconds) {
+    java.util.Map<String, io.fedmesh.operator.placement.EncodingChoice.Choice> out = new java.util.TreeMap<>();
+    for (String site : sites) {
+      out.put(site, io.fedmesh.operator.placement.EncodingChoice.choose(s.wan, model.parameterCount(), uploadMbps.applyAsDouble(site),
+          deadlineSeconds));
     }
-    return switch (wan.compression) {
-      case NONE -> UpdateEncoding.F32;
-      case FP16 -> UpdateEncoding.F16;
-      case INT8 -> UpdateEncoding.Q8;
-      case AUTO -> bandwidthMbps <= 0 ? UpdateEncoding.F32 : bandwidthMbps < 50 ? UpdateEncoding.Q8
-          : bandwidthMbps < 200 ? UpdateEncoding.F16 : UpdateEncoding.F32;
-    };
+    return out;
   }
 
 }

@@ -158,8 +158,12 @@ final class RoundStateMachine {
     List<Double> recent = st.history == null ? List.of() : st.history.stream().filter(h -> h.seconds != null).map(h -> h.seconds).toList();
     double deadlineSeconds = roundPlan != null ? roundPlan.deadlineSeconds() : RoundDeadlinePolicy.nextDeadlineSeconds(s.roundDeadline, recent);
     Instant now = clock.instant();
+    var encodings = AssignmentFactory.encodings(s, run.model, participants, site -> federation.forecasts
+        .latest(run.namespace + "/" + site).map(f -> f.uploadMbps).filter(m -> m != null && m > 0).orElse(eligible.bandwidthOf(site)),
+        deadlineSeconds);
     RoundPlan plan = new RoundPlan(round, attempt, participants, run.version, now, now.plusMillis((long) (deadlineSeconds * 1000)),
-        roundPlan == null ? null : roundPlan.reasons());
+        roundPlan == null ? null : roundPlan.reasons(), encodings.entrySet().stream().collect(java.util.stream.Collectors.toMap(
+            java.util.Map.Entry::getKey, e -> e.getValue().reason())));
     if (roundPlan != null) {
       planned.announce(ft, events, round, roundPlan);
     }
@@ -180,7 +184,7 @@ final class RoundStateMachine {
       if (!delivered.contains(site)) { // delivered in an earlier attempt of this round
         boolean learner = eligible.simulationLearners().contains(site);
         federation.assignments.publish(run.namespace + "/" + site, AssignmentFactory.assignment(run.key, s, run.model, plan,
-            eligible.bandwidthOf(site), local, learner ? simVersion : null));
+            encodings.get(site).encoding(), local, learner ? simVersion : null));
       }
     }
     recorder.assigned(run.namespace, participants);
@@ -323,6 +327,7 @@ final class RoundStateMachine {
     rec.attempts = plan.attempt();
     rec.siteMetrics = siteMetrics(updates);
     rec.selection = PlannedSelection.forRecord(plan.selection());
+    rec.encodings = PlannedSelection.forRecord(plan.encodings());
     double slowest = updates.stream().mapToDouble(ClientUpdate::workSeconds).max().orElse(Double.NaN);
     boolean allReported = updates.stream().allMatch(u -> Double.isFinite(u.workSeconds()));
     if (allReported && plan.attempt() == 1) { // a retried round's time includes the failed attempt

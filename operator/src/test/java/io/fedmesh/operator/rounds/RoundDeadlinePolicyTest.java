@@ -3,7 +3,6 @@ package io.fedmesh.operator.rounds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
-import io.fedmesh.common.codec.UpdateEncoding;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -20,16 +19,5 @@ class RoundDeadlinePolicyTest {
     assertThat(RoundDeadlinePolicy.nextDeadlineSeconds(d, List.of(40.0))).isEqualTo(30.0);
     d.adaptive = false;
     assertThat(RoundDeadlinePolicy.nextDeadlineSeconds(d, List.of(2.0))).isEqualTo(60);
-  }
-
-  @Test
-  void autoCompressionFollowsMeasuredBandwidth() {
-    FederatedTrainingSpec.WanPolicy wan = new FederatedTrainingSpec.WanPolicy();
-    wan.compression = FederatedTrainingSpec.WanPolicy.Compression.AUTO;
-    assertThat(AssignmentFactory.encodingFor(wan, 10)).isEqualTo(UpdateEncoding.Q8);
-    assertThat(AssignmentFactory.encodingFor(wan, 100)).isEqualTo(UpdateEncoding.F16);
-    assertThat(AssignmentFactory.encodingFor(wan, 1000)).isEqualTo(UpdateEncoding.F32);
-    assertThat(AssignmentFactory.encodingFor(wan, 0)).isEqualTo(UpdateEncoding.F32);
-    assertThat(AssignmentFactory.encodingFor(null, 10)).isEqualTo(UpdateEncoding.F32);
   }
 }

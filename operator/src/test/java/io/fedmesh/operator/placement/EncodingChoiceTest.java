@@ -1,0 +1,48 @@
+package io.fedmesh.operator.placement;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
+import io.fedmesh.common.codec.UpdateEncoding;
+import org.junit.jupiter.api.Test;
+
+class EncodingChoiceTest {
+  static FederatedTrainingSpec.WanPolicy wan(FederatedTrainingSpec.WanPolicy.Compression c) {
+    FederatedTrainingSpec.WanPolicy w = new FederatedTrainingSpec.WanPolicy();
+    w.compression = c;
+    return w;
+  }
+
+  static final FederatedTrainingSpec.WanPolicy AUTO = wan(FederatedTrainingSpec.WanPolicy.Compression.AUTO);
+
+  @Test
+  void autoSendsTheWidestEncodingWhoseUploadFitsAQuarterOfTheDeadline() {
+    // a ResNet-18 (11 M parameters) with a 60 s deadline: 15 s for the upload
+    long resnet = 11_000_000;
+    EncodingChoice.Choice fast = EncodingChoice.choose(AUTO, resnet, 100, 60);
+    assertThat(fast.encoding()).as("44 MB in 3.5 s at 100 Mbit/s").isEqualTo(UpdateEncoding.F32);
+    EncodingChoice.Choice mid = EncodingChoice.choose(AUTO, resnet, 20, 60);
+    assertThat(mid.encoding()).as("f32 takes 17.6 s at 20 Mbit/s, f16 8.8 s").isEqualTo(UpdateEncoding.F16);
+    assertThat(mid.reason()).isEqualTo("f16, 22,000,000 bytes: 8.80 s at the measured 20.0 Mbit/s, within a quarter of the 60.0 s deadline");
+    EncodingChoice.Choice slow = EncodingChoice.choose(AUTO, resnet, 5, 60);
+    assertThat(slow.encoding()).isEqualTo(UpdateEncoding.Q8);
+    assertThat(slow.reason()).startsWith("q8, 11,021,488 bytes: the smallest; 17.63 s at the measured 5.0 Mbit/s is over a quarter");
+  }
+
+  @Test
+  void aSmallModelGoesExactEvenOverASlowLinkAndAnUnmeasuredSiteGoesExactToo() {
+    assertThat(EncodingChoice.choose(AUTO, 1_000, 2, 10).encoding()).as("4 KB in 16 ms").isEqualTo(UpdateEncoding.F32);
+    EncodingChoice.Choice unmeasured = EncodingChoice.choose(AUTO, 11_000_000, 0, 60);
+    assertThat(unmeasured.encoding()).isEqualTo(UpdateEncoding.F32);
+    assertThat(unmeasured.reason()).isEqualTo("f32, 44,000,000 bytes: auto: no upload measured yet");
+  }
+
+  @Test
+  void aFixedCompressionIsWhatTheSpecSays() {
+    assertThat(EncodingChoice.choose(null, 10, 1, 1).reason()).isEqualTo("f32, 40 bytes: spec.wan.compression none");
+    assertThat(EncodingChoice.choose(wan(FederatedTrainingSpec.WanPolicy.Compression.INT8), 10, 1000, 60).encoding())
+        .isEqualTo(UpdateEncoding.Q8);
+    assertThat(EncodingChoice.choose(wan(FederatedTrainingSpec.WanPolicy.Compression.FP16), 10, 1000, 60).reason())
+        .isEqualTo("f16, 20 bytes: spec.wan.compression fp16");
+  }
+}
