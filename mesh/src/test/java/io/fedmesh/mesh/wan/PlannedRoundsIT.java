@@ -3,10 +3,7 @@ package io.fedmesh.mesh.wan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fedmesh.api.v1alpha1.DistributedModel;
-import io.fedmesh.api.v1alpha1.DistributedModelSpec;
 import io.fedmesh.api.v1alpha1.EdgeSite;
 import io.fedmesh.api.v1alpha1.FederatedTraining;
 import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
@@ -19,7 +16,6 @@ import io.fedmesh.mesh.AgentProcess;
 import io.fedmesh.mesh.EmbeddedCluster;
 import io.fedmesh.operator.FedmeshOperator;
 import io.fedmesh.operator.OperatorConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -49,7 +45,7 @@ class PlannedRoundsIT {
       KubernetesClient client = cluster.client();
       await().atMost(Duration.ofSeconds(30)).until(() -> client.resources(EdgeSite.class).inNamespace("default").list().getItems()
           .size() == 2);
-      client.resource(model()).create();
+      client.resource(TwoFeatureSites.model(16)).create();
       client.resource(training()).create();
       var ft = client.resources(FederatedTraining.class).inNamespace("default").withName("planned");
       await().atMost(Duration.ofSeconds(180)).until(() -> ft.get().getStatus() != null
@@ -83,40 +79,17 @@ class PlannedRoundsIT {
   }
 
   private Path data(String site, int rows) throws java.io.IOException {
-    Path data = Files.createDirectories(tmp.resolve(site));
-    StringBuilder csv = new StringBuilder("x1,x2,label\n");
-    for (int i = 0; i < rows; i++) {
-      csv.append(i % 2 == 0 ? "0.1," : "0.9,").append(i / (double) rows).append(',').append(i % 2).append('\n');
-    }
-    Files.writeString(data.resolve("train.csv"), csv);
-    return data;
-  }
-
-  private static DistributedModel model() {
-    DistributedModel dm = new DistributedModel();
-    dm.setMetadata(new ObjectMetaBuilder().withName("m").withNamespace("default").build());
-    DistributedModelSpec s = new DistributedModelSpec();
-    s.architecture = new DistributedModelSpec.Architecture();
-    s.architecture.hiddenLayers = List.of(16);
-    s.inputShape = List.of(2);
-    s.outputShape = List.of(2);
-    dm.setSpec(s);
-    return dm;
+    return TwoFeatureSites.data(tmp.resolve(site), rows);
   }
 
   private static FederatedTraining training() {
-    FederatedTraining ft = new FederatedTraining();
-    ft.setMetadata(new ObjectMetaBuilder().withName("planned").withNamespace("default").build());
-    FederatedTrainingSpec s = new FederatedTrainingSpec();
-    s.modelRef = "m";
-    s.rounds = 4;
-    s.participants.minSites = 1;
+    FederatedTraining ft = TwoFeatureSites.training("planned", 4);
+    FederatedTrainingSpec s = ft.getSpec();
     s.participants.fairnessRounds = 2;
     s.roundDeadline.targetSeconds = 1;
+    s.roundDeadline.initialSeconds = 60; // round 1 knows no forecast: it waits for the straggler, which gets measured
     s.wan = new FederatedTrainingSpec.WanPolicy();
     s.wan.compression = FederatedTrainingSpec.WanPolicy.Compression.AUTO;
-    s.roundDeadline.initialSeconds = 60; // round 1 knows no forecast: it waits for the straggler, which gets measured
-    ft.setSpec(s);
     return ft;
   }
 }

@@ -3,13 +3,10 @@ package io.fedmesh.mesh.wan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fedmesh.api.v1alpha1.DistributedModel;
-import io.fedmesh.api.v1alpha1.DistributedModelSpec;
 import io.fedmesh.api.v1alpha1.EdgeSite;
 import io.fedmesh.api.v1alpha1.FederatedTraining;
-import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
 import io.fedmesh.api.v1alpha1.FederatedTrainingStatus;
 import io.fedmesh.api.v1alpha1.RoundForecast;
 import io.fedmesh.common.grpc.HostPort;
@@ -21,10 +18,8 @@ import io.fedmesh.operator.FedmeshOperator;
 import io.fedmesh.operator.OperatorConfig;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,37 +102,17 @@ class SiteForecastMockTest {
   }
 
   private EdgeAgent agent(int port, String site, int rows, int slowdown) throws Exception {
-    Path data = Files.createDirectories(tmp.resolve(site));
-    StringBuilder csv = new StringBuilder("x1,x2,label\n");
-    for (int i = 0; i < rows; i++) {
-      csv.append(i % 2 == 0 ? "0.1," : "0.9,").append(i / (double) rows).append(',').append(i % 2).append('\n');
-    }
-    Files.writeString(data.resolve("train.csv"), csv);
-    return new EdgeAgent(new AgentConfig(new HostPort("127.0.0.1", port), site, "", data, "label", null, "eu-west-1", Map.of(),
-        tmp.resolve(site + "-work"), null, 0, 1, 512, 0), new ComputeSlowdown(slowdown)).start();
+    return new EdgeAgent(new AgentConfig(new HostPort("127.0.0.1", port), site, "", TwoFeatureSites.data(tmp.resolve(site), rows),
+        "label", null, "eu-west-1", Map.of(), tmp.resolve(site + "-work"), null, 0, 1, 512, 0), new ComputeSlowdown(slowdown)).start();
   }
 
   private static DistributedModel model() {
-    DistributedModel dm = new DistributedModel();
-    dm.setMetadata(new ObjectMetaBuilder().withName("m").withNamespace("default").build());
-    DistributedModelSpec s = new DistributedModelSpec();
-    s.architecture = new DistributedModelSpec.Architecture();
-    s.architecture.hiddenLayers = List.of(256); // ~4 KB of weights: transfers take measurable time on the link
-    s.inputShape = List.of(2);
-    s.outputShape = List.of(2);
-    dm.setSpec(s);
-    return dm;
+    return TwoFeatureSites.model(256); // ~4 KB of weights: transfers take measurable time on the link
   }
 
   private static FederatedTraining training() {
-    FederatedTraining ft = new FederatedTraining();
-    ft.setMetadata(new ObjectMetaBuilder().withName("fc").withNamespace("default").build());
-    FederatedTrainingSpec s = new FederatedTrainingSpec();
-    s.modelRef = "m";
-    s.rounds = 3;
-    s.participants.minSites = 1;
-    s.roundDeadline.initialSeconds = 60;
-    ft.setSpec(s);
+    FederatedTraining ft = TwoFeatureSites.training("fc", 3);
+    ft.getSpec().roundDeadline.initialSeconds = 60;
     return ft;
   }
 
