@@ -37,7 +37,7 @@ if [ "${FEDMESH_SKIP_HPC_INSTALL:-0}" != 1 ] && [ -f hpc-bridge/scripts/install-
 fi
 
 if [ "${FEDMESH_SKIP_DATA_INSTALL:-0}" != 1 ]; then
-  echo "== installing test data sets (Fashion-MNIST) and python3-torch (TorchScript fixtures) where missing"
+  echo "== installing test data sets (Fashion-MNIST, the 8x8 digits of python3-sklearn) and python3-torch (TorchScript fixtures) where missing"
   bash scripts/install-data-deps.sh
 fi
 
