@@ -29,7 +29,8 @@ public final class UpdateBuffer {
   private int round;
   /** Sites with an open assignment and its round: only they may deliver, one entry each. */
   private final Map<String, Integer> assigned = new HashMap<>();
-  private final Map<String, Entry> updates = new HashMap<>();
+  /** In arrival order: a fold takes the K that came first. */
+  private final Map<String, Entry> updates = new java.util.LinkedHashMap<>();
   /** Refusals since the last fold, site to reason; bounded by the assigned sites. */
   private final Map<String, String> refused = new TreeMap<>();
   /** Accepted keys by round, kept while their round may still deliver (resends are duplicates). */
@@ -151,9 +152,9 @@ public final class UpdateBuffer {
     return true;
   }
 
-  /** The buffered updates (a copy, by site). */
+  /** The buffered updates in arrival order (a copy). */
   public synchronized List<Entry> buffered() {
-    return new ArrayList<>(new TreeMap<>(updates).values());
+    return new ArrayList<>(updates.values());
   }
 
   public synchronized int size() {
@@ -168,6 +169,18 @@ public final class UpdateBuffer {
   /** The refusals since the last fold (a sorted copy). */
   public synchronized Map<String, String> refusals() {
     return new TreeMap<>(refused);
+  }
+
+  /**
+   * The fold of version {@code round} took these updates: they leave the buffer with the refusals
+   * it announced, and the next round opens at once, so what arrives from now on is judged against
+   * the version being made. Returns the entries left that this makes staler than maxStaleness (they
+   * arrived while the fold was chosen): the caller refuses them on record.
+   */
+  public synchronized List<Entry> foldedAndAdvanced(List<Entry> taken) {
+    folded(taken);
+    advance(round + 1);
+    return updates.values().stream().filter(e -> round - e.round() > maxStaleness).toList();
   }
 
   /** The fold took these updates: they leave the buffer, with the refusals it announced. */

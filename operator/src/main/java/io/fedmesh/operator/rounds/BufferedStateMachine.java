@@ -78,6 +78,12 @@ final class BufferedStateMachine {
       br.recovered = true;
       br.bufferOpenedAt = now;
       br.remember(run.version, run.global);
+      if (done == 0 && checkpoints.load(run.namespace, run.name, run.version).isEmpty()) {
+        // a site still training the initial version after the first fold downloads it from the checkpoints, as any older one
+        checkpoints.saveModel(run.namespace, run.name, run.model);
+        checkpoints.save(run.namespace, run.name, CheckpointStore.Meta.of(run.version, 0, io.fedmesh.common.codec.Digests.sha256(run.global),
+            run.model.task().metricName(), null, run.model.layout()), run.global);
+      }
     }
     if (!federation.models.get(run.key).map(p -> p.version().equals(run.version)).orElse(false)) {
       federation.models.publish(run.key, run.version, run.model, run.global);
@@ -161,7 +167,14 @@ final class BufferedStateMachine {
     BufferedRun br = run.buffered;
     Instant closedAt = clock.instant();
     int round = buffer.round();
-    List<UpdateBuffer.Entry> taken = buffer.buffered();
+    // K, the first to arrive (FedBuff); later ones wait for the next version, one version staler, unless that
+    // would take them past maxStaleness: an acknowledged update is folded rather than dropped for waiting
+    List<UpdateBuffer.Entry> taken = new ArrayList<>();
+    for (UpdateBuffer.Entry e : buffer.buffered()) {
+      if (taken.size() < br.bufferSize || buffer.staleness(e.round()) >= br.maxStaleness) {
+        taken.add(e);
+      }
+    }
     List<BufferedFold.Buffered> buffered = new ArrayList<>();
     for (UpdateBuffer.Entry e : taken) {
       buffered.add(new BufferedFold.Buffered(e.update(), baseOf(run, buffer, e.round()), buffer.staleness(e.round())));
@@ -177,14 +190,22 @@ final class BufferedStateMachine {
     Set<String> keptSites = new TreeSet<>();
     screened.kept().forEach(u -> keptSites.add(u.site()));
     List<BufferedFold.Buffered> kept = buffered.stream().filter(b -> keptSites.contains(b.update().site())).toList();
-    Map<String, String> refused = announceRefusals(ft, run, buffer);
     federation.inbox.removeFolded(run.key, taken.stream().filter(e -> !keptSites.contains(e.update().site())).toList());
     if (kept.isEmpty()) {
+      Map<String, String> refused = announceRefusals(ft, run, buffer);
       buffer.folded(taken);
       LOG.warn("{}: the buffer of version {} held only refused updates: {}", run.key, round, refused.keySet());
       return new RoundStateMachine.Step(st, RECHECK, false);
     }
     List<ClientUpdate> rebased = BufferedFold.rebased(run.global, kept, br.weighting);
+    Map<String, String> refused = new java.util.TreeMap<>(announceRefusals(ft, run, buffer)); // the fold clears the buffer's record
+    for (UpdateBuffer.Entry late : buffer.foldedAndAdvanced(taken)) {
+      federation.inbox.refuseAccepted(run.key, late.round(), late.update().site(), "update of site " + late.update().site()
+          + " trained from " + buffer.versionName(late.round()) + " arrived while version " + round + " was folded and is now "
+          + buffer.staleness(late.round()) + " versions behind; spec.strategy.bufferedAsync.maxStaleness is " + br.maxStaleness);
+      federation.inbox.removeFolded(run.key, List.of(late));
+    }
+    refused.putAll(announceRefusals(ft, run, buffer));
     ModelStep.Result result = modelStep.apply(run, run.strategy, round, rebased);
     if (result.diverged() != null) {
       return fail(ft, st, previous, "Diverged", "version " + round + ": " + result.diverged() + "; the model stays at " + run.version
@@ -192,8 +213,6 @@ final class BufferedStateMachine {
           + ".maxStaleness");
     }
     federation.inbox.removeFolded(run.key, taken); // they are in the checkpoint now
-    buffer.folded(taken);
-    buffer.advance(round + 1);
     run.global = result.global();
     run.version = result.version();
     br.remember(run.version, run.global);
