@@ -150,4 +150,45 @@ class BufferedAsyncMockTest {
     Map<String, Integer> staleness = last.staleness;
     assertThat(staleness).containsOnlyKeys("site-a", "site-b");
   }
+
+  @Test
+  void bufferedUpdatesSurviveARestartOfTheOperator() throws Exception {
+    int port = FederationMockTest.freePort();
+    OperatorConfig config = CrdFixtures.config(checkpoints, port, Duration.ofMillis(200), Duration.ofSeconds(10));
+    operator = FedmeshOperator.start(client, config);
+    CrdFixtures.model(client, "m");
+    for (String s : List.of("site-a", "site-b", "site-c")) {
+      learners.add(new TestLearner(s, port, 0.25f, 100));
+    }
+    TestLearner a = learners.get(0);
+    TestLearner b = learners.get(1);
+    TestLearner c = learners.get(2);
+    c.withhold = true; // the buffer holds two of three when the operator goes
+    await().atMost(Duration.ofSeconds(20)).until(() -> client.resources(EdgeSite.class).inNamespace("default").list().getItems().stream()
+        .filter(e -> e.getStatus() != null && e.getStatus().phase == EdgeSiteStatus.Phase.Ready).count() == 3);
+    create("restart", 1, 3, 2, 120);
+    await().atMost(Duration.ofSeconds(30)).until(() -> accepted(a) && accepted(b));
+    Path round1 = checkpoints.resolve("default/restart/inbox/round-1");
+    assertThat(round1.resolve("site-a.update")).exists();
+    assertThat(round1.resolve("site-b.update")).exists();
+    a.withhold = true; // asked again, they would not deliver: only the persisted updates can count
+    b.withhold = true;
+    operator.close();
+    operator = FedmeshOperator.start(client, config);
+    c.withhold = false;
+    await().atMost(Duration.ofSeconds(60)).until(() -> status("restart").phase == FederatedTrainingStatus.Phase.Succeeded);
+    FederatedTrainingStatus st = status("restart");
+    assertThat(st.history).singleElement().satisfies(h -> {
+      assertThat(h.participants).containsExactly("site-a", "site-b", "site-c");
+      assertThat(h.staleness).containsOnly(Map.entry("site-a", 0), Map.entry("site-b", 0), Map.entry("site-c", 0));
+    });
+    assertThat(a.assignmentsSeen.get()).as("site-a was not asked again after the restart").isEqualTo(1);
+    assertThat(b.assignmentsSeen.get()).isEqualTo(1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> client.v1().events().inNamespace("default").list().getItems().stream()
+        .anyMatch(e -> "UpdatesRecovered".equals(e.getReason()) && e.getMessage().contains("site-a@restart-r0")));
+  }
+
+  private static boolean accepted(TestLearner l) {
+    return l.responses.stream().anyMatch(r -> r.getAccepted() && !r.getDuplicate());
+  }
 }

@@ -14,7 +14,6 @@ import io.fedmesh.operator.aggregation.NormBound;
 import io.fedmesh.operator.checkpoint.AcceptedUpdateStore;
 import io.fedmesh.operator.checkpoint.CheckpointStore;
 import io.fedmesh.operator.coordinator.Federation;
-import io.fedmesh.operator.coordinator.SiteSession;
 import io.fedmesh.operator.coordinator.UpdateBuffer;
 import io.fedmesh.operator.status.EventRecorder;
 import java.time.Clock;
@@ -92,7 +91,11 @@ final class BufferedStateMachine {
     Candidates.Eligible eligible = candidates.of(ft, run.quarantine::holds);
     double deadlineSeconds = RoundDeadlinePolicy.nextDeadlineSeconds(s.roundDeadline, List.of());
     boolean expired = !now.isBefore(br.bufferOpenedAt.plusMillis((long) (deadlineSeconds * 1000)));
-    if (buffer.size() >= br.bufferSize || (buffer.size() > 0 && (expired || nobodyTraining(run, buffer)))) {
+    if (buffer.size() >= br.bufferSize) {
+      return fold(ft, st, previous, run, buffer, eligible, deadlineSeconds);
+    }
+    assignIdle(ft, run, buffer, eligible, now, deadlineSeconds); // before asking whether anyone may still deliver
+    if (buffer.size() > 0 && (expired || nobodyCanDeliver(ft, run, buffer))) {
       return fold(ft, st, previous, run, buffer, eligible, deadlineSeconds);
     }
     if (buffer.size() == 0 && expired && buffer.assigned().isEmpty()) {
@@ -107,16 +110,26 @@ final class BufferedStateMachine {
     if (eligible.size() < minSites && buffer.assigned().isEmpty() && buffer.size() == 0) {
       return new RoundStateMachine.Step(TrainingStatuses.waitingForSites(st, previous, ft, eligible.size(), minSites), RECHECK, false);
     }
-    assignIdle(ft, run, buffer, eligible, now, deadlineSeconds);
     return new RoundStateMachine.Step(TrainingStatuses.buffering(st, previous, ft, buffer, br.bufferSize, eligible.size(), now,
         deadlineSeconds), RECHECK, false);
   }
 
-  /** True when no site with an open assignment is still available: waiting would only wait for the deadline. */
-  private boolean nobodyTraining(TrainingRun run, UpdateBuffer buffer) {
-    for (String site : buffer.assigned().keySet()) {
-      if (federation.sites.get(run.namespace, site).map(SiteSession::available).orElse(false)) {
-        return false;
+  /**
+   * True when no site outside the buffer may still deliver into it, so waiting would only wait for
+   * the deadline: every site with an assignment is gone (its session unavailable, or no session and
+   * its EdgeSite no longer Ready), and no other Ready site is about to connect (after a restart a
+   * site is Ready before it reconnects).
+   */
+  private boolean nobodyCanDeliver(FederatedTraining ft, TrainingRun run, UpdateBuffer buffer) {
+    Set<String> ready = candidates.readySites(ft);
+    Set<String> delivered = buffer.deliveredSites();
+    for (String site : ready) {
+      if (delivered.contains(site)) {
+        continue;
+      }
+      var session = federation.sites.get(run.namespace, site);
+      if (session.isEmpty() || session.get().available()) {
+        return false; // training, or Ready and not connected yet
       }
     }
     return true;
