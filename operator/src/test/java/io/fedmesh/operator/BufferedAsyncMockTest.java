@@ -188,6 +188,25 @@ class BufferedAsyncMockTest {
         .anyMatch(e -> "UpdatesRecovered".equals(e.getReason()) && e.getMessage().contains("site-a@restart-r0")));
   }
 
+  @Test
+  void aBoostedUpdateIsRefusedByTheNormBoundOnItsChangeFromItsOwnBase() throws Exception {
+    start(List.of("site-a", "site-b", "site-c", "site-x"));
+    learners.get(3).tamper = TestLearner.Tamper.SCALED; // passes admission; only the norm bound sees it
+    create("bound", 4, 3, 5, 30);
+    await().atMost(Duration.ofSeconds(60)).until(() -> status("bound") != null
+        && status("bound").phase == FederatedTrainingStatus.Phase.Succeeded);
+    FederatedTrainingStatus st = status("bound");
+    assertThat(st.history).hasSize(4).allSatisfy(h -> assertThat(h.participants).doesNotContain("site-x"));
+    assertThat(st.history.stream().filter(h -> h.refused != null).flatMap(h -> h.refused.stream()))
+        .anySatisfy(r -> {
+          assertThat(r.site).isEqualTo("site-x");
+          assertThat(r.reason).contains("update norm").contains("the model it trained from").contains("3 x the round's median");
+        });
+    await().atMost(Duration.ofSeconds(10)).until(() -> client.v1().events().inNamespace("default").list().getItems().stream()
+        .anyMatch(e -> "UpdateRefused".equals(e.getReason()) && e.getMessage().contains("site site-x")
+            && e.getMessage().contains("update norm")));
+  }
+
   private static boolean accepted(TestLearner l) {
     return l.responses.stream().anyMatch(r -> r.getAccepted() && !r.getDuplicate());
   }

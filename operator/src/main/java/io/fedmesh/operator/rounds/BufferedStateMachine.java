@@ -198,7 +198,8 @@ final class BufferedStateMachine {
         FederatedTrainingSpec.BufferedAsync.StalenessWeighting.Constant), bound);
     for (NormBound.Refused r : screened.refused()) {
       UpdateBuffer.Entry e = taken.stream().filter(x -> x.update().site().equals(r.site())).findFirst().orElseThrow();
-      federation.inbox.refuseAccepted(run.key, e.round(), r.site(), r.reason());
+      federation.inbox.refuseAccepted(run.key, e.round(), r.site(), r.reason().replace("(L2 distance from the round's global model)",
+          "(L2 norm of its change from " + buffer.versionName(e.round()) + ", the model it trained from)"));
     }
     Set<String> keptSites = new TreeSet<>();
     screened.kept().forEach(u -> keptSites.add(u.site()));
@@ -206,12 +207,18 @@ final class BufferedStateMachine {
     federation.inbox.removeFolded(run.key, taken.stream().filter(e -> !keptSites.contains(e.update().site())).toList());
     if (kept.isEmpty()) {
       Map<String, String> refused = announceRefusals(ft, run, buffer);
+      synchronized (run.announcedRefusals) {
+        run.announcedRefusals.clear();
+      }
       buffer.folded(taken);
       LOG.warn("{}: the buffer of version {} held only refused updates: {}", run.key, round, refused.keySet());
       return new RoundStateMachine.Step(st, RECHECK, false);
     }
     List<ClientUpdate> rebased = BufferedFold.rebased(run.global, kept, br.weighting);
     Map<String, String> refused = new java.util.TreeMap<>(announceRefusals(ft, run, buffer)); // the fold clears the buffer's record
+    synchronized (run.announcedRefusals) {
+      run.announcedRefusals.clear(); // and with it what was announced of it: the set stays as small as one buffer's refusals
+    }
     for (UpdateBuffer.Entry late : buffer.foldedAndAdvanced(taken)) {
       federation.inbox.refuseAccepted(run.key, late.round(), late.update().site(), "update of site " + late.update().site()
           + " trained from " + buffer.versionName(late.round()) + " arrived while version " + round + " was folded and is now "
