@@ -55,8 +55,10 @@ class BufferedAsyncMockTest {
     return ft == null ? null : ft.getStatus();
   }
 
+  int port;
+
   private void start(List<String> sites) throws Exception {
-    int port = FederationMockTest.freePort();
+    port = FederationMockTest.freePort();
     operator = FedmeshOperator.start(client, CrdFixtures.config(checkpoints, port, Duration.ofMillis(200), Duration.ofSeconds(3)));
     CrdFixtures.model(client, "m");
     for (String s : sites) {
@@ -205,6 +207,24 @@ class BufferedAsyncMockTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> client.v1().events().inNamespace("default").list().getItems().stream()
         .anyMatch(e -> "UpdateRefused".equals(e.getReason()) && e.getMessage().contains("site site-x")
             && e.getMessage().contains("update norm")));
+  }
+
+  @Test
+  void aRunWhoseSitesAllVanishWaitsForSitesAndGoesOnWhenTheyJoin() throws Exception {
+    start(List.of("site-a", "site-b"));
+    create("vanish", 50, 2, 2, 120);
+    await().atMost(Duration.ofSeconds(30)).until(() -> status("vanish") != null && status("vanish").round != null
+        && status("vanish").round >= 1);
+    learners.forEach(l -> l.withhold = true); // they stop delivering, then go
+    learners.forEach(TestLearner::close);
+    await().atMost(Duration.ofSeconds(30)).until(() -> status("vanish").conditions.stream()
+        .anyMatch(c -> "Ready".equals(c.getType()) && "NoEligibleSites".equals(c.getReason())));
+    int reached = status("vanish").round;
+    assertThat(status("vanish").phase).isEqualTo(FederatedTrainingStatus.Phase.Running);
+    learners.add(new TestLearner("site-a", port, 0.25f, 100)); // they come back as new processes
+    learners.add(new TestLearner("site-b", port, 0.25f, 100));
+    await().atMost(Duration.ofSeconds(60)).until(() -> status("vanish").phase == FederatedTrainingStatus.Phase.Succeeded);
+    assertThat(status("vanish").round).isEqualTo(50).isGreaterThan(reached);
   }
 
   private static boolean accepted(TestLearner l) {

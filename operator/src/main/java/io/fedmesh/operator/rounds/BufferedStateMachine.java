@@ -94,21 +94,24 @@ final class BufferedStateMachine {
     if (buffer.size() >= br.bufferSize) {
       return fold(ft, st, previous, run, buffer, eligible, deadlineSeconds);
     }
+    int minSites = RoundStateMachine.minSites(s);
+    if (eligible.size() < minSites && buffer.size() == 0) {
+      // as a synchronous training before it opens a round: it waits for sites (Ready=False, NoEligibleSites), and
+      // waiting for sites is not a missed deadline
+      br.bufferOpenedAt = now;
+      return new RoundStateMachine.Step(TrainingStatuses.waitingForSites(st, previous, ft, eligible.size(), minSites), RECHECK, false);
+    }
     assignIdle(ft, run, buffer, eligible, now, deadlineSeconds); // before asking whether anyone may still deliver
     if (buffer.size() > 0 && (expired || nobodyCanDeliver(ft, run, buffer))) {
       return fold(ft, st, previous, run, buffer, eligible, deadlineSeconds);
     }
-    if (buffer.size() == 0 && expired && buffer.assigned().isEmpty()) {
+    if (buffer.size() == 0 && expired) { // eligible sites that never deliver must not hold the run forever
       int retries = s.roundDeadline == null || s.roundDeadline.maxRetries == null ? TrainingDefaults.MAX_RETRIES : s.roundDeadline.maxRetries;
       if (!now.isBefore(br.bufferOpenedAt.plusMillis((long) (deadlineSeconds * 1000 * (retries + 1))))) {
         return fail(ft, st, previous, "QuorumNotReached", "version " + (done + 1) + ": no update arrived in " + (retries + 1)
             + " deadlines of " + Math.round(deadlineSeconds) + " s (spec.roundDeadline); check that edge agents are Ready"
             + " (kubectl get edgesites)");
       }
-    }
-    int minSites = RoundStateMachine.minSites(s);
-    if (eligible.size() < minSites && buffer.assigned().isEmpty() && buffer.size() == 0) {
-      return new RoundStateMachine.Step(TrainingStatuses.waitingForSites(st, previous, ft, eligible.size(), minSites), RECHECK, false);
     }
     return new RoundStateMachine.Step(TrainingStatuses.buffering(st, previous, ft, buffer, br.bufferSize, eligible.size(), now,
         deadlineSeconds), RECHECK, false);
