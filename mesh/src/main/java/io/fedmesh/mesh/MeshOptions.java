@@ -102,8 +102,25 @@ public final class MeshOptions {
           + " stragglers are left out, and history[].selection says why (docs/resources.md). Default: rounds are not planned.")
   Integer roundTarget;
 
+  @Option(names = "--strategy", defaultValue = "FedAvg", paramLabel = "TYPE",
+      description = {"spec.strategy.type of the training: FedAvg, FedProx, TrimmedMean, Median, Krum, FedAdam or BufferedAsync"
+          + " (FedBuff: no rounds, every --buffer-size updates make a version; --rounds counts versions) (default: ${DEFAULT-VALUE})."})
+  String strategy;
+
+  @Option(names = "--buffer-size", paramLabel = "K", description = "BufferedAsync: updates folded into each version"
+      + " (spec.strategy.bufferedAsync.bufferSize; default 3).")
+  Integer bufferSize;
+
+  @Option(names = "--max-staleness", paramLabel = "S", description = "BufferedAsync: most versions an update may be behind"
+      + " (spec.strategy.bufferedAsync.maxStaleness; default 5).")
+  Integer maxStaleness;
+
   @Option(names = "--verbose", description = "Show operator logs on the terminal (they always go to OUT/logs/operator.log).")
   boolean verbose;
+
+  io.fedmesh.api.v1alpha1.FederatedTrainingSpec.Strategy.Type strategyType() {
+    return io.fedmesh.api.v1alpha1.FederatedTrainingSpec.Strategy.Type.valueOf(strategy);
+  }
 
   boolean plume() {
     return "plume".equals(problem);
@@ -155,6 +172,26 @@ public final class MeshOptions {
   }
 
   void validate() {
+    io.fedmesh.api.v1alpha1.FederatedTrainingSpec.Strategy.Type type;
+    try {
+      type = strategyType();
+    } catch (IllegalArgumentException e) {
+      throw refuse("--strategy must be one of " + java.util.Arrays.toString(io.fedmesh.api.v1alpha1.FederatedTrainingSpec.Strategy.Type
+          .values()) + " (got " + strategy + ")");
+    }
+    boolean buffered = type == io.fedmesh.api.v1alpha1.FederatedTrainingSpec.Strategy.Type.BufferedAsync;
+    if (!buffered && (bufferSize != null || maxStaleness != null)) {
+      throw refuse("--buffer-size and --max-staleness apply to --strategy BufferedAsync only: add it, or drop them");
+    }
+    if (bufferSize != null && (bufferSize < 1 || bufferSize > 1000)) {
+      throw refuse("--buffer-size must be between 1 and 1000 (got " + bufferSize + ")");
+    }
+    if (maxStaleness != null && (maxStaleness < 0 || maxStaleness > 100)) {
+      throw refuse("--max-staleness must be between 0 and 100 (got " + maxStaleness + ")");
+    }
+    if (buffered && !"none".equals(hpc)) {
+      throw refuse("--strategy BufferedAsync does not take simulation data yet: drop --hpc, or use a synchronous strategy");
+    }
     try {
       TaskKind.parse(task);
     } catch (IllegalArgumentException e) {

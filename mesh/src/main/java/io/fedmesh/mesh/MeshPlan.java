@@ -169,6 +169,15 @@ public record MeshPlan(Path out, MeshData data, String dataDescription, List<Sit
     spec.rounds = o.rounds;
     spec.modelRef = modelName(network(o, d));
     spec.localTraining.labelColumn = o.labelColumn; // the agents and the evaluation read the same column
+    spec.strategy.type = o.strategyType();
+    if (spec.strategy.type == FederatedTrainingSpec.Strategy.Type.TrimmedMean) {
+      spec.strategy.trimFraction = 0.25; // one of four sites' values trimmed at each end
+    }
+    if (spec.strategy.type == FederatedTrainingSpec.Strategy.Type.BufferedAsync) {
+      spec.strategy.bufferedAsync = new FederatedTrainingSpec.BufferedAsync();
+      spec.strategy.bufferedAsync.bufferSize = o.bufferSize == null ? spec.strategy.bufferedAsync.bufferSize : o.bufferSize;
+      spec.strategy.bufferedAsync.maxStaleness = o.maxStaleness == null ? spec.strategy.bufferedAsync.maxStaleness : o.maxStaleness;
+    }
     spec.seed = o.seed; // the same --seed gives the same data, initial model, selection and local training
     spec.roundDeadline.targetSeconds = o.roundTarget; // null: rounds are not planned
     spec.evaluation = new FederatedTrainingSpec.Evaluation();

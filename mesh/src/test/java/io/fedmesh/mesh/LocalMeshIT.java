@@ -65,6 +65,35 @@ class LocalMeshIT {
   }
 
   @Test
+  void bufferedAsyncFinishesOnStragglersAsAccurateAsFedAvgWithTheSameSeed() throws Exception {
+    Path sync = tmp.resolve("fedavg");
+    Path async = tmp.resolve("async");
+    assertThat(run("local", "--scenario", "stragglers", "--rounds", "6", "--out", sync.toString())).isZero();
+    assertThat(run("local", "--scenario", "stragglers", "--strategy", "BufferedAsync", "--rounds", "12", "--out", async.toString()))
+        .isZero();
+    JsonNode fedavg = new ObjectMapper().readTree(sync.resolve("summary.json").toFile());
+    JsonNode buffered = new ObjectMapper().readTree(async.resolve("summary.json").toFile());
+    assertThat(buffered.get("phase").asText()).isEqualTo("Succeeded");
+    assertThat(buffered.get("roundsCompleted").asInt()).isEqualTo(12);
+    assertThat(fedavg.has("bufferedAsync")).isFalse();
+    // 12 versions of 3 updates move about as many updates as 6 rounds of 4 sites (36 against 24)
+    assertThat(buffered.at("/metric/value").asDouble()).as("BufferedAsync's final accuracy against FedAvg's")
+        .isGreaterThanOrEqualTo(fedavg.at("/metric/value").asDouble() - 0.02);
+    JsonNode progress = buffered.get("bufferedAsync");
+    assertThat(progress.get("stalenessMax").asInt()).isLessThanOrEqualTo(5);
+    assertThat(progress.get("versionsPerMinute").asDouble()).isPositive();
+    int folded = 0;
+    for (JsonNode h : buffered.get("history")) {
+      int n = h.get("participants").asInt();
+      assertThat(n).as("K = 3 a version, one more only when waiting would pass maxStaleness").isBetween(3, 4);
+      assertThat(h.get("staleness").size()).isEqualTo(n);
+      assertThat(h.get("foldWeights").size()).isEqualTo(n);
+      folded += n;
+    }
+    assertThat(progress.get("foldedUpdates").asInt()).isEqualTo(folded);
+  }
+
+  @Test
   void aSimulationBurstOnTheBridgeFeedsACloudSideLearner() throws Exception {
     Path out = tmp.resolve("hpc");
     int rc = run("local", "--sites", "2", "--rounds", "10", "--hpc", "local", "--out", out.toString());

@@ -33,9 +33,20 @@ class MeshOptionsTest {
     for (String[] args : new String[][] {{}, {"--sites", "3", "--rounds", "6", "--kill-site-after-round", "2"},
         {"--problem", "plume", "--task", "regression"}, {"--problem", "plume", "--hpc", "local"}, {"--task", "REGRESSION"},
         {"--sites", "32", "--rounds", "1000"}, {"--log-format", "json"}, {"--problem", "fashion-mnist", "--alpha", "0.1"},
-        {"--alpha", "5"}}) {
+        {"--alpha", "5"}, {"--strategy", "BufferedAsync", "--buffer-size", "2", "--max-staleness", "0"}, {"--strategy", "FedProx"}}) {
       assertThatCode(() -> parse(args).validate()).as(String.join(" ", args)).doesNotThrowAnyException();
     }
+  }
+
+  @Test
+  void strategyOptionsNameTheFlagAndTheFix() {
+    assertRefused("--strategy must be one of [FedAvg, FedProx, TrimmedMean, Median, Krum, FedAdam, BufferedAsync] (got FedBuff)",
+        "--strategy", "FedBuff");
+    assertRefused("--buffer-size and --max-staleness apply to --strategy BufferedAsync only: add it, or drop them", "--buffer-size", "3");
+    assertRefused("--buffer-size must be between 1 and 1000 (got 0)", "--strategy", "BufferedAsync", "--buffer-size", "0");
+    assertRefused("--max-staleness must be between 0 and 100 (got 101)", "--strategy", "BufferedAsync", "--max-staleness", "101");
+    assertRefused("--strategy BufferedAsync does not take simulation data yet: drop --hpc, or use a synchronous strategy",
+        "--strategy", "BufferedAsync", "--hpc", "local");
   }
 
   @Test

@@ -95,6 +95,18 @@ class MeshPlanTest {
   }
 
   @Test
+  void theStrategyFlagsReachTheTrainingAndItValidates() {
+    var spec = plan(blobs(4), "--strategy", "BufferedAsync", "--buffer-size", "2", "--max-staleness", "4").training().getSpec();
+    assertThat(spec.strategy.type).isEqualTo(io.fedmesh.api.v1alpha1.FederatedTrainingSpec.Strategy.Type.BufferedAsync);
+    assertThat(spec.strategy.bufferedAsync.bufferSize).isEqualTo(2);
+    assertThat(spec.strategy.bufferedAsync.maxStaleness).isEqualTo(4);
+    assertThat(new io.fedmesh.operator.validation.TrainingValidator().validate(spec).problems()).isEmpty();
+    var fedavg = plan(blobs(4)).training().getSpec();
+    assertThat(fedavg.strategy.type).isEqualTo(io.fedmesh.api.v1alpha1.FederatedTrainingSpec.Strategy.Type.FedAvg);
+    assertThat(fedavg.strategy.bufferedAsync).isNull();
+  }
+
+  @Test
   void aScenarioGivesEachSiteItsLinkAndSlowsItsCompute() {
     MeshPlan plan = plan(blobs(8), "--sites", "8", "--scenario", "mixed");
     assertThat(plan.scenario().name).isEqualTo("mixed");

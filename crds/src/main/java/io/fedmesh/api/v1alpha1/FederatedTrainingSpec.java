@@ -23,6 +23,8 @@ public class FederatedTrainingSpec {
       + " && has(self.participants.minSites) && self.participants.minSites >= 2 * (has(self.strategy.krum)"
       + " && has(self.strategy.krum.byzantine) ? self.strategy.krum.byzantine : " + TrainingDefaults.KRUM_BYZANTINE_TEXT + ") + 3)";
 
+  static final String BUFFERED_ASYNC_ONLY_RULE = "!has(self.bufferedAsync) || self.type == 'BufferedAsync'";
+
   static final String DNS1123 = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
 
   @Required
@@ -74,14 +76,18 @@ public class FederatedTrainingSpec {
   /** Aggregation strategies. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @ValidationRule(value = "self.type != 'TrimmedMean' || (has(self.trimFraction) && self.trimFraction < 0.5)", message = "TrimmedMean needs trimFraction below 0.5")
+  @ValidationRule(value = BUFFERED_ASYNC_ONLY_RULE, message = "strategy.bufferedAsync applies only to type BufferedAsync: set type"
+      + " BufferedAsync or remove bufferedAsync")
   public static class Strategy {
     /** Supported strategies. */
-    public enum Type { FedAvg, FedProx, TrimmedMean, Median, Krum, FedAdam }
+    public enum Type { FedAvg, FedProx, TrimmedMean, Median, Krum, FedAdam, BufferedAsync }
 
     @Required
     @Default("FedAvg")
     @JsonPropertyDescription("FedAvg (weighted by samples), FedProx, TrimmedMean, Median, Krum (Multi-Krum with krum.select above 1)"
-        + " or FedAdam (server-side Adam over the mean update).")
+        + ", FedAdam (server-side Adam over the mean update) or BufferedAsync (FedBuff: no rounds; sites train continuously on the"
+        + " newest model and every bufferedAsync.bufferSize updates fold into a new version, weighted by staleness; spec.rounds counts"
+        + " versions).")
     public Type type = Type.FedAvg;
 
     @Min(0)
@@ -98,6 +104,9 @@ public class FederatedTrainingSpec {
 
     @JsonPropertyDescription("FedAdam settings (type FedAdam); its moments are checkpointed with the model.")
     public FedAdam fedAdam;
+
+    @JsonPropertyDescription("Buffered asynchronous aggregation settings (type BufferedAsync).")
+    public BufferedAsync bufferedAsync;
 
     @Min(0)
     @JsonPropertyDescription("Most L2 norm an update's difference from the round's global model may have; a larger one is refused"
@@ -146,6 +155,35 @@ public class FederatedTrainingSpec {
     @Default(TrainingDefaults.FEDADAM_TAU_TEXT)
     @JsonPropertyDescription("Adaptivity tau (added to the root of the second moment; larger is closer to FedAvgM).")
     public Double tau = TrainingDefaults.FEDADAM_TAU;
+  }
+
+  /**
+   * FedBuff (Nguyen et al. 2022, Federated Learning with Buffered Asynchronous Aggregation): the
+   * server folds every K updates into a new version, each damped by how many versions it is behind.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class BufferedAsync {
+    /** How an update's weight falls with its staleness s (versions made since the model it trained from). */
+    public enum StalenessWeighting { Polynomial, Constant }
+
+    @Min(1)
+    @Max(1000)
+    @Default(TrainingDefaults.BUFFER_SIZE_TEXT)
+    @JsonPropertyDescription("K: accepted updates folded into each new model version. A version is also made from fewer when every"
+        + " site still available has delivered into the buffer, so a site that leaves blocks nothing.")
+    public Integer bufferSize = TrainingDefaults.BUFFER_SIZE;
+
+    @Min(0)
+    @Max(100)
+    @Default(TrainingDefaults.MAX_STALENESS_TEXT)
+    @JsonPropertyDescription("Most versions an update's model may be behind the newest; a staler update is refused, its site and"
+        + " staleness named in an UpdateRefused Event. 0 accepts only updates of the newest version.")
+    public Integer maxStaleness = TrainingDefaults.MAX_STALENESS;
+
+    @Default("Polynomial")
+    @JsonPropertyDescription("Polynomial: an update s versions behind counts 1/sqrt(1+s) of a fresh one; Constant: every accepted"
+        + " update counts the same.")
+    public StalenessWeighting stalenessWeighting = StalenessWeighting.Polynomial;
   }
 
   /** Which sites take part. */

@@ -73,6 +73,29 @@ public class FederatedTrainingStatus extends FedmeshStatus {
     public java.util.Map<String, Double> sites;
   }
 
+  @JsonPropertyDescription("Buffered asynchronous aggregation (spec.strategy.type BufferedAsync): how fast versions come and how"
+      + " stale the folded updates were. Each version's own record is in history (round = version).")
+  public BufferedAsyncProgress bufferedAsync;
+
+  /** A BufferedAsync run's pace and staleness, over every version made so far. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class BufferedAsyncProgress {
+    @JsonPropertyDescription("Versions made per minute since the run started.")
+    public Double versionsPerMinute;
+    @JsonPropertyDescription("Updates folded into versions.")
+    public Long foldedUpdates;
+    @JsonPropertyDescription("Updates refused for being staler than spec.strategy.bufferedAsync.maxStaleness.")
+    public Long staleRefused;
+    @JsonPropertyDescription("Median staleness (versions behind) of the folded updates.")
+    public Integer stalenessP50;
+    @JsonPropertyDescription("90th percentile staleness of the folded updates.")
+    public Integer stalenessP90;
+    @JsonPropertyDescription("Largest staleness of a folded update.")
+    public Integer stalenessMax;
+    @JsonPropertyDescription("Folded updates by staleness: entry s counts the updates s versions behind (0 = fresh).")
+    public List<Long> stalenessHistogram = new ArrayList<>();
+  }
+
   @JsonPropertyDescription("SimulationBursts this training created.")
   public List<String> burstsRequested = new ArrayList<>();
 
@@ -249,6 +272,10 @@ public class FederatedTrainingStatus extends FedmeshStatus {
     public Double heldOutMetric;
     @JsonPropertyDescription("Each evaluating site's held-out metric of this round's model, by site.")
     public java.util.Map<String, Double> heldOutSites;
+    @JsonPropertyDescription("BufferedAsync: each folded site's staleness, versions between the model it trained from and the newest.")
+    public java.util.Map<String, Integer> staleness;
+    @JsonPropertyDescription("BufferedAsync: each folded site's share of the fold, its samples' fraction times its staleness weight.")
+    public java.util.Map<String, Double> foldWeights;
     @JsonPropertyDescription("Privacy spent after this round: epsilon at status.privacy.delta (absent without clipping and noise).")
     public Double epsilon;
     @JsonPropertyDescription("When the round closed (RFC 3339).")

@@ -55,6 +55,10 @@ public final class TrainingDefaults {
   public static final int KRUM_SELECT = 1;
   public static final String KRUM_SELECT_TEXT = "1";
   /** FedAdam defaults after Reddi et al. (2021): eta 0.01 suits SGD-trained MLPs; tau 1e-3 as in their sweeps. */
+  public static final int BUFFER_SIZE = 3;
+  public static final String BUFFER_SIZE_TEXT = "3";
+  public static final int MAX_STALENESS = 5;
+  public static final String MAX_STALENESS_TEXT = "5";
   public static final double FEDADAM_LEARNING_RATE = 0.01;
   public static final String FEDADAM_LEARNING_RATE_TEXT = "0.01";
   public static final double FEDADAM_BETA1 = 0.9;

@@ -55,6 +55,9 @@ class CelRulesTest {
         new Cases(Map.of("inputOffset", List.of(0.5, 0.0), "inputScale", List.of(0.3, 1.0)), Map.of("inputOffset", List.of(0.5))));
     CASES.put("!has(self.outputScale) || self.outputScale > 0.0", new Cases(Map.of("outputScale", 0.1), Map.of("outputScale", 0.0)));
     CASES.put("self.all(s, s > 0.0)", new Cases(List.of(0.3, 1.0), List.of(0.3, -1.0)));
+    CASES.put(FederatedTrainingSpec.BUFFERED_ASYNC_ONLY_RULE, new Cases(
+        Map.of("type", "BufferedAsync", "bufferedAsync", Map.of("bufferSize", 3L)),
+        Map.of("type", "FedAvg", "bufferedAsync", Map.of("bufferSize", 3L))));
     CASES.put(FederatedTrainingSpec.KRUM_QUORUM_RULE, new Cases(
         Map.of("strategy", Map.of("type", "Krum", "krum", Map.of("byzantine", 2L)), "participants", Map.of("minSites", 7L)),
         Map.of("strategy", Map.of("type", "Krum"), "participants", Map.of("minSites", 4L))));

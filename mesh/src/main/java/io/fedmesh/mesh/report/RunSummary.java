@@ -15,14 +15,15 @@ import java.util.List;
  * {@link RunRecord}, not the capped status); missingRounds appears only when some round was never seen.
  */
 @JsonPropertyOrder({"phase", "roundsCompleted", "metric", "centralBaseline", "serving", "history", "sites", "bytesMoved", "wallSeconds",
-    "bursts", "missingRounds"})
+    "bursts", "missingRounds", "bufferedAsync"})
 @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
 public record RunSummary(String phase, int roundsCompleted, Metric metric, List<Round> history, List<Site> sites, long bytesMoved,
-    double wallSeconds, List<Burst> bursts, List<Integer> missingRounds, Baseline centralBaseline, Serving serving) {
+    double wallSeconds, List<Burst> bursts, List<Integer> missingRounds, Baseline centralBaseline, Serving serving,
+    FederatedTrainingStatus.BufferedAsyncProgress bufferedAsync) {
 
   public RunSummary(String phase, int roundsCompleted, Metric metric, List<Round> history, List<Site> sites, long bytesMoved,
       double wallSeconds, List<Burst> bursts, List<Integer> missingRounds) {
-    this(phase, roundsCompleted, metric, history, sites, bytesMoved, wallSeconds, bursts, missingRounds, null, null);
+    this(phase, roundsCompleted, metric, history, sites, bytesMoved, wallSeconds, bursts, missingRounds, null, null, null);
   }
 
   /**
@@ -36,14 +37,14 @@ public record RunSummary(String phase, int roundsCompleted, Metric metric, List<
   public record Serving(String site, String version, int requests, Double accuracy, Double mse, Double matchesExport, double seconds) {}
 
   public RunSummary withServing(Serving s) {
-    return new RunSummary(phase, roundsCompleted, metric, history, sites, bytesMoved, wallSeconds, bursts, missingRounds, centralBaseline, s);
+    return new RunSummary(phase, roundsCompleted, metric, history, sites, bytesMoved, wallSeconds, bursts, missingRounds, centralBaseline, s, bufferedAsync);
   }
 
   /** The same model trained centrally on the pooled site data: what federation is measured against. */
   public record Baseline(String metric, double value, int epochs, long samples) {}
 
   public RunSummary withCentralBaseline(Baseline b) {
-    return new RunSummary(phase, roundsCompleted, metric, history, sites, bytesMoved, wallSeconds, bursts, missingRounds, b, serving);
+    return new RunSummary(phase, roundsCompleted, metric, history, sites, bytesMoved, wallSeconds, bursts, missingRounds, b, serving, bufferedAsync);
   }
 
   /**
@@ -61,7 +62,7 @@ public record RunSummary(String phase, int roundsCompleted, Metric metric, List<
 
   public RunSummary withBursts(List<Burst> list) {
     return new RunSummary(phase, roundsCompleted, metric, history, sites, bytesMoved, wallSeconds, list, missingRounds, centralBaseline,
-        serving);
+        serving, bufferedAsync);
   }
 
   /**
@@ -82,7 +83,7 @@ public record RunSummary(String phase, int roundsCompleted, Metric metric, List<
     }
     double r2 = Math.round((1 - metric.value() / variance) * 10000) / 10000.0;
     return new RunSummary(phase, roundsCompleted, new Metric(metric.name(), metric.value(), variance, r2), history, sites, bytesMoved,
-        wallSeconds, bursts, missingRounds, centralBaseline, serving);
+        wallSeconds, bursts, missingRounds, centralBaseline, serving, bufferedAsync);
   }
 
   /** One round: participants is the number of sites whose updates were aggregated. */
@@ -91,13 +92,15 @@ public record RunSummary(String phase, int roundsCompleted, Metric metric, List<
    * One round; overheadSeconds: its time beyond the slowest site's own work (null when not measured);
    * siteMetrics: each aggregated site's own metric, by site (null when none reported one);
    * heldOutMetric: federated evaluation of the round's model by the next round's sites on their
-   * held-out data (null for the last round, or without federated evaluation); selection: in
+   * held-out data (null for the last round, or without federated evaluation); staleness and
+   * foldWeights: BufferedAsync's per-site record of the version (absent otherwise); selection: in
    * planned rounds (--round-target), why each eligible site was chosen or left out; encodings:
    * each selected site's update encoding, its bytes and why.
    */
+  @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
   public record Round(int round, int participants, Double loss, Double metric, long bytes, double seconds, Double overheadSeconds,
-      java.util.Map<String, Double> siteMetrics, Double heldOutMetric, java.util.Map<String, String> selection,
-      java.util.Map<String, String> encodings) {}
+      java.util.Map<String, Double> siteMetrics, Double heldOutMetric, java.util.Map<String, Integer> staleness,
+      java.util.Map<String, Double> foldWeights, java.util.Map<String, String> selection, java.util.Map<String, String> encodings) {}
 
   /** A site and its final phase. */
   public record Site(String name, String phase) {}
@@ -116,7 +119,7 @@ public record RunSummary(String phase, int roundsCompleted, Metric metric, List<
     List<Round> rounds = record.rounds().stream()
         .map(h -> new Round(h.round, h.participants == null ? 0 : h.participants.size(), h.loss, h.metric,
             h.bytes == null ? 0 : h.bytes, h.seconds == null ? 0 : h.seconds, h.overheadSeconds, h.siteMetrics, h.heldOutMetric,
-            h.selection, h.encodings))
+            h.staleness, h.foldWeights, h.selection, h.encodings))
         .toList();
     List<Site> siteList = sites.stream()
         .map(s -> new Site(s.getMetadata().getName(), s.getStatus() == null || s.getStatus().phase == null ? "Pending"
@@ -126,7 +129,7 @@ public record RunSummary(String phase, int roundsCompleted, Metric metric, List<
     return new RunSummary(st.phase == null ? "Pending" : st.phase.name(), st.round == null ? 0 : st.round,
         st.metric == null ? new Metric(null, null) : new Metric(st.metric.name, st.metric.value), rounds, siteList,
         st.bytesMoved == null ? 0 : st.bytesMoved, Math.round(wallSeconds * 100) / 100.0, null,
-        record.missingRounds().isEmpty() ? null : record.missingRounds());
+        record.missingRounds().isEmpty() ? null : record.missingRounds(), null, null, st.bufferedAsync);
   }
 
   public void write(Path file) throws IOException {

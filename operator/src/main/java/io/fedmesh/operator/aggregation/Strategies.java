@@ -15,7 +15,8 @@ public final class Strategies {
     FederatedTrainingSpec.Strategy.Type type = strategy == null || strategy.type == null ? FederatedTrainingSpec.Strategy.Type.FedAvg
         : strategy.type;
     return switch (type) {
-      case FedAvg, FedProx -> new FedAvgStrategy();
+      // BufferedAsync: the mean of the updates BufferedFold rebased on the newest model
+      case FedAvg, FedProx, BufferedAsync -> new FedAvgStrategy();
       case Median -> new MedianStrategy();
       case TrimmedMean -> new TrimmedMeanStrategy(strategy.trimFraction == null ? 0.1 : strategy.trimFraction);
       case Krum -> new KrumStrategy(krumByzantine(strategy), krumSelect(strategy));

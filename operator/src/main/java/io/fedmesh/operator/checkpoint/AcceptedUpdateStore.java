@@ -112,6 +112,15 @@ public final class AcceptedUpdateStore {
     }
   }
 
+  /** Removes one site's persisted update of {@code round} (BufferedAsync: it is folded into a checkpoint, its round still open). */
+  public void remove(String training, int round, String site) {
+    try {
+      Files.deleteIfExists(roundDir(training, round).resolve(checkedName(site, "site") + SUFFIX));
+    } catch (IOException e) {
+      LOG.warn("{}: cannot remove the folded update of {} for round {}: {}", training, site, round, e.getMessage());
+    }
+  }
+
   /** Removes everything persisted for a training (it ended or was deleted). */
   public void removeAll(String training) {
     try {

@@ -29,7 +29,13 @@ final class UpdateAdmission {
     if (!expectedKey.equals(h.getIdempotencyKey())) {
       return Optional.of("idempotency_key must be training/round/site: expected " + expectedKey);
     }
-    if (!federation.inbox.expects(h.getTraining(), h.getRound(), h.getSiteName())) {
+    var buffer = federation.inbox.buffer(h.getTraining()).orElse(null);
+    if (buffer != null) { // BufferedAsync: several rounds deliver, a stale one is refused by name
+      Optional<String> unexpected = buffer.unexpected(h.getSiteName(), h.getRound());
+      if (unexpected.isPresent()) {
+        return Optional.of("update " + expectedKey + " is not taken: " + unexpected.get());
+      }
+    } else if (!federation.inbox.expects(h.getTraining(), h.getRound(), h.getSiteName())) {
       return Optional.of("update " + expectedKey + " is not expected: site " + h.getSiteName() + " has no open assignment for it");
     }
     PublishedModels.Published model = federation.models.get(h.getTraining()).orElse(null);
@@ -41,7 +47,8 @@ final class UpdateAdmission {
       return Optional.of("num_parameters " + h.getNumParameters() + " does not match the round's model (" + parameters
           + " parameters): train the model the assignment names");
     }
-    if (!h.getBaseModelVersion().isEmpty() && !h.getBaseModelVersion().equals(model.version())) {
+    String base = buffer == null ? model.version() : buffer.versionName(h.getRound());
+    if (!h.getBaseModelVersion().isEmpty() && !h.getBaseModelVersion().equals(base)) {
       return Optional.of("base_model_version " + h.getBaseModelVersion() + " is not the model this round trains");
     }
     UpdateEncoding encoding;

@@ -18,7 +18,9 @@ import java.util.function.Consumer;
  * is forgotten whole. An accepted update is on disk ({@link AcceptedUpdateStore}) before the
  * offer returns, so what the coordinator acknowledges survives a crash of the operator.
  * A refused update (admission or norm bound) is kept on record for its round,
- * one reason per site, and its site is no longer waited for.
+ * one reason per site, and its site is no longer waited for. A BufferedAsync training has an
+ * {@link UpdateBuffer} instead of an open round: the same calls, the same durability, updates of
+ * several rounds.
  */
 public final class UpdateInbox {
   /** What happened to an offered update. */
@@ -62,6 +64,7 @@ public final class UpdateInbox {
   }
 
   private final Map<String, OpenRound> open = new ConcurrentHashMap<>();
+  private final Map<String, UpdateBuffer> buffers = new ConcurrentHashMap<>();
   private final Map<String, Seen> seen = new ConcurrentHashMap<>();
   private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
   private final AcceptedUpdateStore durable;
@@ -103,11 +106,29 @@ public final class UpdateInbox {
     open.remove(training);
   }
 
+  /** The buffer of a BufferedAsync training, made on first use at {@code round}. */
+  public UpdateBuffer openBuffer(String training, String uid, String name, int maxStaleness, int round) {
+    return buffers.computeIfAbsent(training, k -> new UpdateBuffer(uid, name, maxStaleness, round));
+  }
+
+  public java.util.Optional<UpdateBuffer> buffer(String training) {
+    return java.util.Optional.ofNullable(buffers.get(training));
+  }
+
+  /** The fold took these buffered updates into a checkpoint: their files go. */
+  public void removeFolded(String training, List<UpdateBuffer.Entry> folded) {
+    folded.forEach(e -> durable.remove(training, e.round(), e.update().site()));
+  }
+
   /**
    * True when {@code site} was selected for the open {@code round} of {@code training}, or already
    * delivered to it; false once its update for the round was refused (it is not read again).
    */
   public boolean expects(String training, int round, String site) {
+    UpdateBuffer b = buffers.get(training);
+    if (b != null) {
+      return b.unexpected(site, round).isEmpty();
+    }
     OpenRound r = open.get(training);
     if (r == null || r.round != round || !r.participants.contains(site)) {
       return false;
@@ -132,6 +153,14 @@ public final class UpdateInbox {
   }
 
   private boolean refuse(String training, int round, String site, String reason, boolean dropAccepted) {
+    UpdateBuffer b = buffers.get(training);
+    if (b != null) {
+      boolean recorded = b.refuse(site, round, reason, dropAccepted);
+      if (recorded && !dropAccepted) {
+        listeners.forEach(l -> l.accept(training)); // the site is free for the newest version
+      }
+      return recorded;
+    }
     OpenRound r = open.get(training);
     if (r == null || r.round != round || !r.participants.contains(site)) {
       return false;
@@ -173,6 +202,10 @@ public final class UpdateInbox {
 
   /** True when the update with this key was accepted before (a resend is acknowledged, not read). */
   public boolean seen(String training, String idempotencyKey) {
+    UpdateBuffer b = buffers.get(training);
+    if (b != null) {
+      return b.seen(idempotencyKey);
+    }
     Seen s = seen.get(training);
     if (s == null) {
       return false;
@@ -185,6 +218,7 @@ public final class UpdateInbox {
   /** This process lets go of a training (it stops or no longer runs it here): the persisted updates stay for the next run. */
   public void forget(String training) {
     open.remove(training);
+    buffers.remove(training);
     seen.remove(training);
   }
 
@@ -233,6 +267,7 @@ public final class UpdateInbox {
   /** Trainings the inbox holds anything for (tests check that ended ones are forgotten). */
   public Set<String> trainings() {
     Set<String> all = new HashSet<>(open.keySet());
+    all.addAll(buffers.keySet());
     all.addAll(seen.keySet());
     return all;
   }
@@ -247,6 +282,10 @@ public final class UpdateInbox {
    * and the update is not taken (the sender tries again later).
    */
   public Result offer(String training, int round, String idempotencyKey, ClientUpdate update, Runnable onAccept) {
+    UpdateBuffer b = buffers.get(training);
+    if (b != null) {
+      return offerBuffered(training, b, round, idempotencyKey, update, onAccept);
+    }
     Seen s = seen.get(training);
     if (s == null) { // a training with no round open since it started here, or one that ended: keep nothing of it
       return new Result(Outcome.REJECTED, "round " + round + " of " + training + " is not open");
@@ -272,6 +311,23 @@ public final class UpdateInbox {
         r.updates.put(update.site(), update);
       }
       s.add(round, idempotencyKey);
+    }
+    onAccept.run();
+    listeners.forEach(l -> l.accept(training));
+    return new Result(Outcome.ACCEPTED, "accepted");
+  }
+
+  private Result offerBuffered(String training, UpdateBuffer b, int round, String key, ClientUpdate update, Runnable onAccept) {
+    synchronized (b) { // one site's check, save and take are one step: a fold cannot come between them
+      if (b.seen(key)) {
+        return new Result(Outcome.DUPLICATE, "already received " + key);
+      }
+      var why = b.unexpected(update.site(), round);
+      if (why.isPresent()) {
+        return new Result(Outcome.REJECTED, why.get());
+      }
+      durable.save(training, round, key, b.baseVersion(round), update); // on disk before it counts and before the ack
+      b.accept(round, key, update);
     }
     onAccept.run();
     listeners.forEach(l -> l.accept(training));

@@ -49,6 +49,23 @@ final class Candidates {
     return sitesInNamespace.apply(namespace).stream().filter(e -> site.equals(e.getMetadata().getName())).findFirst();
   }
 
+  /**
+   * Sites whose EdgeSite says Ready (not cordoned, matching the selector), connected to this
+   * operator or not: after a restart a site is Ready before it reconnects, and may still deliver.
+   */
+  java.util.Set<String> readySites(FederatedTraining ft) {
+    var selector = ft.getSpec().participants == null ? null : ft.getSpec().participants.siteSelector;
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (EdgeSite site : sitesInNamespace.apply(ft.getMetadata().getNamespace())) {
+      boolean cordoned = site.getSpec() != null && Boolean.TRUE.equals(site.getSpec().cordoned);
+      boolean ready = site.getStatus() != null && site.getStatus().phase == io.fedmesh.api.v1alpha1.EdgeSiteStatus.Phase.Ready;
+      if (!cordoned && ready && !isSimulationLearner(site) && LabelSelectors.matches(selector, site.getMetadata().getLabels())) {
+        out.add(site.getMetadata().getName());
+      }
+    }
+    return out;
+  }
+
   /** @param quarantined sites this training does not select now */
   Eligible of(FederatedTraining ft, java.util.function.Predicate<String> quarantined) {
     String namespace = ft.getMetadata().getNamespace();

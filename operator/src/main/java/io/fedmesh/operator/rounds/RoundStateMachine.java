@@ -313,7 +313,7 @@ final class RoundStateMachine {
     return new Step(TrainingStatuses.failed(st, previous, ft, reason, message), null, true);
   }
 
-  private static RoundRecord record(RoundPlan plan, List<ClientUpdate> updates, List<String> missed, ModelStep.Result result,
+  static RoundRecord record(RoundPlan plan, List<ClientUpdate> updates, List<String> missed, ModelStep.Result result,
       long bytes, Instant now) {
     RoundRecord rec = new RoundRecord();
     rec.round = plan.round();

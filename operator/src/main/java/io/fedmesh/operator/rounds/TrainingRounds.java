@@ -28,6 +28,7 @@ public final class TrainingRounds {
 
   private final TrainingRuns runs;
   private final RoundStateMachine machine;
+  private final BufferedStateMachine buffered;
   private final EventRecorder events;
   private final RoundRecorder recorder;
   private final Function<String, List<EdgeSite>> sitesInNamespace;
@@ -39,8 +40,10 @@ public final class TrainingRounds {
     this.events = events;
     this.recorder = new RoundRecorder(federation, models, sites);
     this.sitesInNamespace = sitesInNamespace;
-    this.machine = new RoundStateMachine(federation, new Candidates(federation, sitesInNamespace), new ModelStep(checkpoints, metrics),
-        recorder, events, metrics, clock);
+    Candidates candidates = new Candidates(federation, sitesInNamespace);
+    ModelStep modelStep = new ModelStep(checkpoints, metrics);
+    this.machine = new RoundStateMachine(federation, candidates, modelStep, recorder, events, metrics, clock);
+    this.buffered = new BufferedStateMachine(federation, candidates, modelStep, recorder, events, metrics, checkpoints, clock);
   }
 
   private volatile boolean closed;
@@ -53,7 +56,7 @@ public final class TrainingRounds {
   public Advanced advance(FederatedTraining ft, DistributedModel dm) {
     FederatedTrainingStatus previous = ft.getStatus();
     TrainingRun known = runs.get(key(ft)).filter(r -> r.uid.equals(ft.getMetadata().getUid())).orElse(null);
-    if (known != null && previous != null && ft.getMetadata().getGeneration().equals(previous.specGeneration)) {
+    if (known != null && known.buffered == null && previous != null && ft.getMetadata().getGeneration().equals(previous.specGeneration)) {
       // most wake-ups are an update of a round that still waits for others: nothing to copy or write
       Duration wait = machine.stillWaiting(known);
       if (wait != null) {
@@ -70,7 +73,7 @@ public final class TrainingRounds {
     TrainingRun run = started.run();
     st.pinnedSpec = run.pinnedSpec;
     checkSpec(ft, st, previous, run);
-    RoundStateMachine.Step step = machine.advance(ft, st, previous, run);
+    RoundStateMachine.Step step = run.buffered != null ? buffered.advance(ft, st, previous, run) : machine.advance(ft, st, previous, run);
     return new Advanced(step.status(), step.requeue(), step.ended());
   }
 

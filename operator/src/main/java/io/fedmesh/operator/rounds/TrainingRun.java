@@ -33,6 +33,8 @@ final class TrainingRun {
   final long seed;
   /** The strategy's one instance for this run: FedAdam's moments live in it. */
   final AggregationStrategy aggregator;
+  /** BufferedAsync's own state; null for a synchronous strategy. */
+  final BufferedRun buffered;
   /** Sites this training does not select for now, after repeated refusals. */
   final SiteQuarantine quarantine = new SiteQuarantine();
   /** round/site of the refusals already announced in an Event (a retried round closes more than once). */
@@ -68,6 +70,7 @@ final class TrainingRun {
     this.strategy = strategyOf(pinnedSpec, ft.getSpec().strategy);
     this.seed = seedOf(pinnedSpec, ft);
     this.aggregator = Strategies.forSpec(strategy);
+    this.buffered = BufferedRun.applies(strategy) ? new BufferedRun(strategy) : null;
     this.global = global;
     this.version = version;
   }

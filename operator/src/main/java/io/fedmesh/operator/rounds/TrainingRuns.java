@@ -140,7 +140,7 @@ public final class TrainingRuns {
     if (done > 0 && run.aggregator instanceof StatefulStrategy stateful) {
       restoreState(ft, run, stateful);
     }
-    run.recovery = recover(ft, run, done);
+    run.recovery = run.buffered == null ? recover(ft, run, done) : null; // a buffer recovers updates of several rounds itself
     return new Started(run, null, null);
   }
 

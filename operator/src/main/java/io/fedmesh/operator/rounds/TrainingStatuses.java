@@ -59,6 +59,24 @@ public final class TrainingStatuses {
     return st;
   }
 
+  /** A BufferedAsync run between folds: which sites are training, how full the buffer is. */
+  static FederatedTrainingStatus buffering(FederatedTrainingStatus st, FederatedTrainingStatus previous, FederatedTraining ft,
+      io.fedmesh.operator.coordinator.UpdateBuffer buffer, int bufferSize, int eligible, java.time.Instant now, double deadlineSeconds) {
+    int done = st.round == null ? 0 : st.round;
+    st.phase = Phase.Running;
+    st.round = done;
+    st.progress = done + "/" + ft.getSpec().rounds;
+    st.currentParticipants = new ArrayList<>(buffer.assigned().keySet());
+    st.activeSites = eligible;
+    st.roundDeadlineSeconds = round4(deadlineSeconds);
+    if (st.startTime == null) {
+      st.startTime = now.toString();
+    }
+    ready(st, previous, ft, true, "Buffering", "version " + (done + 1) + ": " + buffer.size() + " of " + bufferSize
+        + " update(s) buffered, " + buffer.assigned().size() + " site(s) training");
+    return st;
+  }
+
   /** A round closed with a kept model: its record joins the (bounded) history. */
   static FederatedTrainingStatus roundCompleted(FederatedTrainingStatus st, FederatedTrainingStatus previous, FederatedTraining ft,
       RoundRecord rec, String version, FederatedTrainingStatus.MetricValue metric, long roundBytes) {

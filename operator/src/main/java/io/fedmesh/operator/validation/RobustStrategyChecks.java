@@ -5,7 +5,7 @@ import io.fedmesh.api.v1alpha1.TrainingDefaults;
 import io.fedmesh.operator.aggregation.Strategies;
 import java.util.List;
 
-/** The checks of Krum, FedAdam and the norm bound, apart so the validator stays one page of plain field checks. */
+/** The checks of Krum, FedAdam, BufferedAsync and the norm bound, apart so the validator stays one page of plain field checks. */
 final class RobustStrategyChecks {
   private RobustStrategyChecks() {}
 
@@ -28,6 +28,38 @@ final class RobustStrategyChecks {
       Bounds.between(p, "spec.strategy.fedAdam.beta1", a.beta1, 0, 0.999999);
       Bounds.between(p, "spec.strategy.fedAdam.beta2", a.beta2, 0, 0.999999);
       Bounds.atLeast(p, "spec.strategy.fedAdam.tau", a.tau, 0.000000001);
+    }
+    bufferedAsync(st, p);
+  }
+
+  /**
+   * What BufferedAsync does not do yet, refused rather than ignored: the privacy accountant and the
+   * simulation feed count rounds with a cohort, which a buffered run does not have.
+   */
+  static void bufferedAsyncCombinations(FederatedTrainingSpec spec, List<String> p) {
+    if (spec.strategy == null || spec.strategy.type != FederatedTrainingSpec.Strategy.Type.BufferedAsync) {
+      return;
+    }
+    if (spec.privacy != null && spec.privacy.epsilonBudget != null) {
+      p.add("spec.privacy.epsilonBudget is not supported with spec.strategy.type BufferedAsync (its accountant counts rounds of a"
+          + " sampled cohort): remove epsilonBudget or use a synchronous strategy");
+    }
+    if (spec.adaptiveSimulation != null || (spec.simulationDataFrom != null && !spec.simulationDataFrom.isEmpty())) {
+      p.add("spec.adaptiveSimulation and spec.simulationDataFrom are not supported with spec.strategy.type BufferedAsync yet (the"
+          + " simulation learner joins round by round): remove them or use a synchronous strategy");
+    }
+  }
+
+  /** The schema's bounds and CEL rule, for an API server (or the mock) that does not check them. */
+  private static void bufferedAsync(FederatedTrainingSpec.Strategy st, List<String> p) {
+    if (st.bufferedAsync == null) {
+      return;
+    }
+    Bounds.between(p, "spec.strategy.bufferedAsync.bufferSize", st.bufferedAsync.bufferSize, 1, 1000);
+    Bounds.between(p, "spec.strategy.bufferedAsync.maxStaleness", st.bufferedAsync.maxStaleness, 0, 100);
+    if (st.type != FederatedTrainingSpec.Strategy.Type.BufferedAsync) {
+      p.add("spec.strategy.bufferedAsync applies only to spec.strategy.type BufferedAsync (type is " + st.type
+          + "): set type BufferedAsync or remove bufferedAsync");
     }
   }
 

@@ -65,6 +65,7 @@ public final class TrainingValidator {
         p.add("spec.strategy.trimFraction must be set (between 0 and 0.49) for TrimmedMean");
       }
       RobustStrategyChecks.check(st, spec.participants, p);
+      RobustStrategyChecks.bufferedAsyncCombinations(spec, p);
     }
     if (spec.wan != null) {
       Bounds.atLeast(p, "spec.wan.byteBudgetPerRound", spec.wan.byteBudgetPerRound, 0);

@@ -53,4 +53,19 @@ class RobustStrategyChecksTest {
         .contains("spec.strategy.fedAdam.tau must be a finite number of at least").contains("spec.strategy.maxUpdateNorm must be a finite number >= 0")
         .contains("spec.participants.quarantineAfter must be between 1 and 1000");
   }
+
+  @Test
+  void bufferedAsyncSettingsBelongToItsTypeAndItsCombinationsAreNamed() {
+    FederatedTrainingSpec s = ValidatorsTest.valid();
+    s.strategy.bufferedAsync = new FederatedTrainingSpec.BufferedAsync();
+    assertThat(new TrainingValidator().validate(s).message()).contains("spec.strategy.bufferedAsync applies only to spec.strategy.type"
+        + " BufferedAsync (type is FedAvg)");
+    s.strategy.type = FederatedTrainingSpec.Strategy.Type.BufferedAsync;
+    assertThat(new TrainingValidator().validate(s).ok()).isTrue();
+    s.strategy.bufferedAsync.bufferSize = 0;
+    assertThat(new TrainingValidator().validate(s).message()).contains("spec.strategy.bufferedAsync.bufferSize");
+    s.strategy.bufferedAsync.bufferSize = 3;
+    s.simulationDataFrom = java.util.List.of("burst");
+    assertThat(new TrainingValidator().validate(s).message()).contains("not supported with spec.strategy.type BufferedAsync");
+  }
 }

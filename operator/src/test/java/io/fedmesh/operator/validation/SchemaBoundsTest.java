@@ -35,7 +35,8 @@ class SchemaBoundsTest {
   void everyFederatedTrainingBoundIsEnforcedByTheValidator() throws Exception {
     List<Probe> probes = probes(schema("federatedtrainings"));
     assertThat(probes).extracting(Probe::path).contains("spec.rounds", "spec.participants.fraction", "spec.strategy.trimFraction",
-        "spec.adaptiveSimulation.burstTemplate.application.grid", "spec.adaptiveSimulation.burstTemplate.sweep[0].min");
+        "spec.adaptiveSimulation.burstTemplate.application.grid", "spec.adaptiveSimulation.burstTemplate.sweep[0].min",
+        "spec.strategy.bufferedAsync.bufferSize", "spec.strategy.bufferedAsync.maxStaleness");
     check(probes, baseTraining(), json -> new TrainingValidator().validate(JSON.treeToValue(json, FederatedTrainingSpec.class)).problems());
   }
 
