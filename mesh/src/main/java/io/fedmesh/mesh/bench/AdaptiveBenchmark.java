@@ -80,8 +80,13 @@ public final class AdaptiveBenchmark implements Callable<Integer> {
       System.err.println("--target must be in (0, 1); --tasks, --max-bursts, --epochs and --site-samples at least 1");
       return 2;
     }
-    if (grid < 8 || grid > 1024 || regionsPerParameter < 1 || regionsPerParameter > 8 || regionsPerBurst < 1 || regionsPerBurst > 64) {
-      System.err.println("--grid must be in [8, 1024], --regions-per-parameter in [1, 8], --regions-per-burst in [1, 64]");
+    String bad = grid < 8 || grid > 1024 ? "--grid must be in [8, 1024] (got " + grid + ")"
+        : regionsPerParameter < 1 || regionsPerParameter > 8 ? "--regions-per-parameter must be in [1, 8], as the operator's"
+            + " adaptiveSimulation.regionsPerParameter (got " + regionsPerParameter + ")"
+        : regionsPerBurst < 1 || regionsPerBurst > 64 ? "--regions-per-burst must be in [1, 64], as the operator's"
+            + " adaptiveSimulation.regionsPerBurst (got " + regionsPerBurst + ")" : null;
+    if (bad != null) {
+      System.err.println(bad);
       return 2;
     }
     Result r = run();
