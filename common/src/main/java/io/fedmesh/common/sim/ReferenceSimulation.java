@@ -44,6 +44,29 @@ public final class ReferenceSimulation {
     return RANGES.stream().map(Range::name).toList();
   }
 
+  /**
+   * The largest stable time step on an N x N grid: first-order upwind advection plus explicit
+   * central diffusion keep every update coefficient non-negative while
+   * dt * ((|u| + |v|) / dx + 4 D / dx^2) <= 1 (the CFL and diffusion limits together).
+   */
+  public static double maxStableDt(double diffusivity, double windX, double windY, int grid) {
+    double dx = 1.0 / grid;
+    return 1.0 / ((Math.abs(windX) + Math.abs(windY)) / dx + 4.0 * diffusivity / (dx * dx));
+  }
+
+  /**
+   * What one task at {@code point} costs the solver, in cell updates: grid^2 cells times its steps,
+   * the requested {@code steps} or, when more, the fewest stable ones over the duration (as the
+   * bridge runs it; parameters missing from the point at their defaults). Steps grow with wind and
+   * diffusivity, so a cost-aware acquisition prefers the cheaper regions.
+   */
+  public static double cellUpdates(java.util.Map<String, Double> point, int grid, int steps) {
+    java.util.function.ToDoubleFunction<String> v = n -> point.getOrDefault(n, range(n).orElseThrow().defaultValue());
+    double stable = Math.ceil(v.applyAsDouble("duration")
+        / maxStableDt(v.applyAsDouble("diffusivity"), v.applyAsDouble("windX"), v.applyAsDouble("windY"), grid));
+    return (double) grid * grid * Math.max(steps, stable);
+  }
+
   public static String fmt(double v) {
     return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
   }

@@ -467,6 +467,20 @@ public class FederatedTrainingSpec {
         + " region (at most 4096), and a guided burst sweeps one region.")
     public Integer regionsPerParameter = 2;
 
+    @Min(1)
+    @Max(64)
+    @Default("1")
+    @JsonPropertyDescription("error/uncertainty: how many of the highest-ranked regions a guided burst spreads its tasks over"
+        + " (round robin, at most one region per task). 1 narrows the burst's sweep to the single worst region; more write the"
+        + " burst's spec.regions. Spreading keeps a burst from spending all its tasks in one box while the test weighs the whole space.")
+    public Integer regionsPerBurst = 1;
+
+    @Default("false")
+    @JsonPropertyDescription("error/uncertainty: rank regions by score per expected core-second instead of by score alone. A task's"
+        + " cost is the built-in solver's cell updates at the region's centre (grid^2 x stable steps; steps grow with wind and"
+        + " diffusivity); for type application every region costs the same, and the placement's reason says so.")
+    public Boolean costAware = false;
+
     @Min(2)
     @Max(16)
     @Default("4")

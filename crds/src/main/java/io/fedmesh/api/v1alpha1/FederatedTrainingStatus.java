@@ -117,13 +117,15 @@ public class FederatedTrainingStatus extends FedmeshStatus {
     @JsonPropertyDescription("uniform, error or uncertainty: how its region was chosen.")
     public String acquisition;
 
-    @JsonPropertyDescription("The part of the sweep it ran, e.g. 'diffusivity [0.005, 0.0175] windX [-1, 0]'; 'whole sweep' for uniform.")
+    @JsonPropertyDescription("The part of the sweep it ran, e.g. 'diffusivity [0.005, 0.0175] windX [-1, 0]'; 'whole sweep' for uniform;"
+        + " the regions joined by '; ' when it spread over several (regionsPerBurst).")
     public String region;
 
-    @JsonPropertyDescription("The region's score (mean squared error, or the ensemble's prediction variance); absent for uniform.")
+    @JsonPropertyDescription("The chosen region's score (mean squared error, or the ensemble's prediction variance; per expected"
+        + " core-second when costAware), the best one's when several; absent for uniform.")
     public Double score;
 
-    @JsonPropertyDescription("The next best region's score, for comparison.")
+    @JsonPropertyDescription("The best score of the regions not chosen, for comparison.")
     public Double runnerUpScore;
 
     @JsonPropertyDescription("Why it went there, in words.")

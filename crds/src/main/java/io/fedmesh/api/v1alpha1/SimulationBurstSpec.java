@@ -58,6 +58,13 @@ public class SimulationBurstSpec {
   @JsonPropertyDescription("Parameters swept across the tasks; each task gets an evenly spaced point (Latin-hypercube order).")
   public List<SweepParameter> sweep = new ArrayList<>();
 
+  @Size(max = 64)
+  @JsonPropertyDescription("Optional boxes inside the sweep to spread the tasks over instead of the whole sweep (a guided"
+      + " acquisition's choice, see FederatedTraining spec.adaptiveSimulation.regionsPerBurst): task i goes to box i mod the"
+      + " number of boxes, and the tasks of a box take a Latin-hypercube design over its bounds. A swept parameter a box does not"
+      + " name keeps its whole [min, max].")
+  public List<SweepRegion> regions;
+
   @Default("async")
   @JsonPropertyDescription("async: each task starts as soon as its inputs and resources are ready; barrier: stage after stage.")
   public Mode mode = Mode.ASYNC;
@@ -145,6 +152,15 @@ public class SimulationBurstSpec {
     @Required
     @JsonPropertyDescription("Highest value.")
     public Double max;
+  }
+
+  /** One box of the sweep: per swept parameter, the bounds its tasks take. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class SweepRegion {
+    @Required
+    @Size(min = 1, max = 8)
+    @JsonPropertyDescription("The box's bounds, by swept parameter name, each within the sweep's own [min, max].")
+    public List<SweepParameter> bounds = new ArrayList<>();
   }
 
   /** Stages after the simulations. */

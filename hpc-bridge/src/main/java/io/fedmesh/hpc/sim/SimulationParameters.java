@@ -45,8 +45,7 @@ public record SimulationParameters(double diffusivity, double windX, double wind
    * dt * ((|u| + |v|) / dx + 4 D / dx^2) <= 1 (the CFL and diffusion limits together).
    */
   public double maxStableDt(int grid) {
-    double dx = 1.0 / grid;
-    return 1.0 / ((Math.abs(windX) + Math.abs(windY)) / dx + 4.0 * diffusivity / (dx * dx));
+    return ReferenceSimulation.maxStableDt(diffusivity, windX, windY, grid);
   }
 
   /** The fewest steps that cover {@link #duration} with a stable time step on this grid. */

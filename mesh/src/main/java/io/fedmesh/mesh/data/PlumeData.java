@@ -38,9 +38,19 @@ public final class PlumeData {
   static final double[] SITE_SOURCE_Y = {0.45, 0.55};
 
   private final long seed;
+  private final int grid;
 
   public PlumeData(long seed) {
+    this(seed, GRID);
+  }
+
+  /** Readings computed on a {@code grid} x {@code grid} solver (bench adaptive: a finer grid, so a task's cost is measurable). */
+  public PlumeData(long seed, int grid) {
+    if (grid < 8) {
+      throw new IllegalArgumentException("the plume's grid must be at least 8 points per side (got " + grid + ")");
+    }
     this.seed = seed;
+    this.grid = grid;
   }
 
   private static Map<String, double[]> sweep() {
@@ -106,7 +116,7 @@ public final class PlumeData {
   public float[] siteLabels(int sites, int perSite) {
     float[] out = new float[sites * perSite];
     for (int i = 0; i < sites; i++) {
-      Dataset d = new PlumeData(seed ^ 0x5CA1EL).site(i, sites, perSite, "scale");
+      Dataset d = new PlumeData(seed ^ 0x5CA1EL, grid).site(i, sites, perSite, "scale");
       System.arraycopy(d.y(), 0, out, i * perSite, perSite);
     }
     return out;
@@ -123,6 +133,11 @@ public final class PlumeData {
    * the plume's columns.
    */
   public static Dataset task(Map<String, Double> point, int samples, long seed, String name) {
+    return task(point, samples, seed, name, GRID);
+  }
+
+  /** {@link #task(Map, int, long, String)} on a {@code grid} x {@code grid} solver. */
+  public static Dataset task(Map<String, Double> point, int samples, long seed, String name, int grid) {
     List<String> names = new ArrayList<>(ReferenceSimulation.names());
     names.addAll(ReferenceSimulation.SENSOR_FEATURES);
     int features = names.size();
@@ -130,7 +145,7 @@ public final class PlumeData {
     float[] x = new float[samples * features];
     float[] y = new float[samples];
     try (SingleRankHalo halo = new SingleRankHalo()) {
-      AdvectionDiffusionSolver solver = new AdvectionDiffusionSolver(p, GRID, p.minimumStableSteps(GRID), Boundary.OPEN, halo);
+      AdvectionDiffusionSolver solver = new AdvectionDiffusionSolver(p, grid, p.minimumStableSteps(grid), Boundary.OPEN, halo);
       AdvectionDiffusionSolver.Samples s = solver.run(new CpuStencilKernel(), samples, seed);
       s.writeRows(p.values(), x, y, 0);
     }
@@ -150,7 +165,7 @@ public final class PlumeData {
         ranges.forEach((k, r) -> point.put(k, r[0] + (r[1] - r[0]) * random.nextDouble()));
         SimulationParameters p = SimulationParameters.of(point);
         int n = Math.min(SAMPLES_PER_RUN, samples - done);
-        AdvectionDiffusionSolver solver = new AdvectionDiffusionSolver(p, GRID, p.minimumStableSteps(GRID), Boundary.OPEN, halo);
+        AdvectionDiffusionSolver solver = new AdvectionDiffusionSolver(p, grid, p.minimumStableSteps(grid), Boundary.OPEN, halo);
         AdvectionDiffusionSolver.Samples s = solver.run(new CpuStencilKernel(), n, random.nextLong());
         s.writeRows(p.values(), x, y, done);
         done += n;

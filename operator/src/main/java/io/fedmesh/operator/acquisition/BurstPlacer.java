@@ -13,7 +13,9 @@ import java.util.Map;
 /**
  * Chooses where a requested burst goes (spec.adaptiveSimulation.acquisition): uniform keeps the
  * template's whole sweep; error and uncertainty score every region of the sweep through the
- * model ({@link RegionScores}) and narrow the burst's sweep to the worst one. With nothing to judge
+ * model ({@link RegionScores}) and narrow the burst's sweep to the worst one, or spread it over the
+ * regionsPerBurst worst ones (spec.regions); costAware ranks by score per expected task cost
+ * ({@link RegionRanking}). With nothing to judge
  * by yet (no samples, or fewer model versions than an ensemble needs) the burst is uniform and the
  * placement says why.
  */
@@ -59,30 +61,51 @@ public final class BurstPlacer {
         ? RegionScores.error(model, versions.get(versions.size() - 1), samples, regions, columns)
         : RegionScores.uncertainty(model, versions.subList(Math.max(0, versions.size() - ensemble), versions.size()), samples,
             regions, columns, seed);
-    int worst = RegionScores.worst(scores);
-    if (worst < 0) {
+    boolean costAware = Boolean.TRUE.equals(a.costAware);
+    int k = Math.max(1, Math.min(a.regionsPerBurst == null ? 1 : a.regionsPerBurst, spec.tasks == null ? 1 : spec.tasks));
+    RegionRanking.Ranked ranked = RegionRanking.top(scores, costAware ? RegionRanking.relativeCosts(regions, spec) : null, k);
+    if (ranked.chosen().isEmpty()) {
       p.reason = p.acquisition + ": no region could be scored, so the whole sweep";
       return new Placed(spec, p);
     }
-    double runnerUp = Double.NaN;
-    for (int i = 0; i < scores.length; i++) {
-      if (i != worst && !Double.isNaN(scores[i]) && (Double.isNaN(runnerUp) || scores[i] > runnerUp)) {
-        runnerUp = scores[i];
+    List<Regions.Region> chosen = ranked.chosen().stream().map(regions.all()::get).toList();
+    if (chosen.size() == 1) {
+      for (SimulationBurstSpec.SweepParameter sp : spec.sweep) {
+        double[] b = chosen.get(0).bounds().get(sp.name);
+        sp.min = b[0];
+        sp.max = b[1];
       }
+    } else {
+      spec.regions = chosen.stream().map(BurstPlacer::box).toList();
     }
-    Regions.Region region = regions.all().get(worst);
-    for (SimulationBurstSpec.SweepParameter sp : spec.sweep) {
-      double[] b = region.bounds().get(sp.name);
+    int best = ranked.chosen().get(0);
+    p.region = String.join("; ", chosen.stream().map(Regions.Region::describe).toList());
+    p.score = ranked.values()[best];
+    p.runnerUpScore = Double.isNaN(ranked.runnerUp()) ? null : ranked.runnerUp();
+    String what = acq == Acquisition.ERROR ? "mean squared error on " + samples.rows() + " simulation samples"
+        : "prediction variance across " + Math.min(ensemble, versions.size()) + " model versions";
+    String per = costAware ? " per expected task cost (the solver's cell updates at the region's centre"
+        + (spec.application == null || spec.application.type == SimulationBurstSpec.Application.Type.ADVECTION_DIFFUSION ? ")"
+            : "; an application's cost is unknown, so every region costs the same)") : "";
+    p.reason = chosen.size() == 1
+        ? String.format(Locale.ROOT, "%s: region %d of %d scores %.4g (next best %.4g), %s%s", p.acquisition, best, scores.length,
+            p.score, ranked.runnerUp(), what, per)
+        : String.format(Locale.ROOT, "%s: the %d best of %d regions %s (scores %.4g to %.4g, next best %.4g), %s%s; the tasks spread"
+            + " over them round robin", p.acquisition, chosen.size(), scores.length, ranked.chosen(), p.score,
+            ranked.values()[ranked.chosen().get(chosen.size() - 1)], ranked.runnerUp(), what, per);
+    return new Placed(spec, p);
+  }
+
+  private static SimulationBurstSpec.SweepRegion box(Regions.Region region) {
+    SimulationBurstSpec.SweepRegion box = new SimulationBurstSpec.SweepRegion();
+    region.bounds().forEach((name, b) -> {
+      SimulationBurstSpec.SweepParameter sp = new SimulationBurstSpec.SweepParameter();
+      sp.name = name;
       sp.min = b[0];
       sp.max = b[1];
-    }
-    p.region = region.describe();
-    p.score = scores[worst];
-    p.runnerUpScore = Double.isNaN(runnerUp) ? null : runnerUp;
-    p.reason = String.format(Locale.ROOT, "%s: region %d of %d scores %.4g (next best %.4g) %s", p.acquisition, worst, scores.length,
-        scores[worst], runnerUp, acq == Acquisition.ERROR ? "mean squared error on " + samples.rows() + " simulation samples"
-            : "prediction variance across " + Math.min(ensemble, versions.size()) + " model versions");
-    return new Placed(spec, p);
+      box.bounds.add(sp);
+    });
+    return box;
   }
 
   /** The region bounds a placement swept, by parameter, for tests and reports. */

@@ -11,6 +11,7 @@ final class AcquisitionCheck {
   static void check(AdaptiveSimulation a, List<String> p) {
     Bounds.between(p, "spec.adaptiveSimulation.regionsPerParameter", a.regionsPerParameter, 1, 8);
     Bounds.between(p, "spec.adaptiveSimulation.ensembleSize", a.ensembleSize, 2, 16);
+    Bounds.between(p, "spec.adaptiveSimulation.regionsPerBurst", a.regionsPerBurst, 1, 64);
     Bounds.atLeast(p, "spec.adaptiveSimulation.coreHourBudget", a.coreHourBudget, 0);
     boolean guided = a.acquisition != null && a.acquisition != AdaptiveSimulation.Acquisition.UNIFORM;
     if (!guided || a.burstTemplate == null) {

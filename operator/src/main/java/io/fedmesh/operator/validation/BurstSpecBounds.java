@@ -45,6 +45,7 @@ public final class BurstSpecBounds {
         Bounds.finite(p, "spec.sweep[" + i + "].max", spec.sweep.get(i).max);
       }
     }
+    regions(p, spec);
     if (spec.pipeline != null) {
       Bounds.between(p, "spec.pipeline.trainTasks", spec.pipeline.trainTasks, 0, 64);
       Bounds.between(p, "spec.pipeline.evaluateTasks", spec.pipeline.evaluateTasks, 0, 64);
@@ -55,6 +56,45 @@ public final class BurstSpecBounds {
   private static void name(List<String> p, String field, String value, String what) {
     if (value != null && !value.isBlank() && !DNS1123.matcher(value).matches()) {
       p.add(field + " '" + value + "' is not a valid " + what + " name (lowercase letters, digits, '-')");
+    }
+  }
+
+  /** spec.regions: at most 64 boxes of one to eight bounds, each naming a swept parameter and staying inside its range. */
+  private static void regions(List<String> p, SimulationBurstSpec spec) {
+    Bounds.items(p, "spec.regions", spec.regions, 0, 64);
+    if (spec.regions == null) {
+      return;
+    }
+    java.util.Map<String, SimulationBurstSpec.SweepParameter> swept = new java.util.HashMap<>();
+    if (spec.sweep != null) {
+      spec.sweep.forEach(sp -> swept.put(sp.name, sp));
+    }
+    if (spec.tasks != null && spec.regions.size() > spec.tasks) {
+      p.add("spec.regions has " + spec.regions.size() + " boxes for " + spec.tasks + " tasks: a box without a task runs nothing,"
+          + " list at most spec.tasks boxes");
+    }
+    for (int r = 0; r < spec.regions.size(); r++) {
+      String at = "spec.regions[" + r + "].bounds";
+      List<SimulationBurstSpec.SweepParameter> bounds = spec.regions.get(r) == null ? null : spec.regions.get(r).bounds;
+      Bounds.items(p, at, bounds, 1, 8);
+      if (bounds == null) {
+        continue;
+      }
+      for (int i = 0; i < bounds.size(); i++) {
+        SimulationBurstSpec.SweepParameter b = bounds.get(i);
+        SimulationBurstSpec.SweepParameter whole = swept.get(b.name);
+        if (whole == null) {
+          p.add(at + "[" + i + "].name '" + b.name + "' is not swept: a box bounds only parameters of spec.sweep " + swept.keySet());
+          continue;
+        }
+        Bounds.finite(p, at + "[" + i + "].min", b.min);
+        Bounds.finite(p, at + "[" + i + "].max", b.max);
+        if (b.min != null && b.max != null && whole.min != null && whole.max != null
+            && !(b.min <= b.max && b.min >= whole.min && b.max <= whole.max)) {
+          p.add(at + "[" + i + "] " + b.name + " [" + b.min + ", " + b.max + "] must lie inside the sweep's [" + whole.min + ", "
+              + whole.max + "] with min <= max");
+        }
+      }
     }
   }
 }

@@ -139,6 +139,8 @@ class SchemaBoundsTest {
     for (int i = 0; i < n; i++) {
       if (items != null && "object".equals(items.getType()) && items.getProperties().containsKey("filters")) {
         a.add(F.objectNode().put("filters", 1)); // a cnn's convolution block
+      } else if (items != null && "object".equals(items.getType()) && items.getProperties().containsKey("bounds")) {
+        a.add(region()); // a box of the burst's sweep
       } else if (items != null && "object".equals(items.getType())) {
         a.add(F.objectNode().put("name", "p" + i).put("min", 0.0).put("max", 0.0));
       } else if (items != null && "string".equals(items.getType())) {
@@ -192,7 +194,15 @@ class SchemaBoundsTest {
     ObjectNode t = a.putObject("burstTemplate").put("tasks", 8).put("ranksPerTask", 1);
     t.putObject("application").put("grid", 64).put("steps", 10).put("samplesPerTask", 8);
     t.putArray("sweep").addObject().put("name", "windX").put("min", -1.0).put("max", 1.0);
+    t.putArray("regions").add(region());
     return s;
+  }
+
+  /** One box inside the base template's sweep. */
+  private static ObjectNode region() {
+    ObjectNode r = F.objectNode();
+    r.putArray("bounds").addObject().put("name", "windX").put("min", -1.0).put("max", 0.0);
+    return r;
   }
 
   private static ObjectNode baseModel() {
