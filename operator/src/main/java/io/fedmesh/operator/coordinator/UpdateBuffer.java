@@ -177,15 +177,19 @@ public final class UpdateBuffer {
    * the version being made. Returns the entries left that this makes staler than maxStaleness (they
    * arrived while the fold was chosen): the caller refuses them on record.
    */
-  public synchronized List<Entry> foldedAndAdvanced(List<Entry> taken) {
-    folded(taken);
+  public synchronized List<Entry> foldedAndAdvanced(List<Entry> taken, java.util.Set<String> announced) {
+    folded(taken, announced);
     advance(round + 1);
     return updates.values().stream().filter(e -> round - e.round() > maxStaleness).toList();
   }
 
-  /** The fold took these updates: they leave the buffer, with the refusals it announced. */
-  public synchronized void folded(List<Entry> taken) {
+  /**
+   * The fold took these updates: they leave the buffer, with the refusals it announced (of
+   * {@code announced} sites). A refusal recorded while the fold was chosen stays, to be announced:
+   * clearing them all lost a stale update's refusal that arrived just then.
+   */
+  public synchronized void folded(List<Entry> taken, java.util.Set<String> announced) {
     taken.forEach(e -> updates.remove(e.update().site(), e));
-    refused.clear();
+    refused.keySet().removeAll(announced);
   }
 }

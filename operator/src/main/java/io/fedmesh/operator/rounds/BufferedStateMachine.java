@@ -216,7 +216,7 @@ final class BufferedStateMachine {
       synchronized (run.announcedRefusals) {
         run.announcedRefusals.clear();
       }
-      buffer.folded(taken);
+      buffer.folded(taken, refused.keySet());
       LOG.warn("{}: the buffer of version {} held only refused updates: {}", run.key, round, refused.keySet());
       return new RoundStateMachine.Step(st, RECHECK, false);
     }
@@ -225,7 +225,7 @@ final class BufferedStateMachine {
     synchronized (run.announcedRefusals) {
       run.announcedRefusals.clear(); // and with it what was announced of it: the set stays as small as one buffer's refusals
     }
-    for (UpdateBuffer.Entry late : buffer.foldedAndAdvanced(taken)) {
+    for (UpdateBuffer.Entry late : buffer.foldedAndAdvanced(taken, refused.keySet())) {
       federation.inbox.refuseAccepted(run.key, late.round(), late.update().site(), "update of site " + late.update().site()
           + " trained from " + buffer.versionName(late.round()) + " arrived while version " + round + " was folded and is now "
           + buffer.staleness(late.round()) + " versions behind; spec.strategy.bufferedAsync.maxStaleness is " + br.maxStaleness);
