@@ -79,7 +79,7 @@ class AdmissionTest {
     assertThat(causes.toString())
         .contains("{\"reason\":\"FieldValueRequired\",\"message\":\"Required value\",\"field\":\"spec.modelRef\"}")
         .contains("{\"reason\":\"FieldValueTypeInvalid\",\"message\":\"Invalid value: \\\"string\\\": spec.rounds in body must be of type integer: \\\"string\\\"\",\"field\":\"spec.rounds\"}")
-        .contains("\"reason\":\"FieldValueNotSupported\",\"message\":\"Unsupported value: \\\"Median2\\\": supported values: \\\"FedAdam\\\", \\\"FedAvg\\\"");
+        .contains("\"reason\":\"FieldValueNotSupported\",\"message\":\"Unsupported value: \\\"Median2\\\": supported values: \\\"BufferedAsync\\\", \\\"FedAdam\\\", \\\"FedAvg\\\"");
   }
 
   @Test
