@@ -164,9 +164,8 @@ final class BufferedStateMachine {
         break;
       }
       buffer.assign(site, round);
-      var encoding = io.fedmesh.operator.placement.EncodingChoice.choose(s.wan, run.model.parameterCount(), federation.forecasts
-          .latest(run.namespace + "/" + site).map(f -> f.uploadMbps).filter(m -> m != null && m > 0).orElse(eligible.bandwidthOf(site)),
-          deadlineSeconds).encoding();
+      var encoding = io.fedmesh.operator.placement.EncodingChoice.choose(s.wan, run.model.parameterCount(),
+          candidates.uploadMbps(run.namespace, site, eligible), deadlineSeconds).encoding();
       federation.assignments.publish(run.namespace + "/" + site, AssignmentFactory.assignment(run.key, s, run.model, plan,
           encoding, local, null));
       fresh.add(site);

@@ -40,6 +40,12 @@ final class Candidates {
     return of(ft, site -> false);
   }
 
+  /** A site's upload rate in Mbit/s: measured in its last round (its forecast), else its link's; 0 when neither is known. */
+  double uploadMbps(String namespace, String site, Eligible eligible) {
+    return federation.forecasts.latest(namespace + "/" + site).map(f -> f.uploadMbps).filter(m -> m != null && m > 0)
+        .orElse(eligible.bandwidthOf(site));
+  }
+
   /** The EdgeSite's metadata.generation from the cache, null when it is not there. */
   Long generationOf(String namespace, String site) {
     return find(namespace, site).map(e -> e.getMetadata().getGeneration()).orElse(null);

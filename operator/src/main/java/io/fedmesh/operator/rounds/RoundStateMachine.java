@@ -158,8 +158,7 @@ final class RoundStateMachine {
     List<Double> recent = st.history == null ? List.of() : st.history.stream().filter(h -> h.seconds != null).map(h -> h.seconds).toList();
     double deadlineSeconds = roundPlan != null ? roundPlan.deadlineSeconds() : RoundDeadlinePolicy.nextDeadlineSeconds(s.roundDeadline, recent);
     Instant now = clock.instant();
-    var encodings = AssignmentFactory.encodings(s, run.model, participants, site -> federation.forecasts
-        .latest(run.namespace + "/" + site).map(f -> f.uploadMbps).filter(m -> m != null && m > 0).orElse(eligible.bandwidthOf(site)),
+    var encodings = AssignmentFactory.encodings(s, run.model, participants, site -> candidates.uploadMbps(run.namespace, site, eligible),
         deadlineSeconds);
     RoundPlan plan = new RoundPlan(round, attempt, participants, run.version, now, now.plusMillis((long) (deadlineSeconds * 1000)),
         roundPlan == null ? null : roundPlan.reasons(), encodings.entrySet().stream().collect(java.util.stream.Collectors.toMap(
