@@ -186,6 +186,29 @@ class AgentIntegrationTest {
   }
 
   @Test
+  void aTopKAssignmentSendsTheLargestEntriesOfTheDeltaAndSaysHowMany() throws Exception {
+    Path data = blobData();
+    TrainAssignment topk = assignment(Encoding.ENCODING_TOPK).toBuilder().setTopkFraction(0.25).build();
+    try (TestCoordinator coordinator = TestCoordinator.start(0, SPEC, GLOBAL, topk)) {
+      String key = coordinator.key(SITE);
+      try (EdgeAgent agent = new EdgeAgent(config(coordinator.port(), data)).start()) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> coordinator.accepted.containsKey(key) && agent.pendingUpdates().isEmpty());
+      }
+      int k = io.fedmesh.common.codec.SparseDelta.valuesFor(GLOBAL.length, 0.25);
+      var header = coordinator.accepted.get(key);
+      assertThat(header.getEncoding()).isEqualTo(Encoding.ENCODING_TOPK);
+      assertThat(header.getSparseValues()).isEqualTo(k);
+      assertThat(header.getTotalBytes()).isEqualTo(8L * k);
+      float[] rebuilt = coordinator.weights.get(key);
+      int moved = 0;
+      for (int i = 0; i < GLOBAL.length; i++) {
+        moved += rebuilt[i] != GLOBAL[i] ? 1 : 0;
+      }
+      assertThat(moved).as("a quarter of the " + GLOBAL.length + " parameters moved, the rest kept for the next round").isEqualTo(k);
+    }
+  }
+
+  @Test
   void anAssignmentPushedWhenTheRoundOpensIsTrainedAtOnceNotAtTheNextHeartbeat() throws Exception {
     Path data = blobData();
     try (TestCoordinator coordinator = TestCoordinator.start(0, SPEC, GLOBAL, assignment(Encoding.ENCODING_F32))) {

@@ -256,8 +256,14 @@ final class TestCoordinator extends CoordinatorGrpc.CoordinatorImplBase implemen
               + " bytes").asRuntimeException());
           return;
         }
-        float[] w = UpdateCodec.decode(data.toByteArray(), UpdateEncoding.fromProto(header.getEncoding()),
-            (int) header.getNumParameters());
+        UpdateEncoding encoding = UpdateEncoding.fromProto(header.getEncoding());
+        float[] w;
+        if (encoding.isDelta()) { // top-k: the global model it was trained from plus the sparse delta, as the operator rebuilds it
+          w = UpdateCodec.decode(model, UpdateEncoding.F32, (int) header.getNumParameters());
+          io.fedmesh.common.codec.SparseDelta.addTo(w, data.toByteArray(), header.getSparseValues());
+        } else {
+          w = UpdateCodec.decode(data.toByteArray(), encoding, (int) header.getNumParameters());
+        }
         boolean duplicate = accepted.putIfAbsent(header.getIdempotencyKey(), header) != null;
         if (duplicate) {
           duplicates.incrementAndGet();

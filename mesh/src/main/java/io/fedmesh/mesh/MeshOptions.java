@@ -102,6 +102,16 @@ public final class MeshOptions {
           + " stragglers are left out, and history[].selection says why (docs/resources.md). Default: rounds are not planned.")
   Integer roundTarget;
 
+  @Option(names = "--compression", paramLabel = "MODE", description = {"spec.wan.compression of the training: none, fp16, int8,"
+      + " topk (the --topk-fraction largest entries of each update's delta; the agent carries the rest into its next round) or"
+      + " auto (per site and round the widest that fits a quarter of the deadline at the measured upload rate; top-k below int8)."
+      + " Default: examples/local/federatedtraining.yaml's, auto."})
+  String compression;
+
+  @Option(names = "--topk-fraction", paramLabel = "F", description = "compression topk: the fraction of the parameters each update"
+      + " sends, above 0 and at most 0.5 (spec.wan.topkFraction; default 0.01).")
+  Double topkFraction;
+
   @Option(names = "--strategy", defaultValue = "FedAvg", paramLabel = "TYPE",
       description = {"spec.strategy.type of the training: FedAvg, FedProx, TrimmedMean, Median, Krum, FedAdam or BufferedAsync"
           + " (FedBuff: no rounds, every --buffer-size updates make a version; --rounds counts versions) (default: ${DEFAULT-VALUE})."})
@@ -212,6 +222,18 @@ public final class MeshOptions {
     }
     if (roundTarget != null && (roundTarget < 1 || roundTarget > 86400)) {
       throw refuse("--round-target must be between 1 and 86400 seconds (got " + roundTarget + ")");
+    }
+    if (compression != null && !List.of("none", "fp16", "int8", "topk", "auto").contains(compression)) {
+      throw refuse("--compression must be none, fp16, int8, topk or auto (got " + compression + ")");
+    }
+    if (topkFraction != null && !(topkFraction >= 0.0001 && topkFraction <= 0.5)) {
+      throw refuse("--topk-fraction must be between 0.0001 and 0.5 (got " + topkFraction + ")");
+    }
+    if ("topk".equals(compression) && "BufferedAsync".equals(strategy)) {
+      throw refuse("--compression topk needs synchronous rounds (BufferedAsync folds updates onto newer models): use int8 or auto");
+    }
+    if (topkFraction != null && !"topk".equals(compression)) {
+      throw refuse("--topk-fraction applies to --compression topk: add --compression topk, or drop --topk-fraction");
     }
     if (samplesPerSite < 10) {
       throw refuse("--samples-per-site must be at least 10");

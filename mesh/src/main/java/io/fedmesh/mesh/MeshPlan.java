@@ -180,6 +180,11 @@ public record MeshPlan(Path out, MeshData data, String dataDescription, List<Sit
     }
     spec.seed = o.seed; // the same --seed gives the same data, initial model, selection and local training
     spec.roundDeadline.targetSeconds = o.roundTarget; // null: rounds are not planned
+    if (o.compression != null) {
+      spec.wan = spec.wan == null ? new FederatedTrainingSpec.WanPolicy() : spec.wan;
+      spec.wan.compression = FederatedTrainingSpec.WanPolicy.Compression.valueOf(o.compression.toUpperCase(java.util.Locale.ROOT));
+      spec.wan.topkFraction = o.topkFraction;
+    }
     spec.evaluation = new FederatedTrainingSpec.Evaluation();
     spec.evaluation.dataPath = d.testSet().toString(); // a CSV file or a directory (IDX, image folder)
     spec.evaluation.federated = true; // and every site judges each model on its held-out tenth (history[].heldOutMetric)

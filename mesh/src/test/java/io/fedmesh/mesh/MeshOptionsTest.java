@@ -50,6 +50,16 @@ class MeshOptionsTest {
   }
 
   @Test
+  void compressionOptionsNameTheFlagAndTheFix() {
+    assertRefused("--compression must be none, fp16, int8, topk or auto (got zstd)", "--compression", "zstd");
+    assertRefused("--topk-fraction applies to --compression topk: add --compression topk, or drop --topk-fraction",
+        "--topk-fraction", "0.1");
+    assertRefused("--topk-fraction must be between 0.0001 and 0.5 (got 0.7)", "--compression", "topk", "--topk-fraction", "0.7");
+    assertRefused("--compression topk needs synchronous rounds (BufferedAsync folds updates onto newer models): use int8 or auto",
+        "--compression", "topk", "--strategy", "BufferedAsync");
+  }
+
+  @Test
   void outOfRangeValuesNameTheOptionAndTheRange() {
     assertRefused("--task: unknown task 'clustering': use classification or regression", "--task", "clustering");
     assertRefused("--sites must be between 1 and 32 (got 0)", "--sites", "0");

@@ -107,6 +107,16 @@ class MeshPlanTest {
   }
 
   @Test
+  void theCompressionFlagsReachTheTrainingAndItValidates() {
+    var spec = plan(blobs(4), "--compression", "topk", "--topk-fraction", "0.05").training().getSpec();
+    assertThat(spec.wan.compression).isEqualTo(io.fedmesh.api.v1alpha1.FederatedTrainingSpec.WanPolicy.Compression.TOPK);
+    assertThat(spec.wan.topkFraction).isEqualTo(0.05);
+    assertThat(new io.fedmesh.operator.validation.TrainingValidator().validate(spec).problems()).isEmpty();
+    assertThat(plan(blobs(4)).training().getSpec().wan.compression)
+        .isEqualTo(io.fedmesh.api.v1alpha1.FederatedTrainingSpec.WanPolicy.Compression.AUTO);
+  }
+
+  @Test
   void aScenarioGivesEachSiteItsLinkAndSlowsItsCompute() {
     MeshPlan plan = plan(blobs(8), "--sites", "8", "--scenario", "mixed");
     assertThat(plan.scenario().name).isEqualTo("mixed");

@@ -51,7 +51,12 @@ final class TestLearner implements AutoCloseable {
   final List<String> refusals = new CopyOnWriteArrayList<>();
 
   /** How a hostile learner breaks its updates. */
-  enum Tamper { NONE, NAN_WEIGHT, WRONG_SHAPE, HUGE_TOTAL, HUGE_SAMPLES, NAN_LOSS, SCALED }
+  enum Tamper {
+    NONE, NAN_WEIGHT, WRONG_SHAPE, HUGE_TOTAL, HUGE_SAMPLES, NAN_LOSS, SCALED,
+    // top-k assignments only: a sparse payload whose indices repeat, point past the model, whose value is NaN, which claims
+    // more values than a sparse update may carry, or which names no base model
+    SPARSE_UNSORTED, SPARSE_OUT_OF_RANGE, SPARSE_NAN, SPARSE_TOO_MANY, SPARSE_NO_BASE
+  }
 
   volatile Tamper tamper = Tamper.NONE;
   /** Trains but keeps its updates to itself while set (a site that is slow to deliver, or would not deliver again). */
@@ -184,7 +189,13 @@ final class TestLearner implements AutoCloseable {
       if (t == Tamper.WRONG_SHAPE) {
         w = java.util.Arrays.copyOf(w, n + 7);
       }
-      byte[] data = UpdateCodec.encode(w, UpdateEncoding.F32);
+      boolean sparse = a.getEncoding() == io.fedmesh.proto.federation.v1.Encoding.ENCODING_TOPK;
+      int k = sparse ? io.fedmesh.common.codec.SparseDelta.valuesFor(n, a.getTopkFraction()) : 0;
+      byte[] data = sparse ? sparseDelta(global, w, k, t) : UpdateCodec.encode(w, UpdateEncoding.F32);
+      if (t == Tamper.SPARSE_TOO_MANY) {
+        k = n;
+        data = java.nio.ByteBuffer.allocate(8 * n).array(); // all zero: indices not ascending either, but the count is refused first
+      }
       // federated evaluation: a tenth held out, on which the model the round started from scores heldOutMetric(round)
       long held = a.getLocal().getHoldoutFraction() > 0 ? Math.max(1, Math.round(samples * a.getLocal().getHoldoutFraction())) : 0;
       UpdateHeader h = UpdateHeader.newBuilder().setIdempotencyKey(a.getTraining() + "/" + a.getRound() + "/" + site)
@@ -192,7 +203,9 @@ final class TestLearner implements AutoCloseable {
           .setTraining(a.getTraining()).setRound(a.getRound()).setSiteName(site).setSessionId(session)
           .setSamples(t == Tamper.HUGE_SAMPLES ? Long.MAX_VALUE : samples - held)
           .setTrainLoss(t == Tamper.NAN_LOSS ? Double.NaN : 1.0 / a.getRound())
-          .setLocalMetric(Math.min(1.0, 0.5 + 0.1 * a.getRound())).setEncoding(UpdateEncoding.F32.toProto()).setNumParameters(w.length)
+          .setLocalMetric(Math.min(1.0, 0.5 + 0.1 * a.getRound()))
+          .setEncoding(sparse ? io.fedmesh.proto.federation.v1.Encoding.ENCODING_TOPK : UpdateEncoding.F32.toProto())
+          .setSparseValues(k).setBaseModelVersion(t == Tamper.SPARSE_NO_BASE ? "" : a.getModelVersion()).setNumParameters(w.length)
           .setTotalBytes(t == Tamper.HUGE_TOTAL ? 1L << 40 : data.length).build();
       if (withhold) {
         done.remove(a.getTraining() + "/" + a.getRound()); // the next heartbeat that still carries it trains again
@@ -208,6 +221,23 @@ final class TestLearner implements AutoCloseable {
       }
       done.remove(a.getTraining() + "/" + a.getRound());
     }
+  }
+
+  /** The top-k of {@code trained - global}, spoiled as {@code t} says. */
+  private static byte[] sparseDelta(float[] global, float[] trained, int k, Tamper t) {
+    float[] delta = new float[trained.length];
+    for (int i = 0; i < delta.length; i++) {
+      delta[i] = trained[i] - global[i];
+    }
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(io.fedmesh.common.codec.SparseDelta.encode(delta, k))
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    switch (t) {
+      case SPARSE_UNSORTED -> b.putInt(4, b.getInt(0)); // the second index repeats the first
+      case SPARSE_OUT_OF_RANGE -> b.putInt(4 * (k - 1), trained.length);
+      case SPARSE_NAN -> b.putFloat(4 * k, Float.NaN);
+      default -> { }
+    }
+    return b.array();
   }
 
   static UploadUpdateResponse upload(ManagedChannel channel, UpdateHeader h, byte[] data) {

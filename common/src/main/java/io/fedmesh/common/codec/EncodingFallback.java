@@ -17,6 +17,7 @@ public final class EncodingFallback {
       case F32 -> UpdateEncoding.F32;
       case F16 -> fitsF16(values) ? UpdateEncoding.F16 : UpdateEncoding.F32;
       case Q8 -> fitsQ8(values) ? UpdateEncoding.Q8 : UpdateEncoding.F32;
+      case TOPK -> UpdateEncoding.TOPK; // values are sent as they are: finite weights, finite (or refused) deltas
     };
   }
 

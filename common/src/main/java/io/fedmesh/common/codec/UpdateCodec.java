@@ -16,12 +16,14 @@ public final class UpdateCodec {
       case F32 -> 4L * count;
       case F16 -> 2L * count;
       case Q8 -> count + 8L * ((count + Q8_BLOCK - 1) / Q8_BLOCK);
+      case TOPK -> throw new IllegalArgumentException("a top-k update's size depends on its sparse_values: SparseDelta.encodedSize");
     };
   }
 
   public static byte[] encode(float[] values, UpdateEncoding encoding) {
     ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(encodedSize(values.length, encoding))).order(ByteOrder.LITTLE_ENDIAN);
     switch (encoding) {
+      case TOPK -> throw new IllegalArgumentException("a top-k update is a delta: SparseDelta.encode");
       case F32 -> out.asFloatBuffer().put(values);
       case F16 -> {
         for (float v : values) {
@@ -58,6 +60,7 @@ public final class UpdateCodec {
     float[] values = new float[count];
     ByteBuffer in = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
     switch (encoding) {
+      case TOPK -> throw new IllegalArgumentException("a top-k update is a delta: SparseDelta.addTo");
       case F32 -> {
         FloatBuffer fb = in.asFloatBuffer();
         fb.get(values);

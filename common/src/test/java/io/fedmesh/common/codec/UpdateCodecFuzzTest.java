@@ -14,7 +14,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 class UpdateCodecFuzzTest {
   @FuzzTest(maxDuration = "60s")
   void decodeRefusesOrRoundTrips(FuzzedDataProvider in) {
-    UpdateEncoding encoding = in.pickValue(UpdateEncoding.values());
+    // dense encodings only: a top-k delta needs its base and is fuzzed in SparseDeltaTest
+    UpdateEncoding encoding = in.pickValue(new UpdateEncoding[] {UpdateEncoding.F32, UpdateEncoding.F16, UpdateEncoding.Q8});
     int count = in.consumeInt(-8, 1 << 20);
     byte[] data = in.consumeRemainingAsBytes();
     float[] values;

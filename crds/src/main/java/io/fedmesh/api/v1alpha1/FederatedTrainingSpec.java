@@ -329,13 +329,22 @@ public class FederatedTrainingSpec {
       @JsonProperty("none") NONE,
       @JsonProperty("fp16") FP16,
       @JsonProperty("int8") INT8,
+      @JsonProperty("topk") TOPK,
       @JsonProperty("auto") AUTO
     }
 
     @Default("none")
-    @JsonPropertyDescription("none (float32), fp16, int8, or auto: per site and round the widest encoding whose upload fits a quarter of"
-        + " the round's deadline at the site's measured upload rate (history[].encodings says which and why).")
+    @JsonPropertyDescription("none (float32), fp16, int8, topk (the topkFraction largest entries of the update's delta; the site"
+        + " carries the rest into its next round), or auto: per site and round the widest of fp32, fp16, int8 and top-k whose"
+        + " upload fits a quarter of the round's deadline at the site's measured upload rate (history[].encodings says which and"
+        + " why). topk and auto's top-k need synchronous rounds (not BufferedAsync, whose auto stops at int8).")
     public Compression compression = Compression.NONE;
+
+    @Min(0.0001)
+    @Max(0.5)
+    @JsonPropertyDescription("compression topk: the fraction of the parameters each update sends (default 0.01). auto picks the"
+        + " fraction that fits, never below 0.001.")
+    public Double topkFraction;
 
     @Min(0)
     @JsonPropertyDescription("Most update bytes accepted per round across all sites; sites beyond it are left out of the round.")

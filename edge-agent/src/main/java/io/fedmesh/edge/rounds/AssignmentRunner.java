@@ -109,7 +109,8 @@ public final class AssignmentRunner implements AutoCloseable {
       LOG.warn("site {}: round {} of {} is past its deadline; not training it", site, a.getRound(), a.getTraining());
       return true;
     }
-    String refused = LocalTrainingCheck.problem(a.getLocal()).orElse(null);
+    String refused = LocalTrainingCheck.problem(a.getLocal())
+        .or(() -> LocalTrainingCheck.encodingProblem(a.getEncoding(), a.getTopkFraction())).orElse(null);
     if (refused != null) {
       // never train with a made-up value: a broken assignment is refused for good, naming the field
       LOG.error("site {}: assignment {}: {}; refusing it", site, key, refused);

@@ -1,5 +1,6 @@
 package io.fedmesh.edge.rounds;
 
+import io.fedmesh.common.codec.SparseDelta;
 import io.fedmesh.common.codec.UpdateCodec;
 import io.fedmesh.common.codec.UpdateEncoding;
 import io.fedmesh.common.data.Dataset;
@@ -38,6 +39,7 @@ public final class RoundTrainer {
   private final Outbox outbox;
   private final UpdateDelivery delivery;
   private final DjlTrainer trainer = new DjlTrainer();
+  private final ErrorFeedback errorFeedback = new ErrorFeedback();
   private final io.fedmesh.edge.link.ComputeMonitor compute;
   private final io.fedmesh.edge.training.ComputeSlowdown slowdown;
   private final Counter roundsTrained;
@@ -96,19 +98,23 @@ public final class RoundTrainer {
     long trainedSamples = r.samples() * Math.max(1, a.getLocal().getEpochs());
     compute.trained(trainedSamples, r.seconds());
     UpdateEncoding asked = UpdateEncoding.fromProto(a.getEncoding());
-    UpdateEncoding enc = io.fedmesh.common.codec.EncodingFallback.forValues(r.weights(), asked);
+    ErrorFeedback.Sparse sparse = asked == UpdateEncoding.TOPK ? errorFeedback.encode(a.getTraining(), global, r.weights(),
+        SparseDelta.valuesFor(r.weights().length, a.getTopkFraction())) : null;
+    UpdateEncoding enc = asked == UpdateEncoding.TOPK ? (sparse == null ? UpdateEncoding.F32 : UpdateEncoding.TOPK)
+        : io.fedmesh.common.codec.EncodingFallback.forValues(r.weights(), asked);
     if (enc != asked) {
       LOG.warn("site {}: round {} of {}: the weights do not fit {} (they would overflow to infinity); sending {} instead", site,
           a.getRound(), a.getTraining(), asked, enc);
     }
-    byte[] bytes = UpdateCodec.encode(r.weights(), enc);
+    byte[] bytes = sparse != null ? sparse.bytes() : UpdateCodec.encode(r.weights(), enc);
     roundsTrained.increment();
     LOG.info("site {}: trained round {} of {} on {} samples in {} s (loss {}, local {} {})", site, a.getRound(),
         a.getTraining(), r.samples(), String.format("%.2f", r.seconds()), String.format("%.4f", r.trainLoss()),
         spec.task().metricName(), String.format("%.4f", r.localMetric()));
     // durable before it leaves: a failed upload is retried from the outbox, not retrained
     double work = (System.nanoTime() - receivedNanos) / 1e9; // queue, data, download, training: the coordinator adds the upload
-    UpdateHeader.Builder header = header(a, key, r, enc, bytes.length, work).toBuilder().setTrainedSamples(trainedSamples);
+    UpdateHeader.Builder header = header(a, key, r, enc, bytes.length, work).toBuilder().setTrainedSamples(trainedSamples)
+        .setSparseValues(sparse == null ? 0 : sparse.values());
     if (heldOut != null) {
       header.setHeldOutMetric(heldOut.metric()).setHeldOutLoss(heldOut.loss()).setHeldOutSamples(heldOut.samples());
       LOG.info("site {}: global model {} on its {} held-out samples: {} {}", site, a.getModelVersion(), heldOut.samples(),

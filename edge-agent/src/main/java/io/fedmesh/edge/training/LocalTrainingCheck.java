@@ -39,4 +39,17 @@ public final class LocalTrainingCheck {
     }
     return Optional.empty();
   }
+
+  /** Why the assignment's encoding cannot be sent, naming the field; empty when it can. */
+  public static Optional<String> encodingProblem(io.fedmesh.proto.federation.v1.Encoding encoding, double topkFraction) {
+    if (encoding == io.fedmesh.proto.federation.v1.Encoding.UNRECOGNIZED) {
+      return Optional.of("encoding is one this agent does not know: upgrade the agent");
+    }
+    if (encoding == io.fedmesh.proto.federation.v1.Encoding.ENCODING_TOPK
+        && (!(topkFraction > 0) || topkFraction > io.fedmesh.common.codec.SparseDelta.MAX_FRACTION)) {
+      return Optional.of("topk_fraction must be in (0, " + io.fedmesh.common.codec.SparseDelta.MAX_FRACTION
+          + "] for a top-k encoding (got " + topkFraction + ")");
+    }
+    return Optional.empty();
+  }
 }

@@ -1,6 +1,7 @@
 package io.fedmesh.operator.coordinator;
 
 import io.fedmesh.api.v1alpha1.FedmeshApi;
+import io.fedmesh.common.codec.SparseDelta;
 import io.fedmesh.common.codec.UpdateCodec;
 import io.fedmesh.common.codec.UpdateEncoding;
 import io.fedmesh.proto.federation.v1.UpdateHeader;
@@ -57,7 +58,16 @@ final class UpdateAdmission {
     } catch (IllegalArgumentException e) {
       return Optional.of("encoding: " + e.getMessage());
     }
-    long expectedBytes = UpdateCodec.encodedSize((int) parameters, encoding);
+    if (encoding.isDelta()) {
+      Optional<String> sparse = sparse(h, parameters, model.version(), base);
+      if (sparse.isPresent()) {
+        return sparse;
+      }
+    } else if (h.getSparseValues() != 0) {
+      return Optional.of("sparse_values must be 0 for a dense " + encoding + " update (got " + h.getSparseValues() + ")");
+    }
+    long expectedBytes = encoding.isDelta() ? SparseDelta.encodedSize(h.getSparseValues())
+        : UpdateCodec.encodedSize((int) parameters, encoding);
     if (h.getTotalBytes() != expectedBytes) {
       return Optional.of("total_bytes " + h.getTotalBytes() + " is not what " + parameters + " parameters take in " + encoding
           + " (" + expectedBytes + ")");
@@ -82,6 +92,24 @@ final class UpdateAdmission {
     }
     if (!Double.isFinite(h.getTrainLoss()) || !Double.isFinite(h.getLocalMetric())) {
       return Optional.of("train_loss and local_metric must be finite (got " + h.getTrainLoss() + ", " + h.getLocalMetric() + ")");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * A top-k delta is applied to its base, so the base must be the model the coordinator holds: the
+   * published version (BufferedAsync folds onto newer versions than a site trained from, and is
+   * never assigned top-k). Its count must be what a sparse update can carry.
+   */
+  private static Optional<String> sparse(UpdateHeader h, long parameters, String published, String base) {
+    if (!published.equals(base) || !published.equals(h.getBaseModelVersion())) {
+      return Optional.of("a top-k update must name its base_model_version, the published model " + published
+          + " (got '" + h.getBaseModelVersion() + "'): send it dense");
+    }
+    long max = SparseDelta.maxValues(parameters);
+    if (h.getSparseValues() < 1 || h.getSparseValues() > max) {
+      return Optional.of("sparse_values " + h.getSparseValues() + " must be between 1 and " + max + " (half the " + parameters
+          + " parameters; above it send f32)");
     }
     return Optional.empty();
   }

@@ -1,5 +1,6 @@
 package io.fedmesh.operator.coordinator;
 
+import io.fedmesh.common.codec.SparseDelta;
 import io.fedmesh.common.codec.UpdateCodec;
 import io.fedmesh.common.codec.UpdateEncoding;
 import io.fedmesh.operator.aggregation.ClientUpdate;
@@ -111,7 +112,7 @@ final class UpdateReceiver implements StreamObserver<UpdateChunk> {
     }
     float[] weights;
     try {
-      weights = UpdateCodec.decode(buffer.toByteArray(), UpdateEncoding.fromProto(header.getEncoding()), (int) header.getNumParameters());
+      weights = decode(buffer.toByteArray());
     } catch (IllegalArgumentException e) {
       fail("update " + header.getIdempotencyKey() + ": " + e.getMessage());
       return;
@@ -122,6 +123,21 @@ final class UpdateReceiver implements StreamObserver<UpdateChunk> {
       return;
     }
     offer(weights);
+  }
+
+  /** The weights the payload stands for: decoded, or for a top-k delta its base (the published model) plus the delta. */
+  private float[] decode(byte[] payload) {
+    UpdateEncoding encoding = UpdateEncoding.fromProto(header.getEncoding());
+    if (!encoding.isDelta()) {
+      return UpdateCodec.decode(payload, encoding, (int) header.getNumParameters());
+    }
+    PublishedModels.Published base = federation.models.get(header.getTraining())
+        .filter(p -> p.version().equals(header.getBaseModelVersion()))
+        .orElseThrow(() -> new IllegalArgumentException("its base " + header.getBaseModelVersion()
+            + " is no longer the published model (its round closed while it arrived)"));
+    float[] weights = UpdateCodec.decode(base.f32(), UpdateEncoding.F32, (int) header.getNumParameters());
+    SparseDelta.addTo(weights, payload, header.getSparseValues()); // a copy of the base: a refusal changes nothing held
+    return weights;
   }
 
   private void offer(float[] weights) {

@@ -2,7 +2,6 @@ package io.fedmesh.operator.rounds;
 
 import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
 import io.fedmesh.api.v1alpha1.TrainingDefaults;
-import io.fedmesh.common.codec.UpdateEncoding;
 import io.fedmesh.common.model.ModelDescription;
 import io.fedmesh.proto.federation.v1.LocalTraining;
 import io.fedmesh.proto.federation.v1.TrainAssignment;
@@ -43,8 +42,8 @@ final class AssignmentFactory {
     return s.localTraining == null || s.localTraining.labelColumn == null ? TrainingDefaults.LABEL_COLUMN : s.localTraining.labelColumn;
   }
 
-  static TrainAssignment assignment(String training, FederatedTrainingSpec s, ModelDescription model, RoundPlan plan, UpdateEncoding encoding,
-      LocalTraining local, String simulationDataVersion) {
+  static TrainAssignment assignment(String training, FederatedTrainingSpec s, ModelDescription model, RoundPlan plan,
+      io.fedmesh.operator.placement.EncodingChoice.Choice encoding, LocalTraining local, String simulationDataVersion) {
     TrainAssignment.Builder a = TrainAssignment.newBuilder()
         .setTraining(training)
         .setRound(plan.round())
@@ -52,7 +51,8 @@ final class AssignmentFactory {
         .setModel(model.toProto())
         .setLocal(local)
         .setDeadlineUnixMs(plan.deadline().toEpochMilli())
-        .setEncoding(encoding.toProto())
+        .setEncoding(encoding.encoding().toProto())
+        .setTopkFraction(encoding.topkFraction())
         .setLabelColumn(labelColumn(s));
     if (simulationDataVersion != null) {
       a.setSimulationDataVersion(simulationDataVersion);

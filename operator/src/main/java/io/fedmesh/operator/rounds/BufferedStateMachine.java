@@ -165,7 +165,7 @@ final class BufferedStateMachine {
       }
       buffer.assign(site, round);
       var encoding = io.fedmesh.operator.placement.EncodingChoice.choose(s.wan, run.model.parameterCount(),
-          candidates.uploadMbps(run.namespace, site, eligible), deadlineSeconds).encoding();
+          candidates.uploadMbps(run.namespace, site, eligible), deadlineSeconds, false); // folded onto newer models: no deltas
       federation.assignments.publish(run.namespace + "/" + site, AssignmentFactory.assignment(run.key, s, run.model, plan,
           encoding, local, null));
       fresh.add(site);

@@ -183,7 +183,7 @@ final class RoundStateMachine {
       if (!delivered.contains(site)) { // delivered in an earlier attempt of this round
         boolean learner = eligible.simulationLearners().contains(site);
         federation.assignments.publish(run.namespace + "/" + site, AssignmentFactory.assignment(run.key, s, run.model, plan,
-            encodings.get(site).encoding(), local, learner ? simVersion : null));
+            encodings.get(site), local, learner ? simVersion : null));
       }
     }
     recorder.assigned(run.namespace, participants);

@@ -69,6 +69,16 @@ public final class TrainingValidator {
     }
     if (spec.wan != null) {
       Bounds.atLeast(p, "spec.wan.byteBudgetPerRound", spec.wan.byteBudgetPerRound, 0);
+      Bounds.between(p, "spec.wan.topkFraction", spec.wan.topkFraction, 0.0001, 0.5);
+      boolean topk = spec.wan.compression == FederatedTrainingSpec.WanPolicy.Compression.TOPK;
+      if (spec.wan.topkFraction != null && !topk) {
+        p.add("spec.wan.topkFraction applies to compression topk only (auto picks its own fraction): set compression: topk, or"
+            + " drop topkFraction");
+      }
+      if (topk && spec.strategy != null && spec.strategy.type == FederatedTrainingSpec.Strategy.Type.BufferedAsync) {
+        p.add("spec.wan.compression topk needs synchronous rounds: BufferedAsync folds updates onto newer models than they were"
+            + " trained from; use int8 or auto");
+      }
     }
     if (spec.target != null) {
       if (spec.target.metric == null || spec.target.value == null) {

@@ -39,6 +39,20 @@ class ValidatorsTest {
   }
 
   @Test
+  void topKCombinationsThatCannotWorkAreNamed() {
+    FederatedTrainingSpec s = valid();
+    s.wan = new FederatedTrainingSpec.WanPolicy();
+    s.wan.compression = FederatedTrainingSpec.WanPolicy.Compression.AUTO;
+    s.wan.topkFraction = 0.05;
+    assertThat(new TrainingValidator().validate(s).message())
+        .contains("spec.wan.topkFraction applies to compression topk only (auto picks its own fraction)");
+    s.wan.compression = FederatedTrainingSpec.WanPolicy.Compression.TOPK;
+    assertThat(new TrainingValidator().validate(s).ok()).isTrue();
+    s.strategy.type = FederatedTrainingSpec.Strategy.Type.BufferedAsync;
+    assertThat(new TrainingValidator().validate(s).message()).contains("spec.wan.compression topk needs synchronous rounds");
+  }
+
+  @Test
   void missingModelRefIsNamed() {
     FederatedTrainingSpec s = valid();
     s.modelRef = null;
