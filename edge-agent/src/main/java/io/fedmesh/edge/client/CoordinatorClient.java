@@ -71,20 +71,51 @@ public final class CoordinatorClient implements AutoCloseable {
     return async.heartbeat(acks);
   }
 
-  /** A downloaded model: spec plus little-endian float32 bytes. */
-  public record Downloaded(ModelSpec spec, byte[] f32, double seconds) {}
+  /**
+   * A downloaded model: spec plus little-endian float32 bytes.
+   *
+   * @param reused the coordinator confirmed the bytes this agent already held: nothing crossed the link, so
+   *     {@code seconds} is no throughput sample
+   */
+  public record Downloaded(ModelSpec spec, byte[] f32, double seconds, boolean reused) {}
 
-  /** Downloads a model version, resuming from the bytes already received after a failure. */
+  /** The last version downloaded per training and its digest (the bytes are never changed once held). */
+  private record Held(String version, String sha256, byte[] f32) {}
+
+  /** Trainings whose last version is held: a few, the most recent (each is one model's bytes). */
+  private static final int HELD_TRAININGS = 4;
+
+  private final java.util.Map<String, Held> held = java.util.Collections.synchronizedMap(
+      new java.util.LinkedHashMap<>(8, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, Held> eldest) {
+          return size() > HELD_TRAININGS;
+        }
+      });
+
+  /**
+   * Downloads a model version, resuming from the bytes already received after a failure. A version
+   * this agent downloaded last for the training (served, then trained from) is not sent again: the
+   * request names the digest held and the coordinator confirms it.
+   */
   public Downloaded download(String training, String version, String site) {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     ModelSpec[] spec = new ModelSpec[1];
+    Held have = held.get(training);
+    Held known = have != null && have.version().equals(version) ? have : null;
+    boolean[] reused = new boolean[1];
     long start = System.nanoTime();
     resumable("model download of " + version, buffer,
         offset -> blocking.withDeadlineAfter(120, TimeUnit.SECONDS).downloadModel(DownloadModelRequest.newBuilder()
-            .setTraining(training).setModelVersion(version).setSiteName(site).setOffset(offset).build()),
+            .setTraining(training).setModelVersion(version).setSiteName(site).setOffset(offset)
+            .setHaveSha256(known == null ? "" : known.sha256()).build()),
         (ModelChunk c) -> {
           if (c.hasModel()) {
             spec[0] = c.getModel();
+          }
+          if (c.getUnchanged() && known != null && buffer.size() == 0 && c.getTotalBytes() == known.f32().length) {
+            buffer.writeBytes(known.f32()); // confirmed: the held bytes are this version's
+            reused[0] = true;
           }
           return new Piece(c.getOffset(), c.getTotalBytes(), c.getData(), c.getLast());
         });
@@ -94,7 +125,11 @@ public final class CoordinatorClient implements AutoCloseable {
     if (spec[0].getArchitecture().equals(io.fedmesh.common.model.ArchitectureType.TORCHSCRIPT.wireName())) {
       ensureScript(training, version, site, io.fedmesh.common.model.ModelDescription.fromProto(spec[0]).script());
     }
-    return new Downloaded(spec[0], buffer.toByteArray(), (System.nanoTime() - start) / 1e9);
+    byte[] f32 = reused[0] ? known.f32() : buffer.toByteArray();
+    if (!reused[0]) {
+      held.put(training, new Held(version, io.fedmesh.common.codec.Digests.sha256Hex(f32), f32));
+    }
+    return new Downloaded(spec[0], f32, (System.nanoTime() - start) / 1e9, reused[0]);
   }
 
   /**

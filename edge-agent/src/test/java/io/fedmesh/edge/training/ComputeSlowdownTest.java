@@ -40,7 +40,9 @@ class ComputeSlowdownTest {
 
     assertThat(slowed.weights()).as("the repeats are thrown away: the update is the unslowed one").isEqualTo(plain.weights());
     double ratio = fast.samplesPerSecond() / slow.samplesPerSecond();
-    assertThat(ratio).as("samples/s of factor 1 over factor 4").isBetween(2.0, 8.0);
+    // only a floor: on a busy machine the four repeats can catch more of another process's burst than the one run
+    // (20x was seen while a mesh test ran), which says nothing about the slowdown
+    assertThat(ratio).as("samples/s of factor 1 over factor 4").isGreaterThan(2.0);
   }
 
   @Test

@@ -37,6 +37,13 @@ final class ModelServing {
       return;
     }
     byte[] data = p.f32();
+    if (request.getOffset() == 0 && p.sha256().equals(request.getHaveSha256())) {
+      // the site holds exactly these bytes (it served this version): say so, send none
+      response.onNext(ModelChunk.newBuilder().setModelVersion(p.version()).setModel(p.spec().toProto()).setTotalBytes(data.length)
+          .setUnchanged(true).setLast(true).build());
+      response.onCompleted();
+      return;
+    }
     long from = Math.max(0, Math.min(request.getOffset(), data.length));
     ChunkPump.serve(response, data, from, (offset, len, last) -> {
       ModelChunk.Builder chunk = ModelChunk.newBuilder()
