@@ -63,10 +63,6 @@ public final class RoundUpdates {
     this.mean = streaming ? new RunningMean(global.length) : null;
   }
 
-  boolean streaming() {
-    return retained == null;
-  }
-
   /** The length of the round's model: every update must have it. */
   int parameters() {
     return global.length;
