@@ -2,6 +2,7 @@ package io.fedmesh.bench;
 
 import io.fedmesh.operator.aggregation.ClientUpdate;
 import io.fedmesh.operator.aggregation.FedAvgStrategy;
+import io.fedmesh.operator.aggregation.RunningMean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -15,7 +16,9 @@ import picocli.CommandLine.Option;
  * <p>gbps counts the update bytes FedAvg reads (updates x params x 4 B) per second; membw_gbps is
  * a STREAM-like triad a[i] = b[i] + s*c[i] over float arrays, counting 3 arrays x 4 B per element
  * (STREAM's convention). ratio = gbps / membw_gbps: how close aggregation gets to streaming
- * memory. It also runs at a tenth of the parameters to show cost grows linearly.
+ * memory. It also runs at a tenth of the parameters to show cost grows linearly, and folds the same
+ * updates one at a time into the {@link RunningMean} a FedAvg round keeps in the operator (each
+ * update on arrival, the round holding 8 B a parameter instead of every update).
  */
 @Command(name = "aggregate", mixinStandardHelpOptions = true,
     description = "FedAvg over N updates of P float32 parameters vs a STREAM-like triad (memory bandwidth).")
@@ -41,6 +44,10 @@ public final class AggregateBenchmark implements Callable<Integer> {
     double bigSeconds = updates * (double) params * 4 / 1e9 / gbps;
     System.out.printf("growth: %,d params %.4f s, %,d params %.4f s: 10x the parameters costs %.1fx%n", small, smallSeconds, params,
         bigSeconds, bigSeconds / smallSeconds);
+    double fold = foldSeconds(big, params, repeats);
+    System.out.printf("streaming: folding each update on arrival %.4f s per update (%.2f GB/s); the round holds %,d bytes (the"
+        + " running mean) instead of %,d (every update)%n", fold / updates, updates * (double) params * 4 / 1e9 / fold, 8L * params,
+        4L * params * updates);
     System.out.printf("RESULT aggregate gbps=%.2f membw_gbps=%.2f ratio=%.3f%n", gbps, membw, gbps / membw);
     return 0;
   }
@@ -74,6 +81,29 @@ public final class AggregateBenchmark implements Callable<Integer> {
       sink += out[out.length / 2];
       if (i > 0) {
         best = Math.min(best, s); // the first run warms the JIT
+      }
+    }
+    if (sink == 12345.678f) {
+      System.out.println();
+    }
+    return best;
+  }
+
+  /** Best time to fold every update one at a time into a running mean and take the mean, as a streaming round does. */
+  static double foldSeconds(List<ClientUpdate> updates, int params, int repeats) {
+    double best = Double.MAX_VALUE;
+    float sink = 0;
+    for (int i = 0; i < repeats + 1; i++) {
+      long t = System.nanoTime();
+      RunningMean mean = new RunningMean(params);
+      for (ClientUpdate u : updates) {
+        mean.add(u.site(), u.weights(), u.samples());
+      }
+      float[] out = mean.mean();
+      double s = (System.nanoTime() - t) / 1e9;
+      sink += out[out.length / 2];
+      if (i > 0) {
+        best = Math.min(best, s);
       }
     }
     if (sink == 12345.678f) {

@@ -85,7 +85,7 @@ public final class TransferBenchmark implements Callable<Integer> {
       federation.models.publish(TRAINING, "bench-r0", io.fedmesh.common.model.ModelDescription.of(model), new float[floats]);
       client.register(io.fedmesh.proto.federation.v1.RegisterRequest.newBuilder().setSiteName(SITE).build()); // uploads carry its session
       for (int r = 1; r <= repeats + 1; r++) {
-        federation.inbox.open(TRAINING, r, "bench-r0", Set.of(SITE));
+        federation.inbox.open(TRAINING, r, "bench-r0", Set.of(SITE), new float[floats], true);
         UpdateHeader header = UpdateHeader.newBuilder().setIdempotencyKey(TRAINING + "/" + r + "/" + SITE).setTraining(TRAINING)
             .setRound(r).setSiteName(SITE).setSamples(1).setEncoding(Encoding.ENCODING_F32).setNumParameters(floats)
             .setTotalBytes(payload.length).build();

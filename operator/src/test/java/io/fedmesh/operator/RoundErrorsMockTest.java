@@ -51,7 +51,8 @@ class RoundErrorsMockTest {
   @Test
   void aTrainingBeyondTheMemoryBudgetIsRefusedWithWhatItNeeds() throws Exception {
     int port = FederationMockTest.freePort();
-    // the 2-3-2 model has 17 parameters (68 bytes a copy): 500 bytes hold the model's copies and one update, not three
+    // the 2-3-2 model has 17 parameters (68 bytes a copy): 500 bytes hold FedAvg's model copies and running mean
+    // (6 copies) and one upload in flight, not three: 68 x (3 + 6) = 612
     operator = FedmeshOperator.start(client, CrdFixtures.config(checkpoints, port, Duration.ofMillis(200), Duration.ofSeconds(5))
         .withMemoryBudget(500));
     CrdFixtures.model(client, "m");
@@ -61,7 +62,7 @@ class RoundErrorsMockTest {
     client.resource(ft).create();
     Condition ready = awaitReady("big", "MemoryBudgetExceeded");
     assertThat(ready.getStatus()).isEqualTo("False");
-    assertThat(ready.getMessage()).contains("needs about 680 bytes").contains("17 parameters").contains("budget is 500 bytes")
+    assertThat(ready.getMessage()).contains("needs about 612 bytes").contains("17 parameters").contains("budget is 500 bytes")
         .contains("set spec.participants.maxSites to at most 1");
   }
 

@@ -15,6 +15,11 @@ public record ClientUpdate(String site, float[] weights, long samples, double tr
    */
   public record HeldOut(double metric, double loss, long samples) {}
 
+  /** Everything but the weights. */
+  public UpdateFacts facts() {
+    return new UpdateFacts(site, samples, trainLoss, localMetric, bytes, workSeconds, heldOut);
+  }
+
   public ClientUpdate(String site, float[] weights, long samples, double trainLoss, double localMetric, long bytes) {
     this(site, weights, samples, trainLoss, localMetric, bytes, Double.NaN, null);
   }

@@ -9,7 +9,7 @@ import java.util.Optional;
  * {@code d = mean - x; m = b1 m + (1-b1) d; v = b2 v + (1-b2) d^2; x += eta m / (sqrt(v) + tau)}.
  * No bias correction, as in the paper. The moments persist across rounds ({@link StatefulStrategy}).
  */
-public final class FedAdamStrategy implements StatefulStrategy {
+public final class FedAdamStrategy implements StatefulStrategy, WeightedMeanStrategy {
   private final double eta;
   private final double beta1;
   private final double beta2;
@@ -29,8 +29,16 @@ public final class FedAdamStrategy implements StatefulStrategy {
   }
 
   @Override
-  public synchronized float[] aggregate(float[] global, List<ClientUpdate> updates) {
-    float[] mean = FedAvgStrategy.weightedMean(global.length, updates);
+  public float[] aggregate(float[] global, List<ClientUpdate> updates) {
+    return step(global, FedAvgStrategy.weightedMean(global.length, updates));
+  }
+
+  /** Adam on the server, the mean's distance from {@code global} as the pseudo-gradient. */
+  @Override
+  public synchronized float[] step(float[] global, float[] mean) {
+    if (mean.length != global.length) {
+      throw new IllegalArgumentException("the mean has " + mean.length + " parameters, the model has " + global.length);
+    }
     if (m == null || m.length != global.length) {
       m = new float[global.length];
       v = new float[global.length];

@@ -6,13 +6,19 @@ import java.util.List;
  * FedAvg (McMahan et al.): the mean of the sites' weights, weighted by their sample counts.
  * Accumulates in double, streaming over each update once, so cost is linear in sites x params.
  */
-public final class FedAvgStrategy implements AggregationStrategy {
+public final class FedAvgStrategy implements WeightedMeanStrategy {
   /** Parameters per cache block (8K doubles = 64 KiB accumulator). */
   static final int BLOCK = 8192;
 
   @Override
   public float[] aggregate(float[] global, List<ClientUpdate> updates) {
     return weightedMean(global.length, updates);
+  }
+
+  /** FedAvg's next model is the mean itself. */
+  @Override
+  public float[] step(float[] global, float[] mean) {
+    return mean;
   }
 
   public static float[] weightedMean(int length, List<ClientUpdate> updates) {

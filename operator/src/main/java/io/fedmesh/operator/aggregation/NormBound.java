@@ -35,13 +35,35 @@ public final class NormBound {
     return Math.sqrt(sum);
   }
 
+  /** One update's site and the L2 norm of its change from the round's global model. */
+  public record Measured(String site, double norm) {}
+
+  /** What the bound kept (by site, in the order given) and refused, and the bound it applied (infinite: it kept all). */
+  public record Verdict(List<String> kept, List<Refused> refused, double bound) {}
+
   /**
    * @param maxUpdateNorm the fixed bound; null or 0 for the automatic one
    */
   public static Screened screen(float[] global, List<ClientUpdate> updates, Double maxUpdateNorm) {
-    double[] norms = new double[updates.size()];
+    List<Measured> measured = new ArrayList<>(updates.size());
+    for (ClientUpdate u : updates) {
+      measured.add(new Measured(u.site(), deltaNorm(global, u.weights())));
+    }
+    Verdict v = judge(measured, maxUpdateNorm);
+    java.util.Set<String> kept = new java.util.HashSet<>(v.kept());
+    return new Screened(updates.stream().filter(u -> kept.contains(u.site())).toList(), v.refused(), v.bound());
+  }
+
+  /**
+   * The bound on norms measured as the updates arrived (a streaming round keeps no weights to
+   * measure at its close); the same decision as {@link #screen}.
+   *
+   * @param maxUpdateNorm the fixed bound; null or 0 for the automatic one
+   */
+  public static Verdict judge(List<Measured> measured, Double maxUpdateNorm) {
+    double[] norms = new double[measured.size()];
     for (int k = 0; k < norms.length; k++) {
-      norms[k] = deltaNorm(global, updates.get(k).weights());
+      norms[k] = measured.get(k).norm();
     }
     boolean fixed = maxUpdateNorm != null && maxUpdateNorm > 0;
     double bound;
@@ -49,25 +71,26 @@ public final class NormBound {
     if (fixed) {
       bound = maxUpdateNorm;
       basis = "spec.strategy.maxUpdateNorm";
-    } else if (updates.size() < TrainingDefaults.NORM_BOUND_MIN_UPDATES) {
-      return new Screened(List.copyOf(updates), List.of(), Double.POSITIVE_INFINITY);
+    } else if (measured.size() < TrainingDefaults.NORM_BOUND_MIN_UPDATES) {
+      return new Verdict(measured.stream().map(Measured::site).toList(), List.of(), Double.POSITIVE_INFINITY);
     } else {
       double median = median(norms);
       bound = TrainingDefaults.NORM_BOUND_FACTOR * median;
       basis = "the automatic bound, " + TrainingDefaults.NORM_BOUND_FACTOR_TEXT + " x the round's median " + fmt(median)
           + " (set spec.strategy.maxUpdateNorm for a fixed one)";
     }
-    List<ClientUpdate> kept = new ArrayList<>();
+    List<String> kept = new ArrayList<>();
     List<Refused> refused = new ArrayList<>();
     for (int k = 0; k < norms.length; k++) {
+      String site = measured.get(k).site();
       if (norms[k] > bound) {
-        refused.add(new Refused(updates.get(k).site(), "update norm " + fmt(norms[k]) + " (L2 distance from the round's global model)"
+        refused.add(new Refused(site, "update norm " + fmt(norms[k]) + " (L2 distance from the round's global model)"
             + " is above " + fmt(bound) + ", " + basis));
       } else {
-        kept.add(updates.get(k));
+        kept.add(site);
       }
     }
-    return new Screened(kept, refused, bound);
+    return new Verdict(kept, refused, bound);
   }
 
   static double median(double[] values) {

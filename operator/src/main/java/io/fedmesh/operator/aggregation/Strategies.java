@@ -24,6 +24,21 @@ public final class Strategies {
     };
   }
 
+  /**
+   * Whether a synchronous round of this strategy folds its updates into a running mean as they
+   * arrive (FedAvg, FedProx, FedAdam: their {@link WeightedMeanStrategy}) instead of keeping every
+   * one: Median, TrimmedMean and Krum need them all, and BufferedAsync's buffer keeps its updates
+   * to rebase them.
+   */
+  public static boolean streams(FederatedTrainingSpec.Strategy strategy) {
+    FederatedTrainingSpec.Strategy.Type type = strategy == null || strategy.type == null ? FederatedTrainingSpec.Strategy.Type.FedAvg
+        : strategy.type;
+    return switch (type) {
+      case FedAvg, FedProx, FedAdam -> true;
+      case Median, TrimmedMean, Krum, BufferedAsync -> false;
+    };
+  }
+
   public static int krumByzantine(FederatedTrainingSpec.Strategy s) {
     return s == null || s.krum == null || s.krum.byzantine == null ? TrainingDefaults.KRUM_BYZANTINE : s.krum.byzantine;
   }

@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
@@ -61,11 +63,20 @@ public final class AcceptedUpdateStore {
    * with a log line.
    */
   public List<Stored> load(String training, int round, int parameters, String baseVersion) {
+    List<Stored> found = new ArrayList<>();
+    forEach(training, round, parameters, baseVersion, found::add);
+    return found;
+  }
+
+  /**
+   * The same updates as {@link #load}, handed over one at a time, in file-name order, each read
+   * whole and checked before it is handed on: a caller that folds them holds one update at once.
+   */
+  public void forEach(String training, int round, int parameters, String baseVersion, Consumer<Stored> each) {
     Path dir = roundDir(training, round);
     if (!Files.isDirectory(dir)) {
-      return List.of();
+      return;
     }
-    List<Stored> found = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
       for (Path f : files.sorted().toList()) {
         String fileName = f.getFileName().toString();
@@ -73,25 +84,38 @@ public final class AcceptedUpdateStore {
           LOG.warn("{}: ignoring {} in the durable inbox: not a persisted update (a write cut short by a crash?)", training, f);
           continue;
         }
-        String site = fileName.substring(0, fileName.length() - SUFFIX.length());
-        try {
-          Stored s = decode(Files.size(f) > 4L * parameters + MAX_HEADER_BYTES ? null : Files.readAllBytes(f), round, parameters);
-          if (!s.update().site().equals(site)) {
-            throw new IllegalArgumentException("it holds the update of site " + s.update().site());
-          }
-          if (!s.baseVersion().equals(baseVersion)) {
-            LOG.warn("{}: ignoring {}: trained from model {}, the round resumes from {}", training, f, s.baseVersion(), baseVersion);
-            continue;
-          }
-          found.add(s);
-        } catch (IllegalArgumentException | IOException e) { // EOFException: cut short
-          LOG.warn("{}: ignoring {} in the durable inbox, it is not aggregated: {}", training, f, e.getMessage());
-        }
+        read(training, f, fileName.substring(0, fileName.length() - SUFFIX.length()), round, parameters, baseVersion).ifPresent(each);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list the durable inbox " + dir + ": " + e.getMessage(), e);
     }
-    return found;
+  }
+
+  /** One site's persisted update of {@code round}, if it reads back whole and was trained from {@code baseVersion}. */
+  public Optional<Stored> loadOne(String training, int round, String site, int parameters, String baseVersion) {
+    Path f = roundDir(training, round).resolve(checkedName(site, "site") + SUFFIX);
+    if (!Files.isRegularFile(f)) {
+      LOG.warn("{}: the durable inbox has no update of {} for round {} ({})", training, site, round, f);
+      return Optional.empty();
+    }
+    return read(training, f, site, round, parameters, baseVersion);
+  }
+
+  private Optional<Stored> read(String training, Path f, String site, int round, int parameters, String baseVersion) {
+    try {
+      Stored s = decode(Files.size(f) > 4L * parameters + MAX_HEADER_BYTES ? null : Files.readAllBytes(f), round, parameters);
+      if (!s.update().site().equals(site)) {
+        throw new IllegalArgumentException("it holds the update of site " + s.update().site());
+      }
+      if (!s.baseVersion().equals(baseVersion)) {
+        LOG.warn("{}: ignoring {}: trained from model {}, the round resumes from {}", training, f, s.baseVersion(), baseVersion);
+        return Optional.empty();
+      }
+      return Optional.of(s);
+    } catch (IllegalArgumentException | IOException e) { // EOFException: cut short
+      LOG.warn("{}: ignoring {} in the durable inbox, it is not aggregated: {}", training, f, e.getMessage());
+      return Optional.empty();
+    }
   }
 
   /** Removes the files of every round up to {@code round} (its checkpoint is written: they are in the model). */

@@ -1,8 +1,9 @@
 package io.fedmesh.operator.coordinator;
 
 import io.fedmesh.operator.aggregation.ClientUpdate;
+import io.fedmesh.operator.aggregation.NormBound;
+import io.fedmesh.operator.aggregation.UpdateFacts;
 import io.fedmesh.operator.checkpoint.AcceptedUpdateStore;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,11 @@ import java.util.function.Consumer;
  * is forgotten whole. An accepted update is on disk ({@link AcceptedUpdateStore}) before the
  * offer returns, so what the coordinator acknowledges survives a crash of the operator.
  * A refused update (admission or norm bound) is kept on record for its round,
- * one reason per site, and its site is no longer waited for. A BufferedAsync training has an
+ * one reason per site, and its site is no longer waited for. What a round keeps of its updates is
+ * {@link RoundUpdates}: for a weighted-mean strategy their facts and one running mean, not their
+ * weights. Closing is two steps: {@link #seal} (nothing more is taken, the norm bound may still
+ * refuse) and {@link #take} (the round goes, its updates with it), so what is aggregated is exactly
+ * what was screened and recorded. A BufferedAsync training has an
  * {@link UpdateBuffer} instead of an open round: the same calls, the same durability, updates of
  * several rounds.
  */
@@ -33,39 +38,25 @@ public final class UpdateInbox {
     final int round;
     /** What the round's updates are trained from: the training object's uid and global model version. */
     final String baseVersion;
-    final Set<String> participants;
-    final Map<String, ClientUpdate> updates = new HashMap<>();
+    /** Immutable; a retry replaces it with a larger one. */
+    volatile Set<String> participants;
+    final RoundUpdates updates;
     /** Site to why its update was refused; only participants, one entry each, so a peer cannot grow it. */
     final Map<String, String> refused = new java.util.TreeMap<>();
+    /** The round is closing: no update is taken any more (a retry opens it again). */
+    boolean sealed;
 
-    OpenRound(int round, String baseVersion, Set<String> participants) {
+    OpenRound(int round, String baseVersion, Set<String> participants, RoundUpdates updates) {
       this.round = round;
       this.baseVersion = baseVersion;
       this.participants = Set.copyOf(participants);
-    }
-  }
-
-  /** Keys seen by round, so old rounds' keys can be dropped. */
-  private static final class Seen {
-    final Map<Integer, Set<String>> byRound = new HashMap<>();
-
-    boolean contains(String key) {
-      return byRound.values().stream().anyMatch(s -> s.contains(key));
-    }
-
-    void add(int round, String key) {
-      byRound.computeIfAbsent(round, r -> new HashSet<>()).add(key);
-    }
-
-    /** Keeps the keys of {@code round} and the round before it. */
-    void keepFrom(int round) {
-      byRound.keySet().removeIf(r -> r < round - 1);
+      this.updates = updates;
     }
   }
 
   private final Map<String, OpenRound> open = new ConcurrentHashMap<>();
   private final Map<String, UpdateBuffer> buffers = new ConcurrentHashMap<>();
-  private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+  private final Map<String, SeenKeys> seen = new ConcurrentHashMap<>();
   private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
   private final AcceptedUpdateStore durable;
 
@@ -81,29 +72,61 @@ public final class UpdateInbox {
   /**
    * Opens a round. Re-opening the same round (a retry after a missed quorum) keeps the updates
    * already received: they were trained from the same global model and stay valid.
+   *
+   * @param global the weights the round's updates are trained from (their norms are measured against it; not copied)
+   * @param streaming fold the updates into a running mean (the strategy is a weighted mean) instead of keeping them
    */
-  public void open(String training, int round, String baseVersion, Set<String> participants) {
-    Seen s = seen.computeIfAbsent(training, k -> new Seen());
+  public void open(String training, int round, String baseVersion, Set<String> participants, float[] global, boolean streaming) {
+    SeenKeys s = seen.computeIfAbsent(training, k -> new SeenKeys());
     synchronized (s) {
       s.keepFrom(round);
     }
     open.compute(training, (k, previous) -> {
       if (previous == null || previous.round != round || !previous.baseVersion.equals(baseVersion)) {
-        return new OpenRound(round, baseVersion, participants);
+        return new OpenRound(round, baseVersion, participants, new RoundUpdates(global, streaming));
       }
-      Set<String> all = new HashSet<>(previous.participants);
-      all.addAll(participants);
-      OpenRound merged = new OpenRound(round, baseVersion, all);
-      synchronized (previous) {
-        merged.updates.putAll(previous.updates);
-        merged.refused.putAll(previous.refused);
+      synchronized (previous) { // the same model: the same round goes on, its updates, mean and refusals with it
+        Set<String> all = new HashSet<>(previous.participants);
+        all.addAll(participants);
+        previous.participants = Set.copyOf(all);
+        previous.sealed = false;
+        return previous;
       }
-      return merged;
     });
   }
 
+  /** Drops the open round without aggregating it. */
   public void close(String training) {
     open.remove(training);
+  }
+
+  /** The open {@code round} takes no more updates (it is being closed); false when it is not open. */
+  public boolean seal(String training, int round) {
+    OpenRound r = open.get(training);
+    if (r == null || r.round != round) {
+      return false;
+    }
+    synchronized (r) {
+      r.sealed = true;
+    }
+    return true;
+  }
+
+  /**
+   * Closes the open {@code round} and hands over its updates for aggregation, a stale running mean
+   * rebuilt from the durable inbox first; empty when that round is not open.
+   */
+  public java.util.Optional<RoundUpdates.Cohort> take(String training, int round) {
+    OpenRound r = open.get(training);
+    if (r == null || r.round != round || !open.remove(training, r)) {
+      return java.util.Optional.empty();
+    }
+    synchronized (r) {
+      r.sealed = true;
+      int parameters = r.updates.parameters();
+      return java.util.Optional.of(r.updates.cohort(site -> durable.loadOne(training, round, site, parameters, r.baseVersion)
+          .map(AcceptedUpdateStore.Stored::update)));
+    }
   }
 
   /** The buffer of a BufferedAsync training, made on first use at {@code round}. */
@@ -166,11 +189,12 @@ public final class UpdateInbox {
       return false;
     }
     synchronized (r) {
-      if (r.refused.containsKey(site) || (!dropAccepted && r.updates.containsKey(site))) {
+      // a sealed round is being closed: only the norm bound still refuses what it had accepted
+      if (r.refused.containsKey(site) || (!dropAccepted && (r.sealed || r.updates.contains(site)))) {
         return false;
       }
       r.refused.put(site, printable(reason));
-      r.updates.remove(site);
+      r.updates.drop(site);
     }
     listeners.forEach(l -> l.accept(training)); // the round may now have heard from everyone
     return true;
@@ -206,7 +230,7 @@ public final class UpdateInbox {
     if (b != null) {
       return b.seen(idempotencyKey);
     }
-    Seen s = seen.get(training);
+    SeenKeys s = seen.get(training);
     if (s == null) {
       return false;
     }
@@ -233,13 +257,19 @@ public final class UpdateInbox {
     return durable.load(training, round, parameters, baseVersion);
   }
 
+  /** The same, one at a time: what the caller does not keep of one is gone before the next is read. */
+  public void persisted(String training, int round, int parameters, String baseVersion, Consumer<AcceptedUpdateStore.Stored> each) {
+    durable.forEach(training, round, parameters, baseVersion, each);
+  }
+
   /**
-   * Puts updates read back from disk into the open round, with their keys, so the round counts
-   * them and a resend is a duplicate; returns the sites restored. Only updates of the open round,
-   * its model version and its participants are taken.
+   * Puts the updates persisted for the open round back into it, read from disk one at a time, with
+   * their keys, so the round counts them and a resend is a duplicate; returns the sites restored.
+   * Only updates of the open round, its model version and its participants are taken, each once:
+   * one whose key or site the round already holds is not folded again.
    */
-  public Set<String> restore(String training, int round, List<AcceptedUpdateStore.Stored> stored) {
-    Seen s = seen.get(training);
+  public Set<String> restore(String training, int round) {
+    SeenKeys s = seen.get(training);
     OpenRound r = open.get(training);
     Set<String> restored = new HashSet<>();
     if (s == null || r == null || r.round != round) {
@@ -247,13 +277,15 @@ public final class UpdateInbox {
     }
     synchronized (s) {
       synchronized (r) {
-        for (AcceptedUpdateStore.Stored u : stored) {
-          if (u.baseVersion().equals(r.baseVersion) && r.participants.contains(u.update().site()) && !s.contains(u.idempotencyKey())) {
-            r.updates.put(u.update().site(), u.update());
+        durable.forEach(training, round, r.updates.parameters(), r.baseVersion, u -> {
+          String site = u.update().site();
+          if (r.participants.contains(site) && !r.refused.containsKey(site) && !r.updates.contains(site)
+              && !s.contains(u.idempotencyKey())) {
+            r.updates.add(u.update());
             s.add(round, u.idempotencyKey());
-            restored.add(u.update().site());
+            restored.add(site);
           }
-        }
+        });
       }
     }
     return restored;
@@ -286,7 +318,7 @@ public final class UpdateInbox {
     if (b != null) {
       return offerBuffered(training, b, round, idempotencyKey, update, onAccept);
     }
-    Seen s = seen.get(training);
+    SeenKeys s = seen.get(training);
     if (s == null) { // a training with no round open since it started here, or one that ended: keep nothing of it
       return new Result(Outcome.REJECTED, "round " + round + " of " + training + " is not open");
     }
@@ -300,6 +332,9 @@ public final class UpdateInbox {
             + (r == null ? "" : " (open round: " + r.round + ")"));
       }
       synchronized (r) {
+        if (r.sealed) {
+          return new Result(Outcome.REJECTED, "round " + round + " of " + training + " is closing");
+        }
         if (!r.participants.contains(update.site())) {
           return new Result(Outcome.REJECTED, update.site() + " was not selected for round " + round);
         }
@@ -307,8 +342,15 @@ public final class UpdateInbox {
           return new Result(Outcome.REJECTED, update.site() + "'s update for round " + round + " was refused: "
               + r.refused.get(update.site()));
         }
+        if (r.updates.contains(update.site())) {
+          return new Result(Outcome.DUPLICATE, "round " + round + " already holds the update of " + update.site());
+        }
+        if (update.weights().length != r.updates.parameters()) {
+          return new Result(Outcome.REJECTED, "update has " + update.weights().length + " parameters, the round's model "
+              + r.updates.parameters());
+        }
         durable.save(training, round, idempotencyKey, r.baseVersion, update); // on disk before it counts and before the ack
-        r.updates.put(update.site(), update);
+        r.updates.add(update); // folded (or kept) now: the round holds no copy of the weights when streaming
       }
       s.add(round, idempotencyKey);
     }
@@ -334,14 +376,25 @@ public final class UpdateInbox {
     return new Result(Outcome.ACCEPTED, "accepted");
   }
 
-  /** Updates received so far for the open round of a training (a copy). */
-  public List<ClientUpdate> received(String training, int round) {
+  /** What the open round of a training holds of the updates received so far (by site). */
+  public List<UpdateFacts> received(String training, int round) {
     OpenRound r = open.get(training);
     if (r == null || r.round != round) {
       return List.of();
     }
     synchronized (r) {
-      return List.copyOf(r.updates.values());
+      return r.updates.facts();
+    }
+  }
+
+  /** Each received update's norm of its change from the round's global model, as measured on arrival (the norm bound's input). */
+  public List<NormBound.Measured> norms(String training, int round) {
+    OpenRound r = open.get(training);
+    if (r == null || r.round != round) {
+      return List.of();
+    }
+    synchronized (r) {
+      return r.updates.norms();
     }
   }
 

@@ -231,7 +231,7 @@ final class BufferedStateMachine {
       federation.inbox.removeFolded(run.key, List.of(late));
     }
     refused.putAll(announceRefusals(ft, run, buffer));
-    ModelStep.Result result = modelStep.apply(run, run.strategy, round, rebased);
+    ModelStep.Result result = modelStep.apply(run, round, rebased);
     if (result.diverged() != null) {
       return fail(ft, st, previous, "Diverged", "version " + round + ": " + result.diverged() + "; the model stays at " + run.version
           + ". Lower spec.localTraining.learningRate (now " + AssignmentFactory.learningRate(s) + ") or spec.strategy.bufferedAsync"
@@ -245,7 +245,7 @@ final class BufferedStateMachine {
     long bytes = federation.drainBytes(run.key);
     List<ClientUpdate> keptUpdates = kept.stream().map(BufferedFold.Buffered::update).toList();
     RoundPlan plan = new RoundPlan(round, 1, keptSites, run.version, previousFold(st, closedAt), closedAt);
-    RoundRecord rec = RoundStateMachine.record(plan, keptUpdates, List.of(), result, bytes, closedAt);
+    RoundRecord rec = RoundStateMachine.record(plan, keptUpdates.stream().map(ClientUpdate::facts).toList(), List.of(), result, bytes, closedAt);
     rec.refused = RoundRefusals.record(refused);
     List<Integer> staleness = kept.stream().map(BufferedFold.Buffered::staleness).toList();
     BufferedProgress.describe(rec, keptUpdates.stream().map(ClientUpdate::site).toList(), staleness, BufferedFold.shares(kept, br.weighting));

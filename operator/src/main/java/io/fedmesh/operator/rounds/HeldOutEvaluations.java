@@ -2,6 +2,7 @@ package io.fedmesh.operator.rounds;
 
 import io.fedmesh.api.v1alpha1.FederatedTrainingStatus;
 import io.fedmesh.operator.aggregation.ClientUpdate;
+import io.fedmesh.operator.aggregation.UpdateFacts;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,11 +20,11 @@ final class HeldOutEvaluations {
    * Records the evaluation of {@code version} (produced by round {@code producedBy}; 0 is the
    * initial model) from the round's updates; nothing when no update carried one.
    */
-  static void record(FederatedTrainingStatus st, List<ClientUpdate> updates, String version, int producedBy, String metricName) {
+  static void record(FederatedTrainingStatus st, List<UpdateFacts> updates, String version, int producedBy, String metricName) {
     double sum = 0;
     long samples = 0;
     Map<String, Double> sites = new TreeMap<>();
-    for (ClientUpdate u : updates) {
+    for (UpdateFacts u : updates) {
       ClientUpdate.HeldOut h = u.heldOut();
       if (h == null || h.samples() < 1 || !Double.isFinite(h.metric())) {
         continue;

@@ -6,6 +6,7 @@ import io.fedmesh.common.model.Evaluation;
 import io.fedmesh.models.ModelEvaluator;
 import io.fedmesh.operator.OperatorMetrics;
 import io.fedmesh.operator.aggregation.ClientUpdate;
+import io.fedmesh.operator.aggregation.UpdateFacts;
 import io.fedmesh.operator.aggregation.StatefulStrategy;
 import io.fedmesh.operator.checkpoint.CheckpointStore;
 import java.nio.file.Path;
@@ -26,11 +27,20 @@ final class ModelStep {
     this.metrics = metrics;
   }
 
-  Result apply(TrainingRun run, FederatedTrainingSpec.Strategy strategy, int round, List<ClientUpdate> updates) {
+  /** A step from updates held whole (BufferedAsync's rebased ones): the run's strategy aggregates them. */
+  Result apply(TrainingRun run, int round, List<ClientUpdate> updates) {
+    return apply(run, round, updates.stream().map(ClientUpdate::facts).toList(), () -> run.aggregator.aggregate(run.global, updates));
+  }
+
+  /**
+   * @param updates what the records need of the updates aggregated
+   * @param aggregate the next global model from them (a folded mean's step, or a strategy over every update)
+   */
+  Result apply(TrainingRun run, int round, List<UpdateFacts> updates, java.util.function.Supplier<float[]> aggregate) {
     long t0 = System.nanoTime();
-    float[] aggregated = run.aggregator.aggregate(run.global, updates);
+    float[] aggregated = aggregate.get();
     metrics.aggregation().record(Duration.ofNanos(System.nanoTime() - t0));
-    long samples = updates.stream().mapToLong(ClientUpdate::samples).sum();
+    long samples = updates.stream().mapToLong(UpdateFacts::samples).sum();
     double trainLoss = weightedMean(updates, true);
     String diverged = divergence(aggregated, updates);
     if (diverged != null) {
@@ -50,8 +60,8 @@ final class ModelStep {
   }
 
   /** Why a round's result cannot be kept (non-finite weights or losses), or null when it can. */
-  static String divergence(float[] model, List<ClientUpdate> updates) {
-    for (ClientUpdate u : updates) {
+  static String divergence(float[] model, List<UpdateFacts> updates) {
+    for (UpdateFacts u : updates) {
       if (!Double.isFinite(u.trainLoss())) {
         return "site " + u.site() + " reported a non-finite training loss (" + u.trainLoss() + ")";
       }
@@ -64,10 +74,10 @@ final class ModelStep {
     return null;
   }
 
-  private static double weightedMean(List<ClientUpdate> updates, boolean loss) {
+  private static double weightedMean(List<UpdateFacts> updates, boolean loss) {
     double sum = 0;
     long n = 0;
-    for (ClientUpdate u : updates) {
+    for (UpdateFacts u : updates) {
       long w = Math.max(1, u.samples());
       sum += w * (loss ? u.trainLoss() : u.localMetric());
       n += w;

@@ -2,7 +2,6 @@ package io.fedmesh.operator.rounds;
 
 import io.fedmesh.api.v1alpha1.FederatedTraining;
 import io.fedmesh.api.v1alpha1.FederatedTrainingStatus.Refusal;
-import io.fedmesh.operator.aggregation.ClientUpdate;
 import io.fedmesh.operator.aggregation.NormBound;
 import io.fedmesh.operator.coordinator.Federation;
 import io.fedmesh.operator.status.EventRecorder;
@@ -30,15 +29,19 @@ final class RoundRefusals {
     this.events = events;
   }
 
-  /** The round's updates that pass the norm bound; the others are refused on the inbox's record. */
-  List<ClientUpdate> screen(TrainingRun run, RoundPlan plan) {
-    List<ClientUpdate> updates = federation.inbox.received(run.key, plan.round());
+  /**
+   * Seals the round (no more updates are taken) and applies the norm bound to the norms the inbox
+   * measured on arrival: the updates beyond it are refused on the inbox's record. Returns the sites
+   * kept.
+   */
+  List<String> screen(TrainingRun run, RoundPlan plan) {
+    federation.inbox.seal(run.key, plan.round());
     Double bound = run.strategy == null ? null : run.strategy.maxUpdateNorm;
-    NormBound.Screened screened = NormBound.screen(run.global, updates, bound);
-    for (NormBound.Refused r : screened.refused()) {
+    NormBound.Verdict verdict = NormBound.judge(federation.inbox.norms(run.key, plan.round()), bound);
+    for (NormBound.Refused r : verdict.refused()) {
       federation.inbox.refuseAccepted(run.key, plan.round(), r.site(), r.reason());
     }
-    return screened.kept();
+    return verdict.kept();
   }
 
   /** Every refusal of the round by site; each announced in an Event the first time it is seen. */

@@ -8,8 +8,10 @@ import io.fedmesh.api.v1alpha1.FederatedTrainingStatus.RoundRecord;
 import io.fedmesh.api.v1alpha1.TrainingDefaults;
 import io.fedmesh.common.model.Evaluation;
 import io.fedmesh.operator.OperatorMetrics;
-import io.fedmesh.operator.aggregation.ClientUpdate;
+import io.fedmesh.operator.aggregation.UpdateFacts;
+import io.fedmesh.operator.aggregation.WeightedMeanStrategy;
 import io.fedmesh.operator.coordinator.Federation;
+import io.fedmesh.operator.coordinator.RoundUpdates;
 import io.fedmesh.operator.coordinator.SiteSession;
 import io.fedmesh.operator.placement.ParticipantSelector;
 import io.fedmesh.operator.privacy.TrainingPrivacy;
@@ -169,9 +171,10 @@ final class RoundStateMachine {
     if (!federation.models.get(run.key).map(p -> p.version().equals(run.version)).orElse(false)) {
       federation.models.publish(run.key, run.version, run.model, run.global);
     }
-    federation.inbox.open(run.key, round, run.base(), participants);
+    // a weighted-mean strategy folds each update as it arrives: the round keeps one running mean, not the updates
+    federation.inbox.open(run.key, round, run.base(), participants, run.global, run.aggregator instanceof WeightedMeanStrategy);
     if (run.recovery != null && run.recovery.round() == round) {
-      Set<String> restored = federation.inbox.restore(run.key, round, run.recovery.updates());
+      Set<String> restored = federation.inbox.restore(run.key, round); // from disk, one update at a time
       LOG.info("{}: round {} reopened after a restart with the updates of {}", run.key, round, restored);
       run.recovery = null;
     }
@@ -197,11 +200,10 @@ final class RoundStateMachine {
   private Step close(FederatedTraining ft, FederatedTrainingStatus st, FederatedTrainingStatus previous, TrainingRun run, RoundPlan plan) {
     FederatedTrainingSpec s = ft.getSpec();
     Instant closedAt = clock.instant(); // a round lasts from its opening to its aggregation
-    List<ClientUpdate> updates = refusals.screen(run, plan);
+    List<String> kept = refusals.screen(run, plan); // the round is sealed: what it holds now is what it aggregates
     Map<String, String> refused = refusals.announce(ft, run, plan.round());
     federation.assignments.withdrawAll(run.key);
-    Set<String> delivered = new HashSet<>();
-    updates.forEach(u -> delivered.add(u.site()));
+    Set<String> delivered = new HashSet<>(kept);
     List<String> missed = plan.participants().stream().filter(p -> !delivered.contains(p) && !refused.containsKey(p)).sorted().toList();
     Set<String> notDelivered = new TreeSet<>(missed);
     notDelivered.addAll(refused.keySet());
@@ -209,8 +211,8 @@ final class RoundStateMachine {
     recorder.assigned(run.namespace, plan.participants());
     run.open = null;
     int minSites = minSites(s);
-    if (updates.size() < minSites || updates.isEmpty()) {
-      String why = "round " + plan.round() + " attempt " + plan.attempt() + " closed with " + updates.size() + " update(s) from "
+    if (kept.size() < minSites || kept.isEmpty()) {
+      String why = "round " + plan.round() + " attempt " + plan.attempt() + " closed with " + kept.size() + " update(s) from "
           + plan.participants().size() + " selected site(s); minSites is " + minSites;
       int maxRetries = s.roundDeadline == null || s.roundDeadline.maxRetries == null ? TrainingDefaults.MAX_RETRIES : s.roundDeadline.maxRetries;
       if (plan.attempt() > maxRetries) {
@@ -222,9 +224,11 @@ final class RoundStateMachine {
       events.warning(ft, "RoundRetried", why + "; retrying");
       return open(ft, st, previous, run, plan.round(), plan.attempt() + 1, plan.participants());
     }
-    federation.inbox.close(run.key);
+    RoundUpdates.Cohort cohort = federation.inbox.take(run.key, plan.round()).orElseThrow(() -> new IllegalStateException(
+        "round " + plan.round() + " of " + run.key + " is no longer open in the inbox"));
+    List<UpdateFacts> updates = cohort.facts(); // the same as kept, less a copy that no longer read back (logged)
     updates.forEach(u -> run.lastLoss.put(u.site(), u.trainLoss()));
-    ModelStep.Result result = modelStep.apply(run, run.strategy, plan.round(), updates);
+    ModelStep.Result result = modelStep.apply(run, plan.round(), updates, () -> cohort.aggregate(run.aggregator, run.global));
     if (result.diverged() != null) {
       // keep the last good model and checkpoint: a retry with the same settings would diverge again
       return fail(ft, st, previous, run, "Diverged", "round " + plan.round() + ": " + result.diverged() + "; the model stays at "
@@ -312,11 +316,11 @@ final class RoundStateMachine {
     return new Step(TrainingStatuses.failed(st, previous, ft, reason, message), null, true);
   }
 
-  static RoundRecord record(RoundPlan plan, List<ClientUpdate> updates, List<String> missed, ModelStep.Result result,
+  static RoundRecord record(RoundPlan plan, List<UpdateFacts> updates, List<String> missed, ModelStep.Result result,
       long bytes, Instant now) {
     RoundRecord rec = new RoundRecord();
     rec.round = plan.round();
-    rec.participants = updates.stream().map(ClientUpdate::site).sorted().toList();
+    rec.participants = updates.stream().map(UpdateFacts::site).sorted().toList();
     rec.missed = missed;
     rec.samples = result.samples();
     rec.loss = TrainingStatuses.round4(result.trainLoss());
@@ -327,7 +331,7 @@ final class RoundStateMachine {
     rec.siteMetrics = siteMetrics(updates);
     rec.selection = PlannedSelection.forRecord(plan.selection());
     rec.encodings = PlannedSelection.forRecord(plan.encodings());
-    double slowest = updates.stream().mapToDouble(ClientUpdate::workSeconds).max().orElse(Double.NaN);
+    double slowest = updates.stream().mapToDouble(UpdateFacts::workSeconds).max().orElse(Double.NaN);
     boolean allReported = updates.stream().allMatch(u -> Double.isFinite(u.workSeconds()));
     if (allReported && plan.attempt() == 1) { // a retried round's time includes the failed attempt
       rec.overheadSeconds = TrainingStatuses.round4(Math.max(0, rec.seconds - slowest));
@@ -337,9 +341,9 @@ final class RoundStateMachine {
   }
 
   /** The sites' own metrics, as reported: peer numbers, so only finite ones are kept (and rounded, as the status's others). */
-  static java.util.Map<String, Double> siteMetrics(List<ClientUpdate> updates) {
+  static java.util.Map<String, Double> siteMetrics(List<UpdateFacts> updates) {
     java.util.Map<String, Double> m = new java.util.TreeMap<>();
-    for (ClientUpdate u : updates) {
+    for (UpdateFacts u : updates) {
       if (Double.isFinite(u.localMetric())) {
         m.put(u.site(), TrainingStatuses.round4(u.localMetric()));
       }

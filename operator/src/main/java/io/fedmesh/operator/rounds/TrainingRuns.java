@@ -17,7 +17,6 @@ import io.fedmesh.common.model.TaskKind;
 import io.fedmesh.common.model.TensorLayout;
 import io.fedmesh.operator.checkpoint.CheckpointStore;
 import java.util.Optional;
-import io.fedmesh.operator.checkpoint.AcceptedUpdateStore;
 import io.fedmesh.operator.aggregation.StatefulStrategy;
 import io.fedmesh.operator.checkpoint.CheckpointStore;
 import io.fedmesh.operator.coordinator.Federation;
@@ -152,23 +151,25 @@ public final class TrainingRuns {
   private Recovery recover(FederatedTraining ft, TrainingRun run, int done) {
     federation.inbox.removePersisted(run.key, done);
     int round = done + 1;
-    List<AcceptedUpdateStore.Stored> updates = federation.inbox.persisted(run.key, round, Math.toIntExact(run.model.parameterCount()), run.base());
+    Set<String> delivered = new TreeSet<>(); // read whole and checked, one at a time; only the site is kept
+    federation.inbox.persisted(run.key, round, Math.toIntExact(run.model.parameterCount()), run.base(),
+        u -> delivered.add(u.update().site()));
     FederatedTrainingStatus st = ft.getStatus();
     Set<String> participants = new TreeSet<>();
     if (st != null && st.roundStartedAt != null && st.currentParticipants != null) {
       participants.addAll(st.currentParticipants); // the round was open: who it waited for
     }
-    updates.forEach(u -> participants.add(u.update().site()));
+    participants.addAll(delivered);
     if (participants.isEmpty()) {
       return null;
     }
-    if (!updates.isEmpty()) {
-      String sites = updates.stream().map(u -> u.update().site()).sorted().toList().toString();
-      LOG.info("{}: round {} resumes with {} update(s) acknowledged before the restart: {}", run.key, round, updates.size(), sites);
+    if (!delivered.isEmpty()) {
+      String sites = List.copyOf(delivered).toString();
+      LOG.info("{}: round {} resumes with {} update(s) acknowledged before the restart: {}", run.key, round, delivered.size(), sites);
       events.normal(ft, "UpdatesRecovered", "round " + round + " resumes with the updates of " + sites
           + " acknowledged before the operator restarted");
     }
-    return new Recovery(round, updates, participants);
+    return new Recovery(round, delivered, participants);
   }
 
   /** FedAdam's moments continue from the checkpoint they were saved with; lost ones start again from zero, said aloud. */

@@ -2,20 +2,28 @@ package io.fedmesh.operator.validation;
 
 import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
 import io.fedmesh.common.model.ModelDescription;
+import io.fedmesh.operator.aggregation.Strategies;
 import java.util.Optional;
 
 /**
  * Whether a training's rounds fit the operator's memory budget ({@code --memory-budget}, by
- * default half the JVM's maximum heap). A round holds every update it receives as float32 (4
- * bytes a parameter), and while an update streams in its bytes are buffered once more; beside
- * them live the global model, its published bytes, the aggregate and the checkpoint's encoding.
- * The cohort is spec.participants.maxSites, or, without it, every EdgeSite the namespace has now.
+ * default half the JVM's maximum heap). While an update streams in its bytes are buffered (at
+ * most 4 bytes a parameter, float32); every site of a cohort may upload at once. Then it depends
+ * on the strategy: FedAvg, FedProx and FedAdam fold each update into one running mean in double
+ * (8 bytes a parameter, whatever the cohort) and let it go; Median, TrimmedMean, Krum and
+ * BufferedAsync keep every update as float32 until the round (or fold) closes. Beside them live
+ * the global model, its published bytes, the aggregate and the checkpoint's encoding. The cohort
+ * is spec.participants.maxSites, or, without it, every EdgeSite the namespace has now.
  */
 public final class MemoryBudget {
   /** Copies of the model a round keeps besides its updates: global, published bytes, aggregate, checkpoint encoding. */
   static final int MODEL_COPIES = 4;
-  /** Copies per update: as received and decoded, and its upload buffer. */
+  /** Copies per update of a round that keeps its updates: as received and decoded, and its upload buffer. */
   static final int COPIES_PER_UPDATE = 2;
+  /** Copies per update of a streaming round: its upload buffer only (decoded, folded and let go). */
+  static final int COPIES_PER_STREAMED_UPDATE = 1;
+  /** A streaming round's running mean: one double, two float32 copies' worth, per parameter. */
+  static final int RUNNING_MEAN_COPIES = 2;
 
   private final long budgetBytes;
 
@@ -35,9 +43,10 @@ public final class MemoryBudget {
     return budgetBytes;
   }
 
-  /** Bytes the rounds of a model of {@code parameters} hold with {@code cohort} updates at once. */
-  static long needed(long parameters, int cohort) {
-    return 4L * parameters * ((long) COPIES_PER_UPDATE * cohort + MODEL_COPIES);
+  /** Bytes the rounds of a model of {@code parameters} hold with {@code cohort} updates, streamed into a running mean or kept. */
+  static long needed(long parameters, int cohort, boolean streaming) {
+    return 4L * parameters * (streaming ? (long) COPIES_PER_STREAMED_UPDATE * cohort + MODEL_COPIES + RUNNING_MEAN_COPIES
+        : (long) COPIES_PER_UPDATE * cohort + MODEL_COPIES);
   }
 
   /**
@@ -51,20 +60,24 @@ public final class MemoryBudget {
     // the cloud-side simulation learner is one more participant
     int learner = spec.adaptiveSimulation != null || (spec.simulationDataFrom != null && !spec.simulationDataFrom.isEmpty()) ? 1 : 0;
     int cohort = (maxSites != null ? maxSites : Math.max(minSites, sitesNow)) + learner;
-    long need = needed(model.parameterCount(), cohort);
+    boolean streaming = Strategies.streams(spec.strategy);
+    long need = needed(model.parameterCount(), cohort, streaming);
     if (need <= budgetBytes) {
       return Optional.empty();
     }
-    long perSite = needed(model.parameterCount(), 1) - needed(model.parameterCount(), 0);
-    long fits = Math.max(0, (budgetBytes - needed(model.parameterCount(), 0)) / perSite) - learner;
+    long perSite = needed(model.parameterCount(), 1, streaming) - needed(model.parameterCount(), 0, streaming);
+    long fits = Math.max(0, (budgetBytes - needed(model.parameterCount(), 0, streaming)) / perSite) - learner;
     String cohortText = maxSites != null ? "spec.participants.maxSites " + maxSites : sitesNow + " EdgeSites (no spec.participants.maxSites)";
     String fix = fits >= minSites
         ? "set spec.participants.maxSites to at most " + fits + ", or raise the operator's --memory-budget (and its memory limit)"
         : "use a smaller model in the DistributedModel, or raise the operator's --memory-budget (and its memory limit)";
+    String updates = streaming
+        ? COPIES_PER_STREAMED_UPDATE + " x " + cohort + " updates streaming in of " + cohortText
+        : COPIES_PER_UPDATE + " x " + cohort + " updates kept of " + cohortText;
+    String mean = streaming ? " + " + RUNNING_MEAN_COPIES + " for the running mean" : "";
     return Optional.of("a round of this training needs about " + size(need) + " of operator memory (" + model.parameterCount()
-        + " parameters x 4 bytes x (" + COPIES_PER_UPDATE + " x " + cohort + " updates of " + cohortText
-        + (learner == 1 ? " + the simulation learner" : "") + " + " + MODEL_COPIES + " model copies)) but the operator's memory"
-        + " budget is " + size(budgetBytes) + "; " + fix);
+        + " parameters x 4 bytes x (" + updates + (learner == 1 ? " + the simulation learner" : "") + " + " + MODEL_COPIES
+        + " model copies" + mean + ")) but the operator's memory budget is " + size(budgetBytes) + "; " + fix);
   }
 
   /** Bytes in the largest unit that keeps a whole number, rounded up (a need is never understated). */

@@ -12,7 +12,7 @@ class UpdateInboxRefusalTest {
   @Test
   void aRefusalOfASelectedSiteIsKeptOnceAndTheSiteIsNoLongerWaitedFor() {
     UpdateInbox inbox = new UpdateInbox(new io.fedmesh.operator.checkpoint.AcceptedUpdateStore(dir));
-    inbox.open("ns/ft", 1, "ft-r0", Set.of("a", "b"));
+    inbox.open("ns/ft", 1, "ft-r0", Set.of("a", "b"), UpdateInboxTest.GLOBAL, true);
     assertThat(inbox.refuse("ns/ft", 1, "b", "samples 0 must be between 1 and 1000000000")).isTrue();
     assertThat(inbox.refuse("ns/ft", 1, "b", "a second reason")).isFalse();
     assertThat(inbox.refusals("ns/ft", 1)).containsExactly(java.util.Map.entry("b", "samples 0 must be between 1 and 1000000000"));
@@ -25,7 +25,7 @@ class UpdateInboxRefusalTest {
   @Test
   void strangersCannotWriteIntoTheRecordNorUndoADeliveredUpdate() {
     UpdateInbox inbox = new UpdateInbox(new io.fedmesh.operator.checkpoint.AcceptedUpdateStore(dir));
-    inbox.open("ns/ft", 2, "ft-r0", Set.of("a"));
+    inbox.open("ns/ft", 2, "ft-r0", Set.of("a"), UpdateInboxTest.GLOBAL, true);
     assertThat(inbox.refuse("ns/ft", 2, "stranger", "x")).isFalse();
     assertThat(inbox.refuse("ns/ft", 1, "a", "an old round")).isFalse();
     assertThat(inbox.refuse("ns/other", 2, "a", "no such training")).isFalse();
@@ -39,18 +39,18 @@ class UpdateInboxRefusalTest {
   @Test
   void theNormBoundDropsAnAcceptedUpdateAndARetryKeepsTheRecord() {
     UpdateInbox inbox = new UpdateInbox(new io.fedmesh.operator.checkpoint.AcceptedUpdateStore(dir));
-    inbox.open("ns/ft", 3, "ft-r0", Set.of("a", "b"));
+    inbox.open("ns/ft", 3, "ft-r0", Set.of("a", "b"), UpdateInboxTest.GLOBAL, true);
     inbox.offer("ns/ft", 3, "ns/ft/3/a", u("a"));
     assertThat(inbox.refuseAccepted("ns/ft", 3, "a", "update norm 50 is above 3")).isTrue();
     assertThat(inbox.received("ns/ft", 3)).isEmpty();
-    inbox.open("ns/ft", 3, "ft-r0", Set.of("a", "b")); // retried after a missed quorum
+    inbox.open("ns/ft", 3, "ft-r0", Set.of("a", "b"), UpdateInboxTest.GLOBAL, true); // retried after a missed quorum
     assertThat(inbox.refusals("ns/ft", 3)).containsKey("a");
   }
 
   @Test
   void aReasonQuotingPeerBytesIsKeptPrintableAndShort() {
     UpdateInbox inbox = new UpdateInbox(new io.fedmesh.operator.checkpoint.AcceptedUpdateStore(dir));
-    inbox.open("ns/ft", 4, "ft-r0", Set.of("a"));
+    inbox.open("ns/ft", 4, "ft-r0", Set.of("a"), UpdateInboxTest.GLOBAL, true);
     inbox.refuse("ns/ft", 4, "a", "base_model_version \u001b[31m" + "x".repeat(10_000) + " is not the model this round trains");
     String kept = inbox.refusals("ns/ft", 4).get("a");
     assertThat(kept).startsWith("base_model_version ?[31mxxx").endsWith("...").hasSize(UpdateInbox.MAX_REASON + 3);

@@ -3,13 +3,14 @@ package io.fedmesh.operator.rounds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fedmesh.operator.aggregation.ClientUpdate;
+import io.fedmesh.operator.aggregation.UpdateFacts;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** A round whose result is NaN or infinite is never kept (it used to Succeed with "mse NaN"). */
 class DivergenceTest {
-  static ClientUpdate update(String site, double loss, float... w) {
-    return new ClientUpdate(site, w, 10, loss, 0, 0);
+  static UpdateFacts update(String site, double loss, float... w) {
+    return new ClientUpdate(site, w, 10, loss, 0, 0).facts();
   }
 
   @Test
