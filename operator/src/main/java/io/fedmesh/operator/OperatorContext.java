@@ -52,7 +52,9 @@ public record OperatorContext(KubernetesClient client, OperatorConfig config, Fe
 
   public static OperatorContext create(KubernetesClient client, OperatorConfig config, OperatorMetrics metrics, Duration siteRefresh) {
     String ns = config.watchAllNamespaces() ? null : config.namespace();
-    Federation federation = new Federation(new io.fedmesh.operator.checkpoint.AcceptedUpdateStore(config.checkpointDir()));
+    Federation federation = new Federation(new io.fedmesh.operator.checkpoint.AcceptedUpdateStore(config.checkpointDir()),
+        new io.fedmesh.operator.coordinator.UploadWindow(io.fedmesh.operator.validation.MemoryBudget.uploadWindowBytes(
+            config.memoryBudgetBytes())));
     EventRecorder events = new EventRecorder(client);
     CheckpointStore checkpoints = new CheckpointStore(config.checkpointDir());
     ResourceCache<EdgeSite> sites = ResourceCache.start(client, EdgeSite.class, ns, null, null);

@@ -93,12 +93,41 @@ public final class CoordinatorClient implements AutoCloseable {
         }
       });
 
+  /** Downloads in progress by training and version: a second caller waits for the first instead of downloading again. */
+  private final java.util.Map<String, java.util.concurrent.CompletableFuture<Downloaded>> downloading =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   /**
    * Downloads a model version, resuming from the bytes already received after a failure. A version
    * this agent downloaded last for the training (served, then trained from) is not sent again: the
-   * request names the digest held and the coordinator confirms it.
+   * request names the digest held and the coordinator confirms it. A version being downloaded
+   * already (serving and training asked at once, when a round closes) is waited for.
    */
   public Downloaded download(String training, String version, String site) {
+    String key = training + "@" + version;
+    var mine = new java.util.concurrent.CompletableFuture<Downloaded>();
+    var running = downloading.putIfAbsent(key, mine);
+    if (running != null) {
+      try {
+        Downloaded d = running.join();
+        return new Downloaded(d.spec(), d.f32(), 0, true);
+      } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+        return fetch(training, version, site); // the other one failed: this caller tries on its own
+      }
+    }
+    try {
+      Downloaded d = fetch(training, version, site);
+      mine.complete(d);
+      return d;
+    } catch (RuntimeException e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      downloading.remove(key, mine);
+    }
+  }
+
+  private Downloaded fetch(String training, String version, String site) {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     ModelSpec[] spec = new ModelSpec[1];
     Held have = held.get(training);

@@ -73,11 +73,28 @@ class HeldModelDownloadTest {
       assertThat(UpdateCodec.decode(next.f32(), UpdateEncoding.F32, n)).containsExactly(v1);
       assertThat(sent(registry)).isEqualTo(sent + 4.0 * n);
 
-      // a digest that is not the coordinator's (another run's t-r1, bytes the site changed) gets the model
+      // serving and training ask for a new version at once: it crosses the link once, whichever way they overlap
+      float[] v2 = v0.clone();
+      v2[0] = 42;
+      federation.models.publish("default/t", "t-r2", model, v2);
+      double before = sent(registry);
+      var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+      try {
+        var a = pool.submit(() -> client.download("default/t", "t-r2", "site-a"));
+        var b = pool.submit(() -> client.download("default/t", "t-r2", "site-a"));
+        assertThat(UpdateCodec.decode(a.get().f32(), UpdateEncoding.F32, n)).containsExactly(v2);
+        assertThat(UpdateCodec.decode(b.get().f32(), UpdateEncoding.F32, n)).containsExactly(v2);
+        assertThat(a.get().reused() ^ b.get().reused()).as("one downloaded, the other reused").isTrue();
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(sent(registry)).isEqualTo(before + 4.0 * n);
+
+      // a digest that is not the coordinator's (another run's t-r2, bytes the site changed) gets the model
       var channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
       try {
         var chunks = CoordinatorGrpc.newBlockingStub(channel).downloadModel(DownloadModelRequest.newBuilder().setTraining("default/t")
-            .setModelVersion("t-r1").setSiteName("site-a").setHaveSha256(Digests.sha256Hex(first.f32())).build());
+            .setModelVersion("t-r2").setSiteName("site-a").setHaveSha256(Digests.sha256Hex(first.f32())).build());
         long bytes = 0;
         boolean unchanged = false;
         while (chunks.hasNext()) {

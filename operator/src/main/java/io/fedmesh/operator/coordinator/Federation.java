@@ -19,9 +19,17 @@ public final class Federation {
   private final java.util.List<java.util.function.BiConsumer<String, String>> siteListeners =
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
+  /** Memory the uploads in flight may hold at once. */
+  public final UploadWindow uploads;
+
   /** @param acceptedUpdates where acknowledged updates are persisted before the ack (the checkpoint volume) */
   public Federation(io.fedmesh.operator.checkpoint.AcceptedUpdateStore acceptedUpdates) {
+    this(acceptedUpdates, UploadWindow.unlimited());
+  }
+
+  public Federation(io.fedmesh.operator.checkpoint.AcceptedUpdateStore acceptedUpdates, UploadWindow uploads) {
     this.inbox = new UpdateInbox(acceptedUpdates);
+    this.uploads = uploads;
   }
 
   /** Hears (namespace, site) of every site that registered, came back, went Offline or changed Degraded. */

@@ -34,6 +34,8 @@ final class UpdateReceiver implements StreamObserver<UpdateChunk> {
   private long receivedBytes;
   private boolean failed;
   private long firstChunkNanos;
+  /** Bytes held in the federation's upload window; 0 once given back. */
+  private long reserved;
 
   UpdateReceiver(Federation federation, StreamObserver<UploadUpdateResponse> response, ObjIntConsumer<String> received) {
     this.federation = federation;
@@ -83,17 +85,50 @@ final class UpdateReceiver implements StreamObserver<UpdateChunk> {
       fail(refused.get());
       return false;
     }
+    long reservation = UploadWindow.reservation(header.getNumParameters(), header.getTotalBytes());
+    if (!federation.uploads.tryOpen(reservation)) {
+      busy();
+      return false;
+    }
+    reserved = reservation;
     buffer = new ByteArrayOutputStream((int) header.getTotalBytes()); // admitted: at most the model's size
     return true;
   }
 
+  /** The window is full: not a refusal (nothing is recorded, the site is still waited for), a retry later. */
+  private void busy() {
+    failed = true;
+    LOG.info("update {} deferred: {} of the {} bytes uploads may hold are in flight", header.getIdempotencyKey(),
+        federation.uploads.inFlightBytes(), federation.uploads.limitBytes());
+    response.onError(Status.UNAVAILABLE.withDescription("the coordinator is receiving other updates (its upload window is full);"
+        + " send " + header.getIdempotencyKey() + " again shortly").asRuntimeException());
+  }
+
+  /** Gives the upload's memory back to the window, once. */
+  private void release() {
+    if (reserved > 0) {
+      federation.uploads.close(reserved);
+      reserved = 0;
+    }
+  }
+
   @Override
   public void onError(Throwable t) {
+    release();
+    buffer = null;
     LOG.debug("upload aborted by the site: {}", t.getMessage());
   }
 
   @Override
   public void onCompleted() {
+    try {
+      complete();
+    } finally {
+      release();
+    }
+  }
+
+  private void complete() {
     if (failed) {
       return;
     }
@@ -217,6 +252,8 @@ final class UpdateReceiver implements StreamObserver<UpdateChunk> {
 
   private void fail(String why) {
     failed = true;
+    release();
+    buffer = null;
     LOG.warn("update refused{}: {}", header == null ? "" : " (" + header.getSiteName() + ")", why);
     if (header != null && federation.inbox.refuse(header.getTraining(), header.getRound(), header.getSiteName(), why)) {
       // on record for the round (the header named its open round and a selected site); not waited for, not asked again
