@@ -3,6 +3,7 @@ package io.fedmesh.mesh;
 import io.fedmesh.api.v1alpha1.FederatedTraining;
 import io.fedmesh.common.data.DatasetException;
 import io.fedmesh.mesh.data.FashionMnistLocator;
+import io.fedmesh.mesh.data.UciDigits;
 import io.fedmesh.mesh.report.RunSummary;
 import io.fedmesh.mesh.wan.ScenarioPlayer;
 import java.io.IOException;
@@ -83,6 +84,9 @@ public final class LocalMeshCommand implements Callable<Integer> {
     int sites = options.sites == null ? options.defaultSites() : options.sites;
     if (options.fashionMnist()) {
       return MeshData.fashionMnist(dir, sites, options.alpha, options.seed, new FashionMnistLocator().locateOrInstall(console));
+    }
+    if (options.digits()) {
+      return MeshData.digits(dir, sites, options.alpha, options.seed, UciDigits.DEBIAN_FILE);
     }
     return options.plume() ? MeshData.plume(dir, sites, options.samplesPerSite, options.seed)
         : MeshData.builtIn(dir, sites, options.samplesPerSite, options.seed, options.alpha);

@@ -10,6 +10,7 @@ import io.fedmesh.mesh.data.DirichletSplit;
 import io.fedmesh.mesh.data.FashionMnistLocator;
 import io.fedmesh.mesh.data.PlumeData;
 import io.fedmesh.mesh.data.SyntheticData;
+import io.fedmesh.mesh.data.UciDigits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,6 +84,36 @@ public record MeshData(List<Path> siteDirs, Path testSet, int features, int clas
     Path test = out.resolve("test.csv");
     CsvDatasetWriter.write(test, gen.test(2000, "test.csv"), "label");
     return new MeshData(dirs, test, features, 0, TaskKind.REGRESSION, samples);
+  }
+
+  /** Test rows of the digits: a fifth, as sklearn's examples hold out. */
+  static final int DIGITS_TEST_ROWS = 360;
+
+  /**
+   * The UCI digits of Debian's python3-sklearn ({@link UciDigits}): shuffled by {@code seed}, 360
+   * rows held out as {@code test.csv}, the other 1,437 split over the sites by a Dirichlet(alpha)
+   * label distribution, each site's part a CSV file.
+   */
+  public static MeshData digits(Path out, int sites, double alpha, long seed, Path file) throws IOException {
+    List<float[]> rows = new ArrayList<>(UciDigits.rows(UciDigits.locate(file)));
+    java.util.Collections.shuffle(rows, new java.util.Random(seed));
+    Dataset train = UciDigits.dataset(rows.subList(DIGITS_TEST_ROWS, rows.size()), file);
+    int[] labels = new int[train.rows()];
+    for (int i = 0; i < labels.length; i++) {
+      labels[i] = (int) train.y()[i];
+    }
+    int[][] parts = new DirichletSplit(alpha, seed).split(labels, UciDigits.CLASSES, sites);
+    List<Path> dirs = new ArrayList<>();
+    List<Integer> samples = new ArrayList<>();
+    for (int i = 0; i < sites; i++) {
+      Path dir = out.resolve("site-" + i);
+      CsvDatasetWriter.write(dir.resolve("site-" + i + ".csv"), train.select(dir, parts[i]), "label");
+      dirs.add(dir);
+      samples.add(parts[i].length);
+    }
+    Path test = out.resolve("test.csv");
+    CsvDatasetWriter.write(test, UciDigits.dataset(rows.subList(0, DIGITS_TEST_ROWS), file), "label");
+    return new MeshData(dirs, test, UciDigits.FEATURES, UciDigits.CLASSES, TaskKind.CLASSIFICATION, samples);
   }
 
   /**

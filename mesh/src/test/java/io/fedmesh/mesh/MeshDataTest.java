@@ -72,6 +72,22 @@ class MeshDataTest {
   }
 
   @Test
+  void theDigitsAreSplitOverTheSitesAsCsvWithAFifthHeldOut() throws Exception {
+    java.nio.file.Path file = TabularDefaultsLearnTest.digitsFile();
+    MeshData data = MeshData.digits(tmp.resolve("out"), 4, 0.5, 42, file);
+    assertThat(data.samples().stream().mapToInt(Integer::intValue).sum()).isEqualTo(1797 - 360);
+    assertThat(data.samples()).hasSize(4).allSatisfy(n -> assertThat(n).isPositive());
+    assertThat(data.features()).isEqualTo(64);
+    assertThat(data.classes()).isEqualTo(10);
+    assertThat(Datasets.read(data.testSet(), null, "label", TaskKind.CLASSIFICATION).rows()).isEqualTo(360);
+    assertThat(Datasets.read(data.siteDirs().get(0), null, "label", TaskKind.CLASSIFICATION).features()).isEqualTo(64);
+    assertThat(MeshData.digits(tmp.resolve("again"), 4, 0.5, 42, file).samples()).as("the seed fixes the split")
+        .isEqualTo(data.samples());
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> MeshData.digits(tmp.resolve("x"), 4, 0.5, 42, tmp.resolve("none.csv.gz")))
+        .hasMessageContaining("sudo apt-get install -y python3-sklearn");
+  }
+
+  @Test
   void aGapInTheSiteNumberingIsRefusedNamingTheMissingSite() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("data"));
     String csv = "a,label\n" + "1,0\n2,1\n".repeat(5);

@@ -68,7 +68,11 @@ class MeshOptionsTest {
     assertRefused("--samples-per-site must be at least 10", "--samples-per-site", "9");
     assertRefused("--log-format must be json or text (got 'xml')", "--log-format", "xml");
     assertRefused("--hpc must be none, local or slurm (got cloud)", "--hpc", "cloud");
-    assertRefused("--problem must be blobs, plume or fashion-mnist (got waves)", "--problem", "waves");
+    assertRefused("--problem must be blobs, plume, fashion-mnist or digits (got waves)", "--problem", "waves");
+    assertRefused("--problem digits splits all 1,437 training rows over the sites: drop --samples-per-site", "--problem", "digits",
+        "--samples-per-site", "100");
+    assertRefused("--problem digits is a classification problem: drop --task or use --task classification", "--problem", "digits",
+        "--task", "regression");
     assertRefused("--alpha must be above 0 and at most 1000 (got 0.0)", "--alpha", "0");
   }
 

@@ -12,22 +12,19 @@ import io.fedmesh.common.model.TaskKind;
 import io.fedmesh.edge.training.DjlTrainer;
 import io.fedmesh.edge.training.TrainResult;
 import io.fedmesh.mesh.data.DirichletSplit;
+import io.fedmesh.mesh.data.UciDigits;
 import io.fedmesh.models.InitialModel;
 import io.fedmesh.models.ModelEvaluator;
 import io.fedmesh.operator.aggregation.ClientUpdate;
 import io.fedmesh.operator.aggregation.FedAvgStrategy;
 import io.fedmesh.proto.federation.v1.LocalTraining;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * units 0.76).
  */
 class TabularDefaultsLearnTest {
-  static final Path DIGITS = Path.of("/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz");
+  static final Path DIGITS = UciDigits.DEBIAN_FILE;
   static final int ROUNDS = 15;
 
   @Test
@@ -87,8 +84,8 @@ class TabularDefaultsLearnTest {
     return ModelEvaluator.evaluate(d, global, test).metric();
   }
 
-  /** The rows of Debian's copy: 64 pixel values and the digit, comma-separated, no header. */
-  static List<float[]> digits() throws IOException {
+  /** Debian's copy, or (the test cannot run without it) a failure under CI=true and an abort elsewhere, saying how to get it. */
+  static Path digitsFile() {
     if (!Files.isRegularFile(DIGITS)) {
       String why = DIGITS + " is missing: scripts/install-data-deps.sh installs Debian's python3-sklearn, which holds it";
       if ("true".equals(System.getenv("CI"))) {
@@ -96,34 +93,17 @@ class TabularDefaultsLearnTest {
       }
       Assumptions.abort(why);
     }
-    List<float[]> rows = new ArrayList<>();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(DIGITS)),
-        StandardCharsets.US_ASCII))) {
-      for (String line; (line = r.readLine()) != null; ) {
-        String[] cells = line.split(",");
-        float[] v = new float[cells.length];
-        for (int i = 0; i < cells.length; i++) {
-          v[i] = Float.parseFloat(cells[i]);
-        }
-        rows.add(v);
-      }
-    }
+    return DIGITS;
+  }
+
+  /** The rows of Debian's copy: 64 pixel values and the digit. */
+  static List<float[]> digits() throws IOException {
+    List<float[]> rows = new ArrayList<>(UciDigits.rows(digitsFile()));
     assertThat(rows).as("rows of " + DIGITS).hasSize(1797);
     return rows;
   }
 
   static Dataset dataset(List<float[]> rows) {
-    int f = 64;
-    float[] x = new float[rows.size() * f];
-    float[] y = new float[rows.size()];
-    List<String> names = new ArrayList<>();
-    for (int i = 0; i < f; i++) {
-      names.add("pixel" + i);
-    }
-    for (int r = 0; r < rows.size(); r++) {
-      System.arraycopy(rows.get(r), 0, x, r * f, f);
-      y[r] = rows.get(r)[f];
-    }
-    return new Dataset(Path.of("digits"), names, rows.size(), f, x, y, 10);
+    return UciDigits.dataset(rows, Path.of("digits"));
   }
 }
