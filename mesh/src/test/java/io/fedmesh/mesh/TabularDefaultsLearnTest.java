@@ -40,26 +40,37 @@ class TabularDefaultsLearnTest {
   static final Path DIGITS = UciDigits.DEBIAN_FILE;
   static final int ROUNDS = 15;
 
+  /** The digits as both tests use them: shuffled, 360 held out, the rest over 4 sites by Dirichlet(0.5); an MLP of 64; the defaults. */
+  record Setup(List<Dataset> sites, Dataset train, Dataset test, ModelDescription mlp, LocalTraining defaults) {
+    static Setup digits4() throws IOException {
+      List<float[]> rows = digits();
+      Collections.shuffle(rows, new Random(1));
+      Dataset test = dataset(rows.subList(0, 360));
+      Dataset train = dataset(rows.subList(360, rows.size()));
+      int[] labels = new int[train.rows()];
+      for (int i = 0; i < labels.length; i++) {
+        labels[i] = (int) train.y()[i];
+      }
+      List<Dataset> sites = new ArrayList<>();
+      for (int[] part : new DirichletSplit(0.5, 42).split(labels, 10, 4)) {
+        sites.add(train.select(Path.of("site"), part));
+      }
+      ModelDescription mlp = InitialModel.of(ModelDescription.of(new MlpSpec(new int[] {64, 64, 10}, Activation.RELU,
+          TaskKind.CLASSIFICATION)), 0).description();
+      FederatedTrainingSpec.LocalTraining defaults = new FederatedTrainingSpec.LocalTraining();
+      return new Setup(sites, train, test, mlp, LocalTraining.newBuilder().setEpochs(defaults.epochs).setBatchSize(defaults.batchSize)
+          .setLearningRate(defaults.effectiveLearningRate()).setOptimizer(defaults.optimizerName()).build());
+    }
+  }
+
   @Test
   void theDefaultsTrainTheDigitsFederatedNearlyAsWellAsCentrally() throws IOException {
-    List<float[]> rows = digits();
-    Collections.shuffle(rows, new Random(1));
-    Dataset test = dataset(rows.subList(0, 360));
-    Dataset train = dataset(rows.subList(360, rows.size()));
-    int[] labels = new int[train.rows()];
-    for (int i = 0; i < labels.length; i++) {
-      labels[i] = (int) train.y()[i];
-    }
-    List<Dataset> sites = new ArrayList<>();
-    for (int[] part : new DirichletSplit(0.5, 42).split(labels, 10, 4)) {
-      sites.add(train.select(Path.of("site"), part));
-    }
-    ModelDescription mlp = InitialModel.of(ModelDescription.of(new MlpSpec(new int[] {64, 64, 10}, Activation.RELU,
-        TaskKind.CLASSIFICATION)), 0).description();
-
-    FederatedTrainingSpec.LocalTraining defaults = new FederatedTrainingSpec.LocalTraining();
-    LocalTraining now = LocalTraining.newBuilder().setEpochs(defaults.epochs).setBatchSize(defaults.batchSize)
-        .setLearningRate(defaults.effectiveLearningRate()).setOptimizer(defaults.optimizerName()).build();
+    Setup setup = Setup.digits4();
+    List<Dataset> sites = setup.sites();
+    Dataset test = setup.test();
+    Dataset train = setup.train();
+    ModelDescription mlp = setup.mlp();
+    LocalTraining now = setup.defaults();
     LocalTraining before = now.toBuilder().setOptimizer("sgd").setLearningRate(0.05).setEpochs(1).build();
 
     double federated = federated(mlp, sites, test, now);

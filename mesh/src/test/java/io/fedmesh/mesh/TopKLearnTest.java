@@ -2,28 +2,20 @@ package io.fedmesh.mesh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
 import io.fedmesh.common.codec.SparseDelta;
 import io.fedmesh.common.data.Dataset;
-import io.fedmesh.common.model.Activation;
-import io.fedmesh.common.model.MlpSpec;
 import io.fedmesh.common.model.ModelDescription;
-import io.fedmesh.common.model.TaskKind;
 import io.fedmesh.edge.rounds.ErrorFeedback;
 import io.fedmesh.edge.training.DjlTrainer;
 import io.fedmesh.edge.training.TrainResult;
-import io.fedmesh.mesh.data.DirichletSplit;
 import io.fedmesh.models.InitialModel;
 import io.fedmesh.models.ModelEvaluator;
 import io.fedmesh.operator.aggregation.ClientUpdate;
 import io.fedmesh.operator.aggregation.FedAvgStrategy;
 import io.fedmesh.proto.federation.v1.LocalTraining;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,23 +30,11 @@ class TopKLearnTest {
 
   @Test
   void topKWithErrorFeedbackComesNearDenseAndFarAboveTopKWithout() throws IOException {
-    List<float[]> rows = TabularDefaultsLearnTest.digits();
-    Collections.shuffle(rows, new Random(1));
-    Dataset test = TabularDefaultsLearnTest.dataset(rows.subList(0, 360));
-    Dataset train = TabularDefaultsLearnTest.dataset(rows.subList(360, rows.size()));
-    int[] labels = new int[train.rows()];
-    for (int i = 0; i < labels.length; i++) {
-      labels[i] = (int) train.y()[i];
-    }
-    List<Dataset> sites = new ArrayList<>();
-    for (int[] part : new DirichletSplit(0.5, 42).split(labels, 10, 4)) {
-      sites.add(train.select(Path.of("site"), part));
-    }
-    ModelDescription mlp = InitialModel.of(ModelDescription.of(new MlpSpec(new int[] {64, 64, 10}, Activation.RELU,
-        TaskKind.CLASSIFICATION)), 0).description();
-    FederatedTrainingSpec.LocalTraining defaults = new FederatedTrainingSpec.LocalTraining();
-    LocalTraining cfg = LocalTraining.newBuilder().setEpochs(defaults.epochs).setBatchSize(defaults.batchSize)
-        .setLearningRate(defaults.effectiveLearningRate()).setOptimizer(defaults.optimizerName()).build();
+    TabularDefaultsLearnTest.Setup setup = TabularDefaultsLearnTest.Setup.digits4();
+    List<Dataset> sites = setup.sites();
+    Dataset test = setup.test();
+    ModelDescription mlp = setup.mlp();
+    LocalTraining cfg = setup.defaults();
 
     double dense = federated(mlp, sites, test, cfg, null);
     double withFeedback = federated(mlp, sites, test, cfg, new ErrorFeedback[] {new ErrorFeedback(), new ErrorFeedback(),
