@@ -36,6 +36,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * upload are retried on transient errors (upload is safe to repeat thanks to its idempotency key).
  */
 public final class CoordinatorClient implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CoordinatorClient.class);
 
   private final ManagedChannel channel;
   private final CoordinatorGrpc.CoordinatorBlockingStub blocking;
@@ -76,8 +77,9 @@ public final class CoordinatorClient implements AutoCloseable {
    *
    * @param reused the coordinator confirmed the bytes this agent already held: nothing crossed the link, so
    *     {@code seconds} is no throughput sample
+   * @param wireBytes what crossed the link for it: the model, a patch of a held version, or nothing
    */
-  public record Downloaded(ModelSpec spec, byte[] f32, double seconds, boolean reused) {}
+  public record Downloaded(ModelSpec spec, byte[] f32, double seconds, boolean reused, long wireBytes) {}
 
   /** The last version downloaded per training and its digest (the bytes are never changed once held). */
   private record Held(String version, String sha256, byte[] f32) {}
@@ -110,7 +112,7 @@ public final class CoordinatorClient implements AutoCloseable {
     if (running != null) {
       try {
         Downloaded d = running.join();
-        return new Downloaded(d.spec(), d.f32(), 0, true);
+        return new Downloaded(d.spec(), d.f32(), 0, true, 0);
       } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
         return fetch(training, version, site); // the other one failed: this caller tries on its own
       }
@@ -128,9 +130,15 @@ public final class CoordinatorClient implements AutoCloseable {
   }
 
   private Downloaded fetch(String training, String version, String site) {
+    Held have = held.get(training);
+    if (have != null && !have.version().equals(version)) {
+      Downloaded patched = patched(training, version, site, have);
+      if (patched != null) {
+        return patched;
+      }
+    }
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     ModelSpec[] spec = new ModelSpec[1];
-    Held have = held.get(training);
     Held known = have != null && have.version().equals(version) ? have : null;
     boolean[] reused = new boolean[1];
     long start = System.nanoTime();
@@ -158,7 +166,30 @@ public final class CoordinatorClient implements AutoCloseable {
     if (!reused[0]) {
       held.put(training, new Held(version, io.fedmesh.common.codec.Digests.sha256Hex(f32), f32));
     }
-    return new Downloaded(spec[0], f32, (System.nanoTime() - start) / 1e9, reused[0]);
+    return new Downloaded(spec[0], f32, (System.nanoTime() - start) / 1e9, reused[0], reused[0] ? 0 : f32.length);
+  }
+
+  /**
+   * The version as a patch of the held older one (or whole, when the coordinator finds no smaller
+   * patch), in one attempt; null when that attempt fails in any way, and the caller downloads in full.
+   */
+  private Downloaded patched(String training, String version, String site, Held have) {
+    long start = System.nanoTime();
+    try {
+      PatchedDownload.Result r = PatchedDownload.read(blocking.withDeadlineAfter(120, TimeUnit.SECONDS).downloadModel(
+          DownloadModelRequest.newBuilder().setTraining(training).setModelVersion(version).setSiteName(site)
+              .setHaveVersion(have.version()).setHaveSha256(have.sha256()).build()), have.f32());
+      bytesReceived.addAndGet(r.wireBytes());
+      if (r.spec().getArchitecture().equals(io.fedmesh.common.model.ArchitectureType.TORCHSCRIPT.wireName())) {
+        ensureScript(training, version, site, io.fedmesh.common.model.ModelDescription.fromProto(r.spec()).script());
+      }
+      held.put(training, new Held(version, io.fedmesh.common.codec.Digests.sha256Hex(r.f32()), r.f32()));
+      return new Downloaded(r.spec(), r.f32(), (System.nanoTime() - start) / 1e9, false, r.wireBytes());
+    } catch (RuntimeException e) {
+      LOG.info("model {} of {} as a patch of {} did not arrive whole ({}); downloading it in full", version, training,
+          have.version(), e.getMessage());
+      return null;
+    }
   }
 
   /**

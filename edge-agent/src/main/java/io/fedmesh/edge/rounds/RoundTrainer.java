@@ -86,8 +86,8 @@ public final class RoundTrainer {
     }
     health.trainingStarted();
     CoordinatorClient.Downloaded model = client.download(a.getTraining(), a.getModelVersion(), site);
-    if (!model.reused()) { // a confirmed copy moved no bytes: no throughput sample
-      link.downloaded(model.f32().length, model.seconds());
+    if (model.wireBytes() > 0) { // a confirmed copy moved no bytes: no throughput sample; a patch its own size
+      link.downloaded(model.wireBytes(), model.seconds());
     }
     float[] global = UpdateCodec.decode(model.f32(), UpdateEncoding.F32, (int) spec.parameterCount());
     // federated evaluation: the global model on the samples this site never trains on, before it trains

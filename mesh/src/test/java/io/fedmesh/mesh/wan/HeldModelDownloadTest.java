@@ -31,13 +31,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The real agent client against the real coordinator: a site that downloaded a version (to serve
  * it) and is then assigned to train from it gets it confirmed by digest, not sent again; a new
- * version, or a digest that is not the coordinator's, gets the bytes.
+ * version comes as a patch of the held one when few parameters changed, whole otherwise; a digest
+ * that is not the coordinator's gets the bytes.
  */
 class HeldModelDownloadTest {
   @TempDir Path tmp;
 
   @Test
-  void aVersionTheSiteHoldsIsConfirmedNotSentAgain() throws Exception {
+  void aVersionTheSiteHoldsIsConfirmedNotSentAgainAndANewOneComesAsAPatchWhenThatIsSmaller() throws Exception {
     Federation federation = new Federation(new AcceptedUpdateStore(tmp.resolve("inbox")));
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     CoordinatorService service = new CoordinatorService(federation, null, "default", null, Duration.ofSeconds(1), registry);
@@ -49,6 +50,9 @@ class HeldModelDownloadTest {
       v0[i] = i / 1000f;
       v1[i] = -i / 1000f;
     }
+    // the versions the coordinator holds besides the published one (CheckpointVersions in the operator)
+    Map<String, io.fedmesh.operator.coordinator.PublishedModels.Published> checkpointed = new java.util.concurrent.ConcurrentHashMap<>();
+    federation.serving.versionsFrom((training, version) -> java.util.Optional.ofNullable(checkpointed.get(version)));
     federation.models.publish("default/t", "t-r0", model, v0);
     federation.assignments.publish("default/site-a", TrainAssignment.newBuilder().setTraining("default/t").setRound(1)
         .setModelVersion("t-r0").build());
@@ -89,6 +93,21 @@ class HeldModelDownloadTest {
         pool.shutdownNow();
       }
       assertThat(sent(registry)).isEqualTo(before + 4.0 * n);
+
+      // a version that changed a few parameters goes to a site that holds the one before as a patch of it
+      checkpointed.put("t-r2", federation.models.get("default/t").orElseThrow());
+      float[] v3 = v2.clone();
+      for (int i = 0; i < 10; i++) {
+        v3[i * 100] += 1;
+      }
+      federation.models.publish("default/t", "t-r3", model, v3);
+      double beforePatch = sent(registry);
+      CoordinatorClient.Downloaded patched = client.download("default/t", "t-r3", "site-a");
+      assertThat(UpdateCodec.decode(patched.f32(), UpdateEncoding.F32, n)).containsExactly(v3);
+      assertThat(patched.wireBytes()).as("10 changed parameters, 8 bytes each").isEqualTo(80);
+      assertThat(sent(registry)).isEqualTo(beforePatch + 80);
+      // all changed: the patch would be larger than the model, so the model comes (t-r0 to t-r1 above went whole too)
+      assertThat(next.wireBytes()).isEqualTo(4L * n);
 
       // a digest that is not the coordinator's (another run's t-r2, bytes the site changed) gets the model
       var channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();

@@ -19,6 +19,7 @@ final class ModelServing {
   /** Counts bytes sent per training. */
   private final ObjIntConsumer<String> sent;
   private final ScriptBytes scripts = new ScriptBytes();
+  private final ModelPatches patches = new ModelPatches();
 
   ModelServing(Federation federation, ObjIntConsumer<String> sent) {
     this.federation = federation;
@@ -44,6 +45,18 @@ final class ModelServing {
       response.onCompleted();
       return;
     }
+    byte[] patch = request.getOffset() == 0 ? patchFor(request, p).orElse(null) : null;
+    if (patch != null) { // the site holds an older version: only what changed since
+      ChunkPump.serve(response, patch, 0, (offset, len, last) -> {
+        ModelChunk.Builder chunk = ModelChunk.newBuilder().setModelVersion(p.version()).setOffset(offset).setTotalBytes(patch.length)
+            .setData(ByteString.copyFrom(patch, offset, len)).setLast(last).setPatch(true).setSha256(p.sha256());
+        if (offset == 0) {
+          chunk.setModel(p.spec().toProto());
+        }
+        return chunk.build();
+      }, len -> sent.accept(request.getTraining(), len));
+      return;
+    }
     long from = Math.max(0, Math.min(request.getOffset(), data.length));
     ChunkPump.serve(response, data, from, (offset, len, last) -> {
       ModelChunk.Builder chunk = ModelChunk.newBuilder()
@@ -57,6 +70,20 @@ final class ModelServing {
       }
       return chunk.build();
     }, len -> sent.accept(request.getTraining(), len));
+  }
+
+  /**
+   * A patch from the version the site says it holds to {@code p}, when this coordinator holds that
+   * version with the same digest (published or checkpointed) and the patch is smaller than the model.
+   */
+  private java.util.Optional<byte[]> patchFor(DownloadModelRequest request, PublishedModels.Published p) {
+    String haveVersion = request.getHaveVersion();
+    if (haveVersion.isEmpty() || request.getHaveSha256().isEmpty() || haveVersion.equals(p.version())) {
+      return java.util.Optional.empty();
+    }
+    return federation.serving.checkpointed(request.getTraining(), haveVersion)
+        .filter(held -> held.sha256().equals(request.getHaveSha256()))
+        .flatMap(held -> patches.between(request.getTraining(), held, p));
   }
 
   /**
