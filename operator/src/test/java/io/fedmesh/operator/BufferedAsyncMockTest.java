@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fedmesh.api.v1alpha1.EdgeSite;
 import io.fedmesh.api.v1alpha1.EdgeSiteStatus;
 import io.fedmesh.api.v1alpha1.FederatedTraining;
@@ -16,13 +14,9 @@ import io.fedmesh.api.v1alpha1.FederatedTrainingStatus.RoundRecord;
 import io.fedmesh.operator.checkpoint.CheckpointStore;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * BufferedAsync end to end: the operator against the mock API server (CRUD), learners speaking the
@@ -30,30 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * every version can be recomputed from the checkpoints of the versions before it, the staleness
  * and the fold weights its record names.
  */
-@EnableKubernetesMockClient(crud = true)
-class BufferedAsyncMockTest {
-  KubernetesClient client;
-  @TempDir Path checkpoints;
-  FedmeshOperator operator;
-  final List<TestLearner> learners = new ArrayList<>();
-
-  @BeforeEach
-  void setUp() throws Exception {
-    CrdFixtures.install(client);
-  }
-
-  @AfterEach
-  void tearDown() {
-    learners.forEach(TestLearner::close);
-    if (operator != null) {
-      operator.close();
-    }
-  }
-
-  FederatedTrainingStatus status(String name) {
-    FederatedTraining ft = client.resources(FederatedTraining.class).inNamespace("default").withName(name).get();
-    return ft == null ? null : ft.getStatus();
-  }
+class BufferedAsyncMockTest extends MockOperatorTest {
 
   int port;
 

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fedmesh.api.v1alpha1.FedmeshApi;
 import io.fedmesh.api.v1alpha1.FederatedTraining;
 import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
@@ -13,33 +11,22 @@ import io.fedmesh.api.v1alpha1.FederatedTrainingStatus;
 import io.fedmesh.api.v1alpha1.FederatedTrainingStatus.RoundRecord;
 import io.fedmesh.operator.privacy.RdpAccountant;
 import io.fedmesh.operator.rounds.TrainingStatuses;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A training with clipping, noise and an epsilon budget reports epsilon after every round and
  * stops, Succeeded with reason PrivacyBudgetExhausted, before the round that would exceed the budget.
  */
-@EnableKubernetesMockClient(crud = true)
-class PrivacyBudgetMockTest {
+class PrivacyBudgetMockTest extends MockOperatorTest {
   static final double SIGMA = 1.0;
   /** 2 of 4 eligible sites per round. */
   static final double Q = 0.5;
 
-  KubernetesClient client;
-  @TempDir Path checkpoints;
-  FedmeshOperator operator;
-  final List<TestLearner> learners = new ArrayList<>();
-
   @BeforeEach
   void setUp() throws Exception {
-    CrdFixtures.install(client);
     int port = FederationMockTest.freePort();
     operator = FedmeshOperator.start(client, CrdFixtures.config(checkpoints, port, Duration.ofMillis(200), Duration.ofSeconds(5)));
     CrdFixtures.model(client, "m");
@@ -49,12 +36,6 @@ class PrivacyBudgetMockTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> client.resources(io.fedmesh.api.v1alpha1.EdgeSite.class).inNamespace("default")
         .list().getItems().stream().filter(e -> e.getStatus() != null
             && e.getStatus().phase == io.fedmesh.api.v1alpha1.EdgeSiteStatus.Phase.Ready).count() == 4);
-  }
-
-  @AfterEach
-  void tearDown() {
-    learners.forEach(TestLearner::close);
-    operator.close();
   }
 
   static double epsilonAfter(int rounds) {

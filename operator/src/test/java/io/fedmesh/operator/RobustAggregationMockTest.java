@@ -4,22 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fedmesh.api.v1alpha1.EdgeSite;
 import io.fedmesh.api.v1alpha1.EdgeSiteStatus;
 import io.fedmesh.api.v1alpha1.FederatedTraining;
 import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
 import io.fedmesh.api.v1alpha1.FederatedTrainingStatus;
 import io.fedmesh.operator.checkpoint.CheckpointStore;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A site whose well-formed update is boosted 50x (it passes admission) is refused by the automatic
@@ -27,25 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * refused in consecutive rounds, quarantined: the next round does not select it and its EdgeSite
  * says why. The training Succeeds on the honest sites with a model the boosted update never touched.
  */
-@EnableKubernetesMockClient(crud = true)
-class RobustAggregationMockTest {
-  KubernetesClient client;
-  @TempDir Path checkpoints;
-  FedmeshOperator operator;
-  final List<TestLearner> learners = new ArrayList<>();
-
-  @BeforeEach
-  void setUp() throws Exception {
-    CrdFixtures.install(client);
-  }
-
-  @AfterEach
-  void tearDown() {
-    learners.forEach(TestLearner::close);
-    if (operator != null) {
-      operator.close();
-    }
-  }
+class RobustAggregationMockTest extends MockOperatorTest {
 
   FederatedTrainingStatus status() {
     return client.resources(FederatedTraining.class).inNamespace("default").withName("robust").get().getStatus();

@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fedmesh.api.v1alpha1.EdgeSite;
 import io.fedmesh.api.v1alpha1.EdgeSiteStatus;
 import io.fedmesh.api.v1alpha1.FederatedTraining;
@@ -16,37 +14,15 @@ import io.fedmesh.api.v1alpha1.FedmeshApi;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What goes wrong in the round loop shows on the FederatedTraining: a training that does not fit
  * the memory budget does not start, and a round step that throws (here a checkpoint that cannot be
  * written) becomes a condition, after which the run is rebuilt and resumes with its updates.
  */
-@EnableKubernetesMockClient(crud = true)
-class RoundErrorsMockTest {
-  KubernetesClient client;
-  @TempDir Path checkpoints;
-  FedmeshOperator operator;
-  final List<TestLearner> learners = new ArrayList<>();
-
-  @BeforeEach
-  void setUp() throws Exception {
-    CrdFixtures.install(client);
-  }
-
-  @AfterEach
-  void tearDown() {
-    learners.forEach(TestLearner::close);
-    if (operator != null) {
-      operator.close();
-    }
-  }
+class RoundErrorsMockTest extends MockOperatorTest {
 
   @Test
   void aTrainingBeyondTheMemoryBudgetIsRefusedWithWhatItNeeds() throws Exception {
@@ -117,10 +93,5 @@ class RoundErrorsMockTest {
       return st != null && st.condition(FedmeshApi.CONDITION_READY) != null && reason.equals(st.condition(FedmeshApi.CONDITION_READY).getReason());
     });
     return status(name).condition(FedmeshApi.CONDITION_READY);
-  }
-
-  private FederatedTrainingStatus status(String name) {
-    FederatedTraining ft = client.resources(FederatedTraining.class).inNamespace("default").withName(name).get();
-    return ft == null ? null : ft.getStatus();
   }
 }

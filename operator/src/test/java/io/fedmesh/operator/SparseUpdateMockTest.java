@@ -4,22 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fedmesh.api.v1alpha1.EdgeSite;
-import io.fedmesh.api.v1alpha1.EdgeSiteStatus;
 import io.fedmesh.api.v1alpha1.FederatedTraining;
 import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
 import io.fedmesh.api.v1alpha1.FederatedTrainingStatus;
 import io.fedmesh.operator.checkpoint.CheckpointStore;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -29,39 +21,22 @@ import org.junit.jupiter.params.provider.EnumSource;
  * exactly those coordinates. A hostile sparse payload is refused naming what is wrong, and the
  * training goes on with the honest sites.
  */
-@EnableKubernetesMockClient(crud = true)
-class SparseUpdateMockTest {
+class SparseUpdateMockTest extends MockOperatorTest {
   /** The fixture model (2-3-2 MLP) has 17 parameters; a top-k update carries at most half of them. */
   static final int PARAMETERS = 17;
   static final int K = 8;
 
-  KubernetesClient client;
-  @TempDir Path checkpoints;
-  FedmeshOperator operator;
-  final List<TestLearner> learners = new ArrayList<>();
-
   @BeforeEach
   void setUp() throws Exception {
-    CrdFixtures.install(client);
-    int port = FederationMockTest.freePort();
-    operator = FedmeshOperator.start(client, CrdFixtures.config(checkpoints, port, Duration.ofMillis(200), Duration.ofSeconds(5)));
+    int port = startOperator(Duration.ofSeconds(5));
     CrdFixtures.model(client, "m");
     for (String s : List.of("site-a", "site-b", "site-x")) {
       learners.add(new TestLearner(s, port, 0.25f, 100));
     }
   }
 
-  @AfterEach
-  void tearDown() {
-    learners.forEach(TestLearner::close);
-    if (operator != null) {
-      operator.close();
-    }
-  }
-
   private FederatedTrainingStatus train(String name, int rounds) {
-    await().atMost(Duration.ofSeconds(20)).until(() -> client.resources(EdgeSite.class).inNamespace("default").list().getItems()
-        .stream().filter(e -> e.getStatus() != null && e.getStatus().phase == EdgeSiteStatus.Phase.Ready).count() == 3);
+    awaitReadySites(3);
     FederatedTraining ft = new FederatedTraining();
     ft.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("default").build());
     ft.setSpec(new FederatedTrainingSpec());
@@ -74,11 +49,8 @@ class SparseUpdateMockTest {
     ft.getSpec().wan.compression = FederatedTrainingSpec.WanPolicy.Compression.TOPK;
     ft.getSpec().wan.topkFraction = 0.5;
     client.resource(ft).create();
-    await().atMost(Duration.ofSeconds(60)).until(() -> {
-      var st = client.resources(FederatedTraining.class).inNamespace("default").withName(name).get().getStatus();
-      return st != null && st.phase == FederatedTrainingStatus.Phase.Succeeded;
-    });
-    return client.resources(FederatedTraining.class).inNamespace("default").withName(name).get().getStatus();
+    await().atMost(Duration.ofSeconds(60)).until(() -> status(name) != null && status(name).phase == FederatedTrainingStatus.Phase.Succeeded);
+    return status(name);
   }
 
   @Test

@@ -4,46 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fedmesh.api.v1alpha1.FederatedTraining;
 import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
 import io.fedmesh.api.v1alpha1.FederatedTrainingStatus;
 import io.fedmesh.operator.checkpoint.CheckpointStore;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A site that sends broken updates (a NaN, the wrong shape, a huge declared size or sample count,
  * a NaN loss) is refused with the field named, and the training goes on and succeeds with the
  * honest sites: one misbehaving site never fails a training nor poisons its model.
  */
-@EnableKubernetesMockClient(crud = true)
-class UpdateAdmissionMockTest {
-  KubernetesClient client;
-  @TempDir Path checkpoints;
-  FedmeshOperator operator;
-  final List<TestLearner> learners = new ArrayList<>();
-
-  @BeforeEach
-  void setUp() throws Exception {
-    CrdFixtures.install(client);
-  }
-
-  @AfterEach
-  void tearDown() {
-    learners.forEach(TestLearner::close);
-    if (operator != null) {
-      operator.close();
-    }
-  }
+class UpdateAdmissionMockTest extends MockOperatorTest {
 
   @org.junit.jupiter.api.Test
   void aSiteCannotRegisterInANamespaceTheOperatorDoesNotServe() throws Exception {
