@@ -29,7 +29,11 @@ import java.util.function.Consumer;
  */
 public final class UpdateInbox {
   /** What happened to an offered update. */
-  public enum Outcome { ACCEPTED, DUPLICATE, REJECTED }
+  /**
+   * What happened to an offered update. RETRY_LATER: the round is closing and may yet be retried
+   * (a missed quorum): nothing is kept and nothing refused, the site sends it again.
+   */
+  public enum Outcome { ACCEPTED, DUPLICATE, REJECTED, RETRY_LATER }
 
   /** Outcome plus a message for the agent. */
   public record Result(Outcome outcome, String message) {}
@@ -333,7 +337,8 @@ public final class UpdateInbox {
       }
       synchronized (r) {
         if (r.sealed) {
-          return new Result(Outcome.REJECTED, "round " + round + " of " + training + " is closing");
+          return new Result(Outcome.RETRY_LATER, "round " + round + " of " + training + " is closing; send the update again"
+              + " shortly (a retried round takes it, a closed one refuses it)");
         }
         if (!r.participants.contains(update.site())) {
           return new Result(Outcome.REJECTED, update.site() + " was not selected for round " + round);

@@ -200,6 +200,11 @@ final class UpdateReceiver implements StreamObserver<UpdateChunk> {
           + " (checkpoint volume full or read-only?); send it again later").asRuntimeException());
       return;
     }
+    if (result.outcome() == UpdateInbox.Outcome.RETRY_LATER) {
+      // not refused, not kept: the agent's outbox keeps it and sends it again (a retried round then takes it)
+      response.onError(Status.UNAVAILABLE.withDescription(result.message()).asRuntimeException());
+      return;
+    }
     if (result.outcome() == UpdateInbox.Outcome.ACCEPTED) {
       observeRound(namespace, work, buffer.size(), (System.nanoTime() - firstChunkNanos) / 1e9);
       LOG.info("{}: update for round {} received from {} ({} bytes, {} samples, loss {})", header.getTraining(),

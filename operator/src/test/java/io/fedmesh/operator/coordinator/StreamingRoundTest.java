@@ -134,10 +134,25 @@ class StreamingRoundTest {
     inbox.open(T, 1, BASE, sites(updates), global, true);
     inbox.offer(T, 1, T + "/1/site-00", updates.get(0));
     inbox.seal(T, 1);
-    assertThat(inbox.offer(T, 1, T + "/1/site-01", updates.get(1)).message()).contains("closing");
+    UpdateInbox.Result closing = inbox.offer(T, 1, T + "/1/site-01", updates.get(1));
+    assertThat(closing.outcome()).as("not refused: the site keeps it and sends it again").isEqualTo(UpdateInbox.Outcome.RETRY_LATER);
+    assertThat(closing.message()).contains("closing");
     assertThat(inbox.refuse(T, 1, "site-01", "late")).isFalse();
     assertThat(inbox.take(T, 1).orElseThrow().mean().count()).isEqualTo(1);
     assertThat(inbox.take(T, 1)).as("taken once").isEmpty();
+  }
+
+  @Test
+  void anUpdateSentAgainAfterASealedRoundIsRetriedLandsInTheRetry() {
+    List<ClientUpdate> updates = updates(2);
+    UpdateInbox inbox = new UpdateInbox(new AcceptedUpdateStore(dir));
+    inbox.open(T, 1, BASE, sites(updates), global, true);
+    inbox.offer(T, 1, T + "/1/site-00", updates.get(0));
+    inbox.seal(T, 1); // closing, and then too few updates: the round is opened again
+    assertThat(inbox.offer(T, 1, T + "/1/site-01", updates.get(1)).outcome()).isEqualTo(UpdateInbox.Outcome.RETRY_LATER);
+    inbox.open(T, 1, BASE, sites(updates), global, true);
+    assertThat(inbox.offer(T, 1, T + "/1/site-01", updates.get(1)).outcome()).isEqualTo(UpdateInbox.Outcome.ACCEPTED);
+    assertThat(inbox.take(T, 1).orElseThrow().mean().count()).isEqualTo(2);
   }
 
   @Test
