@@ -77,11 +77,8 @@ final class BufferedStateMachine {
       br.recovered = true;
       br.bufferOpenedAt = now;
       br.remember(run.version, run.global);
-      if (done == 0 && checkpoints.load(run.namespace, run.name, run.version).isEmpty()) {
-        // a site still training the initial version after the first fold downloads it from the checkpoints, as any older one
-        checkpoints.saveModel(run.namespace, run.name, run.model);
-        checkpoints.save(run.namespace, run.name, CheckpointStore.Meta.of(run.version, 0, io.fedmesh.common.codec.Digests.sha256(run.global),
-            run.model.task().metricName(), null, run.model.layout()), run.global);
+      if (done == 0) {
+        modelStep.checkpointInitial(run); // a site still training from it after the first fold downloads it from the checkpoints
       }
     }
     if (!federation.models.get(run.key).map(p -> p.version().equals(run.version)).orElse(false)) {

@@ -59,6 +59,20 @@ final class ModelStep {
     return new Result(aggregated, version, digest, eval, saved, trainLoss, samples, null);
   }
 
+  /**
+   * Checkpoints the initial version (round 0) once: a site that holds it can then be sent the next
+   * version as a patch of it (the coordinator makes patches from the checkpoints), and BufferedAsync
+   * serves it to a site still training from it after the first fold.
+   */
+  void checkpointInitial(TrainingRun run) {
+    if (!run.version.equals(run.name + "-r0") || checkpoints.meta(run.namespace, run.name, run.version).isPresent()) {
+      return;
+    }
+    checkpoints.saveModel(run.namespace, run.name, run.model);
+    checkpoints.save(run.namespace, run.name, CheckpointStore.Meta.of(run.version, 0, Digests.sha256(run.global),
+        run.model.task().metricName(), null, run.model.layout()), run.global);
+  }
+
   /** Why a round's result cannot be kept (non-finite weights or losses), or null when it can. */
   static String divergence(float[] model, List<UpdateFacts> updates) {
     for (UpdateFacts u : updates) {

@@ -169,6 +169,7 @@ final class RoundStateMachine {
       planned.announce(ft, events, round, roundPlan);
     }
     if (!federation.models.get(run.key).map(p -> p.version().equals(run.version)).orElse(false)) {
+      modelStep.checkpointInitial(run); // round 1: the initial version, so the sites holding it get round 2's as a patch
       federation.models.publish(run.key, run.version, run.model, run.global);
     }
     // a weighted-mean strategy folds each update as it arrives: the round keeps one running mean, not the updates
