@@ -3,10 +3,7 @@ package io.fedmesh.mesh.wan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fedmesh.api.v1alpha1.DistributedModel;
-import io.fedmesh.api.v1alpha1.DistributedModelSpec;
 import io.fedmesh.api.v1alpha1.EdgeSite;
 import io.fedmesh.api.v1alpha1.FederatedTraining;
 import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
@@ -17,10 +14,8 @@ import io.fedmesh.edge.EdgeAgent;
 import io.fedmesh.mesh.EmbeddedCluster;
 import io.fedmesh.operator.FedmeshOperator;
 import io.fedmesh.operator.OperatorConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,13 +33,7 @@ class TopKRoundsMockTest {
 
   @Test
   void aTopKTrainingRecordsItsEncodingsAndItsLaterRoundsMoveLessThanOneModel() throws Exception {
-    Path data = Files.createDirectories(tmp.resolve("data"));
-    StringBuilder csv = new StringBuilder("x1,x2,label\n");
-    for (int i = 0; i < 64; i++) {
-      csv.append(i % 2 == 0 ? 0.2 + i / 640.0 : 0.8 - i / 640.0).append(',').append((i * 7 % 64) / 64.0).append(',').append(i % 2)
-          .append('\n');
-    }
-    Files.writeString(data.resolve("train.csv"), csv);
+    Path data = TwoFeatureSites.data(tmp.resolve("data"), 64);
     try (EmbeddedCluster cluster = EmbeddedCluster.start();
         FedmeshOperator operator = FedmeshOperator.start(cluster.client(), OperatorConfig.local(tmp.resolve("ckpt")));
         EdgeAgent agent = new EdgeAgent(new AgentConfig(new HostPort("127.0.0.1", operator.coordinatorPort()), "site-a", "", data,
@@ -52,7 +41,7 @@ class TopKRoundsMockTest {
       KubernetesClient client = cluster.client();
       await().atMost(Duration.ofSeconds(30)).until(() -> client.resources(EdgeSite.class).inNamespace("default").list().getItems()
           .size() == 1);
-      client.resource(model()).create();
+      client.resource(TwoFeatureSites.model(32)).create();
       client.resource(training()).create();
       var resource = client.resources(FederatedTraining.class).inNamespace("default").withName("sparse");
       await().atMost(Duration.ofSeconds(90)).until(() -> resource.get().getStatus() != null
@@ -69,30 +58,13 @@ class TopKRoundsMockTest {
     }
   }
 
-  static DistributedModel model() {
-    DistributedModel dm = new DistributedModel();
-    dm.setMetadata(new ObjectMetaBuilder().withName("m").withNamespace("default").build());
-    DistributedModelSpec s = new DistributedModelSpec();
-    s.architecture = new DistributedModelSpec.Architecture();
-    s.architecture.hiddenLayers = List.of(32);
-    s.inputShape = List.of(2);
-    s.outputShape = List.of(2);
-    dm.setSpec(s);
-    return dm;
-  }
-
   static FederatedTraining training() {
-    FederatedTraining ft = new FederatedTraining();
-    ft.setMetadata(new ObjectMetaBuilder().withName("sparse").withNamespace("default").build());
-    FederatedTrainingSpec s = new FederatedTrainingSpec();
-    s.modelRef = "m";
-    s.rounds = 4;
-    s.participants.minSites = 1;
+    FederatedTraining ft = TwoFeatureSites.training("sparse", 4);
+    FederatedTrainingSpec s = ft.getSpec();
     s.roundDeadline.initialSeconds = 30;
     s.wan = new FederatedTrainingSpec.WanPolicy();
     s.wan.compression = FederatedTrainingSpec.WanPolicy.Compression.TOPK;
     s.wan.topkFraction = 0.1;
-    ft.setSpec(s);
     return ft;
   }
 }
