@@ -128,10 +128,27 @@ class ServingMockTest {
     return client.resources(DistributedModel.class).inNamespace("default").withName("m").get();
   }
 
+  /**
+   * Edits the model as `kubectl edit` would: the operator writes its status at the same time, so a
+   * stale resourceVersion is a 409, answered by reading it again and re-applying the edit.
+   */
+  void editModel(java.util.function.UnaryOperator<DistributedModel> edit) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client.resources(DistributedModel.class).inNamespace("default").withName("m").edit(edit);
+        return;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 10) {
+          throw e;
+        }
+      }
+    }
+  }
+
   @Test
   void selectedSitesServeTheChosenVersionAndReportIt() throws Exception {
     CrdFixtures.model(client, "m");
-    client.resources(DistributedModel.class).inNamespace("default").withName("m").edit(dm -> {
+    editModel(dm -> {
       dm.getSpec().serving = new DistributedModelSpec.Serving();
       dm.getSpec().serving.siteSelector = new LabelSelectorBuilder().withMatchLabels(Map.of("fedmesh.io/tier", "factory")).build();
       return dm;
@@ -167,7 +184,7 @@ class ServingMockTest {
     assertThat(stranger.heartbeat()).isEmpty();
 
     // pin the first version: the rounds have moved past it, so it comes from the checkpoints
-    client.resources(DistributedModel.class).inNamespace("default").withName("m").edit(dm -> {
+    editModel(dm -> {
       dm.getSpec().serving.version = "t-r1";
       return dm;
     });

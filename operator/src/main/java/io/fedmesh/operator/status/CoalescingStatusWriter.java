@@ -57,11 +57,14 @@ public final class CoalescingStatusWriter<S, R extends CustomResource<?, S>> imp
 
   /** {@code seen} with the changes this writer has yet to write applied. */
   public R newest(R seen) {
-    R base = recorder.newest(seen);
-    String key = base.getMetadata().getNamespace() + "/" + base.getMetadata().getName();
+    R base;
+    String key = seen.getMetadata().getNamespace() + "/" + seen.getMetadata().getName();
     UnaryOperator<S> writing;
     UnaryOperator<S> waiting;
+    // one snapshot: the written object and the change being written are swapped under this lock (see run), so a
+    // write that completes meanwhile is seen as its result or as its change, never lost between the two
     synchronized (pending) {
+      base = recorder.newest(seen);
       writing = key.equals(writingKey) ? writingChange : null;
       waiting = pending.get(key);
     }
@@ -119,13 +122,18 @@ public final class CoalescingStatusWriter<S, R extends CustomResource<?, S>> imp
       }
       try {
         int slash = key.indexOf('/');
-        recorder.update(key.substring(0, slash), key.substring(slash + 1), change);
+        recorder.update(key.substring(0, slash), key.substring(slash + 1), change, pending, () -> {
+          writingKey = null; // held: pending, with the written object published in the same breath
+          writingChange = null;
+        });
       } catch (RuntimeException e) {
         LOG.warn("{} {}: status not written ({}); trying again", type.getSimpleName(), key, e.getMessage());
         synchronized (pending) {
           // before any change that came meanwhile
           UnaryOperator<S> later = pending.remove(key);
           pending.put(key, later == null ? change : st -> later.apply(change.apply(st)));
+          writingKey = null; // waiting again, no longer being written: a reader must not apply it twice
+          writingChange = null;
           if (!closed) {
             try {
               pending.wait(500); // the API server is in trouble: do not spin on it

@@ -85,6 +85,19 @@ public final class StatusRecorder<S, R extends CustomResource<?, S>> {
 
   /** As {@link #update(String, String, UnaryOperator)}, for a change that reads the resource too. */
   public Optional<S> update(String namespace, String name, Change<R, S> change) {
+    return update(namespace, name, change, null, () -> { });
+  }
+
+  /**
+   * As {@link #update(String, String, UnaryOperator)}, and a write becomes the newest object known
+   * together with {@code published}, both under {@code lock}: a reader holding {@code lock} sees
+   * either the change still pending or its result, never neither (CoalescingStatusWriter).
+   */
+  public Optional<S> update(String namespace, String name, UnaryOperator<S> change, Object lock, Runnable published) {
+    return update(namespace, name, (resource, status) -> change.apply(status), lock, published);
+  }
+
+  private Optional<S> update(String namespace, String name, Change<R, S> change, Object lock, Runnable published) {
     String key = namespace + "/" + name;
     synchronized (locks.computeIfAbsent(key, k -> new Object())) {
       R current = newest(key, namespace, name);
@@ -97,7 +110,14 @@ public final class StatusRecorder<S, R extends CustomResource<?, S>> {
         }
         try {
           R written = write(current, after);
-          lastWritten.put(key, written);
+          if (lock == null) {
+            lastWritten.put(key, written);
+          } else {
+            synchronized (lock) {
+              lastWritten.put(key, written);
+              published.run();
+            }
+          }
           writes.incrementAndGet();
           return Optional.of(after);
         } catch (KubernetesClientException e) {
