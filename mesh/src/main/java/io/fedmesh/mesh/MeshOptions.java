@@ -16,6 +16,9 @@ public final class MeshOptions {
   static final int DEFAULT_SITES = 4;
   /** Fashion-MNIST's default: enough sites for a Dirichlet split to be non-IID, few enough for 2 cores. */
   static final int FASHION_MNIST_SITES = 8;
+  /** The built-in problems that bring a fixed data set, and what of it --samples-per-site would cut. */
+  static final java.util.Map<String, String> DATA_SETS = java.util.Map.of("fashion-mnist", "60,000 training images", "digits",
+      "1,437 training rows");
 
   @Spec(Spec.Target.MIXEE) CommandSpec spec;
 
@@ -254,14 +257,17 @@ public final class MeshOptions {
     if (!List.of("blobs", "plume", "fashion-mnist", "digits").contains(problem)) {
       throw refuse("--problem must be blobs, plume, fashion-mnist or digits (got " + problem + ")");
     }
-    if (digits() && data != null) {
-      throw refuse("--problem digits brings its data: drop --data, or drop --problem");
-    }
-    if (digits() && !task.equalsIgnoreCase("classification")) {
-      throw refuse("--problem digits is a classification problem: drop --task or use --task classification");
-    }
-    if (digits() && given("--samples-per-site")) {
-      throw refuse("--problem digits splits all 1,437 training rows over the sites: drop --samples-per-site");
+    String dataSet = DATA_SETS.get(problem);
+    if (dataSet != null) { // a problem that brings a fixed, labelled data set
+      if (data != null) {
+        throw refuse("--problem " + problem + " brings its data: drop --data, or drop --problem");
+      }
+      if (!task.equalsIgnoreCase("classification")) {
+        throw refuse("--problem " + problem + " is a classification problem: drop --task or use --task classification");
+      }
+      if (given("--samples-per-site")) {
+        throw refuse("--problem " + problem + " splits all " + dataSet + " over the sites: drop --samples-per-site");
+      }
     }
     if (model != null && !List.of("mlp", "cnn", "resnet").contains(model) && !java.nio.file.Files.isRegularFile(resolved(Path.of(model)))) {
       throw refuse("--model must be mlp, cnn, resnet or a TorchScript file (got " + model + ", which is not a file)");
@@ -277,15 +283,6 @@ public final class MeshOptions {
     }
     if (plume() && spec.commandLine().getParseResult().hasMatchedOption("--task") && !task.equalsIgnoreCase("regression")) {
       throw refuse("--problem plume is a regression problem: drop --task or use --task regression");
-    }
-    if (fashionMnist() && data != null) {
-      throw refuse("--problem fashion-mnist brings its data: drop --data, or drop --problem");
-    }
-    if (fashionMnist() && !task.equalsIgnoreCase("classification")) {
-      throw refuse("--problem fashion-mnist is a classification problem: drop --task or use --task classification");
-    }
-    if (fashionMnist() && given("--samples-per-site")) {
-      throw refuse("--problem fashion-mnist splits all 60,000 training images over the sites: drop --samples-per-site");
     }
     if (given("--alpha") && (plume() || data != null)) {
       throw refuse("--alpha sets the label split of blobs and fashion-mnist; " + (data != null ? "--data is split already"

@@ -183,7 +183,7 @@ public final class CoordinatorClient implements AutoCloseable {
       if (r.spec().getArchitecture().equals(io.fedmesh.common.model.ArchitectureType.TORCHSCRIPT.wireName())) {
         ensureScript(training, version, site, io.fedmesh.common.model.ModelDescription.fromProto(r.spec()).script());
       }
-      held.put(training, new Held(version, io.fedmesh.common.codec.Digests.sha256Hex(r.f32()), r.f32()));
+      held.put(training, new Held(version, r.sha256(), r.f32()));
       return new Downloaded(r.spec(), r.f32(), (System.nanoTime() - start) / 1e9, false, r.wireBytes());
     } catch (RuntimeException e) {
       LOG.info("model {} of {} as a patch of {} did not arrive whole ({}); downloading it in full", version, training,

@@ -13,8 +13,8 @@ import java.util.Iterator;
  * the caller downloads the model in full (resumably) instead.
  */
 final class PatchedDownload {
-  /** The model and how many bytes crossed the link for it. */
-  record Result(ModelSpec spec, byte[] f32, long wireBytes) {}
+  /** The model, its SHA-256 (hex), and how many bytes crossed the link for it. */
+  record Result(ModelSpec spec, byte[] f32, String sha256, long wireBytes) {}
 
   private PatchedDownload() {}
 
@@ -51,6 +51,9 @@ final class PatchedDownload {
       throw new IllegalStateException("the model download ended after " + buffer.size() + " of " + total + " bytes");
     }
     byte[] bytes = buffer.toByteArray();
-    return new Result(spec, Boolean.TRUE.equals(patch) ? ModelPatch.apply(held, bytes, sha256) : bytes, bytes.length);
+    if (Boolean.TRUE.equals(patch)) { // apply checks the result against sha256: no need to hash it again
+      return new Result(spec, ModelPatch.apply(held, bytes, sha256), sha256, bytes.length);
+    }
+    return new Result(spec, bytes, io.fedmesh.common.codec.Digests.sha256Hex(bytes), bytes.length);
   }
 }
