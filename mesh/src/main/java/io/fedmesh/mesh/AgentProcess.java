@@ -27,12 +27,11 @@ public final class AgentProcess implements AutoCloseable {
         "--coordinator", "127.0.0.1:" + coordinatorPort, "--site", site, "--data", dataDir.toString(),
         "--work-dir", workDir.toString()));
     cmd.addAll(extraArgs);
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().putIfAbsent("DJL_CACHE_DIR", Path.of(System.getProperty("user.home"), ".djl.ai").toString());
     pb.environment().put("OMP_NUM_THREADS", "1");
     try {
       Process process = pb.start();
-      AgentLog.pump(site, process.getInputStream(), log);
       return new AgentProcess(site, process, log);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the agent of " + site + ": " + e.getMessage(), e);

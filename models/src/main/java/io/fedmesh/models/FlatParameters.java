@@ -1,10 +1,13 @@
 package io.fedmesh.models;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
 import io.fedmesh.common.model.TensorLayout;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,6 +17,8 @@ import java.util.List;
  * its parts.
  */
 public final class FlatParameters {
+  private static final NDIndex ALL = new NDIndex("...");
+
   private FlatParameters() {}
 
   /** The layout of an initialised block: each parameter's name and shape, in order. */
@@ -42,14 +47,24 @@ public final class FlatParameters {
     if (total != weights.length) {
       throw new IllegalStateException("the network has " + total + " parameters but " + weights.length + " were given");
     }
-    int offset = 0;
-    for (Parameter p : params) {
-      NDArray a = p.getArray();
-      int size = (int) a.size();
-      float[] slice = new float[size];
-      System.arraycopy(weights, offset, slice, 0, size);
-      a.set(slice);
-      offset += size;
+    // An indexed put, not NDArray.set(float[]): DJL's set enters libtorch's deprecated
+    // AutoNonVariableTypeMode, which prints a warning on stderr that no log level reaches. The put
+    // writes in place, so TorchScript modules keep their own tensors; it runs with gradients off
+    // because an in-place write to a leaf that requires a gradient is refused while they are on.
+    boolean gradients = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try {
+      int offset = 0;
+      for (Parameter p : params) {
+        NDArray a = p.getArray();
+        int size = (int) a.size();
+        try (NDArray values = a.getManager().create(FloatBuffer.wrap(weights, offset, size), a.getShape())) {
+          a.set(ALL, values);
+        }
+        offset += size;
+      }
+    } finally {
+      JniUtils.setGradMode(gradients);
     }
   }
 
