@@ -93,10 +93,12 @@ final class LocalHpc implements AutoCloseable {
     return metrics.port();
   }
 
-  /** Applies the HpcCluster as kubectl would: the operator probes the bridge behind it. */
+  /** Applies the HpcCluster, the namespace's default, as kubectl would: the operator probes the bridge behind it. */
   void applyCluster(KubernetesClient client, String namespace) {
     HpcCluster cluster = new HpcCluster();
-    cluster.setMetadata(new ObjectMetaBuilder().withName(CLUSTER).withNamespace(namespace).build());
+    // the namespace's default cluster: a burst applied without clusterRef (examples/simulationburst.yaml) runs here
+    cluster.setMetadata(new ObjectMetaBuilder().withName(CLUSTER).withNamespace(namespace)
+        .addToAnnotations(io.fedmesh.api.v1alpha1.FedmeshApi.ANNOTATION_DEFAULT_CLUSTER, "true").build());
     cluster.setSpec(new HpcClusterSpec());
     cluster.getSpec().scheduler = mode.equals("slurm") ? HpcClusterSpec.Scheduler.SLURM : HpcClusterSpec.Scheduler.LOCAL;
     cluster.getSpec().bridge = new HpcClusterSpec.Bridge();

@@ -28,6 +28,7 @@ class KubectlIntegrationTest {
   @TempDir static Path dir;
   static EmbeddedCluster cluster;
   static FedmeshOperator operator;
+  static LocalHpc hpc;
   static Path kubeconfig;
 
   record Result(int code, String out) {}
@@ -42,12 +43,18 @@ class KubectlIntegrationTest {
     cluster = EmbeddedCluster.start();
     operator = FedmeshOperator.start(cluster.client(), OperatorConfig.local(dir.resolve("checkpoints")));
     kubeconfig = Kubeconfig.write(dir, cluster.kubectlUrl(), "default");
+    // as `./fedmesh local --keep-running --hpc local`: the local bridge, its HpcCluster the default
+    hpc = LocalHpc.start("local", dir.resolve("hpc"), null);
+    hpc.applyCluster(cluster.client(), "default");
   }
 
   @AfterAll
   static void stop() {
     if (operator != null) {
       operator.close();
+    }
+    if (hpc != null) {
+      hpc.close();
     }
     if (cluster != null) {
       cluster.close();
@@ -80,6 +87,13 @@ class KubectlIntegrationTest {
         .contains("federatedtraining.fedmesh.io/sensor-classifier-fedavg created").contains("edgesite.fedmesh.io/factory-berlin created")
         .contains("hpccluster.fedmesh.io/campus-hpc created").contains("simulationburst.fedmesh.io/plume-sweep created");
     assertThat(ok("apply", "-f", Path.of("..", "examples", "federatedtraining.yaml").toString()).out()).contains("unchanged");
+
+    // the example burst names no cluster: it runs on the namespace's default, the local bridge
+    await().atMost(Duration.ofSeconds(90)).until(() -> kubectl("get", "burst", "plume-sweep").out().contains("Succeeded"));
+    assertThat(ok("get", "burst", "plume-sweep").out()).contains("local-hpc").contains("8/8");
+    // a printer column with a JSONPath filter (.status.conditions[?(@.type=="Ready")].status)
+    await().atMost(Duration.ofSeconds(30)).until(() -> kubectl("get", "hpc", "campus-hpc").out().contains("False"));
+    assertThat(ok("get", "hpc", "local-hpc").out()).contains("True");
 
     // the printer columns of the CRDs, by the server, and short names and the category
     Result ft = ok("get", "ft");

@@ -423,9 +423,8 @@ public class FederatedTrainingSpec {
       @JsonProperty("always") ALWAYS
     }
 
-    @Required
     @Pattern(DNS1123)
-    @JsonPropertyDescription("HpcCluster (same namespace) to burst to.")
+    @JsonPropertyDescription("HpcCluster (same namespace) to burst to. Unset: the namespace's default HpcCluster (annotated fedmesh.io/default-cluster: \"true\"), or its only one.")
     public String clusterRef;
 
     @Default("plateau")

@@ -15,6 +15,12 @@ public final class FedmeshApi {
   public static final String ROLE_SIMULATION_LEARNER = "simulation-learner";
   /** Label of a SimulationBurst a FederatedTraining requested: the training's name. */
   public static final String LABEL_TRAINING = "fedmesh.io/training";
+  /**
+   * HpcCluster annotation ("true") marking the namespace's default cluster: a SimulationBurst or an
+   * adaptiveSimulation without clusterRef runs there, as a PVC without storageClassName uses the
+   * default StorageClass.
+   */
+  public static final String ANNOTATION_DEFAULT_CLUSTER = "fedmesh.io/default-cluster";
 
   private FedmeshApi() {}
 }

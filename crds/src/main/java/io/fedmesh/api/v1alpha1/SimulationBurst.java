@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @ShortNames({"burst", "bursts"})
 @Categories(FedmeshApi.CATEGORY)
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Cluster", jsonPath = ".status.cluster", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Done", jsonPath = ".status.progress", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Makespan-s", jsonPath = ".status.makespanSeconds", type = AdditionalPrinterColumn.Type.NUMBER)
 @AdditionalPrinterColumn(name = "Mode", jsonPath = ".spec.mode", type = AdditionalPrinterColumn.Type.STRING)

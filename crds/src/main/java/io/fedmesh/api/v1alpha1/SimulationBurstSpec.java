@@ -23,7 +23,7 @@ public class SimulationBurstSpec {
   }
 
   @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-  @JsonPropertyDescription("HpcCluster (same namespace) to run on. Required unless the burst comes from a FederatedTraining's burstTemplate, which fills it in.")
+  @JsonPropertyDescription("HpcCluster (same namespace) to run on. Unset: the namespace's default HpcCluster (annotated fedmesh.io/default-cluster: \"true\"), or its only one; a burst from a FederatedTraining's burstTemplate gets adaptiveSimulation.clusterRef.")
   public String clusterRef;
 
   @Required

@@ -48,6 +48,9 @@ public class SimulationBurstStatus extends FedmeshStatus {
   @JsonPropertyDescription("FederatedTraining (namespace/name) that requested the burst, if any.")
   public String ownerTraining;
 
+  @JsonPropertyDescription("The HpcCluster the burst runs on: spec.clusterRef, or the namespace's default cluster when that is unset; fixed once the burst is submitted.")
+  public String cluster;
+
   @JsonPropertyDescription("When the bridge accepted the burst (RFC 3339).")
   public String submittedAt;
 

@@ -3,14 +3,20 @@ package io.fedmesh.mesh.apiserver;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.MatchResult;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The server-side printing a real API server does for `kubectl get`: a meta.k8s.io/v1 Table whose
- * columns are NAME, the CRD's additionalPrinterColumns (simple `.a.b.c` JSONPaths, which is what
- * fedmesh's CRDs use) and AGE, so `kubectl get ft` shows phase, round and metric.
+ * columns are NAME, the CRD's additionalPrinterColumns (field, index and equality-filter JSONPaths,
+ * which is what fedmesh's CRDs use) and AGE, so `kubectl get ft` shows phase, round and metric.
  */
 final class Tables {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -78,16 +84,55 @@ final class Tables {
     return meta;
   }
 
+  private static final Pattern STEP =
+      Pattern.compile("\\.?([^.\\[]+)|\\[(\\d+)]|\\[\\?\\(@\\.([^=]+)==[\"']([^\"']*)[\"']\\)]");
+
+  /**
+   * A printer column's value: the JSONPath subset CRD columns use, field steps, {@code [N]} and
+   * {@code [?(@.field=="value")]} (the first match, as the API server prints it); missing when
+   * any step finds nothing.
+   */
   static JsonNode at(JsonNode node, String jsonPath) {
-    String path = jsonPath.startsWith(".") ? jsonPath.substring(1) : jsonPath;
+    List<MatchResult> steps = steps(jsonPath);
+    if (steps == null) {
+      return MissingNode.getInstance(); // beyond the subset: printed as <none>, never a wrong cell
+    }
     JsonNode current = node;
-    for (String part : path.split("\\.")) {
-      if (part.isEmpty()) {
-        continue;
+    for (MatchResult step : steps) {
+      if (step.group(1) != null) {
+        current = current.path(step.group(1));
+      } else if (step.group(2) != null) {
+        current = current.path(Integer.parseInt(step.group(2)));
+      } else {
+        JsonNode match = MissingNode.getInstance();
+        for (JsonNode element : current) {
+          if (element.has(step.group(3)) && element.path(step.group(3)).asText().equals(step.group(4))) {
+            match = element;
+            break;
+          }
+        }
+        current = match;
       }
-      current = current.path(part);
     }
     return current;
+  }
+
+  /** Whether {@link #at} reads {@code jsonPath} (a CRD test checks every printer column). */
+  static boolean readable(String jsonPath) {
+    return steps(jsonPath) != null;
+  }
+
+  private static List<MatchResult> steps(String jsonPath) {
+    Matcher m = STEP.matcher(jsonPath);
+    List<MatchResult> steps = new ArrayList<>();
+    for (int at = 0; at < jsonPath.length(); at = m.end()) {
+      m.region(at, jsonPath.length());
+      if (!m.lookingAt()) {
+        return null;
+      }
+      steps.add(m.toMatchResult());
+    }
+    return steps;
   }
 
   private static String age(String timestamp) {

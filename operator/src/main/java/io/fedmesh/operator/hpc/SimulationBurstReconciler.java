@@ -26,7 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * observe -> validate (spec, then the HpcCluster it names) -> submit once (the uid makes a resubmit
+ * observe -> validate (spec, then the HpcCluster it names or the namespace's default, {@link ClusterChoice}) -> submit once (the uid makes a resubmit
  * harmless) -> mirror the bridge's counts and measurements -> on completion fetch the produced
  * samples into {@code <checkpointDir>/bursts/<ns>/<name>/data.csv}.
  */
@@ -69,15 +69,16 @@ public final class SimulationBurstReconciler implements Reconciler<SimulationBur
     if (!problems.isEmpty()) {
       return notReady(burst, "ValidationFailed", String.join("; ", problems), null);
     }
-    HpcCluster cluster = client.resources(HpcCluster.class).inNamespace(ns).withName(burst.getSpec().clusterRef).get();
-    if (cluster == null || cluster.getSpec() == null || cluster.getSpec().bridge == null) {
-      return notReady(burst, "ClusterNotFound", "spec.clusterRef: HpcCluster '" + burst.getSpec().clusterRef
-          + "' does not exist in namespace " + ns + "; create it (examples/hpccluster.yaml) or fix spec.clusterRef", Duration.ofSeconds(5));
+    ClusterChoice choice = ClusterChoice.of(client, ns, clusterName(burst));
+    if (choice.cluster() == null) {
+      return notReady(burst, "ClusterNotFound", choice.problem(), Duration.ofSeconds(5));
     }
+    HpcCluster cluster = choice.cluster();
     String endpoint = cluster.getSpec().bridge.endpoint;
     int timeout = cluster.getSpec().bridge.timeoutSeconds == null ? io.fedmesh.api.v1alpha1.TrainingDefaults.BRIDGE_TIMEOUT_SECONDS : cluster.getSpec().bridge.timeoutSeconds;
     SimulationBurstStatus st = copy(prev);
     st.observedGeneration = burst.getMetadata().getGeneration();
+    st.cluster = cluster.getMetadata().getName();
     try {
       if (st.submittedAt == null) {
         var resp = bridges.submit(endpoint, timeout, BurstRequests.of(burst, cluster.getSpec().partition, cluster.getSpec().account));
@@ -158,10 +159,9 @@ public final class SimulationBurstReconciler implements Reconciler<SimulationBur
       return DeleteControl.defaultDelete();
     }
     String ns = burst.getMetadata().getNamespace();
-    String clusterRef = burst.getSpec() == null ? null : burst.getSpec().clusterRef;
-    HpcCluster cluster = clusterRef == null ? null : client.resources(HpcCluster.class).inNamespace(ns).withName(clusterRef).get();
-    if (cluster == null || cluster.getSpec() == null || cluster.getSpec().bridge == null) {
-      events.warning(burst, "CancelSkipped", "HpcCluster '" + clusterRef + "' is gone, so the burst's tasks could not be"
+    HpcCluster cluster = ClusterChoice.of(client, ns, clusterName(burst)).cluster();
+    if (cluster == null) {
+      events.warning(burst, "CancelSkipped", "HpcCluster '" + clusterName(burst) + "' is gone, so the burst's tasks could not be"
           + " cancelled; cancel them on the cluster if they still run");
       return DeleteControl.defaultDelete();
     }
@@ -186,13 +186,22 @@ public final class SimulationBurstReconciler implements Reconciler<SimulationBur
     }
   }
 
+  /**
+   * The cluster a burst was submitted to stays its cluster, even if the namespace's default moves
+   * later; before that, spec.clusterRef (null: the default, resolved now).
+   */
+  private static String clusterName(SimulationBurst burst) {
+    SimulationBurstStatus st = burst.getStatus();
+    if (st != null && st.submittedAt != null && st.cluster != null) {
+      return st.cluster;
+    }
+    return burst.getSpec() == null ? null : burst.getSpec().clusterRef;
+  }
+
   public static List<String> validate(SimulationBurstSpec spec) {
     List<String> p = new ArrayList<>();
     if (spec == null) {
-      return List.of("spec is missing: set spec.clusterRef, spec.tasks and spec.application");
-    }
-    if (spec.clusterRef == null || spec.clusterRef.isBlank()) {
-      p.add("spec.clusterRef is required: name the HpcCluster to run on");
+      return List.of("spec is missing: set spec.tasks and spec.application");
     }
     if (spec.tasks == null || spec.tasks < 1 || spec.tasks > 10000) {
       p.add("spec.tasks must be between 1 and 10000 (got " + spec.tasks + ")");

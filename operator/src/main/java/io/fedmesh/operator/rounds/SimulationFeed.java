@@ -148,7 +148,9 @@ final class SimulationFeed {
     }
     var placed = place(ft, a, spec);
     SimulationBurstSpec bs = placed.spec();
-    bs.clusterRef = a.clusterRef;
+    if (a.clusterRef != null && !a.clusterRef.isBlank()) {
+      bs.clusterRef = a.clusterRef; // else the template's own, or (unset) the namespace's default HpcCluster
+    }
     burst.setSpec(bs);
     try {
       client.resources(SimulationBurst.class).inNamespace(namespace).resource(burst).create();
@@ -162,7 +164,7 @@ final class SimulationFeed {
     placed.placement().burst = burstName;
     placed.placement().round = round;
     placements.add(placed.placement());
-    events.normal(ft, "BurstRequested", burstName + " on HpcCluster " + a.clusterRef + ": " + why.get() + "; placed: "
+    events.normal(ft, "BurstRequested", burstName + (bs.clusterRef == null ? " on the default HpcCluster" : " on HpcCluster " + bs.clusterRef) + ": " + why.get() + "; placed: "
         + placed.placement().region + " (" + placed.placement().reason + ")");
     LOG.info("{}: requested SimulationBurst {} ({})", key, burstName, why.get());
   }

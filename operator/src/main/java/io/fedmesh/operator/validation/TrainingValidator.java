@@ -96,9 +96,7 @@ public final class TrainingValidator {
     }
     if (spec.adaptiveSimulation != null) {
       var a = spec.adaptiveSimulation;
-      if (a.clusterRef == null || a.clusterRef.isBlank()) {
-        p.add("spec.adaptiveSimulation.clusterRef is required: name the HpcCluster to burst to");
-      } else if (!DNS1123.matcher(a.clusterRef).matches()) {
+      if (a.clusterRef != null && !DNS1123.matcher(a.clusterRef).matches()) { // unset: the namespace's default HpcCluster
         p.add("spec.adaptiveSimulation.clusterRef '" + a.clusterRef + "' is not a valid resource name (lowercase letters, digits, '-')");
       }
       if (a.burstTemplate == null) {
@@ -106,9 +104,6 @@ public final class TrainingValidator {
       } else {
         var template = io.fabric8.kubernetes.client.utils.Serialization.jsonMapper()
             .convertValue(a.burstTemplate, io.fedmesh.api.v1alpha1.SimulationBurstSpec.class);
-        if (template.clusterRef == null || template.clusterRef.isBlank()) { // filled in from adaptiveSimulation.clusterRef
-          template.clusterRef = a.clusterRef == null || a.clusterRef.isBlank() ? "placeholder" : a.clusterRef;
-        }
         for (String problem : io.fedmesh.operator.hpc.SimulationBurstReconciler.validate(template)) {
           p.add(problem.startsWith("spec.") ? "spec.adaptiveSimulation.burstTemplate." + problem.substring("spec.".length())
               : "spec.adaptiveSimulation.burstTemplate: " + problem);

@@ -78,6 +78,11 @@ class HpcReconcilersMockTest {
     client.resource(c).create();
   }
 
+  static HpcCluster markDefault(HpcCluster c) {
+    c.getMetadata().setAnnotations(Map.of(io.fedmesh.api.v1alpha1.FedmeshApi.ANNOTATION_DEFAULT_CLUSTER, "true"));
+    return c;
+  }
+
   HpcCluster getCluster(String name) {
     return client.resources(HpcCluster.class).inNamespace("default").withName(name).get();
   }
@@ -153,6 +158,38 @@ class HpcReconcilersMockTest {
     b.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("default").build());
     b.setSpec(spec);
     client.resource(b).create();
+  }
+
+  @Test
+  void aBurstWithoutClusterRefRunsOnTheNamespacesDefaultClusterAndIsRefusedWhenThereIsNone() {
+    cluster("hpc", "127.0.0.1:" + bridgeServer.port());
+    cluster("other", "127.0.0.1:1");
+    SimulationBurstSpec s = new SimulationBurstSpec();
+    s.tasks = 2;
+    s.ranksPerTask = 1;
+    s.application.type = SimulationBurstSpec.Application.Type.APPLICATION;
+    s.application.name = "sample";
+    s.sweep = List.of(sweep("diffusivity", 0.1, 0.9));
+    burst("anywhere", s);
+    await().atMost(Duration.ofSeconds(20)).until(() -> has("anywhere", st -> st.condition("Ready") != null));
+    var ambiguous = getBurst("anywhere").getStatus().condition("Ready");
+    assertThat(ambiguous.getReason()).isEqualTo("ClusterNotFound");
+    assertThat(ambiguous.getMessage()).contains("spec.clusterRef is unset").contains("2 HpcClusters (hpc, other), none of them the default")
+        .contains("kubectl annotate hpccluster NAME fedmesh.io/default-cluster=true");
+    assertThat(getBurst("anywhere").getStatus().submittedAt).as("nothing was submitted").isNull();
+
+    client.resources(HpcCluster.class).inNamespace("default").withName("hpc")
+        .edit(c -> markDefault(c));
+    await().atMost(Duration.ofSeconds(40)).until(() -> has("anywhere", st -> st.phase == SimulationBurstStatus.Phase.Succeeded));
+    assertThat(getBurst("anywhere").getStatus().cluster).isEqualTo("hpc");
+    assertThat(getBurst("anywhere").getStatus().producedSamples).isEqualTo(2);
+
+    client.resources(HpcCluster.class).inNamespace("default").withName("other")
+        .edit(c -> markDefault(c));
+    burst("undecided", s);
+    await().atMost(Duration.ofSeconds(20)).until(() -> has("undecided", st -> st.condition("Ready") != null));
+    assertThat(getBurst("undecided").getStatus().condition("Ready").getMessage())
+        .contains("has 2 default HpcClusters (hpc, other): set spec.clusterRef");
   }
 
   @Test

@@ -75,14 +75,16 @@ class ValidatorsTest {
   }
 
   @Test
-  void adaptiveSimulationNeedsAClusterAndARunnableBurstTemplate() {
+  void adaptiveSimulationNeedsARunnableBurstTemplateAndAValidClusterName() {
     FederatedTrainingSpec s = valid();
     s.simulationDataFrom = List.of("plume-sweep");
     assertThat(new TrainingValidator().validate(s).ok()).isTrue();
     s.adaptiveSimulation = new FederatedTrainingSpec.AdaptiveSimulation();
-    assertThat(new TrainingValidator().validate(s).message())
-        .contains("spec.adaptiveSimulation.clusterRef is required")
-        .contains("spec.adaptiveSimulation.burstTemplate is required");
+    String unset = new TrainingValidator().validate(s).message();
+    assertThat(unset).contains("spec.adaptiveSimulation.burstTemplate is required");
+    assertThat(unset).as("no clusterRef: the namespace's default cluster").doesNotContain("clusterRef");
+    s.adaptiveSimulation.clusterRef = "Campus_HPC";
+    assertThat(new TrainingValidator().validate(s).message()).contains("spec.adaptiveSimulation.clusterRef 'Campus_HPC' is not a valid resource name");
     s.adaptiveSimulation.clusterRef = "campus-hpc";
     s.adaptiveSimulation.burstTemplate = new io.fedmesh.api.v1alpha1.SimulationBurstSpec();
     s.adaptiveSimulation.burstTemplate.tasks = 8;
