@@ -131,8 +131,21 @@ class MeshOptionsTest {
   @Test
   void slurmWithoutAConfiguredSlurmStartsAPrivateOneOrSaysWhatIsMissing() {
     // the tests run in mesh/, where the repository's scripts are not at hpc-bridge/scripts: the one thing missing here
-    assertThat(PrivateSlurm.problem(null)).contains("--hpc slurm").contains("slurm-up.sh").contains("run ./fedmesh from the repository");
-    assertThat(PrivateSlurm.problem("/etc/slurm/slurm.conf")).as("a configured Slurm needs nothing started").isNull();
+    PrivateSlurm.Machine here = PrivateSlurm.Machine.current();
+    assertThat(PrivateSlurm.problem(null, here)).contains("--hpc slurm").contains("slurm-up.sh").contains("run ./fedmesh from the repository");
+    assertThat(PrivateSlurm.problem("/etc/slurm/slurm.conf", here)).as("a configured Slurm needs nothing started").isNull();
+  }
+
+  @Test
+  void aMachineWithoutSlurmGetsItInstalledWhenItCanAndIsToldHowWhenItCannot() {
+    var fresh = new PrivateSlurm.Machine(true, "/usr/sbin/slurmctld", true, true);
+    assertThat(PrivateSlurm.problem(null, fresh)).as("root with apt-get: installed at start, no refusal").isNull();
+    assertThat(fresh.installs()).isTrue();
+    assertThat(new PrivateSlurm.Machine(true, null, true, true).installs()).as("installed already").isFalse();
+    assertThat(PrivateSlurm.problem(null, new PrivateSlurm.Machine(true, "/usr/sbin/slurmctld", true, false)))
+        .contains("/usr/sbin/slurmctld is missing").contains("no apt-get").contains("--hpc local");
+    assertThat(PrivateSlurm.problem(null, new PrivateSlurm.Machine(true, "/usr/sbin/slurmctld", false, true)))
+        .contains("needs root").contains("sudo bash hpc-bridge/scripts/slurm-up.sh");
   }
 
   @Test
