@@ -237,9 +237,6 @@ public final class MeshOptions {
     if (topkFraction != null && !(topkFraction >= 0.0001 && topkFraction <= 0.5)) {
       throw refuse("--topk-fraction must be between 0.0001 and 0.5 (got " + topkFraction + ")");
     }
-    if ("topk".equals(compression) && "BufferedAsync".equals(strategy)) {
-      throw refuse("--compression topk needs synchronous rounds (BufferedAsync folds updates onto newer models): use int8 or auto");
-    }
     if (topkFraction != null && !"topk".equals(compression)) {
       throw refuse("--topk-fraction applies to --compression topk: add --compression topk, or drop --topk-fraction");
     }

@@ -55,8 +55,6 @@ class MeshOptionsTest {
     assertRefused("--topk-fraction applies to --compression topk: add --compression topk, or drop --topk-fraction",
         "--topk-fraction", "0.1");
     assertRefused("--topk-fraction must be between 0.0001 and 0.5 (got 0.7)", "--compression", "topk", "--topk-fraction", "0.7");
-    assertRefused("--compression topk needs synchronous rounds (BufferedAsync folds updates onto newer models): use int8 or auto",
-        "--compression", "topk", "--strategy", "BufferedAsync");
   }
 
   @Test

@@ -40,6 +40,11 @@ class BufferedAsyncMockTest extends MockOperatorTest {
   }
 
   private void create(String name, int versions, int bufferSize, int maxStaleness, int deadlineSeconds) {
+    create(name, versions, bufferSize, maxStaleness, deadlineSeconds, spec -> { });
+  }
+
+  private void create(String name, int versions, int bufferSize, int maxStaleness, int deadlineSeconds,
+      java.util.function.Consumer<FederatedTrainingSpec> more) {
     FederatedTraining ft = new FederatedTraining();
     ft.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("default").build());
     ft.setSpec(new FederatedTrainingSpec());
@@ -51,6 +56,7 @@ class BufferedAsyncMockTest extends MockOperatorTest {
     ft.getSpec().strategy.bufferedAsync.maxStaleness = maxStaleness;
     ft.getSpec().roundDeadline.initialSeconds = deadlineSeconds;
     ft.getSpec().roundDeadline.adaptive = false;
+    more.accept(ft.getSpec());
     client.resource(ft).create();
   }
 
@@ -105,6 +111,58 @@ class BufferedAsyncMockTest extends MockOperatorTest {
     }
     // whether the slow site gets into a later version is a race with three instant learners for two
     // places (CI saw it lose all 37), so it is not asserted; its refusal and every fold are
+  }
+
+  @Test
+  void aStaleTopKUpdateIsAppliedToTheVersionItWasTrainedFromReadFromItsCheckpoint() throws Exception {
+    start(List.of("site-a", "site-s"));
+    TestLearner slow = learners.get(1);
+    slow.withhold = true; // trains version 0 and sends it only once site-a has folded newer ones
+    create("sparse-async", 20, 1, 15, 30, spec -> {
+      spec.wan = new FederatedTrainingSpec.WanPolicy();
+      spec.wan.compression = FederatedTrainingSpec.WanPolicy.Compression.TOPK;
+      spec.wan.topkFraction = 0.5;
+    });
+    await().atMost(Duration.ofSeconds(30)).until(() -> status("sparse-async") != null && status("sparse-async").round != null
+        && status("sparse-async").round >= 2);
+    slow.withhold = false;
+    await().atMost(Duration.ofSeconds(60)).until(() -> status("sparse-async").phase == FederatedTrainingStatus.Phase.Succeeded);
+    FederatedTrainingStatus st = status("sparse-async");
+    assertThat(slow.refusals).as("its base was older than the published model, and held").isEmpty();
+    RoundRecord late = st.history.stream().filter(h -> h.participants.contains("site-s") && h.staleness.get("site-s") >= 2)
+        .findFirst().orElseThrow(() -> new AssertionError("site-s was never folded 2 or more versions late: " + st.history));
+    assertThat(late.encodings.get("site-s")).startsWith("topk 50% (8 of 17 values), 64 bytes");
+    // every version is the staleness-weighted fold of each site's top-k change from its own base
+    CheckpointStore store = new CheckpointStore(checkpoints);
+    float[] before = store.load("default", "sparse-async", "sparse-async-r" + (late.round - 1)).orElseThrow();
+    float[] after = store.load("default", "sparse-async", "sparse-async-r" + late.round).orElseThrow();
+    double[] expected = new double[after.length];
+    for (int i = 0; i < expected.length; i++) {
+      expected[i] = before[i];
+    }
+    for (String site : late.participants) {
+      int s = late.staleness.get(site);
+      double share = 1.0 / late.participants.size() / Math.sqrt(1 + s);
+      float[] base = store.load("default", "sparse-async", "sparse-async-r" + (late.round - 1 - s)).orElseThrow();
+      float[] change = topKChange(base, 8);
+      for (int i = 0; i < expected.length; i++) {
+        expected[i] += share * change[i];
+      }
+    }
+    for (int i = 0; i < after.length; i++) {
+      assertThat((double) after[i]).as("version %d weight %d", late.round, i).isCloseTo(expected[i], within(1e-5));
+    }
+  }
+
+  /** What a learner sends from {@code base}: the k largest of its change halfway to 0.25, zero elsewhere. */
+  static float[] topKChange(float[] base, int k) {
+    float[] delta = new float[base.length];
+    for (int i = 0; i < base.length; i++) {
+      delta[i] = (base[i] + 0.5f * (0.25f - base[i])) - base[i];
+    }
+    float[] kept = new float[base.length];
+    io.fedmesh.common.codec.SparseDelta.addTo(kept, io.fedmesh.common.codec.SparseDelta.encode(delta, k), k);
+    return kept;
   }
 
   @Test

@@ -59,7 +59,7 @@ final class UpdateAdmission {
       return Optional.of("encoding: " + e.getMessage());
     }
     if (encoding.isDelta()) {
-      Optional<String> sparse = sparse(h, parameters, model.version(), base);
+      Optional<String> sparse = sparse(h, parameters, base);
       if (sparse.isPresent()) {
         return sparse;
       }
@@ -97,13 +97,14 @@ final class UpdateAdmission {
   }
 
   /**
-   * A top-k delta is applied to its base, so the base must be the model the coordinator holds: the
-   * published version (BufferedAsync folds onto newer versions than a site trained from, and is
-   * never assigned top-k). Its count must be what a sparse update can carry.
+   * A top-k delta is applied to its base, so it must name the version it was trained from: the
+   * published one in a synchronous round, the one its assignment handed out under BufferedAsync
+   * (older than the published one when other updates folded meanwhile; the receiver reads it from
+   * its checkpoint). Its count must be what a sparse update can carry.
    */
-  private static Optional<String> sparse(UpdateHeader h, long parameters, String published, String base) {
-    if (!published.equals(base) || !published.equals(h.getBaseModelVersion())) {
-      return Optional.of("a top-k update must name its base_model_version, the published model " + published
+  private static Optional<String> sparse(UpdateHeader h, long parameters, String base) {
+    if (!base.equals(h.getBaseModelVersion())) {
+      return Optional.of("a top-k update must name its base_model_version, the model " + base + " its assignment trains"
           + " (got '" + h.getBaseModelVersion() + "'): send it dense");
     }
     long max = SparseDelta.maxValues(parameters);

@@ -160,16 +160,22 @@ final class UpdateReceiver implements StreamObserver<UpdateChunk> {
     offer(weights);
   }
 
-  /** The weights the payload stands for: decoded, or for a top-k delta its base (the published model) plus the delta. */
+  /**
+   * The weights the payload stands for: decoded, or for a top-k delta its base plus the delta. The
+   * base is the published model, or, for a BufferedAsync update trained from an older version, that
+   * version's checkpoint.
+   */
   private float[] decode(byte[] payload) {
     UpdateEncoding encoding = UpdateEncoding.fromProto(header.getEncoding());
     if (!encoding.isDelta()) {
       return UpdateCodec.decode(payload, encoding, (int) header.getNumParameters());
     }
-    PublishedModels.Published base = federation.models.get(header.getTraining())
-        .filter(p -> p.version().equals(header.getBaseModelVersion()))
-        .orElseThrow(() -> new IllegalArgumentException("its base " + header.getBaseModelVersion()
-            + " is no longer the published model (its round closed while it arrived)"));
+    String training = header.getTraining();
+    String version = header.getBaseModelVersion();
+    PublishedModels.Published base = federation.models.get(training).filter(p -> p.version().equals(version))
+        .or(() -> federation.serving.checkpointed(training, version))
+        .orElseThrow(() -> new IllegalArgumentException("its base " + version + " is neither the published model nor checkpointed"
+            + " (its round closed while it arrived, or the checkpoint is gone)"));
     float[] weights = UpdateCodec.decode(base.f32(), UpdateEncoding.F32, (int) header.getNumParameters());
     SparseDelta.addTo(weights, payload, header.getSparseValues()); // a copy of the base: a refusal changes nothing held
     return weights;

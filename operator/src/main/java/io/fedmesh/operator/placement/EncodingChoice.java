@@ -37,19 +37,12 @@ public final class EncodingChoice {
 
   private EncodingChoice() {}
 
-  /** For a synchronous round, where a top-k delta may be chosen. */
-  public static Choice choose(FederatedTrainingSpec.WanPolicy wan, long parameters, double uploadMbps, double deadlineSeconds) {
-    return choose(wan, parameters, uploadMbps, deadlineSeconds, true);
-  }
-
   /**
    * @param parameters the model's parameter count
    * @param uploadMbps the site's measured upload rate (0 or less: not measured yet)
    * @param deadlineSeconds the round's deadline
-   * @param deltas whether the update may be a delta against its base (top-k): not for BufferedAsync
    */
-  public static Choice choose(FederatedTrainingSpec.WanPolicy wan, long parameters, double uploadMbps, double deadlineSeconds,
-      boolean deltas) {
+  public static Choice choose(FederatedTrainingSpec.WanPolicy wan, long parameters, double uploadMbps, double deadlineSeconds) {
     FederatedTrainingSpec.WanPolicy.Compression c = wan == null || wan.compression == null ? FederatedTrainingSpec.WanPolicy.Compression.NONE
         : wan.compression;
     int n = (int) Math.min(Integer.MAX_VALUE, parameters);
@@ -57,13 +50,12 @@ public final class EncodingChoice {
       case NONE -> fixed(UpdateEncoding.F32, n, "spec.wan.compression none");
       case FP16 -> fixed(UpdateEncoding.F16, n, "spec.wan.compression fp16");
       case INT8 -> fixed(UpdateEncoding.Q8, n, "spec.wan.compression int8");
-      case TOPK -> deltas ? topk(n, wan.topkFraction == null ? DEFAULT_TOPK_FRACTION : wan.topkFraction, "spec.wan.compression topk")
-          : fixed(UpdateEncoding.Q8, n, "spec.wan.compression topk, but BufferedAsync folds updates onto newer models: int8");
-      case AUTO -> auto(n, uploadMbps, deadlineSeconds, deltas);
+      case TOPK -> topk(n, wan.topkFraction == null ? DEFAULT_TOPK_FRACTION : wan.topkFraction, "spec.wan.compression topk");
+      case AUTO -> auto(n, uploadMbps, deadlineSeconds);
     };
   }
 
-  private static Choice auto(int n, double uploadMbps, double deadlineSeconds, boolean deltas) {
+  private static Choice auto(int n, double uploadMbps, double deadlineSeconds) {
     if (!(uploadMbps > 0)) {
       return fixed(UpdateEncoding.F32, n, "auto: no upload measured yet");
     }
@@ -75,20 +67,14 @@ public final class EncodingChoice {
             name(e), UpdateCodec.encodedSize(n, e), seconds, uploadMbps, deadlineSeconds));
       }
     }
-    if (deltas) {
-      double fitting = budget * uploadMbps * 1e6 / 8 / SparseDelta.BYTES_PER_VALUE / n;
-      double fraction = Math.max(MIN_AUTO_FRACTION, Math.min(SparseDelta.MAX_FRACTION, fitting));
-      int k = SparseDelta.valuesFor(n, fraction);
-      double seconds = seconds(SparseDelta.encodedSize(k), uploadMbps);
-      return topk(n, fraction, String.format(fitting >= MIN_AUTO_FRACTION
-          ? "%.2f s at the measured %.1f Mbit/s, within a quarter of the %.1f s deadline (q8 would take %.2f s)"
-          : "the sparsest auto sends; %.2f s at the measured %.1f Mbit/s is over a quarter of the %.1f s deadline (q8: %.2f s)",
-          seconds, uploadMbps, deadlineSeconds, seconds(UpdateCodec.encodedSize(n, UpdateEncoding.Q8), uploadMbps)));
-    }
-    UpdateEncoding smallest = UpdateEncoding.Q8;
-    return new Choice(smallest, String.format("%s, %,d bytes: the smallest; %.2f s at the measured %.1f Mbit/s is over a quarter of the"
-        + " %.1f s deadline", name(smallest), UpdateCodec.encodedSize(n, smallest),
-        seconds(UpdateCodec.encodedSize(n, smallest), uploadMbps), uploadMbps, deadlineSeconds));
+    double fitting = budget * uploadMbps * 1e6 / 8 / SparseDelta.BYTES_PER_VALUE / n;
+    double fraction = Math.max(MIN_AUTO_FRACTION, Math.min(SparseDelta.MAX_FRACTION, fitting));
+    int k = SparseDelta.valuesFor(n, fraction);
+    double seconds = seconds(SparseDelta.encodedSize(k), uploadMbps);
+    return topk(n, fraction, String.format(fitting >= MIN_AUTO_FRACTION
+        ? "%.2f s at the measured %.1f Mbit/s, within a quarter of the %.1f s deadline (q8 would take %.2f s)"
+        : "the sparsest auto sends; %.2f s at the measured %.1f Mbit/s is over a quarter of the %.1f s deadline (q8: %.2f s)",
+        seconds, uploadMbps, deadlineSeconds, seconds(UpdateCodec.encodedSize(n, UpdateEncoding.Q8), uploadMbps)));
   }
 
   private static Choice topk(int n, double fraction, String why) {

@@ -20,6 +20,11 @@ final class BufferedRun {
   Instant bufferOpenedAt;
   /** Whether the durable inbox was read back into the buffer (once per process). */
   boolean recovered;
+  /**
+   * Each site's encoding of the assignment it works on, and why (EncodingChoice's reason), for the
+   * record of the version its update folds into. In memory: after a restart a record may lack it.
+   */
+  final Map<String, String> encodings = new java.util.concurrent.ConcurrentHashMap<>();
   /** Version name to weights, the newest maxStaleness + 1 of them. */
   private final Map<String, float[]> versions = new LinkedHashMap<>();
 

@@ -162,7 +162,8 @@ final class BufferedStateMachine {
       }
       buffer.assign(site, round);
       var encoding = io.fedmesh.operator.placement.EncodingChoice.choose(s.wan, run.model.parameterCount(),
-          candidates.uploadMbps(run.namespace, site, eligible), deadlineSeconds, false); // folded onto newer models: no deltas
+          candidates.uploadMbps(run.namespace, site, eligible), deadlineSeconds); // a top-k delta is applied to its own base
+      run.buffered.encodings.put(site, encoding.reason());
       federation.assignments.publish(run.namespace + "/" + site, AssignmentFactory.assignment(run.key, s, run.model, plan,
           encoding, local, null));
       fresh.add(site);
@@ -241,7 +242,9 @@ final class BufferedStateMachine {
     br.bufferOpenedAt = closedAt;
     long bytes = federation.drainBytes(run.key);
     List<ClientUpdate> keptUpdates = kept.stream().map(BufferedFold.Buffered::update).toList();
-    RoundPlan plan = new RoundPlan(round, 1, keptSites, run.version, previousFold(st, closedAt), closedAt);
+    Map<String, String> encodings = new java.util.TreeMap<>();
+    keptSites.forEach(site -> java.util.Optional.ofNullable(br.encodings.get(site)).ifPresent(why -> encodings.put(site, why)));
+    RoundPlan plan = new RoundPlan(round, 1, keptSites, run.version, previousFold(st, closedAt), closedAt, null, encodings);
     RoundRecord rec = RoundStateMachine.record(plan, keptUpdates.stream().map(ClientUpdate::facts).toList(), List.of(), result, bytes, closedAt);
     rec.refused = RoundRefusals.record(refused);
     List<Integer> staleness = kept.stream().map(BufferedFold.Buffered::staleness).toList();

@@ -75,10 +75,6 @@ public final class TrainingValidator {
         p.add("spec.wan.topkFraction applies to compression topk only (auto picks its own fraction): set compression: topk, or"
             + " drop topkFraction");
       }
-      if (topk && spec.strategy != null && spec.strategy.type == FederatedTrainingSpec.Strategy.Type.BufferedAsync) {
-        p.add("spec.wan.compression topk needs synchronous rounds: BufferedAsync folds updates onto newer models than they were"
-            + " trained from; use int8 or auto");
-      }
     }
     if (spec.target != null) {
       if (spec.target.metric == null || spec.target.value == null) {

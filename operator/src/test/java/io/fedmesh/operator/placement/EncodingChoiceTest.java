@@ -24,9 +24,6 @@ class EncodingChoiceTest {
     EncodingChoice.Choice mid = EncodingChoice.choose(AUTO, resnet, 20, 60);
     assertThat(mid.encoding()).as("f32 takes 17.6 s at 20 Mbit/s, f16 8.8 s").isEqualTo(UpdateEncoding.F16);
     assertThat(mid.reason()).isEqualTo("f16, 22,000,000 bytes: 8.80 s at the measured 20.0 Mbit/s, within a quarter of the 60.0 s deadline");
-    EncodingChoice.Choice slow = EncodingChoice.choose(AUTO, resnet, 5, 60, false); // BufferedAsync: no top-k below int8
-    assertThat(slow.encoding()).isEqualTo(UpdateEncoding.Q8);
-    assertThat(slow.reason()).startsWith("q8, 11,021,488 bytes: the smallest; 17.63 s at the measured 5.0 Mbit/s is over a quarter");
   }
 
   @Test
@@ -59,18 +56,15 @@ class EncodingChoiceTest {
     EncodingChoice.Choice sparsest = EncodingChoice.choose(AUTO, resnet, 0.01, 60);
     assertThat(sparsest.topkFraction()).isEqualTo(EncodingChoice.MIN_AUTO_FRACTION);
     assertThat(sparsest.reason()).startsWith("topk 0.1% (11,000 of 11,000,000 values), 88,000 bytes: the sparsest auto sends; 70.40 s");
-    assertThat(EncodingChoice.choose(AUTO, resnet, 1, 60, false).encoding()).isEqualTo(UpdateEncoding.Q8);
   }
 
   @Test
-  void fixedTopKSendsItsFractionOrTheDefaultAndBufferedAsyncGetsInt8Instead() {
+  void fixedTopKSendsItsFractionOrTheDefault() {
     FederatedTrainingSpec.WanPolicy topk = wan(FederatedTrainingSpec.WanPolicy.Compression.TOPK);
     assertThat(EncodingChoice.choose(topk, 1000, 1, 60).reason()).isEqualTo("topk 1% (10 of 1,000 values), 80 bytes: spec.wan.compression topk");
     topk.topkFraction = 0.05;
     EncodingChoice.Choice c = EncodingChoice.choose(topk, 1000, 1, 60);
     assertThat(c.encoding()).isEqualTo(UpdateEncoding.TOPK);
     assertThat(c.topkFraction()).isEqualTo(0.05);
-    assertThat(EncodingChoice.choose(topk, 1000, 1, 60, false).reason())
-        .isEqualTo("q8, 1,008 bytes: spec.wan.compression topk, but BufferedAsync folds updates onto newer models: int8");
   }
 }
