@@ -101,10 +101,36 @@ public final class MeshOptions {
           + " slowdown and a timeline of bandwidth changes, partitions, flapping, leaves and joins (docs/local-mesh.md)."})
   String scenario;
 
-  @Option(names = "--round-target", paramLabel = "SECONDS",
-      description = "Plan every round to finish in this many seconds from the sites' forecasts (spec.roundDeadline.targetSeconds):"
-          + " stragglers are left out, and history[].selection says why (docs/resources.md). Default: rounds are not planned.")
-  Integer roundTarget;
+  @Option(names = "--round-target", paramLabel = "SECONDS|auto",
+      description = "Plan every round to finish in this many seconds from the sites' forecasts (spec.roundDeadline.targetSeconds),"
+          + " or auto: the median site's forecast (targetSeconds 0). Stragglers are left out, and history[].selection says why"
+          + " (docs/resources.md). Default: rounds are not planned.")
+  String roundTarget;
+
+  /** spec.roundDeadline.targetSeconds: null when rounds are not planned, 0 for auto. */
+  Integer roundTargetSeconds() {
+    if (roundTarget == null) {
+      return null;
+    }
+    if ("auto".equals(roundTarget)) {
+      return 0;
+    }
+    try {
+      return Integer.valueOf(roundTarget);
+    } catch (NumberFormatException e) {
+      return -1; // refused by validate()
+    }
+  }
+
+  @Option(names = "--fixed-deadline", paramLabel = "SECONDS",
+      description = "Every round waits up to this many seconds for its sites, never adapted (spec.roundDeadline.initialSeconds with"
+          + " adaptive false), as Flower's round timeout does. Default: the adaptive deadline of examples/local/federatedtraining.yaml.")
+  Integer fixedDeadline;
+
+  @Option(names = "--target", paramLabel = "VALUE",
+      description = "End the training early once the held-out metric reaches VALUE (spec.target: accuracy for classification, mse"
+          + " for regression). Default: run every round.")
+  Double target;
 
   @Option(names = "--compression", paramLabel = "MODE", description = {"spec.wan.compression of the training: none, fp16, int8,"
       + " topk (the --topk-fraction largest entries of each update's delta; the agent carries the rest into its next round) or"
@@ -228,8 +254,20 @@ public final class MeshOptions {
       // with --data and no --sites the count is only known from the files: see requireSitesForFaults
       requireSitesForFaults(sites);
     }
-    if (roundTarget != null && (roundTarget < 1 || roundTarget > 86400)) {
-      throw refuse("--round-target must be between 1 and 86400 seconds (got " + roundTarget + ")");
+    if (roundTarget != null && !"auto".equals(roundTarget) && (roundTargetSeconds() < 1 || roundTargetSeconds() > 86400)) {
+      throw refuse("--round-target must be auto or between 1 and 86400 seconds (got " + roundTarget + ")");
+    }
+    if (fixedDeadline != null && (fixedDeadline < 1 || fixedDeadline > 86400)) {
+      throw refuse("--fixed-deadline must be between 1 and 86400 seconds (got " + fixedDeadline + ")");
+    }
+    if (fixedDeadline != null && roundTarget != null) {
+      throw refuse("--fixed-deadline and --round-target both set the deadline: drop one");
+    }
+    if (target != null && !Double.isFinite(target)) {
+      throw refuse("--target must be a number (got " + target + ")");
+    }
+    if (target != null && !plume() && "classification".equals(task) && !(target > 0 && target <= 1)) {
+      throw refuse("--target is an accuracy for classification: above 0 and at most 1 (got " + target + ")");
     }
     if (compression != null && !List.of("none", "fp16", "int8", "topk", "auto").contains(compression)) {
       throw refuse("--compression must be none, fp16, int8, topk or auto (got " + compression + ")");

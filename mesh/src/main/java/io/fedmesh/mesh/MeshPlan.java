@@ -188,7 +188,14 @@ public record MeshPlan(Path out, MeshData data, String dataDescription, List<Sit
       spec.strategy.bufferedAsync.maxStaleness = o.maxStaleness == null ? spec.strategy.bufferedAsync.maxStaleness : o.maxStaleness;
     }
     spec.seed = o.seed; // the same --seed gives the same data, initial model, selection and local training
-    spec.roundDeadline.targetSeconds = o.roundTarget; // null: rounds are not planned
+    spec.roundDeadline.targetSeconds = o.roundTargetSeconds(); // null: rounds are not planned, 0: auto
+    if (o.fixedDeadline != null) {
+      spec.roundDeadline.initialSeconds = o.fixedDeadline;
+      spec.roundDeadline.maxSeconds = Math.max(o.fixedDeadline, spec.roundDeadline.maxSeconds == null ? 0 : spec.roundDeadline.maxSeconds);
+      spec.roundDeadline.minSeconds = Math.min(o.fixedDeadline, spec.roundDeadline.minSeconds == null ? o.fixedDeadline
+          : spec.roundDeadline.minSeconds);
+      spec.roundDeadline.adaptive = false;
+    }
     if (o.compression != null) {
       spec.wan = spec.wan == null ? new FederatedTrainingSpec.WanPolicy() : spec.wan;
       spec.wan.compression = FederatedTrainingSpec.WanPolicy.Compression.valueOf(o.compression.toUpperCase(java.util.Locale.ROOT));
@@ -201,6 +208,12 @@ public record MeshPlan(Path out, MeshData data, String dataDescription, List<Sit
     spec.participants.minSites = Math.max(1, Math.min(spec.participants.minSites, siteCount - 1));
     if (d.task() == TaskKind.REGRESSION) {
       spec.target = null;
+    }
+    if (o.target != null) {
+      spec.target = new FederatedTrainingSpec.Target();
+      spec.target.metric = d.task() == TaskKind.REGRESSION ? FederatedTrainingSpec.Target.Metric.MSE
+          : FederatedTrainingSpec.Target.Metric.ACCURACY;
+      spec.target.value = o.target;
     }
     if (o.withHpc()) {
       // adaptive simulation: the operator itself creates the burst (trigger always: at the start)

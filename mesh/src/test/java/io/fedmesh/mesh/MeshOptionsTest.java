@@ -55,6 +55,11 @@ class MeshOptionsTest {
     assertRefused("--topk-fraction applies to --compression topk: add --compression topk, or drop --topk-fraction",
         "--topk-fraction", "0.1");
     assertRefused("--topk-fraction must be between 0.0001 and 0.5 (got 0.7)", "--compression", "topk", "--topk-fraction", "0.7");
+    assertRefused("--fixed-deadline must be between 1 and 86400 seconds (got 0)", "--fixed-deadline", "0");
+    assertRefused("--round-target must be auto or between 1 and 86400 seconds (got soon)", "--round-target", "soon");
+    assertRefused("--round-target must be auto or between 1 and 86400 seconds (got 0)", "--round-target", "0");
+    assertRefused("--fixed-deadline and --round-target both set the deadline: drop one", "--fixed-deadline", "30", "--round-target", "20");
+    assertRefused("--target is an accuracy for classification: above 0 and at most 1 (got 85.0)", "--target", "85");
   }
 
   @Test

@@ -107,6 +107,21 @@ class MeshPlanTest {
   }
 
   @Test
+  void aFixedDeadlineAndATargetReachTheTrainingAndItValidates() {
+    var spec = plan(blobs(4), "--fixed-deadline", "5", "--target", "0.95").training().getSpec();
+    assertThat(spec.roundDeadline.initialSeconds).isEqualTo(5);
+    assertThat(spec.roundDeadline.adaptive).isFalse();
+    assertThat(spec.roundDeadline.minSeconds).isEqualTo(5);
+    assertThat(spec.target.metric).isEqualTo(io.fedmesh.api.v1alpha1.FederatedTrainingSpec.Target.Metric.ACCURACY);
+    assertThat(spec.target.value).isEqualTo(0.95);
+    assertThat(new io.fedmesh.operator.validation.TrainingValidator().validate(spec).problems()).isEmpty();
+    assertThat(plan(blobs(4), "--round-target", "auto").training().getSpec().roundDeadline.targetSeconds).isZero();
+    var defaults = plan(blobs(4)).training().getSpec();
+    assertThat(defaults.roundDeadline.adaptive).isTrue();
+    assertThat(defaults.target).isNull();
+  }
+
+  @Test
   void theCompressionFlagsReachTheTrainingAndItValidates() {
     var spec = plan(blobs(4), "--compression", "topk", "--topk-fraction", "0.05").training().getSpec();
     assertThat(spec.wan.compression).isEqualTo(io.fedmesh.api.v1alpha1.FederatedTrainingSpec.WanPolicy.Compression.TOPK);

@@ -312,9 +312,10 @@ public class FederatedTrainingSpec {
     @JsonPropertyDescription("How often a round below quorum at its deadline is retried before the training fails.")
     public Integer maxRetries = TrainingDefaults.MAX_RETRIES;
 
-    @Min(1)
+    @Min(0)
     @Max(86400)
-    @JsonPropertyDescription("Plan each round to finish in this many seconds: sites are ranked by utility (samples x last training"
+    @JsonPropertyDescription("Plan each round to finish in this many seconds (0: automatic, the median of the eligible sites'"
+        + " forecasts, so a site forecast over twice the typical one is a straggler): sites are ranked by utility (samples x last training"
         + " loss) discounted by their forecast round time (EdgeSite status.roundForecast) when it is over the target, a site forecast"
         + " beyond twice the target is left out as a straggler, and the deadline is 1.5 x the slowest chosen forecast (initialSeconds"
         + " while a chosen site has no forecast yet; within minSeconds..maxSeconds). history[].selection says why each site was chosen or left out. Absent: rounds are not planned.")

@@ -106,6 +106,15 @@ public final class RoundPlanner {
     return new Plan(List.copyOf(chosen), reasons, DEADLINE_MARGIN * Math.max(slowest, targetSeconds));
   }
 
+  /**
+   * targetSeconds 0: the median of the eligible sites' forecasts, the round time of a typical site,
+   * so a site forecast over twice the typical one is a straggler; {@code fallback} while none has a
+   * forecast (the first round).
+   */
+  public static double automaticTarget(List<Site> eligible, double fallback) {
+    return median(eligible.stream().map(Site::forecastSeconds).filter(f -> f != null && f > 0).toList(), fallback);
+  }
+
   /** A site's forecast, or the target when it has none yet (a new site is tried, not shunned). */
   static double forecastOf(Site s, double target) {
     return s.forecastSeconds() == null ? target : s.forecastSeconds();

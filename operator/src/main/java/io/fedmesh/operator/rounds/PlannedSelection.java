@@ -39,13 +39,15 @@ final class PlannedSelection {
     }
     int fairness = s.participants == null || s.participants.fairnessRounds == null ? TrainingDefaults.FAIRNESS_ROUNDS
         : s.participants.fairnessRounds;
-    RoundPlanner.Plan plan = planner.plan(sites, count, quorum, s.roundDeadline.targetSeconds, fairness, seed);
+    double initial = s.roundDeadline.initialSeconds == null ? TrainingDefaults.DEADLINE_SECONDS : s.roundDeadline.initialSeconds;
+    double target = s.roundDeadline.targetSeconds > 0 ? s.roundDeadline.targetSeconds : RoundPlanner.automaticTarget(sites, initial);
+    RoundPlanner.Plan plan = planner.plan(sites, count, quorum, target, fairness, seed);
     double min = s.roundDeadline.minSeconds == null ? 1 : s.roundDeadline.minSeconds;
     double max = s.roundDeadline.maxSeconds == null ? Double.MAX_VALUE : s.roundDeadline.maxSeconds;
     double deadline = plan.deadlineSeconds();
     boolean unmeasured = sites.stream().anyMatch(site -> site.forecastSeconds() == null && plan.chosen().contains(site.name()));
     if (unmeasured) { // nothing says how long a new site takes: it gets the first round's deadline, and a forecast from it
-      deadline = Math.max(deadline, s.roundDeadline.initialSeconds == null ? TrainingDefaults.DEADLINE_SECONDS : s.roundDeadline.initialSeconds);
+      deadline = Math.max(deadline, initial);
     }
     return new RoundPlanner.Plan(plan.chosen(), plan.reasons(), Math.max(min, Math.min(max, deadline)));
   }

@@ -55,7 +55,7 @@ public final class TrainingValidator {
         p.add("spec.roundDeadline.minSeconds (" + rd.minSeconds + ") must not exceed maxSeconds (" + rd.maxSeconds + ")");
       }
       Bounds.between(p, "spec.roundDeadline.maxRetries", rd.maxRetries, 0, 100);
-      Bounds.between(p, "spec.roundDeadline.targetSeconds", rd.targetSeconds, 1, 86400);
+      Bounds.between(p, "spec.roundDeadline.targetSeconds", rd.targetSeconds, 0, 86400); // 0: automatic
     }
     FederatedTrainingSpec.Strategy st = spec.strategy;
     if (st != null) {

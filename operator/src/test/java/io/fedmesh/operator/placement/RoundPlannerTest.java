@@ -20,6 +20,20 @@ class RoundPlannerTest {
   }
 
   @Test
+  void theAutomaticTargetIsTheMedianForecastSoTenTimesSlowerSitesAreStragglers() {
+    // issue 11's mixed WAN as forecast on a quiet box: six sites at 6-10 s, two 10x stragglers at 23 s
+    List<Site> sites = List.of(new Site("s0", 7500, 22.6, 0.5, 0), new Site("s1", 7500, 24.2, 0.5, 0), new Site("s2", 7500, 10.4, 0.5, 0),
+        new Site("s3", 7500, 7.0, 0.5, 0), new Site("s4", 7500, 8.5, 0.5, 0), new Site("s5", 7500, 6.6, 0.5, 0),
+        new Site("s6", 7500, 9.5, 0.5, 0), new Site("s7", 7500, 7.7, 0.5, 0));
+    double target = RoundPlanner.automaticTarget(sites, 60);
+    assertThat(target).as("the median of the eight forecasts").isEqualTo((8.5 + 9.5) / 2);
+    RoundPlanner.Plan plan = planner.plan(sites, 8, 2, target, 5, 1);
+    assertThat(plan.chosen()).containsExactly("s2", "s3", "s4", "s5", "s6", "s7");
+    assertThat(plan.reasons().get("s0")).startsWith("left out: a straggler, forecast 22.6 s over 2.0 x the target 9.0 s");
+    assertThat(RoundPlanner.automaticTarget(List.of(new Site("new", 10, null, null, 0)), 60)).as("nothing forecast yet").isEqualTo(60);
+  }
+
+  @Test
   void utilityIsSamplesTimesLossDiscountedBySlownessOverTheTarget() {
     // 'big' holds 4x the data of 'small' but takes 1.5x the target: 4 x (1/1.5)^2 = 1.78 > 1, it still wins
     List<Site> sites = List.of(new Site("big", 400, 15.0, 1.0, 0), new Site("small", 100, 5.0, 1.0, 0));
