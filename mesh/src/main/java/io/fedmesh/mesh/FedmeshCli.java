@@ -33,6 +33,7 @@ public final class FedmeshCli implements Runnable {
     cli.getSubcommands().get("bench").addSubcommand(new io.fedmesh.mesh.bench.OperatorScaleBenchmark());
     cli.getSubcommands().get("bench").addSubcommand(new io.fedmesh.mesh.bench.AttackBenchmark());
     cli.getSubcommands().get("bench").addSubcommand(new io.fedmesh.mesh.bench.AccuracyBenchmark());
+    cli.getSubcommands().get("bench").addSubcommand(new io.fedmesh.mesh.bench.WanBenchmark());
     cli.getSubcommands().get("bench").addSubcommand(new io.fedmesh.mesh.bench.AdaptiveBenchmark());
     // a usage error is one line and where to look, not the whole usage
     cli.setParameterExceptionHandler((ex, args) -> {
