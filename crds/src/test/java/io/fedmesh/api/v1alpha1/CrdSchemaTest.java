@@ -64,7 +64,7 @@ class CrdSchemaTest {
     Map<String, List<String>> expected = Map.of(
         FederatedTraining.PLURAL, List.of("Phase", "Round", "Metric", "Sites", "Age"),
         EdgeSite.PLURAL, List.of("Phase", "Region", "RTT-ms", "Last-Seen", "Age"),
-        SimulationBurst.PLURAL, List.of("Phase", "Done", "Makespan-s", "Mode", "Age"),
+        SimulationBurst.PLURAL, List.of("Phase", "Cluster", "Done", "Makespan-s", "Mode", "Age"),
         DistributedModel.PLURAL, List.of("Latest", "Metric", "Params", "Ready", "Age"),
         HpcCluster.PLURAL, List.of("Ready", "Scheduler", "Queue", "Free-CPUs", "Age"));
     for (String plural : PLURALS) {
