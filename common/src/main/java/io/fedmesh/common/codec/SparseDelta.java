@@ -98,6 +98,18 @@ public final class SparseDelta {
     }
   }
 
+  /**
+   * Sets to zero the entries of {@code delta} that {@code data}, its own encoding by {@link #encode},
+   * carries: what stays is what was not sent (the sent values are delta's own, so this is delta
+   * minus what was sent, without a dense copy of it).
+   */
+  public static void clearEncoded(float[] delta, byte[] data, int k) {
+    ByteBuffer in = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+    for (int j = 0; j < k; j++) {
+      delta[in.getInt(4 * j)] = 0f;
+    }
+  }
+
   /** The k-th largest |x|, by quickselect on a copy: linear in the length on average. */
   static float kthLargestMagnitude(float[] x, int k) {
     float[] a = new float[x.length];

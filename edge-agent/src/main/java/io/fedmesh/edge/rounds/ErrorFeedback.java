@@ -34,10 +34,7 @@ public final class ErrorFeedback {
       }
     }
     byte[] bytes = SparseDelta.encode(delta, k);
-    float[] sent = SparseDelta.toDense(bytes, k, delta.length);
-    for (int i = 0; i < delta.length; i++) {
-      delta[i] -= sent[i]; // what was not sent, kept for the next round
-    }
+    SparseDelta.clearEncoded(delta, bytes, k); // what was not sent, kept for the next round
     residuals.put(training, delta);
     return new Sparse(bytes, k);
   }
