@@ -20,7 +20,7 @@ public final class AgentProcess implements AutoCloseable {
   }
 
   public static AgentProcess launch(String site, int coordinatorPort, Path dataDir, Path workDir, Path log, List<String> extraArgs) {
-    String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    String java = io.fedmesh.common.process.JavaBinary.path();
     List<String> cmd = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true",
         "-cp", System.getProperty("java.class.path"), "io.fedmesh.edge.AgentMain",

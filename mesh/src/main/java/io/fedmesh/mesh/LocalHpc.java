@@ -110,8 +110,7 @@ final class LocalHpc implements AutoCloseable {
   static final String BLOBS_SAMPLER = "blobs-sampler";
 
   static ApplicationTemplate blobsSampler() {
-    Path javaBin = Path.of(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java")
-        .toString())).toAbsolutePath().normalize();
+    Path javaBin = Path.of(io.fedmesh.common.process.JavaBinary.path()).toAbsolutePath().normalize();
     return new ApplicationTemplate(BLOBS_SAMPLER, javaBin, List.of("-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp",
         System.getProperty("java.class.path"), "io.fedmesh.mesh.data.SampleTask", "--seed", "{seed}", "--task", "{taskIndex}",
         "--out", "{output}"), Map.of(), 0);

@@ -266,7 +266,7 @@ public final class MeshOptions {
     if (target != null && !Double.isFinite(target)) {
       throw refuse("--target must be a number (got " + target + ")");
     }
-    if (target != null && !plume() && "classification".equals(task) && !(target > 0 && target <= 1)) {
+    if (target != null && !plume() && taskKind() == TaskKind.CLASSIFICATION && !(target > 0 && target <= 1)) {
       throw refuse("--target is an accuracy for classification: above 0 and at most 1 (got " + target + ")");
     }
     if (compression != null && !List.of("none", "fp16", "int8", "topk", "auto").contains(compression)) {

@@ -26,7 +26,6 @@ final class PrivateSlurm implements AutoCloseable {
   }
 
   static final List<String> BINARIES = List.of("/usr/sbin/slurmctld", "/usr/sbin/slurmd", "/usr/sbin/munged");
-  static final String INSTALL_SCRIPT = "hpc-bridge/scripts/install-hpc-deps.sh";
 
   /** What the machine offers a private Slurm; a seam so each refusal is tested without changing the machine. */
   record Machine(boolean scripts, String missingBinary, boolean root, boolean aptGet) {
@@ -77,7 +76,7 @@ final class PrivateSlurm implements AutoCloseable {
     Files.createDirectories(log.getParent());
     console.printf("  slurm           %s is missing: installing Slurm, munge and Open MPI from Debian (a few minutes; log %s)%n",
         m.missingBinary(), log);
-    Process install = new ProcessBuilder("bash", INSTALL_SCRIPT).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process install = new ProcessBuilder("bash", SCRIPTS.resolve("install-hpc-deps.sh").toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     if (!install.waitFor(15, TimeUnit.MINUTES)) {
       install.destroyForcibly();
     }

@@ -14,7 +14,6 @@ import io.fedmesh.proto.federation.v1.RegisterResponse;
 import io.fedmesh.proto.federation.v1.UpdateChunk;
 import io.fedmesh.proto.federation.v1.UpdateHeader;
 import io.fedmesh.proto.federation.v1.UploadUpdateResponse;
-import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -78,12 +77,7 @@ public final class CoordinatorClient implements AutoCloseable {
    */
   public record Downloaded(ModelSpec spec, byte[] f32, double seconds, boolean reused, long wireBytes) {}
 
-  /**
-   * Downloads a model version, resuming from the bytes already received after a failure. A version
-   * this agent downloaded last for the training (served, then trained from) is not sent again: the
-   * request names the digest held and the coordinator confirms it; a newer one may come as a patch
-   * of it. A version being downloaded already (serving and training asked at once) is waited for.
-   */
+  /** A model version, sent as few times as it can be ({@link ModelDownloads}). */
   public Downloaded download(String training, String version, String site) {
     return models.download(training, version, site);
   }

@@ -109,7 +109,7 @@ public final class PilotLauncher implements TaskLauncher, AutoCloseable {
    * A small heap and the quick JIT tier: the agent only forks and writes lines.
    */
   private static List<String> agentCommand() {
-    String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    String java = io.fedmesh.common.process.JavaBinary.path();
     return List.of(java, "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", absoluteClassPath(),
         PilotAgent.class.getName());
   }

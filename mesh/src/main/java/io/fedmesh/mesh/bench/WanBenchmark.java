@@ -163,7 +163,7 @@ public final class WanBenchmark implements Callable<Integer> {
 
   private ToTarget run(Variant v, Path dir, Path scenario) throws IOException, InterruptedException {
     Path runOut = dir.resolve(v.name());
-    List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx3g", "--enable-native-access=ALL-UNNAMED",
+    List<String> cmd = new ArrayList<>(List.of(io.fedmesh.common.process.JavaBinary.path(), "-Xmx3g", "--enable-native-access=ALL-UNNAMED",
         "--sun-misc-unsafe-memory-access=allow", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
         "io.fedmesh.mesh.FedmeshCli", "local", "--problem", problem, "--sites", String.valueOf(sites), "--scenario", scenario.toString(),
         "--target", String.valueOf(target), "--seed", String.valueOf(seed), "--timeout", String.valueOf(timeout), "--out",
@@ -189,7 +189,4 @@ public final class WanBenchmark implements Callable<Integer> {
     return out;
   }
 
-  private static String java() {
-    return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-  }
 }

@@ -26,8 +26,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * observe -> validate (spec, then the HpcCluster it names or the namespace's default, {@link ClusterChoice}) -> submit once (the uid makes a resubmit
- * harmless) -> mirror the bridge's counts and measurements -> on completion fetch the produced
+ * observe -> validate (spec, then the HpcCluster it names or the namespace's default, {@link ClusterChoice})
+ * -> submit once (the uid makes a resubmit harmless) -> mirror the bridge's counts and measurements -> on completion fetch the produced
  * samples into {@code <checkpointDir>/bursts/<ns>/<name>/data.csv}.
  */
 @ControllerConfiguration(name = "simulationburst")

@@ -164,8 +164,9 @@ final class SimulationFeed {
     placed.placement().burst = burstName;
     placed.placement().round = round;
     placements.add(placed.placement());
-    events.normal(ft, "BurstRequested", burstName + (bs.clusterRef == null ? " on the default HpcCluster" : " on HpcCluster " + bs.clusterRef) + ": " + why.get() + "; placed: "
-        + placed.placement().region + " (" + placed.placement().reason + ")");
+    String where = bs.clusterRef == null ? " on the default HpcCluster" : " on HpcCluster " + bs.clusterRef;
+    events.normal(ft, "BurstRequested", burstName + where + ": " + why.get() + "; placed: " + placed.placement().region + " ("
+        + placed.placement().reason + ")");
     LOG.info("{}: requested SimulationBurst {} ({})", key, burstName, why.get());
   }
 
