@@ -118,14 +118,19 @@ class BufferedAsyncMockTest extends MockOperatorTest {
     start(List.of("site-a", "site-s"));
     TestLearner slow = learners.get(1);
     slow.withhold = true; // trains version 0 and sends it only once site-a has folded newer ones
-    create("sparse-async", 20, 1, 15, 30, spec -> {
+    create("sparse-async", 20, 1, 100, 30, spec -> {
       spec.wan = new FederatedTrainingSpec.WanPolicy();
       spec.wan.compression = FederatedTrainingSpec.WanPolicy.Compression.TOPK;
       spec.wan.topkFraction = 0.5;
     });
     await().atMost(Duration.ofSeconds(30)).until(() -> status("sparse-async") != null && status("sparse-async").round != null
         && status("sparse-async").round >= 2);
+    TestLearner fast = learners.get(0);
+    fast.pause(); // the next version can only come from site-s's update: it cannot lose the race to the end of the run
     slow.withhold = false;
+    await().atMost(Duration.ofSeconds(30)).until(() -> status("sparse-async").history.stream()
+        .anyMatch(h -> h.participants.contains("site-s")));
+    fast.resume();
     await().atMost(Duration.ofSeconds(60)).until(() -> status("sparse-async").phase == FederatedTrainingStatus.Phase.Succeeded);
     FederatedTrainingStatus st = status("sparse-async");
     // (an upload racing the end of the run may find its assignment withdrawn: that refusal is not about the base)
