@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @ShortNames({"site", "sites"})
 @Categories(FedmeshApi.CATEGORY)
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Role", jsonPath = ".spec.role", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Region", jsonPath = ".spec.region", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "RTT-ms", jsonPath = ".status.measuredLink.rttMs", type = AdditionalPrinterColumn.Type.NUMBER)
 @AdditionalPrinterColumn(name = "Last-Seen", jsonPath = ".status.lastHeartbeat", type = AdditionalPrinterColumn.Type.DATE)

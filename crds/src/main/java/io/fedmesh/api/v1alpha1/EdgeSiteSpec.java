@@ -31,6 +31,25 @@ public class EdgeSiteSpec {
   @JsonPropertyDescription("Most learners the site runs at once (one per FederatedTraining).")
   public Integer maxConcurrentLearners = 1;
 
+  /** What the site does for a training. */
+  public enum Role {
+    /** Trains on its data when selected (and judges models on a held-out part of it, with federated evaluation). */
+    @com.fasterxml.jackson.annotation.JsonProperty("learner") LEARNER,
+    /** Never trains: holds a test set and evaluates each version of the trainings that name it in spec.evaluation.evaluatorRef. */
+    @com.fasterxml.jackson.annotation.JsonProperty("evaluator") EVALUATOR
+  }
+
+  @Default("learner")
+  @JsonPropertyDescription("learner (trains when selected) or evaluator (never trains; evaluates every model version of the"
+      + " trainings that name it in spec.evaluation.evaluatorRef on its own test set).")
+  public Role role = Role.LEARNER;
+
+  /** True for a site that only evaluates. */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public boolean evaluator() {
+    return role == Role.EVALUATOR;
+  }
+
   @Default("false")
   @JsonPropertyDescription("A cordoned site finishes its current round but is never selected again until uncordoned.")
   public Boolean cordoned = false;

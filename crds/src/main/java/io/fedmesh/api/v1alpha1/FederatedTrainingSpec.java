@@ -400,13 +400,22 @@ public class FederatedTrainingSpec {
   /** Held-out evaluation. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class Evaluation {
-    @JsonPropertyDescription("The held-out set, readable by the operator (e.g. on its checkpoint volume): a CSV file, a directory of IDX files or an image folder. Without it the sites' local metrics are averaged.")
-    public String dataPath;
+    @Pattern(DNS1123)
+    @JsonPropertyDescription("Central evaluation: the EdgeSite (spec.role: evaluator, same namespace) whose agent holds the test set"
+        + " and evaluates every model version before its round completes; the version's metric (status.metric, history[].metric,"
+        + " the target) is the evaluator's. Unset: the sites' own metrics are averaged (or, with federated, recorded beside them).")
+    public String evaluatorRef;
+
+    @Min(1)
+    @Default("120")
+    @JsonPropertyDescription("How long a round waits for the evaluator's report; after it (or when the evaluator is gone) the round"
+        + " completes with the sites' average metric, and an Event says so.")
+    public Integer timeoutSeconds = 120;
 
     @JsonPropertyDescription("Federated evaluation: every selected site holds out a fixed part of its data (holdoutFraction) and"
         + " evaluates the global model it receives on it before training; each round record gets the weighted held-out metric"
         + " of the model it produced and every site's (status.history[].heldOutMetric, heldOutSites; status.federatedEvaluation)."
-        + " The model a round produces is evaluated by the sites of the next round, so the last version has no held-out metric.")
+        + " The model a round produces is evaluated by the sites of the next round; the last version by the last round's sites after it.")
     public Boolean federated;
 
     @JsonPropertyDescription("With federated: the fraction of each site's samples held out of training, above 0 and at most 0.5"

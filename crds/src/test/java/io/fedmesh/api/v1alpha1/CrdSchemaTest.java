@@ -63,7 +63,7 @@ class CrdSchemaTest {
     // (crds/src/build/java/PrinterColumnOrder.java), which is what `kubectl get` shows
     Map<String, List<String>> expected = Map.of(
         FederatedTraining.PLURAL, List.of("Phase", "Round", "Metric", "Sites", "Age"),
-        EdgeSite.PLURAL, List.of("Phase", "Region", "RTT-ms", "Last-Seen", "Age"),
+        EdgeSite.PLURAL, List.of("Phase", "Role", "Region", "RTT-ms", "Last-Seen", "Age"),
         SimulationBurst.PLURAL, List.of("Phase", "Cluster", "Done", "Makespan-s", "Mode", "Age"),
         DistributedModel.PLURAL, List.of("Latest", "Metric", "Params", "Ready", "Age"),
         HpcCluster.PLURAL, List.of("Ready", "Scheduler", "Queue", "Free-CPUs", "Age"));
