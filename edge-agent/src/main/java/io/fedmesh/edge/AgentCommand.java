@@ -34,7 +34,7 @@ public final class AgentCommand implements Callable<Integer> {
 
   @Option(names = "--data", required = true, description = "The site's data directory, its format detected: CSV files (header row,"
       + " numeric features, a label column), MNIST IDX pairs (*-images-idx3-ubyte[.gz] + *-labels-idx1-ubyte[.gz]) or an image"
-      + " folder (one subfolder of PNG/JPEG images per class).")
+      + " folder (one subfolder of PNG/JPEG images per class); or a single CSV file (an evaluator site's test.csv).")
   Path data;
 
   @Option(names = "--label-column", defaultValue = "label", description = "Name of the label column (default: ${DEFAULT-VALUE}).")
@@ -109,10 +109,24 @@ public final class AgentCommand implements Callable<Integer> {
           + "' is not a valid name: use lowercase letters, digits and '-', at most 63 characters (e.g. site-0)");
     }
     if (simulationLearner) {
+      if (Files.isRegularFile(data)) {
+        throw new ParameterException(spec.commandLine(), "--data " + data + " is a file, but a --simulation-learner keeps"
+            + " the samples it fetches in a directory: point --data at one");
+      }
       Files.createDirectories(data); // its cache of fetched simulation samples
     }
-    if (!Files.isDirectory(data)) {
-      throw new ParameterException(spec.commandLine(), "--data " + data + " is not a directory: point it at a directory of CSV files");
+    if (!Files.exists(data)) {
+      throw new ParameterException(spec.commandLine(), "--data " + data + " does not exist: point it at a directory of data"
+          + " files or a single CSV file");
+    }
+    if (!Files.isDirectory(data) && !Files.isRegularFile(data)) {
+      throw new ParameterException(spec.commandLine(), "--data " + data + " is neither a directory nor a file: point it at a"
+          + " directory of data files or a single CSV file");
+    }
+    if (Files.isRegularFile(data) && !data.getFileName().toString().endsWith(".csv")) {
+      // the one file format read from a single file (Datasets.detect): IDX and images come in directories
+      throw new ParameterException(spec.commandLine(), "--data " + data + " is a file but not a .csv file: give a CSV file,"
+          + " or a directory for IDX pairs or an image folder");
     }
     HostPort endpoint;
     try {

@@ -11,6 +11,7 @@ import io.fedmesh.edge.outbox.UpdateDelivery;
 import io.fedmesh.edge.rounds.AssignmentLedger;
 import io.fedmesh.edge.rounds.AssignmentRunner;
 import io.fedmesh.edge.rounds.RoundTrainer;
+import io.fedmesh.edge.rounds.VersionEvaluation;
 import io.fedmesh.edge.session.CoordinatorSession;
 import io.fedmesh.edge.session.SiteReport;
 import io.fedmesh.proto.federation.v1.SiteState;
@@ -24,8 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agent at one edge site, assembled from its parts: the coordinator session (register,
- * heartbeats, reconnects), the site's health, the link measurements, and the rounds it trains and
- * delivers through a durable outbox.
+ * heartbeats, reconnects), the site's health, the link measurements, the rounds it trains and
+ * delivers through a durable outbox, and the model versions it evaluates.
  */
 public final class EdgeAgent implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EdgeAgent.class);
@@ -73,7 +74,8 @@ public final class EdgeAgent implements AutoCloseable {
     RoundTrainer trainer = new RoundTrainer(config.site(), config.labelColumn(), client, data,
         new SimulationDataCache(client, config.dataDir(), config.site()), health, link, outbox, delivery, registry,
         compute, slowdown);
-    this.runner = new AssignmentRunner(config.site(), ledger, outbox, delivery, trainer, health);
+    VersionEvaluation evaluation = new VersionEvaluation(config.site(), client, data, health, link);
+    this.runner = new AssignmentRunner(config.site(), ledger, outbox, delivery, trainer, evaluation, health);
     this.inference = config.servePort() < 0 ? null
         : io.fedmesh.edge.serving.InferenceServer.start("0.0.0.0", config.servePort(), config.tls(), served);
     this.serving = new io.fedmesh.edge.serving.SiteServing(config.site(), client, served, inference == null ? -1 : inference.port());

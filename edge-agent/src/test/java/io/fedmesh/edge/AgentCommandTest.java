@@ -30,9 +30,27 @@ class AgentCommandTest {
   }
 
   @Test
-  void aMissingDataDirectoryIsNamed() {
+  void aMissingDataPathIsNamed() {
     assertThat(run("--coordinator", "127.0.0.1:1", "--site", "site-0", "--data", tmp.resolve("nope").toString()))
-        .contains("--data").contains("is not a directory");
+        .contains("--data").contains("does not exist");
+  }
+
+  @Test
+  void aSingleCsvFileIsAcceptedAsData() throws Exception {
+    Path test = Files.writeString(tmp.resolve("test.csv"), "x1,label\n1,0\n");
+    // refused for its coordinator, checked after --data: the file itself passed
+    assertThat(run("--coordinator", "no-port", "--site", "site-0", "--data", test.toString()))
+        .contains("--coordinator").doesNotContain("--data " + test);
+  }
+
+  @Test
+  void aFileThatIsNoCsvOrASimulationLearnersFileIsRefused() throws Exception {
+    Path notes = Files.writeString(tmp.resolve("notes.txt"), "x");
+    assertThat(run("--coordinator", "127.0.0.1:1", "--site", "site-0", "--data", notes.toString()))
+        .contains("--data").contains("is a file but not a .csv file");
+    Path test = Files.writeString(tmp.resolve("test.csv"), "x1,label\n1,0\n");
+    assertThat(run("--coordinator", "127.0.0.1:1", "--site", "site-0", "--data", test.toString(), "--simulation-learner"))
+        .contains("--data").contains("keeps the samples it fetches in a directory");
   }
 
   @Test

@@ -209,6 +209,28 @@ class AgentIntegrationTest {
   }
 
   @Test
+  void anInt8AssignmentIsSentTensorByTensorWithTheSmallTensorsInF32() throws Exception {
+    Path data = blobData();
+    try (TestCoordinator coordinator = TestCoordinator.start(0, SPEC, GLOBAL, assignment(Encoding.ENCODING_Q8))) {
+      String key = coordinator.key(SITE);
+      try (EdgeAgent agent = new EdgeAgent(config(coordinator.port(), data)).start()) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> coordinator.accepted.containsKey(key) && agent.pendingUpdates().isEmpty());
+      }
+      var header = coordinator.accepted.get(key);
+      assertThat(header.getEncoding()).isEqualTo(Encoding.ENCODING_Q8);
+      // 4x32, 32, 32x32, 32, 32x3, 3: only the 32x32 weights are big enough to quantise
+      assertThat(header.getTensorEncodingsList()).containsExactly(Encoding.ENCODING_F32, Encoding.ENCODING_F32, Encoding.ENCODING_Q8,
+          Encoding.ENCODING_F32, Encoding.ENCODING_F32, Encoding.ENCODING_F32);
+      assertThat(header.getTotalBytes()).isEqualTo(4L * (GLOBAL.length - 1024) + 1024 + 8);
+      float[] w = coordinator.weights.get(key);
+      assertThat(w).hasSize(GLOBAL.length);
+      for (float v : w) {
+        assertThat(v).isFinite();
+      }
+    }
+  }
+
+  @Test
   void anAssignmentPushedWhenTheRoundOpensIsTrainedAtOnceNotAtTheNextHeartbeat() throws Exception {
     Path data = blobData();
     try (TestCoordinator coordinator = TestCoordinator.start(0, SPEC, GLOBAL, assignment(Encoding.ENCODING_F32))) {

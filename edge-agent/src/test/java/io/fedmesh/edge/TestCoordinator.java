@@ -8,6 +8,8 @@ import io.fedmesh.common.grpc.HostPort;
 import io.fedmesh.common.model.MlpSpec;
 import io.fedmesh.proto.federation.v1.CoordinatorGrpc;
 import io.fedmesh.proto.federation.v1.DownloadModelRequest;
+import io.fedmesh.proto.federation.v1.EvaluationReport;
+import io.fedmesh.proto.federation.v1.EvaluationReportResponse;
 import io.fedmesh.proto.federation.v1.HeartbeatRequest;
 import io.fedmesh.proto.federation.v1.HeartbeatResponse;
 import io.fedmesh.proto.federation.v1.ModelChunk;
@@ -33,7 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A small but real coordinator for agent tests, served over a loopback socket: it registers sites,
  * acks heartbeats with one open assignment (until its update is accepted), pushes it on the open
  * streams when a round opens, streams the global model in chunks from an offset, and deduplicates
- * uploads by idempotency key. Switches inject faults.
+ * uploads by idempotency key. An evaluate-only assignment, once given, is pushed and listed until
+ * the site reports it; reports are recorded. Switches inject faults.
  */
 final class TestCoordinator extends CoordinatorGrpc.CoordinatorImplBase implements AutoCloseable {
   static final int CHUNK = 1024;
@@ -57,6 +60,14 @@ final class TestCoordinator extends CoordinatorGrpc.CoordinatorImplBase implemen
   final Map<String, float[]> weights = new ConcurrentHashMap<>();
   final AtomicInteger uploads = new AtomicInteger();
   final AtomicInteger duplicates = new AtomicInteger();
+  /** Every ReportEvaluation received, in order. */
+  final List<EvaluationReport> evaluations = new CopyOnWriteArrayList<>();
+  /** The evaluate-only assignment acks list until a report of it is accepted; null: none. */
+  private volatile TrainAssignment evaluation;
+  /** Answers every report with accepted=false and this message (a refusal); null: accepts them. */
+  volatile String refuseEvaluations;
+  /** Records the next report, then fails the call with INTERNAL (not transient: the agent's call gives up). */
+  final AtomicBoolean failNextEvaluation = new AtomicBoolean();
 
   /** Ends the first download after one chunk, as a dropped link would. */
   final AtomicBoolean breakNextDownload = new AtomicBoolean();
@@ -108,7 +119,25 @@ final class TestCoordinator extends CoordinatorGrpc.CoordinatorImplBase implemen
 
   /** Pushes the assignment on every open heartbeat stream. */
   void push() {
-    HeartbeatResponse pushed = HeartbeatResponse.newBuilder().addAssignments(assignment).build();
+    push(assignment);
+  }
+
+  /**
+   * Assigns an evaluate-only assignment: pushed at once on every open heartbeat stream, then listed
+   * on every ack until a report of its version is accepted, as the operator does.
+   */
+  void assignEvaluation(TrainAssignment evaluateOnly) {
+    evaluation = evaluateOnly;
+    push(evaluateOnly);
+  }
+
+  private boolean reported(TrainAssignment evaluateOnly, String site) {
+    return refuseEvaluations == null && evaluations.stream()
+        .anyMatch(r -> r.getSiteName().equals(site) && r.getModelVersion().equals(evaluateOnly.getModelVersion()));
+  }
+
+  private void push(TrainAssignment a) {
+    HeartbeatResponse pushed = HeartbeatResponse.newBuilder().addAssignments(a).build();
     for (StreamObserver<HeartbeatResponse> s : streams) {
       synchronized (s) {
         s.onNext(pushed);
@@ -156,6 +185,10 @@ final class TestCoordinator extends CoordinatorGrpc.CoordinatorImplBase implemen
               .setEchoSentUnixNanos(hb.getSentUnixNanos());
           if (roundOpen && !accepted.containsKey(key(hb.getSiteName()))) {
             ack.addAssignments(assignment);
+          }
+          TrainAssignment e = evaluation;
+          if (e != null && !reported(e, hb.getSiteName())) {
+            ack.addAssignments(e);
           }
           ack.addAllServe(serve);
           response.onNext(ack.build());
@@ -261,6 +294,10 @@ final class TestCoordinator extends CoordinatorGrpc.CoordinatorImplBase implemen
         if (encoding.isDelta()) { // top-k: the global model it was trained from plus the sparse delta, as the operator rebuilds it
           w = UpdateCodec.decode(model, UpdateEncoding.F32, (int) header.getNumParameters());
           io.fedmesh.common.codec.SparseDelta.addTo(w, data.toByteArray(), header.getSparseValues());
+        } else if (header.getTensorEncodingsCount() > 0) {
+          w = io.fedmesh.common.codec.TensorEncodings.decode(data.toByteArray(),
+              io.fedmesh.common.model.ModelDescription.fromProto(spec.toProto()).layout(),
+              header.getTensorEncodingsList().stream().map(UpdateEncoding::fromProto).toList());
         } else {
           w = UpdateCodec.decode(data.toByteArray(), encoding, (int) header.getNumParameters());
         }
@@ -279,6 +316,19 @@ final class TestCoordinator extends CoordinatorGrpc.CoordinatorImplBase implemen
         response.onCompleted();
       }
     };
+  }
+
+  @Override
+  public void reportEvaluation(EvaluationReport report, StreamObserver<EvaluationReportResponse> response) {
+    evaluations.add(report);
+    if (failNextEvaluation.getAndSet(false)) {
+      response.onError(Status.INTERNAL.withDescription("evaluation store failed").asRuntimeException());
+      return;
+    }
+    String refusal = refuseEvaluations;
+    response.onNext(refusal == null ? EvaluationReportResponse.newBuilder().setAccepted(true).build()
+        : EvaluationReportResponse.newBuilder().setAccepted(false).setMessage(refusal).build());
+    response.onCompleted();
   }
 
   /** Ends open heartbeat streams (agents see UNAVAILABLE and reconnect), then stops the server. */

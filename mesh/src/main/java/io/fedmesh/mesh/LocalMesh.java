@@ -66,6 +66,7 @@ final class LocalMesh implements AutoCloseable, io.fedmesh.mesh.wan.ScenarioSite
     if (plan.withHpc()) {
       names.add(plan.learner().name());
     }
+    names.add(plan.evaluator().name());
     certs = plan.insecure() ? null : MeshCertificates.issue(plan.out().resolve("certs"), MeshPlan.NAMESPACE, names);
     Path models = plan.out().resolve("models"); // the operator's models volume: a --model FILE is copied there
     java.nio.file.Files.createDirectories(models);
@@ -102,6 +103,11 @@ final class LocalMesh implements AutoCloseable, io.fedmesh.mesh.wan.ScenarioSite
       console.printf("  %-15s agent process, WAN %s%s, %d samples, log logs/%s.log, metrics http://127.0.0.1:%d/metrics%n", site.name(),
           site.wan(), slowdown, site.samples(), site.name(), metricsPort);
     }
+    evaluatorSite();
+    int evaluatorMetrics = launch(plan.evaluator(), operator.coordinatorPort(), false);
+    console.printf("  %-15s agent process in the cloud, the test set (%s), judges every version; log logs/%s.log, metrics"
+        + " http://127.0.0.1:%d/metrics%n", plan.evaluator().name(), plan.evaluator().dataDir().getFileName(), plan.evaluator().name(),
+        evaluatorMetrics);
     if (plan.withHpc()) {
       if (plan.hpc().equals("slurm")) {
         PrivateSlurm slurm;
@@ -124,6 +130,17 @@ final class LocalMesh implements AutoCloseable, io.fedmesh.mesh.wan.ScenarioSite
       console.printf("  metrics         hpc-bridge http://127.0.0.1:%d/metrics, hpc-sim http://127.0.0.1:%d/metrics%n",
           hpc.metricsPort(), learnerMetrics);
     }
+  }
+
+  /** The evaluator's EdgeSite, as a platform team applies it before the agent registers: spec.role evaluator, so it never trains. */
+  private void evaluatorSite() {
+    EdgeSite site = new EdgeSite();
+    site.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(plan.evaluator().name())
+        .withNamespace(MeshPlan.NAMESPACE).addToLabels("fedmesh.io/mesh", "local").build());
+    site.setSpec(new io.fedmesh.api.v1alpha1.EdgeSiteSpec());
+    site.getSpec().role = io.fedmesh.api.v1alpha1.EdgeSiteSpec.Role.EVALUATOR;
+    site.getSpec().region = "cloud";
+    client().resource(site).create();
   }
 
   /** Starts the site's agent process (serving on a free port when {@code serves}); returns the port of its /metrics. */
@@ -200,12 +217,12 @@ final class LocalMesh implements AutoCloseable, io.fedmesh.mesh.wan.ScenarioSite
   /** Waits until every site's agent registered and reports Ready; fails at once if one exited. */
   void awaitSitesReady(Duration timeout) throws InterruptedException {
     Instant deadline = Instant.now().plus(timeout);
-    int n = plan.sites().size() - plan.scenario().joinLater().size();
+    int n = plan.sites().size() - plan.scenario().joinLater().size() + 1; // and the evaluator
     Spinner spinner = new Spinner(console);
     try {
       while (Instant.now().isBefore(deadline)) {
         long ready = client().resources(EdgeSite.class).inNamespace(MeshPlan.NAMESPACE).list().getItems().stream()
-            .filter(s -> s.getMetadata().getName().startsWith("site-"))
+            .filter(s -> s.getMetadata().getName().startsWith("site-") || s.getMetadata().getName().equals(MeshPlan.EVALUATOR))
             .filter(s -> s.getStatus() != null && s.getStatus().phase == EdgeSiteStatus.Phase.Ready).count();
         spinner.show("waiting for edge agents to register: " + ready + "/" + n + " Ready");
         if (ready >= n) {

@@ -24,14 +24,17 @@ import java.util.List;
  *
  * @param hpc {@code none}, {@code local} or {@code slurm}
  * @param learner the cloud-side learner of the burst's samples; null without an HPC backend
+ * @param evaluator the cloud-side evaluator site: its agent holds the test set and judges every version
  * @param logsHint where the logs are, as the user named the output directory (for error messages)
  * @param insecure plaintext links (--insecure) instead of mutual TLS
  * @param scenario the WAN scenario (--scenario; calm when not given): each site's link and compute speed, and the timeline
  */
-public record MeshPlan(Path out, MeshData data, String dataDescription, List<Site> sites, String hpc, Site learner,
+public record MeshPlan(Path out, MeshData data, String dataDescription, List<Site> sites, String hpc, Site learner, Site evaluator,
     DistributedModel model, FederatedTraining training, int rounds, int killAfterRound, Path logsHint, boolean insecure,
     Scenario scenario, Path torchScript) {
   static final String NAMESPACE = "default";
+  /** The EdgeSite (spec.role: evaluator) whose agent evaluates every version on the test set. */
+  static final String EVALUATOR = "evaluator";
   /** Readings per site drawn (in process, from the same distribution as the sites' data) to set the plume's label scale. */
   static final int LABEL_SCALE_SAMPLES = 250;
 
@@ -66,7 +69,10 @@ public record MeshPlan(Path out, MeshData data, String dataDescription, List<Sit
       learner = new Site("hpc-sim", null, work.resolve("simulation-data"), work, out.resolve("logs/hpc-sim.log"), 0,
           List.of("--region", "cloud", "--label", "fedmesh.io/mesh=local", "--simulation-learner", "--log-format", o.logFormat));
     }
-    return new MeshPlan(out, data, describe(o, data), List.copyOf(sites), o.hpc, learner, model(o, data),
+    // the test set stays in the cloud, with an agent of its own: the operator evaluates nothing itself
+    Site evaluator = new Site(EVALUATOR, null, data.testSet(), out.resolve("agents").resolve(EVALUATOR), out.resolve("logs/"
+        + EVALUATOR + ".log"), 0, List.of("--region", "cloud", "--label", "fedmesh.io/mesh=local", "--log-format", o.logFormat));
+    return new MeshPlan(out, data, describe(o, data), List.copyOf(sites), o.hpc, learner, evaluator, model(o, data),
         training(o, data, sites.size()), o.rounds, o.killAfterRound, o.out.resolve("logs"), o.insecure, scenario, o.torchScript());
   }
 
@@ -202,7 +208,7 @@ public record MeshPlan(Path out, MeshData data, String dataDescription, List<Sit
       spec.wan.topkFraction = o.topkFraction;
     }
     spec.evaluation = new FederatedTrainingSpec.Evaluation();
-    spec.evaluation.dataPath = d.testSet().toString(); // a CSV file or a directory (IDX, image folder)
+    spec.evaluation.evaluatorRef = EVALUATOR; // the test set's agent judges every version: the metric and the target are its
     spec.evaluation.federated = true; // and every site judges each model on its held-out tenth (history[].heldOutMetric)
     // one below the site count leaves room for a killed site
     spec.participants.minSites = Math.max(1, Math.min(spec.participants.minSites, siteCount - 1));

@@ -45,7 +45,8 @@ class MeshPlanTest {
     MeshData images = new MeshData(b.siteDirs(), OUT.resolve("data/test"), 784, 10, TaskKind.CLASSIFICATION, b.samples(),
         List.of(1, 28, 28));
     MeshPlan plan = plan(images, "--problem", "fashion-mnist", "--alpha", "0.3");
-    assertThat(plan.training().getSpec().evaluation.dataPath).isEqualTo(OUT.resolve("data/test").toString());
+    assertThat(plan.training().getSpec().evaluation.evaluatorRef).isEqualTo(MeshPlan.EVALUATOR);
+    assertThat(plan.evaluator().dataDir()).isEqualTo(OUT.resolve("data/test"));
     assertThat(plan.heading()).contains("8 sites").contains("Fashion-MNIST").contains("1x28x28 images, 10 classes")
         .contains("Dirichlet(alpha=0.3)");
   }
@@ -164,7 +165,7 @@ class MeshPlanTest {
     FederatedTrainingSpec training = plan.training().getSpec();
     assertThat(training.rounds).isEqualTo(7);
     assertThat(training.modelRef).isEqualTo(plan.model().getMetadata().getName());
-    assertThat(training.evaluation.dataPath).isEqualTo(OUT.resolve("data/test.csv").toString());
+    assertThat(training.evaluation.evaluatorRef).isEqualTo(MeshPlan.EVALUATOR);
     assertThat(plan.training().getMetadata().getNamespace()).isEqualTo("default");
     // the planned resources are ones the operator accepts
     assertThat(new TrainingValidator().validate(training).problems()).isEmpty();

@@ -86,6 +86,7 @@ public record OperatorContext(KubernetesClient client, OperatorConfig config, Fe
         Clock.systemUTC());
     TrainingWakeups wakeups = new TrainingWakeups(runs);
     federation.inbox.onAccepted(wakeups::wake);
+    federation.evaluations.onReport(wakeups::wake);
     federation.onSiteChange(wakeups::siteChanged);
     forgetTraining.set(key -> {
       rounds.deleted(key);

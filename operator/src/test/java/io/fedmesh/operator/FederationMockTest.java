@@ -210,16 +210,123 @@ class FederationMockTest {
     // a tenth of each site's 100 samples is held out, so 90 train
     assertThat(st.history).allSatisfy(h -> assertThat(h.samples).isEqualTo(180));
     // round r's model is judged by round r+1's sites (equal held-out samples: the plain mean)
-    for (int r = 1; r <= 2; r++) {
+    for (int r = 1; r <= 3; r++) { // the last model by the last round's sites, after it
       int round = r;
       FederatedTrainingStatus.RoundRecord rec = st.history.stream().filter(h -> h.round == round).findFirst().orElseThrow();
       double expected = (a.heldOutMetric(round + 1) + b.heldOutMetric(round + 1)) / 2;
       assertThat(rec.heldOutMetric).isCloseTo(expected, org.assertj.core.api.Assertions.within(1e-4));
       assertThat(rec.heldOutSites).containsOnlyKeys("site-a", "site-b");
     }
-    assertThat(st.history.get(2).heldOutMetric).as("the last model has no next round to judge it").isNull();
-    assertThat(st.federatedEvaluation.version).isEqualTo("fe-r2");
+    assertThat(a.evaluated).containsExactly("fe-r3");
+    assertThat(st.federatedEvaluation.version).isEqualTo("fe-r3");
     assertThat(st.federatedEvaluation.samples).isEqualTo(20);
+  }
+
+  @Test
+  void anEvaluatorSiteJudgesEveryVersionNeverTrainsAndItsMetricIsTheRounds() {
+    model("m");
+    evaluatorSite("judge");
+    learner("site-a");
+    learner("site-b");
+    TestLearner judge = learner("judge");
+    FederatedTraining ft = training("central", "m", 3);
+    ft.getSpec().evaluation = new FederatedTrainingSpec.Evaluation();
+    ft.getSpec().evaluation.evaluatorRef = "judge";
+    client.resource(ft).create();
+    await().atMost(Duration.ofSeconds(60)).until(() -> get("central").getStatus() != null
+        && get("central").getStatus().phase == FederatedTrainingStatus.Phase.Succeeded);
+    FederatedTrainingStatus st = get("central").getStatus();
+    assertThat(st.history).allSatisfy(h -> {
+      assertThat(h.participants).containsExactly("site-a", "site-b");
+      assertThat(h.metric).isCloseTo(judge.evaluatorMetric(h.round), org.assertj.core.api.Assertions.within(1e-4));
+    });
+    assertThat(judge.evaluated).containsExactly("central-r1", "central-r2", "central-r3");
+    assertThat(judge.evaluationReports).allSatisfy(r -> assertThat(r.getAccepted()).isTrue());
+    assertThat(st.metric.value).isCloseTo(judge.evaluatorMetric(3), org.assertj.core.api.Assertions.within(1e-4));
+    assertThat(judge.assignmentsSeen).as("an evaluator is never given a round to train").hasValue(0);
+  }
+
+  @Test
+  void aRoundWhoseEvaluatorCannotEvaluateCompletesWithTheSitesMetricAndSaysWhy() {
+    model("m");
+    evaluatorSite("judge");
+    learner("site-a");
+    learner("site-b");
+    TestLearner judge = learner("judge");
+    judge.evaluationError = "test.csv has 3 feature columns but the model's input has 2";
+    FederatedTraining ft = training("fallback", "m", 2);
+    ft.getSpec().evaluation = new FederatedTrainingSpec.Evaluation();
+    ft.getSpec().evaluation.evaluatorRef = "judge";
+    client.resource(ft).create();
+    await().atMost(Duration.ofSeconds(60)).until(() -> get("fallback").getStatus() != null
+        && get("fallback").getStatus().phase == FederatedTrainingStatus.Phase.Succeeded);
+    // the sites' own local metric (TestLearner: 0.5 + 0.1 x round), not a made-up one
+    assertThat(get("fallback").getStatus().history).allSatisfy(h -> assertThat(h.metric).isCloseTo(0.5 + 0.1 * h.round,
+        org.assertj.core.api.Assertions.within(1e-4)));
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(client.v1().events().inNamespace("default").list().getItems())
+        .anySatisfy(e -> {
+          assertThat(e.getReason()).isEqualTo("EvaluationMissing");
+          assertThat(e.getMessage()).contains("judge", "3 feature columns");
+        }));
+  }
+
+  @Test
+  void aTrainingNamingAMissingOrLearnerEvaluatorWaitsAndNamesTheField() {
+    model("m");
+    learner("site-a");
+    learner("site-b");
+    FederatedTraining ft = training("noeval", "m", 2);
+    ft.getSpec().evaluation = new FederatedTrainingSpec.Evaluation();
+    ft.getSpec().evaluation.evaluatorRef = "site-a";
+    client.resource(ft).create();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      var ready = get("noeval").getStatus() == null ? null : get("noeval").getStatus().condition("Ready");
+      assertThat(ready).isNotNull();
+      assertThat(ready.getReason()).isEqualTo("EvaluatorNotFound");
+      assertThat(ready.getMessage()).contains("spec.evaluation.evaluatorRef", "site-a", "spec.role");
+    });
+    assertThat(get("noeval").getStatus().round).isNull();
+  }
+
+  @Test
+  void updatesEncodedTensorByTensorAreDecodedAndAggregated() {
+    var dm = new DistributedModel(); // wide enough that its big tensors go f16 and only the output bias stays f32
+    dm.setMetadata(new ObjectMetaBuilder().withName("m").withNamespace("default").build());
+    dm.setSpec(new io.fedmesh.api.v1alpha1.DistributedModelSpec());
+    dm.getSpec().architecture = new io.fedmesh.api.v1alpha1.DistributedModelSpec.Architecture();
+    dm.getSpec().architecture.hiddenLayers = List.of(1024);
+    dm.getSpec().inputShape = List.of(2);
+    dm.getSpec().outputShape = List.of(2);
+    client.resource(dm).create();
+    learner("site-a").perTensorF16 = true;
+    learner("site-b").perTensorF16 = true;
+    client.resource(training("tensors", "m", 2)).create();
+    await().atMost(Duration.ofSeconds(60)).until(() -> get("tensors").getStatus() != null
+        && get("tensors").getStatus().phase == FederatedTrainingStatus.Phase.Succeeded);
+    FederatedTrainingStatus st = get("tensors").getStatus();
+    assertThat(st.history).allSatisfy(h -> {
+      assertThat(h.participants).containsExactly("site-a", "site-b");
+      assertThat(h.refused).isNullOrEmpty();
+    });
+    // each round moves every weight halfway to 0.25 from where it started: after two, a quarter of the way from the start
+    float[] start = learners.get(0).downloaded.get(1);
+    float[] model = new CheckpointStore(checkpoints).load("default", "tensors", "tensors-r2").orElseThrow();
+    for (int i = 0; i < model.length; i++) {
+      assertThat(model[i]).isCloseTo(0.25f + (start[i] - 0.25f) / 4, org.assertj.core.api.Assertions.within(2e-3f));
+    }
+    // (a resend after its round closed is refused as unexpected: that is the resend, not the encoding)
+    assertThat(learners).allSatisfy(l -> assertThat(l.refusals).noneMatch(r -> r.contains("tensor") || r.contains("total_bytes")));
+    assertThat(java.util.stream.IntStream.range(0, model.length).anyMatch(i -> model[i] != 0.25f + (start[i] - 0.25f) / 4))
+        .as("f16 rounded some weights: the tensors did travel narrower").isTrue();
+  }
+
+  /** An EdgeSite that only evaluates, created before its agent registers. */
+  void evaluatorSite(String name) {
+    EdgeSite e = new EdgeSite();
+    e.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("default").build());
+    e.setSpec(new io.fedmesh.api.v1alpha1.EdgeSiteSpec());
+    e.getSpec().role = io.fedmesh.api.v1alpha1.EdgeSiteSpec.Role.EVALUATOR;
+    client.resource(e).create();
   }
 
   static int freePort() throws Exception {

@@ -55,10 +55,20 @@ final class TestLearner implements AutoCloseable {
     NONE, NAN_WEIGHT, WRONG_SHAPE, HUGE_TOTAL, HUGE_SAMPLES, NAN_LOSS, SCALED,
     // top-k assignments only: a sparse payload whose indices repeat, point past the model, whose value is NaN, which claims
     // more values than a sparse update may carry, or which names no base model
-    SPARSE_UNSORTED, SPARSE_OUT_OF_RANGE, SPARSE_NAN, SPARSE_TOO_MANY, SPARSE_NO_BASE
+    SPARSE_UNSORTED, SPARSE_OUT_OF_RANGE, SPARSE_NAN, SPARSE_TOO_MANY, SPARSE_NO_BASE,
+    // a dense update encoded tensor by tensor whose list of encodings has one entry too few, or names top-k for a tensor
+    PER_TENSOR_COUNT, PER_TENSOR_TOPK
   }
 
+  /** Set: it sends its dense updates tensor by tensor in f16 (small tensors f32), as an agent does for a q8 or f16 assignment. */
+  volatile boolean perTensorF16;
+
   volatile Tamper tamper = Tamper.NONE;
+  /** Set: its evaluations report this error instead of a metric (data that does not fit the model). */
+  volatile String evaluationError;
+  /** The versions it evaluated, in order, and the coordinator's answers. */
+  final List<String> evaluated = new CopyOnWriteArrayList<>();
+  final List<io.fedmesh.proto.federation.v1.EvaluationReportResponse> evaluationReports = new CopyOnWriteArrayList<>();
   /** Trains but keeps its updates to itself while set (a site that is slow to deliver, or would not deliver again). */
   volatile boolean withhold;
   private final Set<String> done = ConcurrentHashMap.newKeySet();
@@ -97,6 +107,38 @@ final class TestLearner implements AutoCloseable {
     return Math.min(1.0, 0.4 + 0.05 * round + (site.hashCode() & 1) * 0.02);
   }
 
+  /** What this learner reports as an evaluator of the version round {@code round} produced, on all its samples. */
+  double evaluatorMetric(int round) {
+    return Math.min(1.0, 0.3 + 0.1 * round);
+  }
+
+  /**
+   * Downloads the version it is asked to evaluate (as an agent must) and reports it: on its held-out
+   * tenth, what the next round's sites would report of it (heldOutMetric(round + 1)); without a
+   * holdout, evaluatorMetric(round) on all its samples.
+   */
+  private void evaluate(ManagedChannel channel, TrainAssignment a) {
+    try {
+      CoordinatorGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS)
+          .downloadModel(DownloadModelRequest.newBuilder().setTraining(a.getTraining()).setModelVersion(a.getModelVersion())
+              .setSiteName(site).build()).forEachRemaining(c -> { });
+      double holdout = a.getLocal().getHoldoutFraction();
+      long n = holdout > 0 ? Math.max(1, Math.round(samples * holdout)) : samples;
+      var report = io.fedmesh.proto.federation.v1.EvaluationReport.newBuilder().setTraining(a.getTraining())
+          .setModelVersion(a.getModelVersion()).setSiteName(site).setSamples(n).setLoss(0.5)
+          .setMetricName(a.getModel().getTask() == io.fedmesh.proto.federation.v1.TaskType.TASK_TYPE_REGRESSION ? "mse" : "accuracy")
+          .setMetric(holdout > 0 ? heldOutMetric(a.getRound() + 1) : evaluatorMetric(a.getRound()));
+      if (evaluationError != null) {
+        report.clearMetric().clearLoss().clearSamples().setError(evaluationError);
+      }
+      evaluationReports.add(CoordinatorGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+          .reportEvaluation(report.build()));
+      evaluated.add(a.getModelVersion());
+    } catch (RuntimeException e) {
+      done.remove(a.getTraining() + "/" + a.getRound() + "/evaluate"); // asked again on the next heartbeat
+    }
+  }
+
   /** Stops heartbeats (the site falls silent) without closing anything. */
   void pause() {
     paused = true;
@@ -119,6 +161,12 @@ final class TestLearner implements AutoCloseable {
           @Override
           public void onNext(HeartbeatResponse r) {
             for (TrainAssignment a : r.getAssignmentsList()) {
+              if (a.getEvaluateOnly()) {
+                if (done.add(a.getTraining() + "/" + a.getRound() + "/evaluate")) {
+                  work.submit(() -> evaluate(channel, a));
+                }
+                continue;
+              }
               if (done.add(a.getTraining() + "/" + a.getRound())) {
                 assignmentsSeen.incrementAndGet();
                 work.submit(() -> train(channel, a));
@@ -191,7 +239,19 @@ final class TestLearner implements AutoCloseable {
       }
       boolean sparse = a.getEncoding() == io.fedmesh.proto.federation.v1.Encoding.ENCODING_TOPK;
       int k = sparse ? io.fedmesh.common.codec.SparseDelta.valuesFor(n, a.getTopkFraction()) : 0;
-      byte[] data = sparse ? sparseDelta(global, w, k, t) : UpdateCodec.encode(w, UpdateEncoding.F32);
+      boolean perTensor = !sparse && (perTensorF16 || t == Tamper.PER_TENSOR_COUNT || t == Tamper.PER_TENSOR_TOPK);
+      var layout = io.fedmesh.common.model.TensorLayout.fromProto(a.getModel().getTensorsList());
+      List<UpdateEncoding> tensorEncodings = perTensor ? io.fedmesh.common.codec.TensorEncodings.choose(w, layout, UpdateEncoding.F16)
+          : List.of();
+      byte[] data = sparse ? sparseDelta(global, w, k, t) : perTensor
+          ? io.fedmesh.common.codec.TensorEncodings.encode(w, layout, tensorEncodings) : UpdateCodec.encode(w, UpdateEncoding.F32);
+      if (t == Tamper.PER_TENSOR_COUNT) {
+        tensorEncodings = tensorEncodings.subList(0, tensorEncodings.size() - 1);
+      }
+      if (t == Tamper.PER_TENSOR_TOPK) {
+        tensorEncodings = new java.util.ArrayList<>(tensorEncodings);
+        tensorEncodings.set(0, UpdateEncoding.TOPK);
+      }
       if (t == Tamper.SPARSE_TOO_MANY) {
         k = n;
         data = java.nio.ByteBuffer.allocate(8 * n).array(); // all zero: indices not ascending either, but the count is refused first
@@ -206,7 +266,8 @@ final class TestLearner implements AutoCloseable {
           .setLocalMetric(Math.min(1.0, 0.5 + 0.1 * a.getRound()))
           .setEncoding(sparse ? io.fedmesh.proto.federation.v1.Encoding.ENCODING_TOPK : UpdateEncoding.F32.toProto())
           .setSparseValues(k).setBaseModelVersion(t == Tamper.SPARSE_NO_BASE ? "" : a.getModelVersion()).setNumParameters(w.length)
-          .setTotalBytes(t == Tamper.HUGE_TOTAL ? 1L << 40 : data.length).build();
+          .setTotalBytes(t == Tamper.HUGE_TOTAL ? 1L << 40 : data.length)
+          .addAllTensorEncodings(tensorEncodings.stream().map(UpdateEncoding::toProto).toList()).build();
       if (withhold) {
         done.remove(a.getTraining() + "/" + a.getRound()); // the next heartbeat that still carries it trains again
         return;

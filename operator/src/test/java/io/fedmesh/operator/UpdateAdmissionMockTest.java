@@ -74,6 +74,8 @@ class UpdateAdmissionMockTest extends MockOperatorTest {
       case HUGE_TOTAL -> "total_bytes";
       case HUGE_SAMPLES -> "samples";
       case NAN_LOSS -> "train_loss";
+      case PER_TENSOR_COUNT -> "tensor_encodings has";
+      case PER_TENSOR_TOPK -> "tensor_encodings[0]";
       default -> throw new AssertionError(tamper);
     };
     // the refusal is on the round's record, by site and reason, not a missed deadline

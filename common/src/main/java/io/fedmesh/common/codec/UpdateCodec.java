@@ -22,17 +22,26 @@ public final class UpdateCodec {
 
   public static byte[] encode(float[] values, UpdateEncoding encoding) {
     ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(encodedSize(values.length, encoding))).order(ByteOrder.LITTLE_ENDIAN);
+    encodeInto(values, 0, values.length, encoding, out);
+    return out.array();
+  }
+
+  /** Writes {@code values[from, to)} in {@code encoding} at {@code out}'s position (little-endian), as one run of blocks. */
+  public static void encodeInto(float[] values, int from, int to, UpdateEncoding encoding, ByteBuffer out) {
     switch (encoding) {
       case TOPK -> throw new IllegalArgumentException("a top-k update is a delta: SparseDelta.encode");
-      case F32 -> out.asFloatBuffer().put(values);
+      case F32 -> {
+        out.asFloatBuffer().put(values, from, to - from); // the view keeps out's byte order
+        out.position(out.position() + 4 * (to - from));
+      }
       case F16 -> {
-        for (float v : values) {
-          out.putShort(Float.floatToFloat16(v));
+        for (int i = from; i < to; i++) {
+          out.putShort(Float.floatToFloat16(values[i]));
         }
       }
       case Q8 -> {
-        for (int start = 0; start < values.length; start += Q8_BLOCK) {
-          int end = Math.min(values.length, start + Q8_BLOCK);
+        for (int start = from; start < to; start += Q8_BLOCK) {
+          int end = Math.min(to, start + Q8_BLOCK);
           float min = Float.POSITIVE_INFINITY;
           float max = Float.NEGATIVE_INFINITY;
           for (int i = start; i < end; i++) {
@@ -48,7 +57,6 @@ public final class UpdateCodec {
         }
       }
     }
-    return out.array();
   }
 
   public static float[] decode(byte[] data, UpdateEncoding encoding, int count) {
@@ -58,21 +66,27 @@ public final class UpdateCodec {
           + " values, got " + data.length);
     }
     float[] values = new float[count];
-    ByteBuffer in = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+    decodeInto(ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN), encoding, values, 0, count);
+    return values;
+  }
+
+  /** Reads {@code values[from, to)} in {@code encoding} from {@code in}'s position (little-endian), one run of blocks. */
+  public static void decodeInto(ByteBuffer in, UpdateEncoding encoding, float[] values, int from, int to) {
     switch (encoding) {
       case TOPK -> throw new IllegalArgumentException("a top-k update is a delta: SparseDelta.addTo");
       case F32 -> {
         FloatBuffer fb = in.asFloatBuffer();
-        fb.get(values);
+        fb.get(values, from, to - from);
+        in.position(in.position() + 4 * (to - from));
       }
       case F16 -> {
-        for (int i = 0; i < count; i++) {
+        for (int i = from; i < to; i++) {
           values[i] = Float.float16ToFloat(in.getShort());
         }
       }
       case Q8 -> {
-        for (int start = 0; start < count; start += Q8_BLOCK) {
-          int end = Math.min(count, start + Q8_BLOCK);
+        for (int start = from; start < to; start += Q8_BLOCK) {
+          int end = Math.min(to, start + Q8_BLOCK);
           float min = in.getFloat();
           float scale = in.getFloat();
           for (int i = start; i < end; i++) {
@@ -81,6 +95,5 @@ public final class UpdateCodec {
         }
       }
     }
-    return values;
   }
 }

@@ -407,6 +407,7 @@ public class FederatedTrainingSpec {
     public String evaluatorRef;
 
     @Min(1)
+    @Max(86400)
     @Default("120")
     @JsonPropertyDescription("How long a round waits for the evaluator's report; after it (or when the evaluator is gone) the round"
         + " completes with the sites' average metric, and an Event says so.")

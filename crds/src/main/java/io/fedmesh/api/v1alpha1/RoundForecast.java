@@ -33,7 +33,7 @@ public class RoundForecast {
   @JsonPropertyDescription("Measured: heartbeat round-trip time in ms.")
   public Double rttMs;
 
-  @JsonPropertyDescription("The update's encoding the upload time assumes (f32, f16, q8).")
+  @JsonPropertyDescription("The encoding of the site's last update, which the upload time assumes (f32, f16, q8, topk; \"q8 per tensor, 3 of 10 tensors f32\" for one sent tensor by tensor).")
   public String encoding;
 
   @Min(0)

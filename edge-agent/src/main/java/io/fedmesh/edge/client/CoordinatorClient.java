@@ -6,6 +6,8 @@ import io.fedmesh.common.security.MutualTls;
 import io.fedmesh.common.resilience.CallGuard;
 import io.fedmesh.edge.AgentConfig;
 import io.fedmesh.proto.federation.v1.CoordinatorGrpc;
+import io.fedmesh.proto.federation.v1.EvaluationReport;
+import io.fedmesh.proto.federation.v1.EvaluationReportResponse;
 import io.fedmesh.proto.federation.v1.HeartbeatRequest;
 import io.fedmesh.proto.federation.v1.HeartbeatResponse;
 import io.fedmesh.proto.federation.v1.ModelSpec;
@@ -28,8 +30,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Calls to the coordinator, each with a deadline and through Resilience4j: register, download and
- * upload are retried on transient errors (upload is safe to repeat thanks to its idempotency key).
+ * Calls to the coordinator, each with a deadline and through Resilience4j: register, download,
+ * upload and evaluation reports are retried on transient errors (upload is safe to repeat thanks to
+ * its idempotency key, a report because the coordinator takes a resend as harmless).
  */
 public final class CoordinatorClient implements AutoCloseable {
   private final ManagedChannel channel;
@@ -95,6 +98,11 @@ public final class CoordinatorClient implements AutoCloseable {
         (io.fedmesh.proto.federation.v1.SimulationDataChunk c) -> new ResumableStream.Piece(c.getOffset(), c.getTotalBytes(), c.getData(),
             c.getLast()));
     return buffer.toByteArray();
+  }
+
+  /** Reports an evaluate-only assignment's result; retried on transient errors (a resend is harmless). */
+  public EvaluationReportResponse reportEvaluation(EvaluationReport report) {
+    return guard.idempotent(() -> blocking.withDeadlineAfter(15, TimeUnit.SECONDS).reportEvaluation(report));
   }
 
   /** Uploads an encoded update in chunks; retried on transient errors (the coordinator dedups by key). */

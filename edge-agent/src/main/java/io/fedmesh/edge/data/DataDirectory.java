@@ -11,10 +11,11 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 /**
- * The site's local data: every *.csv in a directory, IDX pairs, or an image folder (one subfolder
- * per class), the format given or detected (see {@link Datasets#detect}). Re-read only when a file
- * changed (relative paths, sizes, modification times, down to the images in the class folders),
- * so a fixed file brings a Degraded site back without a restart.
+ * The site's local data: every *.csv in a directory, IDX pairs, an image folder (one subfolder
+ * per class), or a single CSV file (an evaluator site's test.csv), the format given or detected
+ * (see {@link Datasets#detect}). Re-read only when a file changed (relative paths, sizes,
+ * modification times, down to the images in the class folders; a single file's name, size and
+ * modification time), so a fixed file brings a Degraded site back without a restart.
  */
 public final class DataDirectory {
   /** The directory itself and its class folders: image folders are two levels deep. */
@@ -67,11 +68,19 @@ public final class DataDirectory {
     return format == null ? DatasetFormat.CSV : format;
   }
 
+  /** The directory, or the single CSV file, given as --data. */
   public Path dir() {
     return dir;
   }
 
   private String fingerprint() {
+    if (Files.isRegularFile(dir)) {
+      try {
+        return dir.getFileName() + ":" + Files.size(dir) + ":" + Files.getLastModifiedTime(dir).toMillis();
+      } catch (IOException e) {
+        return "unreadable";
+      }
+    }
     if (!Files.isDirectory(dir)) {
       return "missing";
     }

@@ -34,9 +34,14 @@ public final class AssignmentLedger {
   /** Counts registrations: each is a session, possibly with a restarted coordinator. */
   private final AtomicLong session = new AtomicLong();
 
-  /** The idempotency key of a site's update for an assignment: training/round/site. */
+  /**
+   * The key of a site's assignment: training/round/site for training (its update's idempotency
+   * key), with "/evaluate" for an evaluate-only one: after the last round the same site is asked to
+   * evaluate that round's version, and that must not read as the round already finished.
+   */
   public static String key(TrainAssignment a, String site) {
-    return a.getTraining() + "/" + a.getRound() + "/" + site;
+    String update = a.getTraining() + "/" + a.getRound() + "/" + site;
+    return a.getEvaluateOnly() ? update + "/evaluate" : update;
   }
 
   /**

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Takes assignments as the coordinator lists them and sees each through once on a single work
  * thread: delivers an update already trained, skips one already taken or past its deadline,
- * refuses one with impossible training settings, or trains it.
+ * refuses one with impossible training settings, or trains it. An evaluate-only assignment is
+ * evaluated and reported instead, never trained.
  */
 public final class AssignmentRunner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AssignmentRunner.class);
@@ -26,17 +27,19 @@ public final class AssignmentRunner implements AutoCloseable {
   private final Outbox outbox;
   private final UpdateDelivery delivery;
   private final RoundTrainer trainer;
+  private final VersionEvaluation evaluation;
   private final SiteHealth health;
   private final ExecutorService work = Executors.newSingleThreadExecutor(AssignmentRunner::workThread);
   private volatile boolean closed;
 
   public AssignmentRunner(String site, AssignmentLedger ledger, Outbox outbox, UpdateDelivery delivery, RoundTrainer trainer,
-      SiteHealth health) {
+      VersionEvaluation evaluation, SiteHealth health) {
     this.site = site;
     this.ledger = ledger;
     this.outbox = outbox;
     this.delivery = delivery;
     this.trainer = trainer;
+    this.evaluation = evaluation;
     this.health = health;
   }
 
@@ -68,23 +71,46 @@ public final class AssignmentRunner implements AutoCloseable {
 
   private void handle(TrainAssignment a, String key, long receivedNanos) {
     try {
-      if (resolvedWithoutTraining(a, key) || trainer.train(a, key, receivedNanos)) {
+      boolean done = a.getEvaluateOnly() ? evaluated(a, receivedNanos)
+          : resolvedWithoutTraining(a, key) || trainer.train(a, key, receivedNanos);
+      if (done) {
         ledger.finished(key);
       }
     } catch (StatusRuntimeException e) {
-      LOG.warn("site {}: round {} of {} not completed yet: {} {}", site, a.getRound(), a.getTraining(),
-          e.getStatus().getCode(), e.getStatus().getDescription());
+      LOG.warn("site {}: {} not completed yet: {} {}", site, describe(a), e.getStatus().getCode(),
+          e.getStatus().getDescription());
     } catch (CallNotPermittedException e) {
-      LOG.warn("site {}: round {} of {} waits: the coordinator failed repeatedly (circuit breaker open)", site,
-          a.getRound(), a.getTraining());
+      LOG.warn("site {}: {} waits: the coordinator failed repeatedly (circuit breaker open)", site, describe(a));
     } catch (RuntimeException | LinkageError e) {
       // a bug or a broken installation (a class missing from the class path): report it once, do
-      // not retrain on every heartbeat
-      LOG.error("site {}: training for {} failed", site, key, e);
+      // not retrain (or re-evaluate) on every heartbeat
+      LOG.error("site {}: {} failed ({})", site, describe(a), key, e);
       ledger.finished(key);
     } finally {
       health.trainingEnded();
     }
+  }
+
+  /** Evaluates and reports the version unless it is too late; a failed call throws (retried when next listed). */
+  private boolean evaluated(TrainAssignment a, long receivedNanos) {
+    if (!pastDeadline(a)) {
+      evaluation.evaluate(a, receivedNanos);
+    }
+    return true;
+  }
+
+  private boolean pastDeadline(TrainAssignment a) {
+    if (a.getDeadlineUnixMs() > 0 && System.currentTimeMillis() > a.getDeadlineUnixMs()) {
+      LOG.warn("site {}: {} is past its deadline; not {} it", site, describe(a), a.getEvaluateOnly() ? "evaluating" : "training");
+      return true;
+    }
+    return false;
+  }
+
+  /** What the assignment asks for, for log lines: "round 3 of ns/name" or "the evaluation of version v of ns/name". */
+  private static String describe(TrainAssignment a) {
+    return a.getEvaluateOnly() ? "the evaluation of version " + a.getModelVersion() + " of " + a.getTraining()
+        : "round " + a.getRound() + " of " + a.getTraining();
   }
 
   /** True when the assignment is settled without training: redelivered, already taken, too late or refused. */
@@ -105,8 +131,7 @@ public final class AssignmentRunner implements AutoCloseable {
       delivery.deliver(outbox.put(cached.update().header(), cached.update().data()));
       return true;
     }
-    if (a.getDeadlineUnixMs() > 0 && System.currentTimeMillis() > a.getDeadlineUnixMs()) {
-      LOG.warn("site {}: round {} of {} is past its deadline; not training it", site, a.getRound(), a.getTraining());
+    if (pastDeadline(a)) {
       return true;
     }
     String refused = LocalTrainingCheck.problem(a.getLocal())

@@ -92,7 +92,7 @@ public final class RoundTrainer {
     float[] global = UpdateCodec.decode(model.f32(), UpdateEncoding.F32, (int) spec.parameterCount());
     // federated evaluation: the global model on the samples this site never trains on, before it trains
     double holdout = a.getLocal().getHoldoutFraction();
-    HoldoutSplit split = holdout > 0 && d.rows() > 1 ? HoldoutSplit.of(d, holdout, splitSeed(a.getLocal().getSeed())) : null;
+    HoldoutSplit split = holdout > 0 && d.rows() > 1 ? HoldoutSplit.of(d, holdout, HoldoutSplit.splitSeed(a.getLocal().getSeed(), site)) : null;
     Evaluation heldOut = split == null ? null : ModelEvaluator.evaluate(spec, global, split.heldOut());
     Dataset trainOn = split == null ? d : split.train();
     TrainResult r = trainTime.record(() -> slowdown.train(
@@ -102,13 +102,18 @@ public final class RoundTrainer {
     UpdateEncoding asked = UpdateEncoding.fromProto(a.getEncoding());
     ErrorFeedback.Sparse sparse = asked == UpdateEncoding.TOPK ? errorFeedback.encode(a.getTraining(), global, r.weights(),
         SparseDelta.valuesFor(r.weights().length, a.getTopkFraction())) : null;
+    // a dense fp16 or int8 update goes tensor by tensor: each tensor quantised over its own range, small ones kept fp32
+    java.util.List<UpdateEncoding> perTensor = asked != UpdateEncoding.F32 && !asked.isDelta() && spec.layout() != null
+        && spec.layout().parameterCount() == r.weights().length
+        ? io.fedmesh.common.codec.TensorEncodings.choose(r.weights(), spec.layout(), asked) : null;
     UpdateEncoding enc = asked == UpdateEncoding.TOPK ? (sparse == null ? UpdateEncoding.F32 : UpdateEncoding.TOPK)
-        : io.fedmesh.common.codec.EncodingFallback.forValues(r.weights(), asked);
+        : perTensor != null ? asked : io.fedmesh.common.codec.EncodingFallback.forValues(r.weights(), asked);
     if (enc != asked) {
       LOG.warn("site {}: round {} of {}: the weights do not fit {} (they would overflow to infinity); sending {} instead", site,
           a.getRound(), a.getTraining(), asked, enc);
     }
-    byte[] bytes = sparse != null ? sparse.bytes() : UpdateCodec.encode(r.weights(), enc);
+    byte[] bytes = sparse != null ? sparse.bytes() : perTensor != null
+        ? io.fedmesh.common.codec.TensorEncodings.encode(r.weights(), spec.layout(), perTensor) : UpdateCodec.encode(r.weights(), enc);
     roundsTrained.increment();
     LOG.info("site {}: trained round {} of {} on {} samples in {} s (loss {}, local {} {})", site, a.getRound(),
         a.getTraining(), r.samples(), String.format("%.2f", r.seconds()), String.format("%.4f", r.trainLoss()),
@@ -117,6 +122,9 @@ public final class RoundTrainer {
     double work = (System.nanoTime() - receivedNanos) / 1e9; // queue, data, download, training: the coordinator adds the upload
     UpdateHeader.Builder header = header(a, key, r, enc, bytes.length, work).toBuilder().setTrainedSamples(trainedSamples)
         .setSparseValues(sparse == null ? 0 : sparse.values());
+    if (perTensor != null) {
+      perTensor.forEach(e -> header.addTensorEncodings(e.toProto()));
+    }
     if (heldOut != null) {
       header.setHeldOutMetric(heldOut.metric()).setHeldOutLoss(heldOut.loss()).setHeldOutSamples(heldOut.samples());
       LOG.info("site {}: global model {} on its {} held-out samples: {} {}", site, a.getModelVersion(), heldOut.samples(),
@@ -128,11 +136,6 @@ public final class RoundTrainer {
     delivery.deliver(stored); // a failed upload throws: no throughput sample from it
     link.uploaded(bytes.length, (System.nanoTime() - uploadStart) / 1e9);
     return true;
-  }
-
-  /** The held-out split's seed: the training's and the site's, the same every round, so held-out samples are never trained on. */
-  private long splitSeed(long trainingSeed) {
-    return trainingSeed * 31 + site.hashCode();
   }
 
   /** The training's seed mixed with training/round/site: each site and round shuffles differently, the same in every run. */

@@ -12,6 +12,14 @@ import java.util.Random;
 public record HoldoutSplit(Dataset train, Dataset heldOut) {
 
   /**
+   * The seed of a site's split: the training's and the site's, the same every round. Training and
+   * evaluate-only assignments both take it, so a site's held-out samples are the same for both.
+   */
+  public static long splitSeed(long trainingSeed, String site) {
+    return trainingSeed * 31 + site.hashCode();
+  }
+
+  /**
    * @param fraction of the samples to hold out, above 0 and below 1; at least one sample is held out
    *     and at least one trained on (a one-sample site holds nothing out)
    */

@@ -95,6 +95,27 @@ class DataDirectoryTest {
   }
 
   @Test
+  void aSingleCsvFileIsReadAndReadAgainWhenItChanges() throws Exception {
+    Path test = dir.resolve("test.csv"); // an evaluator site's --data
+    Files.writeString(test, "x1,label\n1,0\n2,1\n");
+    DataDirectory data = new DataDirectory(test, "label");
+    Dataset first = data.load(TaskKind.CLASSIFICATION);
+    assertThat(first.rows()).isEqualTo(2);
+    assertThat(data.format()).isEqualTo(DatasetFormat.CSV);
+    assertThat(data.load(TaskKind.CLASSIFICATION)).as("unchanged file: the same data set").isSameAs(first);
+    Files.writeString(test, "x1,label\n1,0\n2,1\n3,2\n");
+    assertThat(data.load(TaskKind.CLASSIFICATION).rows()).as("the changed file is read again").isEqualTo(3);
+  }
+
+  @Test
+  void aSingleFileThatIsNoCsvIsRefusedSayingWhatToGive() throws Exception {
+    Path notes = dir.resolve("notes.txt");
+    Files.writeString(notes, "x1,label\n1,0\n");
+    assertThatThrownBy(() -> new DataDirectory(notes, "label").load(TaskKind.CLASSIFICATION))
+        .hasMessageContaining("notes.txt").hasMessageContaining("neither a .csv file nor a directory");
+  }
+
+  @Test
   void aDeclaredFormatIsNotGuessed() throws Exception {
     Files.writeString(dir.resolve("a.csv"), "x1,label\n1,0\n");
     assertThatThrownBy(() -> new DataDirectory(dir, "label", DatasetFormat.IDX).load(TaskKind.CLASSIFICATION))

@@ -48,7 +48,7 @@ public final class CheckpointStore {
     /** Metadata with the layout's tensors. */
     public static Meta of(String version, int round, String digest, String metricName, Double metric, TensorLayout layout) {
       List<TensorEntry> t = layout.tensors().stream()
-          .map(x -> new TensorEntry(x.name(), java.util.Arrays.stream(x.shape()).boxed().toList())).toList();
+          .map(x -> new TensorEntry(x.name(), java.util.Arrays.stream(x.shape()).boxed().toList(), TensorEntry.F32)).toList();
       return new Meta(version, round, Math.toIntExact(layout.parameterCount()), digest, metricName, metric, t);
     }
 
@@ -62,8 +62,14 @@ public final class CheckpointStore {
     }
   }
 
-  /** One named tensor of a checkpoint. */
-  public record TensorEntry(String name, List<Long> shape) {}
+  /**
+   * One named tensor of a checkpoint, in the order the weights file holds them; {@code encoding} is
+   * how its values are stored there ("f32": a checkpoint is exact, whatever the updates travelled
+   * in; null in a checkpoint written before encodings were recorded, which is f32 too).
+   */
+  public record TensorEntry(String name, List<Long> shape, String encoding) {
+    public static final String F32 = "f32";
+  }
 
   public Path save(String namespace, String training, Meta meta, float[] weights) {
     Path dir = root.resolve(namespace).resolve(training);

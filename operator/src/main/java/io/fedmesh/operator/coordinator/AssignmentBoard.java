@@ -39,6 +39,14 @@ public final class AssignmentBoard {
     }
   }
 
+  /** Withdraws the site's evaluation of {@code training}, never a training assignment. */
+  public void withdrawEvaluation(String siteKey, String training) {
+    Map<String, TrainAssignment> m = bySite.get(siteKey);
+    if (m != null) {
+      m.computeIfPresent(training, (k, a) -> a.getEvaluateOnly() ? null : a);
+    }
+  }
+
   public void withdrawAll(String training) {
     bySite.values().forEach(m -> m.remove(training));
   }

@@ -3,6 +3,8 @@ package io.fedmesh.operator.coordinator;
 import io.fedmesh.common.security.PeerIdentity;
 import io.fedmesh.proto.federation.v1.CoordinatorGrpc;
 import io.fedmesh.proto.federation.v1.DownloadModelRequest;
+import io.fedmesh.proto.federation.v1.EvaluationReport;
+import io.fedmesh.proto.federation.v1.EvaluationReportResponse;
 import io.fedmesh.proto.federation.v1.FetchSimulationDataRequest;
 import io.fedmesh.proto.federation.v1.HeartbeatRequest;
 import io.fedmesh.proto.federation.v1.HeartbeatResponse;
@@ -148,6 +150,24 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
       return;
     }
     serving.downloadArchitecture(request, response);
+  }
+
+  @Override
+  public void reportEvaluation(EvaluationReport request, StreamObserver<EvaluationReportResponse> response) {
+    try {
+      String namespace = Callers.namespaceOf(request.getTraining());
+      Callers.requireSite(Callers.current(), namespace, request.getSiteName(), "report an evaluation");
+      String refused = federation.evaluations.report(request.getSiteName(), request);
+      if (refused == null) {
+        federation.assignments.withdrawEvaluation(namespace + "/" + request.getSiteName(), request.getTraining());
+      } else {
+        LOG.warn("refused the evaluation report of site {}/{}: {}", namespace, request.getSiteName(), refused);
+      }
+      response.onNext(EvaluationReportResponse.newBuilder().setAccepted(refused == null).setMessage(refused == null ? "" : refused).build());
+      response.onCompleted();
+    } catch (StatusRuntimeException e) {
+      response.onError(e);
+    }
   }
 
   /** A model or its data goes only to a site, acting as itself, that holds an open assignment of that training. */

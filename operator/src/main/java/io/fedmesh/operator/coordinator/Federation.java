@@ -11,6 +11,8 @@ public final class Federation {
   public final PublishedModels models = new PublishedModels();
   public final SimulationData simulationData = new SimulationData();
   public final ServingBoard serving = new ServingBoard();
+  /** Model versions sites are asked to evaluate (an evaluator's test set, the last version's held-out splits). */
+  public final EvaluationBoard evaluations = new EvaluationBoard();
   /** Each site's forecast of its next round time, from what it measured in its last. */
   public final io.fedmesh.operator.sites.SiteForecasts forecasts = new io.fedmesh.operator.sites.SiteForecasts();
   public final UpdateInbox inbox;

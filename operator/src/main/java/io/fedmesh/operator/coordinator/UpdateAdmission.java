@@ -2,6 +2,7 @@ package io.fedmesh.operator.coordinator;
 
 import io.fedmesh.api.v1alpha1.FedmeshApi;
 import io.fedmesh.common.codec.SparseDelta;
+import io.fedmesh.common.codec.TensorEncodings;
 import io.fedmesh.common.codec.UpdateCodec;
 import io.fedmesh.common.codec.UpdateEncoding;
 import io.fedmesh.proto.federation.v1.UpdateHeader;
@@ -66,8 +67,16 @@ final class UpdateAdmission {
     } else if (h.getSparseValues() != 0) {
       return Optional.of("sparse_values must be 0 for a dense " + encoding + " update (got " + h.getSparseValues() + ")");
     }
-    long expectedBytes = encoding.isDelta() ? SparseDelta.encodedSize(h.getSparseValues())
-        : UpdateCodec.encodedSize((int) parameters, encoding);
+    long expectedBytes;
+    if (h.getTensorEncodingsCount() > 0) {
+      Optional<String> perTensor = perTensor(h, encoding, model.spec().layout());
+      if (perTensor.isPresent()) {
+        return perTensor;
+      }
+      expectedBytes = TensorEncodings.encodedSize(model.spec().layout(), tensorEncodings(h));
+    } else {
+      expectedBytes = encoding.isDelta() ? SparseDelta.encodedSize(h.getSparseValues()) : UpdateCodec.encodedSize((int) parameters, encoding);
+    }
     if (h.getTotalBytes() != expectedBytes) {
       return Optional.of("total_bytes " + h.getTotalBytes() + " is not what " + parameters + " parameters take in " + encoding
           + " (" + expectedBytes + ")");
@@ -113,6 +122,26 @@ final class UpdateAdmission {
           + " parameters; above it send f32)");
     }
     return Optional.empty();
+  }
+
+  /** Why a per-tensor update's encodings do not fit the round's model, or empty. */
+  private static Optional<String> perTensor(UpdateHeader h, UpdateEncoding encoding, io.fedmesh.common.model.TensorLayout layout) {
+    if (encoding.isDelta()) {
+      return Optional.of("tensor_encodings is for a dense update; a " + encoding + " update has none");
+    }
+    for (int i = 0; i < h.getTensorEncodingsCount(); i++) {
+      var e = h.getTensorEncodings(i);
+      if (e == io.fedmesh.proto.federation.v1.Encoding.ENCODING_UNSPECIFIED || e == io.fedmesh.proto.federation.v1.Encoding.UNRECOGNIZED) {
+        return Optional.of("tensor_encodings[" + i + "] is not an encoding (f32, f16 or q8)");
+      }
+    }
+    return Optional.ofNullable(layout == null ? "the round's model has no tensor layout: send the update without tensor_encodings"
+        : TensorEncodings.problem(layout, tensorEncodings(h)));
+  }
+
+  /** The header's per-tensor encodings (admitted: every one a dense encoding). */
+  static java.util.List<UpdateEncoding> tensorEncodings(UpdateHeader h) {
+    return h.getTensorEncodingsList().stream().map(UpdateEncoding::fromProto).toList();
   }
 
   /** Why the decoded weights are refused (a NaN or infinity would poison the aggregate), or empty. */

@@ -167,6 +167,11 @@ final class UpdateReceiver implements StreamObserver<UpdateChunk> {
    */
   private float[] decode(byte[] payload) {
     UpdateEncoding encoding = UpdateEncoding.fromProto(header.getEncoding());
+    if (header.getTensorEncodingsCount() > 0) { // admitted against the published model's layout
+      var layout = federation.models.get(header.getTraining()).map(p -> p.spec().layout()).orElseThrow(() ->
+          new IllegalArgumentException("no model is published for it any more (its round closed while it arrived)"));
+      return io.fedmesh.common.codec.TensorEncodings.decode(payload, layout, UpdateAdmission.tensorEncodings(header));
+    }
     if (!encoding.isDelta()) {
       return UpdateCodec.decode(payload, encoding, (int) header.getNumParameters());
     }
@@ -248,7 +253,14 @@ final class UpdateReceiver implements StreamObserver<UpdateChunk> {
     federation.forecasts.observed(namespace + "/" + header.getSiteName(), new io.fedmesh.operator.sites.RoundTimeForecaster.Observation(
         header.getTraining(), header.getRound(), header.getTrainedSamples(), samplesPerSecond, header.getNumParameters() * 4L,
         link == null ? 0 : link.getBandwidthMbps(), uploadBytes, uploadMbps, link == null ? -1 : link.getRttMs(),
-        UpdateEncoding.fromProto(header.getEncoding()).name().toLowerCase(), workSeconds));
+        encodingName(), workSeconds));
+  }
+
+  /** "q8", or "q8 per tensor, 3 of 10 tensors f32" for an update encoded tensor by tensor. */
+  private String encodingName() {
+    UpdateEncoding asked = UpdateEncoding.fromProto(header.getEncoding());
+    return header.getTensorEncodingsCount() == 0 ? asked.name().toLowerCase()
+        : io.fedmesh.common.codec.TensorEncodings.describe(asked, UpdateAdmission.tensorEncodings(header));
   }
 
   private void respond(UpdateInbox.Outcome outcome, String message) {

@@ -18,8 +18,6 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -131,10 +129,9 @@ public final class FederatedTrainingReconciler implements Reconciler<FederatedTr
         notReady(ft, "MemoryBudgetExceeded", tooBig.get());
         return UpdateControl.<FederatedTraining>noUpdate().rescheduleAfter(RECHECK);
       }
-      if (ft.getSpec().evaluation != null && ft.getSpec().evaluation.dataPath != null
-          && !Files.isReadable(Path.of(ft.getSpec().evaluation.dataPath))) {
-        notReady(ft, "ValidationFailed", "spec.evaluation.dataPath '" + ft.getSpec().evaluation.dataPath
-            + "' is not a readable file or directory on the operator; mount it (e.g. on the checkpoint volume) or remove spec.evaluation");
+      Optional<String> evaluator = rounds.evaluatorProblem(ft);
+      if (evaluator.isPresent()) {
+        notReady(ft, "EvaluatorNotFound", evaluator.get());
         return UpdateControl.<FederatedTraining>noUpdate().rescheduleAfter(RECHECK);
       }
       LOG.info("{}: starting rounds ({} rounds, model {})", key, ft.getSpec().rounds, model.spec());

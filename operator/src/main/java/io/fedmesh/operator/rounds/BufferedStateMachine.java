@@ -50,9 +50,11 @@ final class BufferedStateMachine {
   private final OperatorMetrics metrics;
   private final CheckpointStore checkpoints;
   private final Clock clock;
+  private final VersionEvaluations evaluations;
 
   BufferedStateMachine(Federation federation, Candidates candidates, ModelStep modelStep, RoundRecorder recorder, EventRecorder events,
-      OperatorMetrics metrics, CheckpointStore checkpoints, Clock clock) {
+      OperatorMetrics metrics, CheckpointStore checkpoints, Clock clock, VersionEvaluations evaluations) {
+    this.evaluations = evaluations;
     this.federation = federation;
     this.candidates = candidates;
     this.modelStep = modelStep;
@@ -64,6 +66,10 @@ final class BufferedStateMachine {
   }
 
   RoundStateMachine.Step advance(FederatedTraining ft, FederatedTrainingStatus st, FederatedTrainingStatus previous, TrainingRun run) {
+    var evaluated = evaluations.resume(ft, st, previous, run); // sites keep training meanwhile; their updates wait in the buffer
+    if (evaluated.isPresent()) {
+      return evaluated.get();
+    }
     FederatedTrainingSpec s = ft.getSpec();
     BufferedRun br = run.buffered;
     int done = st.round == null ? 0 : st.round;
@@ -235,7 +241,28 @@ final class BufferedStateMachine {
           + ". Lower spec.localTraining.learningRate (now " + AssignmentFactory.learningRate(s) + ") or spec.strategy.bufferedAsync"
           + ".maxStaleness");
     }
-    federation.inbox.removeFolded(run.key, taken); // they are in the checkpoint now
+    // the version is kept once its metric is known: at once, or when the evaluator site reported
+    return CentralMetric.await(evaluations, events, ft, st, previous, run, round, result, (ft2, st2, previous2, evaluated) ->
+        completeFold(ft2, st2, previous2, run, buffer, eligible, deadlineSeconds, new Folded(round, taken, kept, keptSites, refused,
+            closedAt), evaluated));
+  }
+
+  /** What a fold took, for its second half. */
+  private record Folded(int round, List<UpdateBuffer.Entry> taken, List<BufferedFold.Buffered> kept, Set<String> keptSites,
+      Map<String, String> refused, Instant closedAt) {}
+
+  /** The second half of a fold: its version is evaluated; checkpoint it, record it, hand it to the idle sites. */
+  private RoundStateMachine.Step completeFold(FederatedTraining ft, FederatedTrainingStatus st, FederatedTrainingStatus previous,
+      TrainingRun run, UpdateBuffer buffer, Candidates.Eligible eligible, double deadlineSeconds, Folded f, ModelStep.Result evaluated) {
+    FederatedTrainingSpec s = ft.getSpec();
+    BufferedRun br = run.buffered;
+    int round = f.round();
+    Instant closedAt = f.closedAt();
+    List<BufferedFold.Buffered> kept = f.kept();
+    Set<String> keptSites = f.keptSites();
+    Map<String, String> refused = f.refused();
+    ModelStep.Result result = modelStep.keep(run, round, evaluated);
+    federation.inbox.removeFolded(run.key, f.taken()); // they are in the checkpoint now
     run.global = result.global();
     run.version = result.version();
     br.remember(run.version, run.global);

@@ -65,7 +65,8 @@ final class Candidates {
     for (EdgeSite site : sitesInNamespace.apply(ft.getMetadata().getNamespace())) {
       boolean cordoned = site.getSpec() != null && Boolean.TRUE.equals(site.getSpec().cordoned);
       boolean ready = site.getStatus() != null && site.getStatus().phase == io.fedmesh.api.v1alpha1.EdgeSiteStatus.Phase.Ready;
-      if (!cordoned && ready && !isSimulationLearner(site) && LabelSelectors.matches(selector, site.getMetadata().getLabels())) {
+      boolean evaluator = site.getSpec() != null && site.getSpec().evaluator();
+      if (!cordoned && ready && !evaluator && !isSimulationLearner(site) && LabelSelectors.matches(selector, site.getMetadata().getLabels())) {
         out.add(site.getMetadata().getName());
       }
     }
@@ -80,8 +81,8 @@ final class Candidates {
     List<Candidate> out = new ArrayList<>();
     List<String> learners = new ArrayList<>();
     for (EdgeSite site : sitesInNamespace.apply(namespace)) {
-      if (site.getSpec() != null && Boolean.TRUE.equals(site.getSpec().cordoned)) {
-        continue;
+      if (site.getSpec() != null && (Boolean.TRUE.equals(site.getSpec().cordoned) || site.getSpec().evaluator())) {
+        continue; // an evaluator never trains
       }
       if (quarantined.test(site.getMetadata().getName())) {
         continue;

@@ -1,9 +1,7 @@
 package io.fedmesh.operator.rounds;
 
-import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
 import io.fedmesh.common.codec.Digests;
 import io.fedmesh.common.model.Evaluation;
-import io.fedmesh.models.ModelEvaluator;
 import io.fedmesh.operator.OperatorMetrics;
 import io.fedmesh.operator.aggregation.ClientUpdate;
 import io.fedmesh.operator.aggregation.UpdateFacts;
@@ -13,11 +11,20 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-/** What a closed round does to the model: aggregate, guard against divergence, evaluate, checkpoint. */
+/**
+ * What a closed round does to the model: aggregate and guard against divergence ({@link #apply}),
+ * then, once the version's metric is known, checkpoint it ({@link #keep}). The operator computes
+ * no metric itself: without an evaluator site the metric is the sites' own, averaged.
+ */
 final class ModelStep {
-  /** The new model, or why it cannot be kept ({@code diverged} set, nothing saved). */
+  /** The new model, or why it cannot be kept ({@code diverged} set, nothing saved); {@code checkpoint} null until kept. */
   record Result(float[] global, String version, String digest, Evaluation evaluation, Path checkpoint, double trainLoss, long samples,
-      String diverged) {}
+      String diverged) {
+    /** The same model with the evaluator's metric in place of the sites' average. */
+    Result evaluatedAs(Evaluation central) {
+      return new Result(global, version, digest, central, checkpoint, trainLoss, samples, diverged);
+    }
+  }
 
   private final CheckpointStore checkpoints;
   private final OperatorMetrics metrics;
@@ -46,17 +53,20 @@ final class ModelStep {
     if (diverged != null) {
       return new Result(null, null, null, null, null, trainLoss, samples, diverged);
     }
-    Evaluation eval = run.evaluation != null ? ModelEvaluator.evaluate(run.model, aggregated, run.evaluation)
-        : new Evaluation(run.model.task().metricName(), weightedMean(updates, false), trainLoss, samples);
-    String version = run.name + "-r" + round;
-    String digest = Digests.sha256(aggregated);
-    if (run.aggregator instanceof StatefulStrategy stateful) { // before the model: a saved model always has its state
-      stateful.state().ifPresent(state -> checkpoints.saveState(run.namespace, run.name, version, state));
+    Evaluation eval = new Evaluation(run.model.task().metricName(), weightedMean(updates, false), trainLoss, samples);
+    return new Result(aggregated, run.name + "-r" + round, Digests.sha256(aggregated), eval, null, trainLoss, samples, null);
+  }
+
+  /** Checkpoints {@code r} (with the strategy's state, before the weights: a saved model always has its state). */
+  Result keep(TrainingRun run, int round, Result r) {
+    if (run.aggregator instanceof StatefulStrategy stateful) {
+      stateful.state().ifPresent(state -> checkpoints.saveState(run.namespace, run.name, r.version(), state));
     }
     checkpoints.saveModel(run.namespace, run.name, run.model); // lets `fedmesh export` rebuild the network from the checkpoints alone
+    Evaluation eval = r.evaluation();
     Path saved = checkpoints.save(run.namespace, run.name,
-        CheckpointStore.Meta.of(version, round, digest, eval.metricName(), eval.metric(), run.model.layout()), aggregated);
-    return new Result(aggregated, version, digest, eval, saved, trainLoss, samples, null);
+        CheckpointStore.Meta.of(r.version(), round, r.digest(), eval.metricName(), eval.metric(), run.model.layout()), r.global());
+    return new Result(r.global(), r.version(), r.digest(), eval, saved, r.trainLoss(), r.samples(), null);
   }
 
   /**

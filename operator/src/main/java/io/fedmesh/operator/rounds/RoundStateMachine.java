@@ -55,9 +55,11 @@ final class RoundStateMachine {
   private final ParticipantSelector selector = new ParticipantSelector();
   private final PlannedSelection planned;
   private final RoundRefusals refusals;
+  private final VersionEvaluations evaluations;
 
   RoundStateMachine(Federation federation, Candidates candidates, ModelStep modelStep, RoundRecorder recorder, EventRecorder events,
-      OperatorMetrics metrics, Clock clock) {
+      OperatorMetrics metrics, Clock clock, VersionEvaluations evaluations) {
+    this.evaluations = evaluations;
     this.federation = federation;
     this.candidates = candidates;
     this.modelStep = modelStep;
@@ -74,6 +76,10 @@ final class RoundStateMachine {
    * {@code previous} is that status as observed, for condition transition times.
    */
   Step advance(FederatedTraining ft, FederatedTrainingStatus st, FederatedTrainingStatus previous, TrainingRun run) {
+    var evaluated = evaluations.resume(ft, st, previous, run);
+    if (evaluated.isPresent()) {
+      return evaluated.get();
+    }
     int done = st.round == null ? 0 : st.round;
     if (run.open == null) {
       if (done >= ft.getSpec().rounds) { // spec.rounds lowered below the rounds already done
@@ -236,6 +242,17 @@ final class RoundStateMachine {
           + run.version + ". Lower spec.localTraining.learningRate (now " + AssignmentFactory.learningRate(s)
           + "), or use spec.localTraining.optimizer adam or privacy.clipNorm");
     }
+    // the round completes once the version's metric is known: at once, or when the evaluator site reported
+    return CentralMetric.await(evaluations, events, ft, st, previous, run, plan.round(), result, (ft2, st2, previous2, evaluated) ->
+        complete(ft2, st2, previous2, run, plan, updates, missed, refused, delivered, evaluated, closedAt));
+  }
+
+  /** The second half of closing a round: its version is evaluated; checkpoint it, record the round, open the next one. */
+  private Step complete(FederatedTraining ft, FederatedTrainingStatus st, FederatedTrainingStatus previous, TrainingRun run,
+      RoundPlan plan, List<UpdateFacts> updates, List<String> missed, Map<String, String> refused, Set<String> delivered,
+      ModelStep.Result evaluated, Instant closedAt) {
+    FederatedTrainingSpec s = ft.getSpec();
+    ModelStep.Result result = modelStep.keep(run, plan.round(), evaluated);
     federation.inbox.removePersisted(run.key, plan.round()); // the round is in its checkpoint now
     String started = run.version; // the version this round's sites trained from (and evaluated on their held-out data)
     run.global = result.global();
@@ -260,7 +277,9 @@ final class RoundStateMachine {
     HeldOutEvaluations.record(st, updates, started, plan.round() - 1, eval.metricName());
     boolean target = targetReached(s.target, eval);
     if (target || plan.round() >= s.rounds) {
-      return finish(ft, st, previous, target);
+      // the last version has no next round to judge it on the sites' held-out data: its sites judge it now
+      return HeldOutEvaluations.ofLastVersion(evaluations, ft, st, previous, run, plan.round(), updates,
+          (ft2, st2, previous2) -> finish(ft2, st2, previous2, target));
     }
     return open(ft, st, previous, run, plan.round() + 1, 1, Set.of()); // no idle time between rounds
   }

@@ -42,11 +42,31 @@ public final class TrainingRounds {
     this.sitesInNamespace = sitesInNamespace;
     Candidates candidates = new Candidates(federation, sitesInNamespace);
     ModelStep modelStep = new ModelStep(checkpoints, metrics);
-    this.machine = new RoundStateMachine(federation, candidates, modelStep, recorder, events, metrics, clock);
-    this.buffered = new BufferedStateMachine(federation, candidates, modelStep, recorder, events, metrics, checkpoints, clock);
+    VersionEvaluations evaluations = new VersionEvaluations(federation, clock);
+    this.machine = new RoundStateMachine(federation, candidates, modelStep, recorder, events, metrics, clock, evaluations);
+    this.buffered = new BufferedStateMachine(federation, candidates, modelStep, recorder, events, metrics, checkpoints, clock, evaluations);
   }
 
   private volatile boolean closed;
+
+  /** Why the evaluator site {@code ft} names cannot evaluate for it, or empty (none named, or a Ready-to-be evaluator). */
+  public java.util.Optional<String> evaluatorProblem(FederatedTraining ft) {
+    String name = VersionEvaluations.evaluatorOf(ft.getSpec());
+    if (name == null) {
+      return java.util.Optional.empty();
+    }
+    String ns = ft.getMetadata().getNamespace();
+    EdgeSite site = sitesInNamespace.apply(ns).stream().filter(e -> name.equals(e.getMetadata().getName())).findFirst().orElse(null);
+    if (site == null) {
+      return java.util.Optional.of("spec.evaluation.evaluatorRef: EdgeSite '" + name + "' does not exist in namespace " + ns
+          + "; create it with spec.role: evaluator and start its agent with --data on the test set, or remove evaluatorRef");
+    }
+    if (site.getSpec() == null || !site.getSpec().evaluator()) {
+      return java.util.Optional.of("spec.evaluation.evaluatorRef: EdgeSite '" + name + "' is a learner (spec.role); set spec.role:"
+          + " evaluator on it (it will no longer train) or name an evaluator site");
+    }
+    return java.util.Optional.empty();
+  }
 
   public boolean isRunning(FederatedTraining ft) {
     return runs.get(key(ft)).map(r -> r.uid.equals(ft.getMetadata().getUid())).orElse(false);

@@ -3,7 +3,6 @@ package io.fedmesh.operator.rounds;
 import io.fedmesh.api.v1alpha1.FederatedTraining;
 import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
 import io.fedmesh.api.v1alpha1.TrainingDefaults;
-import io.fedmesh.common.data.Dataset;
 import io.fedmesh.common.model.ModelDescription;
 import io.fedmesh.operator.aggregation.AggregationStrategy;
 import io.fedmesh.operator.aggregation.Strategies;
@@ -11,8 +10,8 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * What a training's rounds keep in memory between reconciles: the global model, its version, the
- * evaluation data and the open round. Everything else lives in status; a new operator builds
+ * What a training's rounds keep in memory between reconciles: the global model, its version and
+ * the open round. Everything else lives in status; a new operator builds
  * this again from status and the checkpoint volume ({@link TrainingRuns}).
  */
 final class TrainingRun {
@@ -21,7 +20,6 @@ final class TrainingRun {
   final String uid;
   final String key;
   final ModelDescription model;
-  final Dataset evaluation;
   final SimulationFeed simulation;
   /** modelRef, strategy and seed as the run started: edits of these are refused, not followed. */
   final String pinnedSpec;
@@ -47,6 +45,8 @@ final class TrainingRun {
   RoundPlan open;
   /** After a restart: the round that was open and what it had received, until that round opens again (then null). */
   Recovery recovery;
+  /** A version waiting for its evaluation before its round completes, or null (not kept over a restart: the round is redone). */
+  VersionEvaluations.Awaiting awaiting;
 
   /**
    * What this round's updates are trained from: the model version of this training object (its
@@ -56,14 +56,13 @@ final class TrainingRun {
     return uid + "/" + version;
   }
 
-  TrainingRun(FederatedTraining ft, ModelDescription model, Dataset evaluation, SimulationFeed simulation, String pinnedSpec, float[] global,
+  TrainingRun(FederatedTraining ft, ModelDescription model, SimulationFeed simulation, String pinnedSpec, float[] global,
       String version) {
     this.namespace = ft.getMetadata().getNamespace();
     this.name = ft.getMetadata().getName();
     this.uid = ft.getMetadata().getUid();
     this.key = namespace + "/" + name;
     this.model = model;
-    this.evaluation = evaluation;
     this.simulation = simulation;
     this.pinnedSpec = pinnedSpec;
     this.modelRef = ft.getSpec().modelRef;

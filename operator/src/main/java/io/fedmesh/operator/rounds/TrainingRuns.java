@@ -7,13 +7,8 @@ import io.fedmesh.api.v1alpha1.DistributedModel;
 import io.fedmesh.api.v1alpha1.FederatedTraining;
 import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
 import io.fedmesh.api.v1alpha1.FederatedTrainingStatus;
-import io.fedmesh.api.v1alpha1.TrainingDefaults;
-import io.fedmesh.common.data.Datasets;
-import io.fedmesh.common.data.Dataset;
-import io.fedmesh.common.data.DatasetException;
 import io.fedmesh.models.InitialModel;
 import io.fedmesh.common.model.ModelDescription;
-import io.fedmesh.common.model.TaskKind;
 import io.fedmesh.common.model.TensorLayout;
 import io.fedmesh.operator.checkpoint.CheckpointStore;
 import java.util.Optional;
@@ -22,7 +17,6 @@ import io.fedmesh.operator.checkpoint.CheckpointStore;
 import io.fedmesh.operator.coordinator.Federation;
 import io.fedmesh.operator.status.EventRecorder;
 import io.fedmesh.operator.validation.ModelResolver;
-import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -103,12 +97,6 @@ public final class TrainingRuns {
       return new Started(null, "ValidationFailed", "DistributedModel " + ft.getSpec().modelRef + ": " + resolved.validation().message());
     }
     ModelDescription spec = resolved.spec();
-    Dataset evaluation;
-    try {
-      evaluation = loadEvaluation(ft.getSpec(), spec);
-    } catch (IllegalArgumentException e) {
-      return new Started(null, "ValidationFailed", e.getMessage());
-    }
     FederatedTrainingStatus st = ft.getStatus();
     int done = st == null || st.round == null ? 0 : st.round;
     float[] global;
@@ -134,7 +122,7 @@ public final class TrainingRuns {
     String pinned = pinned(st, ft);
     SimulationFeed feed = new SimulationFeed(client, federation, events, ft, bursts);
     federation.drainBytes(ns + "/" + name);
-    TrainingRun run = new TrainingRun(ft, spec, evaluation, feed, pinned, global, version);
+    TrainingRun run = new TrainingRun(ft, spec, feed, pinned, global, version);
     run.quarantine.restore(st);
     if (done > 0 && run.aggregator instanceof StatefulStrategy stateful) {
       restoreState(ft, run, stateful);
@@ -238,27 +226,5 @@ public final class TrainingRuns {
       }
     }
     return saved.tensors().size() + " tensors where the model now has " + now.tensors().size();
-  }
-
-  private static Dataset loadEvaluation(FederatedTrainingSpec spec, ModelDescription model) {
-    if (spec.evaluation == null || spec.evaluation.dataPath == null || spec.evaluation.dataPath.isBlank()) {
-      return null;
-    }
-    String label = spec.localTraining == null || spec.localTraining.labelColumn == null ? TrainingDefaults.LABEL_COLUMN
-        : spec.localTraining.labelColumn;
-    try {
-      Dataset d = Datasets.read(Path.of(spec.evaluation.dataPath), null, label, model.task()); // CSV, IDX or image folder
-      if (d.features() != model.inputWidth()) {
-        throw new IllegalArgumentException("spec.evaluation.dataPath " + spec.evaluation.dataPath + " has " + d.features()
-            + " feature columns but the DistributedModel's inputShape gives " + model.inputWidth());
-      }
-      if (model.task() == TaskKind.CLASSIFICATION && d.classes() > model.outputs()) {
-        throw new IllegalArgumentException("spec.evaluation.dataPath has class " + (d.classes() - 1)
-            + " but the DistributedModel's outputShape has " + model.outputs() + " classes");
-      }
-      return d;
-    } catch (DatasetException e) {
-      throw new IllegalArgumentException("spec.evaluation.dataPath: " + e.getMessage(), e);
-    }
   }
 }

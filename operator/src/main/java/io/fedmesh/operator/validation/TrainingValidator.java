@@ -40,6 +40,13 @@ public final class TrainingValidator {
             + " digits, '_', '.' or '-'");
       }
     }
+    if (spec.evaluation != null) {
+      String ref = spec.evaluation.evaluatorRef;
+      if (ref != null && !DNS1123.matcher(ref).matches()) {
+        p.add("spec.evaluation.evaluatorRef '" + ref + "' is not an EdgeSite name (lowercase letters, digits and '-')");
+      }
+      Bounds.between(p, "spec.evaluation.timeoutSeconds", spec.evaluation.timeoutSeconds, 1, 86400);
+    }
     if (spec.evaluation != null && spec.evaluation.holdoutFraction != null) {
       Bounds.between(p, "spec.evaluation.holdoutFraction", spec.evaluation.holdoutFraction, 0.001, 0.5);
       if (!Boolean.TRUE.equals(spec.evaluation.federated)) {

@@ -103,7 +103,7 @@ class FedAdamRestartMockTest {
     ModelStep step = new ModelStep(checkpoints, new OperatorMetrics(new SimpleMeterRegistry()));
     TrainingRun first = obtain(training(0, null));
     for (int round = 1; round <= 2; round++) {
-      ModelStep.Result r = step.apply(first, round, updates(first.global, 0.1f * round));
+      ModelStep.Result r = step.keep(first, round, step.apply(first, round, updates(first.global, 0.1f * round)));
       first.global = r.global();
       first.version = r.version();
     }
@@ -123,7 +123,7 @@ class FedAdamRestartMockTest {
   void aCheckpointWithoutMomentsStartsThemFromZeroAndSaysSo() {
     ModelStep step = new ModelStep(checkpoints, new OperatorMetrics(new SimpleMeterRegistry()));
     TrainingRun first = obtain(training(0, null));
-    ModelStep.Result r = step.apply(first, 1, updates(first.global, 0.1f));
+    ModelStep.Result r = step.keep(first, 1, step.apply(first, 1, updates(first.global, 0.1f)));
     assertThat(dir.resolve("default/adam/adam-r1.state.bin").toFile().delete()).isTrue();
     TrainingRun resumed = obtain(training(1, r.version()));
     assertThat(((FedAdamStrategy) resumed.aggregator).state()).isEmpty();
