@@ -108,7 +108,10 @@ class AgentIntegrationTest {
       assertThat(coordinator.hasSession(h.getSessionId())).as("the upload carries the session it registered").isTrue();
       assertThat(h.getEncoding()).isEqualTo(Encoding.ENCODING_F16);
       assertThat(h.getNumParameters()).isEqualTo(SPEC.parameterCount());
-      assertThat(h.getTotalBytes()).isEqualTo(SPEC.parameterCount() * 2);
+      // tensor by tensor: the 32x32 weights in f16, the tensors under 1,024 values in f32
+      assertThat(h.getTensorEncodingsList()).containsExactly(Encoding.ENCODING_F32, Encoding.ENCODING_F32, Encoding.ENCODING_F16,
+          Encoding.ENCODING_F32, Encoding.ENCODING_F32, Encoding.ENCODING_F32);
+      assertThat(h.getTotalBytes()).isEqualTo(2L * 1024 + 4L * (SPEC.parameterCount() - 1024));
       assertThat(h.getTrainLoss()).isPositive();
       assertThat(h.getTrainSeconds()).isPositive();
       // the upload carries trained weights (not a delta) that classify the site's data

@@ -271,6 +271,27 @@ class FederationMockTest {
   }
 
   @Test
+  void aRoundWaitsForItsEvaluatorAtMostTimeoutSecondsAndItsStatusSaysSo() {
+    model("m");
+    evaluatorSite("judge");
+    learner("site-a");
+    learner("site-b");
+    learner("judge").holdEvaluations = true;
+    FederatedTraining ft = training("slowjudge", "m", 1);
+    ft.getSpec().evaluation = new FederatedTrainingSpec.Evaluation();
+    ft.getSpec().evaluation.evaluatorRef = "judge";
+    ft.getSpec().evaluation.timeoutSeconds = 3;
+    client.resource(ft).create();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(get("slowjudge").getStatus().condition("Ready").getMessage())
+        .isEqualTo("version slowjudge-r1 is being evaluated by judge (at most 3 s, spec.evaluation.timeoutSeconds)"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> get("slowjudge").getStatus().phase == FederatedTrainingStatus.Phase.Succeeded);
+    assertThat(get("slowjudge").getStatus().history).singleElement().satisfies(h -> assertThat(h.metric).isCloseTo(0.6,
+        org.assertj.core.api.Assertions.within(1e-4)));
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(client.v1().events().inNamespace("default").list().getItems())
+        .anySatisfy(e -> assertThat(e.getMessage()).contains("evaluator judge did not report")));
+  }
+
+  @Test
   void aTrainingNamingAMissingOrLearnerEvaluatorWaitsAndNamesTheField() {
     model("m");
     learner("site-a");

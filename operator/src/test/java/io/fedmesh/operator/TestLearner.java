@@ -64,6 +64,8 @@ final class TestLearner implements AutoCloseable {
   volatile boolean perTensorF16;
 
   volatile Tamper tamper = Tamper.NONE;
+  /** Set: it downloads what it is asked to evaluate but never reports (an evaluator that hangs). */
+  volatile boolean holdEvaluations;
   /** Set: its evaluations report this error instead of a metric (data that does not fit the model). */
   volatile String evaluationError;
   /** The versions it evaluated, in order, and the coordinator's answers. */
@@ -128,6 +130,9 @@ final class TestLearner implements AutoCloseable {
           .setModelVersion(a.getModelVersion()).setSiteName(site).setSamples(n).setLoss(0.5)
           .setMetricName(a.getModel().getTask() == io.fedmesh.proto.federation.v1.TaskType.TASK_TYPE_REGRESSION ? "mse" : "accuracy")
           .setMetric(holdout > 0 ? heldOutMetric(a.getRound() + 1) : evaluatorMetric(a.getRound()));
+      if (holdEvaluations) {
+        return;
+      }
       if (evaluationError != null) {
         report.clearMetric().clearLoss().clearSamples().setError(evaluationError);
       }

@@ -139,7 +139,7 @@ public class FederatedTrainingStatus extends FedmeshStatus {
       + ".quarantineAfter); kept here so a restarted operator keeps them out.")
   public List<QuarantinedSite> quarantined;
 
-  @JsonPropertyDescription("Model and update bytes moved over the WAN in total.")
+  @JsonPropertyDescription("Model and update bytes moved between the coordinator and the sites in total (an evaluator site's downloads included).")
   public Long bytesMoved;
 
   @JsonPropertyDescription("When the training started (RFC 3339).")
@@ -248,7 +248,7 @@ public class FederatedTrainingStatus extends FedmeshStatus {
     public Double loss;
     @JsonPropertyDescription("Global evaluation metric after aggregation.")
     public Double metric;
-    @JsonPropertyDescription("Model and update bytes moved in this round.")
+    @JsonPropertyDescription("Model and update bytes moved in this round (an evaluator site's download of its version included).")
     public Long bytes;
     @JsonPropertyDescription("Wall-clock seconds from round open to aggregation.")
     public Double seconds;

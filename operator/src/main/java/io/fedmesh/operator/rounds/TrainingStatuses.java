@@ -59,6 +59,14 @@ public final class TrainingStatuses {
     return st;
   }
 
+  /** A version waits for its evaluation before its round completes: the Ready condition says by whom and how long at most. */
+  static FederatedTrainingStatus evaluating(FederatedTrainingStatus st, FederatedTrainingStatus previous, FederatedTraining ft,
+      String version, java.util.Set<String> sites, long seconds) {
+    ready(st, previous, ft, true, "Running", "version " + version + " is being evaluated by " + String.join(", ", sites)
+        + " (at most " + seconds + " s, spec.evaluation.timeoutSeconds)");
+    return st;
+  }
+
   /** A BufferedAsync run between folds: which sites are training, how full the buffer is. */
   static FederatedTrainingStatus buffering(FederatedTrainingStatus st, FederatedTrainingStatus previous, FederatedTraining ft,
       io.fedmesh.operator.coordinator.UpdateBuffer buffer, int bufferSize, int eligible, java.time.Instant now, double deadlineSeconds) {

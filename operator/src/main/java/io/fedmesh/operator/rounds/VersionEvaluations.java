@@ -79,7 +79,8 @@ final class VersionEvaluations {
     available.forEach(site -> federation.assignments.publish(run.namespace + "/" + site, a));
     run.awaiting = new Awaiting(version, available, deadline, completion);
     LOG.info("{}: version {} is evaluated by {} (waiting at most {} s)", run.key, version, available, timeout.toSeconds());
-    return new RoundStateMachine.Step(st, timeout, false);
+    return new RoundStateMachine.Step(TrainingStatuses.evaluating(st, previous, ft, version, available, timeout.toSeconds()), timeout,
+        false);
   }
 
   /** The held run's next step: still waiting, or its completion once every site reported or is gone, or the wait is over. */
