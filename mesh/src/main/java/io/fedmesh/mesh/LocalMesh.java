@@ -230,7 +230,7 @@ final class LocalMesh implements AutoCloseable, io.fedmesh.mesh.wan.ScenarioSite
         }
         for (AgentProcess a : agents) {
           if (!a.alive()) {
-            throw new IllegalStateException("the agent of " + a.site() + " exited during start-up; see " + a.log());
+            throw new IllegalStateException("the agent of " + a.site() + " exited during start-up; see " + a.log() + lastLines(a.log()));
           }
         }
         Thread.sleep(250);
@@ -239,6 +239,16 @@ final class LocalMesh implements AutoCloseable, io.fedmesh.mesh.wan.ScenarioSite
       spinner.clear();
     }
     throw new IllegalStateException("edge agents did not all register within " + timeout.toSeconds() + " s; see " + plan.logsHint());
+  }
+
+  /** The end of an agent's log, for the error that it exited: what it said last is usually why. */
+  private static String lastLines(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return lines.isEmpty() ? "" : ":\n    " + String.join("\n    ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return "";
+    }
   }
 
   /** Applies the plan's DistributedModel and FederatedTraining, as kubectl would; returns the created training. */

@@ -59,7 +59,8 @@ class LocalMeshIT {
     assertThat(summary.get("bytesMoved").asLong()).isPositive();
     List<String> phases = new ArrayList<>();
     summary.get("sites").forEach(s -> phases.add(s.get("name").asText() + "=" + s.get("phase").asText()));
-    assertThat(phases).containsExactly("site-0=Ready", "site-1=Ready", "site-2=Offline");
+    // the evaluator (the test set's agent) is a site too; it never trains, so it is in no round's count
+    assertThat(phases).containsExactly("evaluator=Ready", "site-0=Ready", "site-1=Ready", "site-2=Offline");
     assertThat(out.resolve("report.html")).exists();
     assertThat(out.resolve("metric.png")).exists();
   }
@@ -158,7 +159,7 @@ class LocalMeshIT {
     assertThat(summary.at("/metric/name").asText()).isEqualTo("mse");
     // the label's variance is ~0.93: a model that learned nothing scores about that
     assertThat(summary.at("/metric/value").asDouble()).isLessThan(0.2);
-    assertThat(summary.get("sites")).hasSize(2);
+    assertThat(summary.get("sites")).hasSize(3); // two learners and the evaluator
   }
 
   @Test
@@ -174,7 +175,8 @@ class LocalMeshIT {
     assertThat(summary.at("/serving/matchesExport").asDouble()).isEqualTo(1.0);
     assertThat(out.resolve("model/fedmesh-model.pt")).as("the export is the module with its trained weights").exists();
     try (Stream<Path> kept = Files.list(out.resolve("agents"))) {
-      assertThat(kept.map(d -> d.resolve("torchscript")).filter(Files::isDirectory).count()).as("each agent fetched the file").isEqualTo(2);
+      assertThat(kept.map(d -> d.resolve("torchscript")).filter(Files::isDirectory).count()).as("each agent fetched the file, the evaluator's too")
+          .isEqualTo(3);
     }
   }
 }
