@@ -26,6 +26,7 @@ final class PatchedDownload {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     ModelSpec spec = null;
     Boolean patch = null;
+    io.fedmesh.proto.federation.v1.PatchFormat format = null;
     String sha256 = "";
     long total = -1;
     boolean last = false;
@@ -33,9 +34,10 @@ final class PatchedDownload {
       ModelChunk c = chunks.next();
       if (patch == null) {
         patch = c.getPatch();
+        format = c.getPatchFormat();
         sha256 = c.getSha256();
-      } else if (patch != c.getPatch()) {
-        throw new IllegalStateException("a model download mixed patch and model chunks");
+      } else if (patch != c.getPatch() || format != c.getPatchFormat()) {
+        throw new IllegalStateException("a model download mixed patch and model chunks, or patch formats");
       }
       if (c.getUnchanged() || c.getOffset() != buffer.size()) {
         throw new IllegalStateException("model chunk at offset " + c.getOffset() + " after " + buffer.size() + " bytes");
@@ -52,7 +54,8 @@ final class PatchedDownload {
     }
     byte[] bytes = buffer.toByteArray();
     if (Boolean.TRUE.equals(patch)) { // apply checks the result against sha256: no need to hash it again
-      return new Result(spec, ModelPatch.apply(held, bytes, sha256), sha256, bytes.length);
+      return new Result(spec, ModelPatch.apply(held, new ModelPatch.Patch(ModelPatch.fromProto(format), bytes), sha256), sha256,
+          bytes.length);
     }
     return new Result(spec, bytes, io.fedmesh.common.codec.Digests.sha256Hex(bytes), bytes.length);
   }

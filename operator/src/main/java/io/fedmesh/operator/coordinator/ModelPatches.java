@@ -14,14 +14,14 @@ final class ModelPatches {
 
   private record Key(String training, String fromSha256, String toSha256) {}
 
-  private final Map<Key, Optional<byte[]>> recent = new LinkedHashMap<>(KEEP, 0.75f, true) {
+  private final Map<Key, Optional<ModelPatch.Patch>> recent = new LinkedHashMap<>(KEEP, 0.75f, true) {
     @Override
-    protected boolean removeEldestEntry(Map.Entry<Key, Optional<byte[]>> eldest) {
+    protected boolean removeEldestEntry(Map.Entry<Key, Optional<ModelPatch.Patch>> eldest) {
       return size() > KEEP;
     }
   };
 
-  synchronized Optional<byte[]> between(String training, PublishedModels.Published from, PublishedModels.Published to) {
+  synchronized Optional<ModelPatch.Patch> between(String training, PublishedModels.Published from, PublishedModels.Published to) {
     // keyed by content: a training created again under its old name has other bytes behind the same version names
     return recent.computeIfAbsent(new Key(training, from.sha256(), to.sha256()), k -> ModelPatch.between(from.f32(), to.f32()));
   }

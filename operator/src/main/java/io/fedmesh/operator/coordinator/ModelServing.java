@@ -45,11 +45,13 @@ final class ModelServing {
       response.onCompleted();
       return;
     }
-    byte[] patch = request.getOffset() == 0 ? patchFor(request, p).orElse(null) : null;
-    if (patch != null) { // the site holds an older version: only what changed since
+    io.fedmesh.common.codec.ModelPatch.Patch found = request.getOffset() == 0 ? patchFor(request, p).orElse(null) : null;
+    if (found != null) { // the site holds an older version: only what changed since
+      byte[] patch = found.bytes();
+      var format = io.fedmesh.common.codec.ModelPatch.toProto(found.format());
       ChunkPump.serve(response, patch, 0, (offset, len, last) -> {
         ModelChunk.Builder chunk = ModelChunk.newBuilder().setModelVersion(p.version()).setOffset(offset).setTotalBytes(patch.length)
-            .setData(ByteString.copyFrom(patch, offset, len)).setLast(last).setPatch(true).setSha256(p.sha256());
+            .setData(ByteString.copyFrom(patch, offset, len)).setLast(last).setPatch(true).setPatchFormat(format).setSha256(p.sha256());
         if (offset == 0) {
           chunk.setModel(p.spec().toProto());
         }
@@ -76,7 +78,7 @@ final class ModelServing {
    * A patch from the version the site says it holds to {@code p}, when this coordinator holds that
    * version with the same digest (published or checkpointed) and the patch is smaller than the model.
    */
-  private java.util.Optional<byte[]> patchFor(DownloadModelRequest request, PublishedModels.Published p) {
+  private java.util.Optional<io.fedmesh.common.codec.ModelPatch.Patch> patchFor(DownloadModelRequest request, PublishedModels.Published p) {
     String haveVersion = request.getHaveVersion();
     if (haveVersion.isEmpty() || request.getHaveSha256().isEmpty() || haveVersion.equals(p.version())) {
       return java.util.Optional.empty();
