@@ -13,30 +13,35 @@ public final class EncodingFallback {
   private EncodingFallback() {}
 
   public static UpdateEncoding forValues(float[] values, UpdateEncoding wanted) {
+    return forValues(values, 0, values.length, wanted);
+  }
+
+  /** The same for {@code values[from, to)} (one tensor of an update), without copying them. */
+  public static UpdateEncoding forValues(float[] values, int from, int to, UpdateEncoding wanted) {
     return switch (wanted) {
       case F32 -> UpdateEncoding.F32;
-      case F16 -> fitsF16(values) ? UpdateEncoding.F16 : UpdateEncoding.F32;
-      case Q8 -> fitsQ8(values) ? UpdateEncoding.Q8 : UpdateEncoding.F32;
+      case F16 -> fitsF16(values, from, to) ? UpdateEncoding.F16 : UpdateEncoding.F32;
+      case Q8 -> fitsQ8(values, from, to) ? UpdateEncoding.Q8 : UpdateEncoding.F32;
       case TOPK -> UpdateEncoding.TOPK; // values are sent as they are: finite weights, finite (or refused) deltas
     };
   }
 
-  private static boolean fitsF16(float[] values) {
-    for (float v : values) {
-      if (!(Math.abs(v) <= F16_MAX)) {
+  private static boolean fitsF16(float[] values, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (!(Math.abs(values[i]) <= F16_MAX)) {
         return false;
       }
     }
     return true;
   }
 
-  private static boolean fitsQ8(float[] values) {
+  private static boolean fitsQ8(float[] values, int from, int to) {
     float min = Float.POSITIVE_INFINITY;
     float max = Float.NEGATIVE_INFINITY;
-    for (float v : values) {
-      min = Math.min(min, v);
-      max = Math.max(max, v);
+    for (int i = from; i < to; i++) {
+      min = Math.min(min, values[i]);
+      max = Math.max(max, values[i]);
     }
-    return values.length == 0 || Float.isFinite(max - min); // every block's range is within the whole range
+    return to == from || Float.isFinite(max - min); // every block's range is within the whole range
   }
 }

@@ -30,7 +30,7 @@ public final class TensorEncodings {
     for (TensorLayout.Tensor t : layout.tensors()) {
       int to = from + Math.toIntExact(t.size());
       UpdateEncoding e = t.size() < SMALL_TENSOR ? UpdateEncoding.F32
-          : EncodingFallback.forValues(java.util.Arrays.copyOfRange(values, from, to), asked);
+          : EncodingFallback.forValues(values, from, to, asked);
       out.add(e);
       from = to;
     }

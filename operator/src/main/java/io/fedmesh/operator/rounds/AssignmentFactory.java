@@ -42,6 +42,13 @@ final class AssignmentFactory {
     return s.localTraining == null || s.localTraining.labelColumn == null ? TrainingDefaults.LABEL_COLUMN : s.localTraining.labelColumn;
   }
 
+  /** An evaluation-only assignment: evaluate {@code version} (made by {@code round}) before {@code deadline}, train nothing. */
+  static TrainAssignment evaluation(String training, FederatedTrainingSpec s, ModelDescription model, int round, String version,
+      LocalTraining local, java.time.Instant deadline) {
+    return TrainAssignment.newBuilder().setTraining(training).setRound(round).setModelVersion(version).setModel(model.toProto())
+        .setLocal(local).setDeadlineUnixMs(deadline.toEpochMilli()).setLabelColumn(labelColumn(s)).setEvaluateOnly(true).build();
+  }
+
   static TrainAssignment assignment(String training, FederatedTrainingSpec s, ModelDescription model, RoundPlan plan,
       io.fedmesh.operator.placement.EncodingChoice.Choice encoding, LocalTraining local, String simulationDataVersion) {
     TrainAssignment.Builder a = TrainAssignment.newBuilder()

@@ -32,6 +32,7 @@ public final class TrainingRounds {
   private final EventRecorder events;
   private final RoundRecorder recorder;
   private final Function<String, List<EdgeSite>> sitesInNamespace;
+  private final Candidates candidates;
 
   public TrainingRounds(TrainingRuns runs, Federation federation, CheckpointStore checkpoints, EventRecorder events, OperatorMetrics metrics,
       Function<String, List<EdgeSite>> sitesInNamespace, CoalescingStatusWriter<DistributedModelStatus, DistributedModel> models,
@@ -40,7 +41,7 @@ public final class TrainingRounds {
     this.events = events;
     this.recorder = new RoundRecorder(federation, models, sites);
     this.sitesInNamespace = sitesInNamespace;
-    Candidates candidates = new Candidates(federation, sitesInNamespace);
+    this.candidates = new Candidates(federation, sitesInNamespace);
     ModelStep modelStep = new ModelStep(checkpoints, metrics);
     VersionEvaluations evaluations = new VersionEvaluations(federation, clock);
     this.machine = new RoundStateMachine(federation, candidates, modelStep, recorder, events, metrics, clock, evaluations);
@@ -56,7 +57,7 @@ public final class TrainingRounds {
       return java.util.Optional.empty();
     }
     String ns = ft.getMetadata().getNamespace();
-    EdgeSite site = sitesInNamespace.apply(ns).stream().filter(e -> name.equals(e.getMetadata().getName())).findFirst().orElse(null);
+    EdgeSite site = candidates.find(ns, name).orElse(null);
     if (site == null) {
       return java.util.Optional.of("spec.evaluation.evaluatorRef: EdgeSite '" + name + "' does not exist in namespace " + ns
           + "; create it with spec.role: evaluator and start its agent with --data on the test set, or remove evaluatorRef");

@@ -50,7 +50,8 @@ final class VersionEvaluations {
   }
 
   static Duration timeout(FederatedTrainingSpec s) {
-    int seconds = s.evaluation == null || s.evaluation.timeoutSeconds == null ? 120 : s.evaluation.timeoutSeconds;
+    int seconds = s.evaluation == null || s.evaluation.timeoutSeconds == null ? io.fedmesh.api.v1alpha1.TrainingDefaults.EVALUATION_TIMEOUT_SECONDS
+        : s.evaluation.timeoutSeconds;
     return Duration.ofSeconds(seconds);
   }
 
@@ -73,9 +74,7 @@ final class VersionEvaluations {
     Duration timeout = timeout(ft.getSpec());
     Instant deadline = clock.instant().plus(timeout);
     federation.evaluations.ask(run.key, version, run.model.task().metricName(), available);
-    TrainAssignment a = TrainAssignment.newBuilder().setTraining(run.key).setRound(round).setModelVersion(version)
-        .setModel(run.model.toProto()).setLocal(local).setDeadlineUnixMs(deadline.toEpochMilli())
-        .setLabelColumn(AssignmentFactory.labelColumn(ft.getSpec())).setEvaluateOnly(true).build();
+    TrainAssignment a = AssignmentFactory.evaluation(run.key, ft.getSpec(), run.model, round, version, local, deadline);
     available.forEach(site -> federation.assignments.publish(run.namespace + "/" + site, a));
     run.awaiting = new Awaiting(version, available, deadline, completion);
     LOG.info("{}: version {} is evaluated by {} (waiting at most {} s)", run.key, version, available, timeout.toSeconds());
