@@ -29,12 +29,6 @@ public final class FedmeshOperator implements AutoCloseable {
   private final MetricsServer metrics;
   private final OperatorContext context;
   private final CoordinatorService service;
-  /** Wakes unfinished trainings again shortly after start (see {@link #start}); stopped on close. */
-  private final java.util.concurrent.ScheduledExecutorService resume = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "fedmesh-resume");
-    t.setDaemon(true);
-    return t;
-  });
 
   private FedmeshOperator(Operator operator, GrpcServerRunner coordinator, CoordinatorService service, SiteLivenessMonitor liveness,
       MetricsServer metrics, OperatorContext context) {
@@ -94,25 +88,12 @@ public final class FedmeshOperator implements AutoCloseable {
     });
     Reconcilers.registerAll(operator, ctx, config);
     operator.start();
-    Runnable wakeUnfinished = () -> ctx.wakeups().wakeUnfinished(config.watchAllNamespaces()
+    ctx.wakeups().wakeUnfinished(config.watchAllNamespaces()
         ? client.resources(io.fedmesh.api.v1alpha1.FederatedTraining.class).inAnyNamespace().list().getItems()
         : client.resources(io.fedmesh.api.v1alpha1.FederatedTraining.class).inNamespace(config.namespace()).list().getItems());
-    wakeUnfinished.run();
     LOG.info("fedmesh operator started: coordinator on port {}, checkpoints in {}, metrics port {}", grpc.port(),
         config.checkpointDir(), metrics.port());
-    FedmeshOperator started = new FedmeshOperator(operator, grpc, service, liveness, metrics, ctx);
-    // and again a little later: a wake-up that reached a controller not yet taking events is dropped (a restarted
-    // operator was seen, rarely, to leave a training unreconciled for good); one more reconcile of a running one is harmless
-    for (long seconds : new long[] {3, 15}) {
-      started.resume.schedule(() -> {
-        try {
-          wakeUnfinished.run();
-        } catch (RuntimeException e) {
-          LOG.debug("resuming unfinished trainings: {}", e.getMessage());
-        }
-      }, seconds, java.util.concurrent.TimeUnit.SECONDS);
-    }
-    return started;
+    return new FedmeshOperator(operator, grpc, service, liveness, metrics, ctx);
   }
 
   public int coordinatorPort() {
@@ -134,7 +115,6 @@ public final class FedmeshOperator implements AutoCloseable {
   @Override
   public void close() {
     long t0 = System.nanoTime();
-    resume.shutdownNow();
     context.rounds().endAll();
     liveness.close();
     // end agents' streams first so the coordinator drains at once; they reconnect by themselves

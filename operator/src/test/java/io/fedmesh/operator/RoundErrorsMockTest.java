@@ -75,6 +75,32 @@ class RoundErrorsMockTest extends MockOperatorTest {
     assertThat(status("faulty").history.get(0).missed).isEmpty();
   }
 
+  /**
+   * The restart flake's cause: a reconcile saw the run (so it looked up no model), then the stopping
+   * operator ended every run, and the reconcile built the run again without its model and failed
+   * the training for good. A run ended under a reconcile now writes nothing.
+   */
+  @Test
+  void aRunEndedUnderAReconcileInFlightIsNotFailed() throws Exception {
+    startOperator(Duration.ofSeconds(5));
+    CrdFixtures.model(client, "m");
+    client.resource(training("stopping")).create(); // no sites: the run waits for its quorum
+    var rounds = operator.context().rounds();
+    await().atMost(Duration.ofSeconds(20)).until(() -> {
+      FederatedTraining seen = client.resources(FederatedTraining.class).inNamespace("default").withName("stopping").get();
+      return seen.getStatus() != null && rounds.isRunning(seen);
+    });
+    FederatedTraining seen = client.resources(FederatedTraining.class).inNamespace("default").withName("stopping").get();
+
+    rounds.endAll(); // what FedmeshOperator.close does, between the reconcile's isRunning and its advance
+    var step = rounds.advance(seen, null);
+
+    assertThat(step.status()).as("nothing written").isNull();
+    assertThat(step.ended()).isFalse();
+    assertThat(step.requeue()).as("a closed operator does not come back to it").isNull();
+    assertThat(status("stopping").phase).isNotEqualTo(FederatedTrainingStatus.Phase.Failed);
+  }
+
   private FederatedTraining training(String name) {
     FederatedTraining ft = new FederatedTraining();
     ft.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("default").build());

@@ -49,6 +49,8 @@ public final class TrainingRounds {
   }
 
   private volatile boolean closed;
+  /** A run ended under a reconcile in flight is started again this soon, with its model. */
+  static final Duration RESTART_AFTER_END = Duration.ofSeconds(1);
 
   /** Why the evaluator site {@code ft} names cannot evaluate for it, or empty (none named, or a Ready-to-be evaluator). */
   public java.util.Optional<String> evaluatorProblem(FederatedTraining ft) {
@@ -87,6 +89,10 @@ public final class TrainingRounds {
     FederatedTrainingStatus st = previous == null ? new FederatedTrainingStatus()
         : Serialization.jsonMapper().convertValue(previous, FederatedTrainingStatus.class);
     TrainingRuns.Started started = runs.obtain(ft, dm);
+    if (started.gone()) {
+      // ended while this reconcile was under way: write nothing; a live operator starts it afresh
+      return new Advanced(null, closed ? null : RESTART_AFTER_END, false);
+    }
     if (started.run() == null) {
       events.warning(ft, started.failReason(), started.failMessage());
       return new Advanced(TrainingStatuses.failed(st, previous, ft, started.failReason(), started.failMessage()), null, true);

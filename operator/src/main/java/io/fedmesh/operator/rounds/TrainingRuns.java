@@ -37,7 +37,17 @@ public final class TrainingRuns {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingRuns.class);
 
   /** A run, or why none could be built (the training fails with this reason). */
-  record Started(TrainingRun run, String failReason, String failMessage) {}
+  /**
+   * The run, or why the training cannot start ({@code failReason}), or neither: the run was ended
+   * after the caller saw it running (the operator is stopping), so it has no model to build one.
+   */
+  record Started(TrainingRun run, String failReason, String failMessage) {
+    static final Started GONE = new Started(null, null, null);
+
+    boolean gone() {
+      return run == null && failReason == null;
+    }
+  }
 
   private final KubernetesClient client;
   private final Federation federation;
@@ -82,6 +92,12 @@ public final class TrainingRuns {
     if (existing != null) {
       discard(key); // a training of the same name was deleted and created again
     }
+    if (dm == null) {
+      // the caller saw a run and passed no model; it has been ended since (endAll at shutdown).
+      // Building it without its model would fail it for good: a terminal status the next operator
+      // would never resume.
+      return Started.GONE;
+    }
     Started s = build(ft, dm);
     if (s.run() != null) {
       runs.put(key, s.run());
@@ -92,7 +108,7 @@ public final class TrainingRuns {
   private Started build(FederatedTraining ft, DistributedModel dm) {
     String ns = ft.getMetadata().getNamespace();
     String name = ft.getMetadata().getName();
-    ModelResolver.Resolved resolved = resolver.resolve(dm == null ? null : dm.getSpec());
+    ModelResolver.Resolved resolved = resolver.resolve(dm.getSpec());
     if (resolved.spec() == null) {
       return new Started(null, "ValidationFailed", "DistributedModel " + ft.getSpec().modelRef + ": " + resolved.validation().message());
     }
