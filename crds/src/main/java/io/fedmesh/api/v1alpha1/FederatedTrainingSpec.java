@@ -408,10 +408,10 @@ public class FederatedTrainingSpec {
 
     @Min(1)
     @Max(86400)
-    @Default("120")
+    @Default(TrainingDefaults.EVALUATION_TIMEOUT_SECONDS_TEXT)
     @JsonPropertyDescription("How long a round waits for the evaluator's report; after it (or when the evaluator is gone) the round"
         + " completes with the sites' average metric, and an Event says so.")
-    public Integer timeoutSeconds = 120;
+    public Integer timeoutSeconds = TrainingDefaults.EVALUATION_TIMEOUT_SECONDS;
 
     @JsonPropertyDescription("Federated evaluation: every selected site holds out a fixed part of its data (holdoutFraction) and"
         + " evaluates the global model it receives on it before training; each round record gets the weighted held-out metric"

@@ -30,6 +30,7 @@ public final class TrainingDefaults {
   public static final double HOLDOUT_FRACTION = 0.1;
   /** spec.evaluation.timeoutSeconds: how long a round waits for its evaluator's report. */
   public static final int EVALUATION_TIMEOUT_SECONDS = 120;
+  public static final String EVALUATION_TIMEOUT_SECONDS_TEXT = "120";
   public static final double PROXIMAL_MU = 0.01;
   public static final int MIN_SITES = 1;
   public static final String MIN_SITES_TEXT = "1";

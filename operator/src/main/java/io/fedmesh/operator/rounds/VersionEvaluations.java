@@ -3,6 +3,7 @@ package io.fedmesh.operator.rounds;
 import io.fedmesh.api.v1alpha1.FederatedTraining;
 import io.fedmesh.api.v1alpha1.FederatedTrainingSpec;
 import io.fedmesh.api.v1alpha1.FederatedTrainingStatus;
+import io.fedmesh.api.v1alpha1.TrainingDefaults;
 import io.fedmesh.operator.coordinator.EvaluationBoard;
 import io.fedmesh.operator.coordinator.Federation;
 import io.fedmesh.operator.coordinator.SiteSession;
@@ -50,7 +51,7 @@ final class VersionEvaluations {
   }
 
   static Duration timeout(FederatedTrainingSpec s) {
-    int seconds = s.evaluation == null || s.evaluation.timeoutSeconds == null ? io.fedmesh.api.v1alpha1.TrainingDefaults.EVALUATION_TIMEOUT_SECONDS
+    int seconds = s.evaluation == null || s.evaluation.timeoutSeconds == null ? TrainingDefaults.EVALUATION_TIMEOUT_SECONDS
         : s.evaluation.timeoutSeconds;
     return Duration.ofSeconds(seconds);
   }
